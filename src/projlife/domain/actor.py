@@ -1,0 +1,58 @@
+"""Who did something: every event names its actor."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import attrs
+
+__all__ = ["Actor", "Role"]
+
+
+class Role(StrEnum):
+    """What an actor is allowed to do."""
+
+    CLERK = "clerk"
+    """Records facts as reported (录入)."""
+    VERIFIER = "verifier"
+    """Checks claimed stages on documents or on site (核查)."""
+    SCORER = "scorer"
+    """Scores and ranks areas (考评)."""
+    REVISITOR = "revisitor"
+    """Calls enterprises back about their tickets (回访)."""
+    HANDLER = "handler"
+    """Answers tickets for a locality or department (办理)."""
+    ADMIN = "admin"
+    """Configures the deployment."""
+    SYSTEM = "system"
+    """The library itself, e.g. a scheduled removal at the quarterly check."""
+    IMPORTER = "importer"
+    """Loads historical facts from a ledger file."""
+
+
+def _non_empty(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if not value or not value.strip():
+        raise ValueError(f"{attribute.name} must not be empty")
+
+
+@attrs.frozen
+class Actor:
+    """The person or system behind a fact: an id, a role and the area they act for."""
+
+    id: str = attrs.field(validator=_non_empty)
+    role: Role = attrs.field(converter=Role)
+    area_code: str | None = None
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"id": self.id, "role": self.role.value, "area_code": self.area_code}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, str | None]) -> Actor:
+        actor_id = data["id"]
+        role = data["role"]
+        if actor_id is None or role is None:
+            raise ValueError(f"an actor needs an id and a role, got {data!r}")
+        return cls(id=actor_id, role=Role(role), area_code=data.get("area_code"))
+
+
+SYSTEM_ACTOR = Actor(id="projlife", role=Role.SYSTEM)
