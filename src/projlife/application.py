@@ -1,0 +1,330 @@
+"""The entry point: :func:`connect` opens projlife on a database URL.
+
+>>> app = connect("sqlite:///projlife.db", create_tables=True)   # doctest: +SKIP
+>>> app.projects.conceive(code="XG-2024-001", ...)                  # doctest: +SKIP
+
+``Projlife`` holds the event store, the SQLAlchemy engine for read models, the plugin
+manager with the installed cities, and one service per aggregate. Commands are
+validated with pydantic at this boundary; plugins are consulted here, never from
+the domain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, TypeVar
+from uuid import UUID
+
+import attrs
+import pluggy
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import JSONTranscoder, RecordConflictError
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import Engine, text
+
+from projlife import sql
+from projlife.commands import PROJECT_COMMANDS, Command, ConceiveProject, ProjectCommand
+from projlife.database import DatabaseURL
+from projlife.domain.errors import CommandRejected, ConcurrentUpdateError, NotFound, Problem, ProjlifeError
+from projlife.domain.project import Project, project_id_for
+from projlife.plugins.manager import PluginError, cities, get_plugin_manager
+from projlife.plugins.types import CityProfile
+from projlife.transcodings import register_transcodings
+
+__all__ = ["CommandResult", "DatabaseNotInitialised", "EventStore", "IngestReport", "Projlife", "ProjectService", "connect"]
+
+TCommand = TypeVar("TCommand", bound=Command)
+
+MAX_RETRIES = 5
+
+
+class DatabaseNotInitialised(ProjlifeError):
+    """The database has no projlife tables yet."""
+
+
+class EventStore(Application[UUID]):
+    """eventsourcing's application, with projlife's transcodings registered."""
+
+    name = "Projlife"
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        register_transcodings(transcoder)
+
+
+@attrs.frozen
+class CommandResult:
+    """What a successful command did: the project, its new version and the log position.
+
+    Pass ``position`` to a projection's ``wait()`` to read your own write.
+    """
+
+    aggregate_id: UUID
+    version: int
+    position: int | None
+
+
+@attrs.frozen
+class IngestReport:
+    """What a batched import did."""
+
+    commands: int
+    events: int
+    aggregates: int
+    last_position: int | None
+
+
+def validate(model: type[TCommand], data: Mapping[str, Any] | TCommand, attempted: str | None = None) -> TCommand:
+    """Build a command from ``data``, or raise :class:`CommandRejected` listing every problem."""
+    if isinstance(data, model):
+        return data
+    try:
+        return model.model_validate(dict(data) if not isinstance(data, BaseModel) else data.model_dump())
+    except ValidationError as exc:
+        problems = [
+            Problem(".".join(str(p) for p in err["loc"]) or "(command)", err["msg"], err.get("input"))
+            for err in exc.errors()
+        ]
+        raise CommandRejected(attempted or model.name, problems) from None
+
+
+class ProjectService:
+    """Commands on projects. Every method validates, loads, applies, saves, or raises."""
+
+    def __init__(self, app: Projlife) -> None:
+        self._app = app
+
+    # -- generic -----------------------------------------------------------------
+
+    def execute(self, command: Command | Mapping[str, Any], *, kind: str | None = None) -> CommandResult:
+        """Run one command, given as a command model or as a mapping plus its ``kind`` name."""
+        cmd = self._parse(command, kind)
+        if isinstance(cmd, ConceiveProject):
+            return self._conceive(cmd)
+        if not isinstance(cmd, ProjectCommand):
+            raise CommandRejected(type(cmd).__name__, [Problem("(command)", "not a project command")])
+        return self._run(cmd)
+
+    def _parse(self, command: Command | Mapping[str, Any], kind: str | None) -> Command:
+        if isinstance(command, Command):
+            return command
+        name = kind or str(command.get("command", ""))
+        model = PROJECT_COMMANDS.get(name)
+        if model is None:
+            raise CommandRejected(
+                f"run command {name!r}",
+                [Problem("command", f"unknown command; known: {', '.join(sorted(PROJECT_COMMANDS))}", name)],
+            )
+        data = {k: v for k, v in command.items() if k != "command"}
+        return validate(model, data)
+
+    def _conceive(self, cmd: ConceiveProject) -> CommandResult:
+        self._check_context(cmd)
+        project = cmd.create()
+        try:
+            recordings = self._app.store.save(project)
+        except RecordConflictError:
+            raise CommandRejected(
+                f"conceive project {cmd.code}",
+                [Problem("code", f"project {cmd.code} already exists in city {cmd.city_code}", cmd.code)],
+            ) from None
+        return CommandResult(project.id, project.version, _last_position(recordings))
+
+    def _run(self, cmd: ProjectCommand) -> CommandResult:
+        for _ in range(MAX_RETRIES):
+            project = self.get(cmd.project_id, attempted=f"{cmd.name} project {cmd.project_id}")
+            self._check_context(cmd, project)
+            cmd.apply(project)
+            try:
+                recordings = self._app.store.save(project)
+            except RecordConflictError:
+                continue  # someone else wrote first: reload and re-check the command
+            return CommandResult(project.id, project.version, _last_position(recordings))
+        raise ConcurrentUpdateError(
+            f"{cmd.name} project {cmd.project_id}",
+            f"another writer changed the project {MAX_RETRIES} times while this command was retried",
+            "send the command again",
+        )
+
+    def _check_context(self, cmd: Command, project: Project | None = None) -> None:
+        """Problems that need more than the command itself: known city and area."""
+        problems: list[Problem] = []
+        if isinstance(cmd, ConceiveProject):
+            city = self._app.city_by_code(cmd.city_code)
+            if city is None:
+                known = ", ".join(f"{c.code} ({c.name_zh})" for c in self._app.cities.values())
+                problems.append(Problem("city_code", f"unknown city; installed: {known or 'none'}", cmd.city_code))
+            elif cmd.area_code not in city.areas:
+                problems.append(Problem("area_code", f"not an area of {city.name_zh}", cmd.area_code))
+        if problems:
+            raise CommandRejected(f"{cmd.name} project", problems)
+
+    # -- queries -----------------------------------------------------------------
+
+    def get(self, project_id: UUID, *, attempted: str = "load project") -> Project:
+        try:
+            project = self._app.store.repository.get(project_id)
+        except AggregateNotFoundError:
+            raise NotFound(attempted, f"no project with id {project_id}", "the id of a conceived project") from None
+        assert isinstance(project, Project)
+        return project
+
+    def find(self, city_code: str, code: str) -> Project:
+        """Load a project by its city and project code."""
+        return self.get(project_id_for(city_code, code), attempted=f"find project {code} in {city_code}")
+
+    # -- batched import ------------------------------------------------------------
+
+    def ingest(self, commands: Iterable[Command], *, batch_size: int = 500) -> IngestReport:
+        """Apply many commands and save them in batches of ``batch_size`` aggregates' events.
+
+        Each batch is validated completely in memory before any of it is written and is
+        written in one transaction. A bad command raises and discards its batch; the
+        batches before it are kept (the error says how many commands were committed).
+        """
+        pending: dict[UUID, Project] = {}
+        done = events = aggregates = 0
+        in_batch = 0
+        last: int | None = None
+        for cmd in commands:
+            try:
+                if isinstance(cmd, ConceiveProject):
+                    self._check_context(cmd)
+                    project = cmd.create()
+                    if project.id in pending or self._exists(project.id):
+                        raise CommandRejected(
+                            f"conceive project {cmd.code}",
+                            [Problem("code", f"project {cmd.code} already exists in city {cmd.city_code}", cmd.code)],
+                        )
+                    pending[project.id] = project
+                elif isinstance(cmd, ProjectCommand):
+                    project = pending.get(cmd.project_id) or self.get(cmd.project_id)
+                    cmd.apply(project)
+                    pending[project.id] = project
+                else:
+                    raise CommandRejected(type(cmd).__name__, [Problem("(command)", "not a project command")])
+            except ProjlifeError as exc:
+                exc.add_note(f"{done} earlier command(s) were committed; this batch of {in_batch + 1} was not")
+                raise
+            in_batch += 1
+            if in_batch >= batch_size:
+                n_events, last = self._flush(pending)
+                events += n_events
+                aggregates += len(pending)
+                done += in_batch
+                pending.clear()
+                in_batch = 0
+        if pending:
+            n_events, last = self._flush(pending)
+            events += n_events
+            aggregates += len(pending)
+            done += in_batch
+        return IngestReport(commands=done, events=events, aggregates=aggregates, last_position=last)
+
+    def _flush(self, pending: Mapping[UUID, Project]) -> tuple[int, int | None]:
+        recordings = self._app.store.save(*pending.values())
+        return len(recordings), _last_position(recordings)
+
+    def _exists(self, project_id: UUID) -> bool:
+        return bool(self._app.store.recorder.select_events(project_id, limit=1))
+
+
+def _last_position(recordings: list[Any]) -> int | None:
+    if not recordings:
+        return None
+    return int(recordings[-1].notification.id)
+
+
+class Projlife:
+    """projlife on one database: the event store, read models and city plugins.
+
+    Open it with :func:`connect`. Use it as a context manager, or call :meth:`close`.
+    """
+
+    def __init__(
+        self,
+        url: str | DatabaseURL,
+        *,
+        plugin_manager: pluggy.PluginManager | None = None,
+        create_tables: bool = False,
+    ) -> None:
+        self.url = DatabaseURL.parse(url)
+        self.plugins = plugin_manager if plugin_manager is not None else get_plugin_manager()
+        self.cities: dict[str, CityProfile] = cities(self.plugins)
+        self._engine: Engine | None = None
+        if create_tables:
+            self.create_tables()
+        self.store = EventStore(env={**self.url.eventsourcing_env(), "AGGREGATE_CACHE_MAXSIZE": "2000"})
+        if not create_tables:
+            self._check_initialised()
+        self.projects = ProjectService(self)
+
+    # -- plumbing -------------------------------------------------------------------
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine for read models (same database as the events)."""
+        if self._engine is None:
+            self._engine = self.url.create_engine()
+        return self._engine
+
+    def create_tables(self) -> None:
+        """Create every table projlife needs. Idempotent, and safe from two processes at once."""
+        sql.create_all(self.url, self.engine)
+
+    def _check_initialised(self) -> None:
+        if not sql.has_event_table(self.url, self.engine):
+            raise DatabaseNotInitialised(
+                f"open {self.url.raw}",
+                "the database has no projlife tables",
+                "run `projlife init --db URL` or connect(url, create_tables=True) first",
+            )
+
+    def close(self) -> None:
+        self.store.close()
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    def __enter__(self) -> Projlife:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- cities -----------------------------------------------------------------------
+
+    def city(self, slug_or_code: str) -> CityProfile:
+        """A city by its slug (``xiaogan``) or code (``420900``)."""
+        found = self.cities.get(slug_or_code) or self.city_by_code(slug_or_code)
+        if found is None:
+            known = ", ".join(sorted(self.cities)) or "none installed"
+            raise PluginError(f"find city {slug_or_code!r}", "no installed plugin declares it", known)
+        return found
+
+    def city_by_code(self, code: str) -> CityProfile | None:
+        for city in self.cities.values():
+            if city.code == code:
+                return city
+        return None
+
+    @contextmanager
+    def sql(self) -> Iterator[Any]:
+        """A SQLAlchemy connection in a transaction, for read-model queries."""
+        with self.engine.begin() as conn:
+            yield conn
+
+    def ping(self) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(text("SELECT 1")).scalar() == 1
+
+
+def connect(
+    url: str | DatabaseURL,
+    *,
+    create_tables: bool = False,
+    plugin_manager: pluggy.PluginManager | None = None,
+) -> Projlife:
+    """Open projlife on ``url`` (``sqlite:///…`` or ``postgresql+psycopg://…``)."""
+    return Projlife(url, plugin_manager=plugin_manager, create_tables=create_tables)

@@ -1,0 +1,391 @@
+"""Commands: what callers ask projlife to do, validated with pydantic at the boundary.
+
+A command is a frozen pydantic model. Validation collects every problem at once (not
+just the first) and the application turns them into a :class:`CommandRejected` error;
+nothing is written for a rejected command. Each project command knows which domain
+method carries it out (``apply``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, ClassVar
+from uuid import UUID
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+from projlife.domain.actor import Actor, Role
+from projlife.domain.classification import InvestorClass, ProjectCategory
+from projlife.domain.lifecycle import Milestone, Pool, RemovalReason, Stage, VerificationMethod
+from projlife.domain.money import Money
+from projlife.domain.project import CorrectableField, Project
+
+__all__ = [
+    "PROJECT_COMMANDS",
+    "ActorIn",
+    "AssignSponsor",
+    "BecomeAboveScale",
+    "BeginProduction",
+    "CancelProject",
+    "ClearFlag",
+    "Command",
+    "CompleteProject",
+    "ConceiveProject",
+    "CorrectFact",
+    "EnterStatistics",
+    "FlagProject",
+    "FormTeam",
+    "LandProject",
+    "MeetMilestone",
+    "PlanMilestone",
+    "ProjectCommand",
+    "ReachCapacity",
+    "ReclaimLand",
+    "RejectClaim",
+    "RemoveFromPool",
+    "ReportInvestment",
+    "ReserveProject",
+    "ScheduleStage",
+    "SignProject",
+    "StartConstruction",
+    "VerifyStage",
+]
+
+
+def _no_float(value: Any) -> Any:
+    if isinstance(value, float):
+        raise ValueError("money must be given as Decimal, int or a decimal string, never float")
+    if isinstance(value, Money):
+        return value.yuan
+    return value
+
+
+Yuan = Annotated[
+    Decimal,
+    BeforeValidator(_no_float),
+    Field(ge=0, le=Decimal("1e15"), decimal_places=2, allow_inf_nan=False),
+]
+"""An amount of CNY in yuan: non-negative, at most two decimals, never float."""
+
+Mu = Annotated[Decimal, BeforeValidator(_no_float), Field(ge=0, le=Decimal("1e8"), allow_inf_nan=False)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[\w\-./]+$")]
+AreaCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32, pattern=r"^[A-Za-z0-9\-]+$")]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+EvidenceRef = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+CreditCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")]
+"""统一社会信用代码: 18 characters."""
+
+
+class ActorIn(BaseModel):
+    """Who issues a command."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: ShortText
+    role: Role
+    area_code: AreaCode | None = None
+
+    def to_domain(self) -> Actor:
+        return Actor(id=self.id, role=self.role, area_code=self.area_code)
+
+
+def _actor(value: Any) -> Any:
+    if isinstance(value, Actor):
+        return {"id": value.id, "role": value.role, "area_code": value.area_code}
+    return value
+
+
+class Command(BaseModel):
+    """Fields every command carries: business date, actor, reason, evidence."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_max_length=2000)
+
+    name: ClassVar[str] = "command"
+    occurred_on: date
+    actor: Annotated[ActorIn, BeforeValidator(_actor)]
+    reason: LongText | None = None
+    evidence: tuple[EvidenceRef, ...] = Field(default=(), max_length=50)
+
+    def meta(self) -> dict[str, Any]:
+        return {
+            "occurred_on": self.occurred_on,
+            "actor": self.actor.to_domain(),
+            "reason": self.reason,
+            "evidence": self.evidence,
+        }
+
+
+class ConceiveProject(Command):
+    """谋划: create a project (``reserved=True`` puts it straight into the reserve pool)."""
+
+    name: ClassVar[str] = "conceive"
+    code: Code
+    project_name: ShortText
+    city_code: AreaCode
+    area_code: AreaCode
+    category: ProjectCategory
+    planned_investment_yuan: Yuan
+    investor_classes: tuple[InvestorClass, ...] = Field(default=(), max_length=11)
+    enterprise_code: CreditCode | None = None
+    area_mu: Mu | None = None
+    reserved: bool = False
+
+    def create(self) -> Project:
+        return Project.conceive(
+            code=self.code,
+            name=self.project_name,
+            city_code=self.city_code,
+            area_code=self.area_code,
+            category=self.category,
+            planned_investment=Money(self.planned_investment_yuan),
+            investor_classes=self.investor_classes,
+            enterprise_code=self.enterprise_code,
+            area_mu=self.area_mu,
+            reserved=self.reserved,
+            **self.meta(),
+        )
+
+
+class ProjectCommand(Command):
+    """A command on an existing project."""
+
+    project_id: UUID
+
+    def apply(self, project: Project) -> None:
+        """Carry the command out on the aggregate (raises a domain error or records one event)."""
+        raise TypeError(f"{type(self).__name__} does not define apply()")
+
+
+class ReserveProject(ProjectCommand):
+    name: ClassVar[str] = "reserve"
+
+    def apply(self, project: Project) -> None:
+        project.reserve(**self.meta())
+
+
+class SignProject(ProjectCommand):
+    name: ClassVar[str] = "sign"
+    amount_yuan: Yuan
+    counterparty: ShortText
+    batch: ShortText | None = None
+
+    def apply(self, project: Project) -> None:
+        project.sign(amount=Money(self.amount_yuan), counterparty=self.counterparty, batch=self.batch, **self.meta())
+
+
+class LandProject(ProjectCommand):
+    name: ClassVar[str] = "land"
+
+    def apply(self, project: Project) -> None:
+        project.land(**self.meta())
+
+
+class StartConstruction(ProjectCommand):
+    name: ClassVar[str] = "start"
+
+    def apply(self, project: Project) -> None:
+        project.start(**self.meta())
+
+
+class EnterStatistics(ProjectCommand):
+    name: ClassVar[str] = "enter_statistics"
+
+    def apply(self, project: Project) -> None:
+        project.enter_statistics(**self.meta())
+
+
+class CompleteProject(ProjectCommand):
+    name: ClassVar[str] = "complete"
+
+    def apply(self, project: Project) -> None:
+        project.complete(**self.meta())
+
+
+class BeginProduction(ProjectCommand):
+    name: ClassVar[str] = "begin_production"
+
+    def apply(self, project: Project) -> None:
+        project.begin_production(**self.meta())
+
+
+class BecomeAboveScale(ProjectCommand):
+    name: ClassVar[str] = "become_above_scale"
+
+    def apply(self, project: Project) -> None:
+        project.become_above_scale(**self.meta())
+
+
+class ReachCapacity(ProjectCommand):
+    name: ClassVar[str] = "reach_capacity"
+
+    def apply(self, project: Project) -> None:
+        project.reach_capacity(**self.meta())
+
+
+class VerifyStage(ProjectCommand):
+    name: ClassVar[str] = "verify"
+    stage: Stage
+    method: VerificationMethod
+
+    def apply(self, project: Project) -> None:
+        project.verify(stage=self.stage, method=self.method, **self.meta())
+
+
+class RejectClaim(ProjectCommand):
+    name: ClassVar[str] = "reject_claim"
+    stage: Stage
+    reason: LongText
+
+    def apply(self, project: Project) -> None:
+        meta = self.meta()
+        meta.pop("reason")
+        project.reject_claim(stage=self.stage, reason=self.reason, **meta)
+
+
+class PlanMilestone(ProjectCommand):
+    name: ClassVar[str] = "plan_milestone"
+    milestone: Milestone
+    planned_on: date
+
+    def apply(self, project: Project) -> None:
+        project.plan_milestone(milestone=self.milestone, planned_on=self.planned_on, **self.meta())
+
+
+class MeetMilestone(ProjectCommand):
+    name: ClassVar[str] = "meet_milestone"
+    milestone: Milestone
+
+    def apply(self, project: Project) -> None:
+        project.meet_milestone(milestone=self.milestone, **self.meta())
+
+
+class ScheduleStage(ProjectCommand):
+    name: ClassVar[str] = "schedule_stage"
+    stage: Stage
+    planned_on: date
+
+    def apply(self, project: Project) -> None:
+        project.schedule_stage(stage=self.stage, planned_on=self.planned_on, **self.meta())
+
+
+class ReportInvestment(ProjectCommand):
+    name: ClassVar[str] = "report_investment"
+    month: date
+    amount_yuan: Yuan
+
+    def apply(self, project: Project) -> None:
+        project.report_investment(month=self.month, amount=Money(self.amount_yuan), **self.meta())
+
+
+class AssignSponsor(ProjectCommand):
+    name: ClassVar[str] = "assign_sponsor"
+    leader: ShortText
+    department: ShortText
+
+    def apply(self, project: Project) -> None:
+        project.assign_sponsor(leader=self.leader, department=self.department, **self.meta())
+
+
+class FormTeam(ProjectCommand):
+    name: ClassVar[str] = "form_team"
+    team: ShortText
+    lead: ShortText
+
+    def apply(self, project: Project) -> None:
+        project.form_team(team=self.team, lead=self.lead, **self.meta())
+
+
+class FlagProject(ProjectCommand):
+    name: ClassVar[str] = "flag"
+    flag: Code
+
+    def apply(self, project: Project) -> None:
+        project.flag(flag=self.flag, **self.meta())
+
+
+class ClearFlag(ProjectCommand):
+    name: ClassVar[str] = "clear_flag"
+    flag: Code
+
+    def apply(self, project: Project) -> None:
+        project.clear_flag(flag=self.flag, **self.meta())
+
+
+class RemoveFromPool(ProjectCommand):
+    name: ClassVar[str] = "remove_from_pool"
+    pool: Pool
+    reason_code: RemovalReason
+
+    def apply(self, project: Project) -> None:
+        project.remove_from_pool(pool=self.pool, reason_code=self.reason_code, **self.meta())
+
+
+class ReclaimLand(ProjectCommand):
+    name: ClassVar[str] = "reclaim_land"
+    area_mu: Mu | None = None
+
+    def apply(self, project: Project) -> None:
+        project.reclaim_land(area_mu=self.area_mu, **self.meta())
+
+
+class CancelProject(ProjectCommand):
+    name: ClassVar[str] = "cancel"
+    reason: LongText
+
+    def apply(self, project: Project) -> None:
+        meta = self.meta()
+        meta.pop("reason")
+        project.cancel(reason=self.reason, **meta)
+
+
+class CorrectFact(ProjectCommand):
+    name: ClassVar[str] = "correct"
+    target_version: int = Field(ge=1)
+    field: CorrectableField
+    new_value: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+    reason: LongText
+
+    def apply(self, project: Project) -> None:
+        meta = self.meta()
+        meta.pop("reason")
+        project.correct(
+            target_version=self.target_version,
+            field=self.field,
+            new_value=self.new_value,
+            reason=self.reason,
+            **meta,
+        )
+
+
+PROJECT_COMMANDS: dict[str, type[Command]] = {
+    cls.name: cls
+    for cls in (
+        ConceiveProject,
+        ReserveProject,
+        SignProject,
+        LandProject,
+        StartConstruction,
+        EnterStatistics,
+        CompleteProject,
+        BeginProduction,
+        BecomeAboveScale,
+        ReachCapacity,
+        VerifyStage,
+        RejectClaim,
+        PlanMilestone,
+        MeetMilestone,
+        ScheduleStage,
+        ReportInvestment,
+        AssignSponsor,
+        FormTeam,
+        FlagProject,
+        ClearFlag,
+        RemoveFromPool,
+        ReclaimLand,
+        CancelProject,
+        CorrectFact,
+    )
+}
+"""Every project command by its name (``"sign"``, ``"start"`` …), for JSON and CLI input."""

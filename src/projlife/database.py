@@ -1,0 +1,153 @@
+"""Database URLs: one URL configures the event store and the read models.
+
+``sqlite:///path/to/projlife.db`` is the embedded default;
+``postgresql+psycopg://user:password@host:5432/dbname?schema=name`` is for production.
+The event store uses eventsourcing's own recorders (the fastest on both databases, see
+``docs/persistence.md``); read models use SQLAlchemy on the same database.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import attrs
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from projlife.domain.errors import ProjlifeError
+
+__all__ = ["DatabaseURL", "UnsupportedDatabase"]
+
+Dialect = Literal["sqlite", "postgresql"]
+_SUPPORTED = "sqlite:///PATH or postgresql+psycopg://USER@HOST:PORT/DB[?schema=NAME]"
+
+
+class UnsupportedDatabase(ProjlifeError):
+    """The URL names a database projlife cannot store events in."""
+
+
+@attrs.frozen
+class DatabaseURL:
+    """A parsed database URL and everything derived from it."""
+
+    raw: str
+    dialect: Dialect
+    sqlite_path: str | None = None
+    host: str | None = None
+    port: int | None = None
+    user: str | None = None
+    password: str | None = attrs.field(default=None, repr=False)
+    database: str | None = None
+    schema: str | None = None
+
+    @classmethod
+    def parse(cls, url: str | DatabaseURL) -> DatabaseURL:
+        if isinstance(url, DatabaseURL):
+            return url
+        try:
+            parsed = make_url(url)
+        except ArgumentError:
+            raise UnsupportedDatabase(f"open database {url!r}", "not a database URL", _SUPPORTED) from None
+        backend = parsed.get_backend_name()
+        if backend == "sqlite":
+            path = parsed.database or ""
+            if path in ("", ":memory:") or "mode=memory" in path:
+                raise UnsupportedDatabase(
+                    f"open database {url!r}",
+                    "an in-memory SQLite database cannot be shared by the event store and the read models",
+                    "a file path, e.g. sqlite:///projlife.db",
+                )
+            return cls(raw=url, dialect="sqlite", sqlite_path=str(Path(path).expanduser()))
+        if backend == "postgresql":
+            driver = parsed.get_driver_name()
+            if driver not in ("psycopg", "psycopg3"):
+                raise UnsupportedDatabase(
+                    f"open database {url!r}", f"driver {driver!r} is not supported", "postgresql+psycopg://…"
+                )
+            schema = parsed.query.get("schema")
+            if isinstance(schema, tuple):
+                schema = schema[0]
+            return cls(
+                raw=url,
+                dialect="postgresql",
+                host=parsed.host or "localhost",
+                port=parsed.port or 5432,
+                user=parsed.username or "postgres",
+                password=parsed.password if parsed.password is None else str(parsed.password),
+                database=parsed.database or "postgres",
+                schema=schema,
+            )
+        raise UnsupportedDatabase(
+            f"open database {url!r}",
+            f"{backend} is not supported for the event store (MySQL/MariaDB has no eventsourcing recorder yet)",
+            _SUPPORTED,
+        )
+
+    @property
+    def events_table(self) -> str:
+        """The table eventsourcing stores events in."""
+        return "stored_events" if self.dialect == "sqlite" else "projlife_events"
+
+    def eventsourcing_env(self) -> dict[str, str]:
+        """Environment for eventsourcing's InfrastructureFactory."""
+        if self.dialect == "sqlite":
+            assert self.sqlite_path is not None
+            return {
+                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "SQLITE_DBNAME": self.sqlite_path,
+                "SQLITE_LOCK_TIMEOUT": "30",
+                "CREATE_TABLE": "n",
+            }
+        env = {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": self.database or "postgres",
+            "POSTGRES_HOST": self.host or "localhost",
+            "POSTGRES_PORT": str(self.port or 5432),
+            "POSTGRES_USER": self.user or "postgres",
+            "POSTGRES_PASSWORD": self.password or "",
+            "POSTGRES_LOCK_TIMEOUT": "10",
+            "POSTGRES_POOL_SIZE": "4",
+            "CREATE_TABLE": "n",
+        }
+        if self.schema:
+            env["POSTGRES_SCHEMA"] = self.schema
+        return env
+
+    def create_engine(self) -> Engine:
+        """A SQLAlchemy engine on the same database (and schema) as the events."""
+        if self.dialect == "sqlite":
+            return _sqlite_engine(str(self.sqlite_path))
+        connect_args: dict[str, object] = {}
+        if self.schema:
+            connect_args["options"] = f"-csearch_path={self.schema}"
+        url = make_url("postgresql+psycopg://").set(
+            username=self.user,
+            password=self.password,
+            host=self.host,
+            port=self.port,
+            database=self.database,
+        )
+        return create_engine(url, connect_args=connect_args, pool_size=4, max_overflow=4)
+
+
+def _sqlite_engine(path: str) -> Engine:
+    """SQLAlchemy's recipe for pysqlite: real transactions, WAL, a busy timeout."""
+    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        # ``conn.execution_options(sqlite_begin="BEGIN IMMEDIATE")`` takes the write
+        # lock up front (projection runners, table creation).
+        conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN"))
+
+    return engine
