@@ -11,6 +11,7 @@ the domain.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -176,14 +177,18 @@ class ProjectService:
 
     # -- batched import ------------------------------------------------------------
 
-    def ingest(self, commands: Iterable[Command], *, batch_size: int = 500) -> IngestReport:
-        """Apply many commands and save them in batches of ``batch_size`` aggregates' events.
+    def ingest(self, commands: Iterable[Command], *, batch_size: int = 500, keep: int = 20_000) -> IngestReport:
+        """Apply many commands and save them in batches of ``batch_size`` commands.
 
         Each batch is validated completely in memory before any of it is written and is
         written in one transaction. A bad command raises and discards its batch; the
         batches before it are kept (the error says how many commands were committed).
+        The ``keep`` most recently saved projects stay in memory between batches, so the
+        import should be the only writer to its projects while it runs; a concurrent
+        write to one of them is detected and raised as :class:`ConcurrentUpdateError`.
         """
         pending: dict[UUID, Project] = {}
+        recent: OrderedDict[UUID, Project] = OrderedDict()
         done = events = aggregates = 0
         in_batch = 0
         last: int | None = None
@@ -199,7 +204,7 @@ class ProjectService:
                         )
                     pending[project.id] = project
                 elif isinstance(cmd, ProjectCommand):
-                    project = pending.get(cmd.project_id) or self.get(cmd.project_id)
+                    project = pending.get(cmd.project_id) or recent.pop(cmd.project_id, None) or self.get(cmd.project_id)
                     cmd.apply(project)
                     pending[project.id] = project
                 else:
@@ -213,6 +218,9 @@ class ProjectService:
                 events += n_events
                 aggregates += len(pending)
                 done += in_batch
+                recent.update(pending)
+                while len(recent) > keep:
+                    recent.popitem(last=False)
                 pending.clear()
                 in_batch = 0
         if pending:
@@ -223,7 +231,14 @@ class ProjectService:
         return IngestReport(commands=done, events=events, aggregates=aggregates, last_position=last)
 
     def _flush(self, pending: Mapping[UUID, Project]) -> tuple[int, int | None]:
-        recordings = self._app.store.save(*pending.values())
+        try:
+            recordings = self._app.store.save(*pending.values())
+        except RecordConflictError:
+            raise ConcurrentUpdateError(
+                f"import a batch of {len(pending)} projects",
+                "another writer changed one of them during the import; the batch was not written",
+                "run imports while no other process writes to the same projects",
+            ) from None
         return len(recordings), _last_position(recordings)
 
     def _exists(self, project_id: UUID) -> bool:
@@ -255,7 +270,7 @@ class Projlife:
         self._engine: Engine | None = None
         if create_tables:
             self.create_tables()
-        self.store = EventStore(env={**self.url.eventsourcing_env(), "AGGREGATE_CACHE_MAXSIZE": "2000"})
+        self.store = EventStore(env=self.url.eventsourcing_env())
         if not create_tables:
             self._check_initialised()
         self.projects = ProjectService(self)

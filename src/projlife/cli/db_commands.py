@@ -1,0 +1,19 @@
+"""``projlife init``: create the tables (idempotent)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from projlife.application import connect
+from projlife.cli.app import DEFAULT_DB, app, console
+
+DbOption = Annotated[str, typer.Option("--db", help="Database URL: sqlite:///FILE or postgresql+psycopg://…")]
+
+
+@app.command("init")
+def init(db: DbOption = DEFAULT_DB) -> None:
+    """Create every projlife table in the database (safe to run again, and from two processes)."""
+    with connect(db, create_tables=True) as pl:
+        console.print(f"projlife tables ready in {pl.url.raw}")
