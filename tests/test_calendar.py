@@ -436,3 +436,16 @@ def test_unmet_deadlines_are_overdue_exactly_when_working_days_are_late(
     assert (state is DeadlineStatus.OVERDUE) == (as_of > deadline.due_on)
     if late > 0:
         assert state is DeadlineStatus.OVERDUE
+
+
+@settings(max_examples=200)
+@given(
+    st.dates(min_value=date(2026, 10, 1), max_value=date(2027, 3, 31)),
+    st.integers(min_value=-60, max_value=60),
+)
+def test_a_span_is_provisional_exactly_when_one_of_its_days_is(start: date, span: int) -> None:
+    cal = WorkdayCalendar(holidays=["2027-01-01"])
+    end = start + timedelta(days=span)
+    lo, hi = min(start, end), max(start, end)
+    days = [lo + timedelta(days=i) for i in range(1, (hi - lo).days + 1)]
+    assert cal.any_provisional(start, end) == any(cal.is_provisional(d) for d in days)

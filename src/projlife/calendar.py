@@ -315,12 +315,12 @@ class WorkdayCalendar:
             start, end = end, start
         if start == end:
             return False
-        first = start + timedelta(days=1)
-        for year in range(first.year, end.year + 1):
+        for year in range(start.year, end.year + 1):
             y = self._year(year)
             if y.prov_cum is None:
                 continue
-            lo = first.toordinal() - y.first_ordinal if year == first.year else 0
+            # provisional days in (start, end] restricted to this year, via the prefix sums
+            lo = start.toordinal() - y.first_ordinal + 1 if year == start.year else 0
             hi = end.toordinal() - y.first_ordinal + 1 if year == end.year else len(y.flags)
             if y.prov_cum[hi] - y.prov_cum[lo] > 0:
                 return True
