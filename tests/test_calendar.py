@@ -215,6 +215,8 @@ def test_calendar_mapping_refuses_unknown_keys_and_bad_years() -> None:
         WorkdayCalendar.from_mapping({"holiday": ["2027-01-01"]})
     with pytest.raises(ValueError, match="official_years"):
         WorkdayCalendar.from_mapping({"official_years": ["2027"]})
+    with pytest.raises(ValueError, match="holidays"):
+        WorkdayCalendar.from_mapping({"holidays": "2027-01-01"})
 
 
 def test_calendar_round_trips_through_json_and_dict() -> None:

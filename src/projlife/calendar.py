@@ -164,6 +164,9 @@ class WorkdayCalendar:
         unknown = set(data) - cls._MAPPING_KEYS
         if unknown:
             raise ValueError(f"unknown calendar keys {sorted(unknown)}; allowed: {sorted(cls._MAPPING_KEYS)}")
+        for key in ("workdays", "holidays"):
+            if isinstance(data.get(key, ()), str | bytes):
+                raise ValueError(f"{key} must be a list of ISO dates, not a single string")
         years = data.get("official_years", ())
         if isinstance(years, str | bytes) or not all(
             isinstance(y, int) and not isinstance(y, bool) for y in years
