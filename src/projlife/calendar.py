@@ -1,0 +1,493 @@
+"""The working-day calendar (工作日) and deadline rules ("N units after a trigger").
+
+One job: answer "is this day a working day in China?" and "when is the deadline?".
+
+A day is a working day when, in order of precedence:
+
+1. the calendar's overrides say so (``workdays`` / ``holidays``, supplied by configuration or a
+   city plugin, e.g. the official table of a year the package does not know yet);
+2. otherwise the official State Council table shipped by ``chinesecalendar`` (2004–2026 in
+   version 1.11) says so, including make-up workdays (调休, e.g. Sunday 2024-02-04);
+3. otherwise (a year without official data) Monday–Friday is assumed, and the day is marked
+   *provisional*.
+
+Years in ``official_years`` are declared complete: their overrides are the whole official table
+and every other day of those years falls back to Monday–Friday *without* being provisional.
+Overrides never make a year official on their own (a single local holiday is not a full table).
+
+Day and month arithmetic is per-year prefix sums of working days, so a 90-working-day deadline
+is a couple of list look-ups and one ``bisect`` (microseconds), not a day-by-day walk.
+
+Pure: imports only the standard library, attrs and ``chinese_calendar``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_left
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Any, ClassVar
+
+import attrs
+import chinese_calendar
+
+__all__ = [
+    "Deadline",
+    "DeadlineRule",
+    "DeadlineStatus",
+    "DeadlineUnit",
+    "WorkdayCalendar",
+    "add_months",
+    "overdue_working_days",
+    "status",
+]
+
+
+# --------------------------------------------------------------------------------------------
+# Per-year tables
+# --------------------------------------------------------------------------------------------
+
+
+def _package_has_year(year: int) -> bool:
+    """Whether ``chinesecalendar`` has the official table for ``year`` (it raises otherwise)."""
+    try:
+        chinese_calendar.is_workday(date(year, 1, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+@attrs.frozen
+class _Year:
+    """One year of working days.
+
+    ``flags[i]`` is 1 when day ``i`` (0 = 1 January) is a working day; ``cum[i]`` is the number of
+    working days among days ``0 .. i-1`` (so ``cum[0] == 0`` and ``cum[-1]`` is the year total);
+    ``prov_cum`` is the same prefix sum over provisional days, or ``None`` if none are.
+    """
+
+    first_ordinal: int
+    flags: bytes
+    cum: list[int]
+    provisional: bytes | None
+    prov_cum: list[int] | None
+
+    @property
+    def total(self) -> int:
+        return self.cum[-1]
+
+
+def _prefix(flags: bytes) -> list[int]:
+    cum = [0] * (len(flags) + 1)
+    running = 0
+    for i, f in enumerate(flags):
+        running += f
+        cum[i + 1] = running
+    return cum
+
+
+# --------------------------------------------------------------------------------------------
+# The calendar
+# --------------------------------------------------------------------------------------------
+
+
+def _as_date(value: date | str) -> date:
+    if isinstance(value, str):
+        return date.fromisoformat(value)
+    if isinstance(value, date):
+        return value
+    raise TypeError(f"expected a date or an ISO date string, got {value!r}")
+
+
+def _dates(values: Iterable[date | str]) -> frozenset[date]:
+    return frozenset(_as_date(v) for v in values)
+
+
+def _ints(values: Iterable[int]) -> frozenset[int]:
+    return frozenset(values)
+
+
+def _days_in_month(year: int, month: int) -> int:
+    if month == 12:
+        return 31
+    return (date(year, month + 1, 1) - date(year, month, 1)).days
+
+
+@attrs.frozen
+class WorkdayCalendar:
+    """China's working days: overrides, then the official table, then Monday–Friday.
+
+    ``workdays`` and ``holidays`` are explicit overrides (they win over everything else);
+    ``official_years`` declares years whose overrides form the complete official table, so no
+    day of those years is provisional. A date may not be in both override sets.
+
+    Instances are immutable and hashable; per-year tables are built lazily and cached on the
+    instance (the cache takes no part in equality). Use :meth:`china` for the shared default.
+    """
+
+    workdays: frozenset[date] = attrs.field(default=frozenset(), converter=_dates)
+    holidays: frozenset[date] = attrs.field(default=frozenset(), converter=_dates)
+    official_years: frozenset[int] = attrs.field(default=frozenset(), converter=_ints)
+    _years: dict[int, _Year] = attrs.field(factory=dict, init=False, repr=False, eq=False, hash=False)
+
+    _default: ClassVar[WorkdayCalendar | None] = None
+    _MAPPING_KEYS: ClassVar[frozenset[str]] = frozenset({"workdays", "holidays", "official_years"})
+
+    def __attrs_post_init__(self) -> None:
+        both = self.workdays & self.holidays
+        if both:
+            listed = ", ".join(sorted(d.isoformat() for d in both))
+            raise ValueError(f"dates cannot be both override workdays and holidays: {listed}")
+        for y in self.official_years:
+            if not isinstance(y, int) or isinstance(y, bool) or not 1 <= y <= 9999:
+                raise ValueError(f"official_years must hold years 1..9999, got {y!r}")
+
+    # -- construction -------------------------------------------------------------------------
+
+    @classmethod
+    def china(cls) -> WorkdayCalendar:
+        """The shared default calendar: the official table only, no overrides."""
+        if cls._default is None:
+            cls._default = cls()
+        return cls._default
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> WorkdayCalendar:
+        """Build from ``{"workdays": [...], "holidays": [...], "official_years": [...]}``.
+
+        Dates are ISO strings (``"2027-02-06"``) or :class:`date` objects; every key is
+        optional; unknown keys are refused so that a typo cannot silently drop a table.
+        """
+        unknown = set(data) - cls._MAPPING_KEYS
+        if unknown:
+            raise ValueError(f"unknown calendar keys {sorted(unknown)}; allowed: {sorted(cls._MAPPING_KEYS)}")
+        for key in ("workdays", "holidays"):
+            if isinstance(data.get(key, ()), str | bytes):
+                raise ValueError(f"{key} must be a list of ISO dates, not a single string")
+        years = data.get("official_years", ())
+        if isinstance(years, str | bytes) or not all(
+            isinstance(y, int) and not isinstance(y, bool) for y in years
+        ):
+            raise ValueError(f"official_years must be a list of integers, got {years!r}")
+        return cls(
+            workdays=data.get("workdays", ()),
+            holidays=data.get("holidays", ()),
+            official_years=frozenset(years),
+        )
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> WorkdayCalendar:
+        """Build from a JSON object with the keys of :meth:`from_mapping`."""
+        data = json.loads(text)
+        if not isinstance(data, dict):
+            raise ValueError("a calendar JSON document must be an object")
+        return cls.from_mapping(data)
+
+    def as_dict(self) -> dict[str, list[str] | list[int]]:
+        """Canonical, JSON-ready form (sorted ISO dates and years); inverse of :meth:`from_mapping`."""
+        return {
+            "workdays": sorted(d.isoformat() for d in self.workdays),
+            "holidays": sorted(d.isoformat() for d in self.holidays),
+            "official_years": sorted(self.official_years),
+        }
+
+    def with_overrides(self, other: WorkdayCalendar) -> WorkdayCalendar:
+        """A new calendar with ``other``'s overrides layered on top of this one's (``other`` wins)."""
+        return WorkdayCalendar(
+            workdays=(self.workdays - other.holidays) | other.workdays,
+            holidays=(self.holidays - other.workdays) | other.holidays,
+            official_years=self.official_years | other.official_years,
+        )
+
+    # -- per-year tables ----------------------------------------------------------------------
+
+    def _year(self, year: int) -> _Year:
+        table = self._years.get(year)
+        if table is None:
+            table = self._build_year(year)
+            self._years[year] = table
+        return table
+
+    def _build_year(self, year: int) -> _Year:
+        first = date(year, 1, 1)
+        n_days = (date(year + 1, 1, 1) - first).days if year < 9999 else 365
+        official = year in self.official_years
+        packaged = not official and _package_has_year(year)
+        flags = bytearray(n_days)
+        prov = bytearray(n_days)
+        for i in range(n_days):
+            d = first + timedelta(days=i)
+            if d in self.workdays:
+                flags[i] = 1
+            elif d in self.holidays:
+                flags[i] = 0
+            elif packaged:
+                flags[i] = 1 if chinese_calendar.is_workday(d) else 0
+            else:
+                flags[i] = 1 if d.weekday() < 5 else 0
+                prov[i] = 0 if official else 1
+        any_prov = any(prov)
+        return _Year(
+            first_ordinal=first.toordinal(),
+            flags=bytes(flags),
+            cum=_prefix(bytes(flags)),
+            provisional=bytes(prov) if any_prov else None,
+            prov_cum=_prefix(bytes(prov)) if any_prov else None,
+        )
+
+    # -- queries ------------------------------------------------------------------------------
+
+    def is_workday(self, d: date) -> bool:
+        """Whether ``d`` is a working day (override, else official table, else Monday–Friday)."""
+        y = self._year(d.year)
+        return y.flags[d.toordinal() - y.first_ordinal] == 1
+
+    def is_holiday(self, d: date) -> bool:
+        """Whether ``d`` is a day off (weekend, public holiday or override holiday)."""
+        return not self.is_workday(d)
+
+    def is_provisional(self, d: date) -> bool:
+        """True when ``d`` was decided by the Monday–Friday assumption, not by data.
+
+        That is: ``d`` is not an override, its year is not in ``official_years`` and the
+        ``chinesecalendar`` package has no table for it.
+        """
+        y = self._year(d.year)
+        return y.provisional is not None and y.provisional[d.toordinal() - y.first_ordinal] == 1
+
+    def _workdays_through(self, d: date) -> tuple[_Year, int]:
+        """The year table of ``d`` and the number of its working days up to and including ``d``."""
+        y = self._year(d.year)
+        return y, y.cum[d.toordinal() - y.first_ordinal + 1]
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days in ``(start, end]``; if ``end < start``, minus those in ``(end, start]``.
+
+        Antisymmetric and additive: ``between(a, b) + between(b, c) == between(a, c)``.
+        """
+        if end < start:
+            return -self.working_days_between(end, start)
+        _, through_start = self._workdays_through(start)
+        _, through_end = self._workdays_through(end)
+        count = through_end - through_start
+        for year in range(start.year, end.year):
+            count += self._year(year).total
+        return count
+
+    def add_working_days(self, start: date, n: int) -> date:
+        """The ``n``-th working day after ``start`` (``n == 0`` gives ``start`` itself).
+
+        For ``n < 0`` the ``|n|``-th working day strictly before ``start``. For ``n > 0`` the
+        result is the earliest day ``d`` with ``working_days_between(start, d) == n``.
+        """
+        if n == 0:
+            return start
+        y = self._year(start.year)
+        i = start.toordinal() - y.first_ordinal
+        year = start.year
+        if n > 0:
+            # target: the smallest index j with cum[j + 1] == need in the year holding it
+            need = y.cum[i + 1] + n
+            while need > y.total:
+                need -= y.total
+                year += 1
+                y = self._year(year)
+        else:
+            need = y.cum[i] + n + 1
+            while need < 1:
+                year -= 1
+                y = self._year(year)
+                need += y.total
+        j = bisect_left(y.cum, need) - 1
+        return date.fromordinal(y.first_ordinal + j)
+
+    def next_workday(self, d: date) -> date:
+        """The first working day strictly after ``d`` (same as ``add_working_days(d, 1)``)."""
+        return self.add_working_days(d, 1)
+
+    def roll_forward(self, d: date) -> date:
+        """``d`` itself if it is a working day, else the next working day."""
+        return d if self.is_workday(d) else self.next_workday(d)
+
+    def any_provisional(self, start: date, end: date) -> bool:
+        """Whether any day in ``(start, end]`` (or ``(end, start]`` if reversed) is provisional."""
+        if end < start:
+            start, end = end, start
+        if start == end:
+            return False
+        for year in range(start.year, end.year + 1):
+            y = self._year(year)
+            if y.prov_cum is None:
+                continue
+            # provisional days in (start, end] restricted to this year, via the prefix sums
+            lo = start.toordinal() - y.first_ordinal + 1 if year == start.year else 0
+            hi = end.toordinal() - y.first_ordinal + 1 if year == end.year else len(y.flags)
+            if y.prov_cum[hi] - y.prov_cum[lo] > 0:
+                return True
+        return False
+
+
+# --------------------------------------------------------------------------------------------
+# Deadline rules
+# --------------------------------------------------------------------------------------------
+
+
+def add_months(d: date, months: int) -> date:
+    """``d`` plus calendar months, clamped to month end (2024-01-31 + 1 month = 2024-02-29)."""
+    total = d.year * 12 + (d.month - 1) + months
+    year, month = divmod(total, 12)
+    month += 1
+    return date(year, month, min(d.day, _days_in_month(year, month)))
+
+
+class DeadlineUnit(StrEnum):
+    """The unit of a :class:`DeadlineRule`."""
+
+    WORKING_DAYS = "working_days"
+    DAYS = "days"
+    MONTHS = "months"
+
+
+_SINGULAR = {
+    DeadlineUnit.WORKING_DAYS: "working day",
+    DeadlineUnit.DAYS: "day",
+    DeadlineUnit.MONTHS: "month",
+}
+_UNIT_WORDS: dict[str, DeadlineUnit] = {
+    "working day": DeadlineUnit.WORKING_DAYS,
+    "working days": DeadlineUnit.WORKING_DAYS,
+    "working_days": DeadlineUnit.WORKING_DAYS,
+    "workday": DeadlineUnit.WORKING_DAYS,
+    "workdays": DeadlineUnit.WORKING_DAYS,
+    "day": DeadlineUnit.DAYS,
+    "days": DeadlineUnit.DAYS,
+    "calendar day": DeadlineUnit.DAYS,
+    "calendar days": DeadlineUnit.DAYS,
+    "month": DeadlineUnit.MONTHS,
+    "months": DeadlineUnit.MONTHS,
+    # Chinese forms as written in the seeds: 90个工作日, 90天, 3日, 3个月
+    "个工作日": DeadlineUnit.WORKING_DAYS,
+    "工作日": DeadlineUnit.WORKING_DAYS,
+    "天": DeadlineUnit.DAYS,
+    "日": DeadlineUnit.DAYS,
+    "个月": DeadlineUnit.MONTHS,
+    "月": DeadlineUnit.MONTHS,
+}
+_RULE_RE = re.compile(r"^\s*(\d+)\s*(.+?)\s*$")
+
+
+def _nonneg(_: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ValueError(f"{attribute.name} must be a non-negative integer, got {value!r}")
+
+
+@attrs.frozen
+class DeadlineRule:
+    """A rule "``amount`` ``unit`` after a trigger", e.g. ``DeadlineRule.parse("90 working days")``.
+
+    ``working_days`` counts with a :class:`WorkdayCalendar`; ``days`` is plain calendar days
+    (trigger + N, no roll-forward when it lands on a holiday); ``months`` is calendar months
+    clamped to the month end.
+    """
+
+    amount: int = attrs.field(validator=_nonneg)
+    unit: DeadlineUnit = attrs.field(converter=DeadlineUnit)
+
+    @classmethod
+    def parse(cls, text: str) -> DeadlineRule:
+        """Parse ``"90 working days"``, ``"1 working day"``, ``"7 days"``, ``"3 months"``.
+
+        Also accepts the Chinese forms ``"90个工作日"``, ``"90天"``, ``"3日"``, ``"3个月"``.
+        """
+        m = _RULE_RE.match(text)
+        unit = _UNIT_WORDS.get(" ".join(m.group(2).lower().split())) if m else None
+        if m is None or unit is None:
+            raise ValueError(
+                f"cannot parse deadline rule {text!r}; expected e.g. '90 working days', "
+                "'7 days', '3 months', '90个工作日'"
+            )
+        return cls(int(m.group(1)), unit)
+
+    def __str__(self) -> str:
+        word = _SINGULAR[self.unit]
+        return f"{self.amount} {word}" if self.amount == 1 else f"{self.amount} {word}s"
+
+    def as_dict(self) -> dict[str, int | str]:
+        """Canonical serialisation: ``{"amount": 90, "unit": "working_days"}``."""
+        return {"amount": self.amount, "unit": self.unit.value}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> DeadlineRule:
+        """Inverse of :meth:`as_dict`."""
+        if set(data) != {"amount", "unit"}:
+            raise ValueError(f"a deadline rule needs exactly 'amount' and 'unit', got {sorted(data)}")
+        return cls(data["amount"], data["unit"])
+
+    def due(self, trigger: date, calendar: WorkdayCalendar | None = None) -> Deadline:
+        """The deadline for an event on ``trigger`` (default calendar: :meth:`WorkdayCalendar.china`).
+
+        Only ``working_days`` rules consult the calendar, so only they can be provisional: when any
+        day in ``(trigger, due_on]`` was decided by the Monday–Friday assumption.
+        """
+        if self.unit is DeadlineUnit.DAYS:
+            return Deadline(trigger, trigger + timedelta(days=self.amount), False, self)
+        if self.unit is DeadlineUnit.MONTHS:
+            return Deadline(trigger, add_months(trigger, self.amount), False, self)
+        cal = calendar if calendar is not None else WorkdayCalendar.china()
+        due_on = cal.add_working_days(trigger, self.amount)
+        return Deadline(trigger, due_on, cal.any_provisional(trigger, due_on), self)
+
+
+@attrs.frozen
+class Deadline:
+    """A computed deadline: due on ``due_on`` (inclusive), ``provisional`` if computed on assumed days."""
+
+    trigger: date
+    due_on: date
+    provisional: bool
+    rule: DeadlineRule
+
+
+# --------------------------------------------------------------------------------------------
+# Status
+# --------------------------------------------------------------------------------------------
+
+
+class DeadlineStatus(StrEnum):
+    """Where a deadline stands; see :func:`status`."""
+
+    PENDING = "pending"
+    OVERDUE = "overdue"
+    MET = "met"
+    MET_LATE = "met_late"
+
+
+def status(deadline: Deadline, met_on: date | None, as_of: date) -> DeadlineStatus:
+    """The status of ``deadline`` as seen on ``as_of``.
+
+    - ``met``: met on or before the due day (``met_on <= due_on``);
+    - ``met_late``: met after it (``met_on > due_on``);
+    - ``overdue``: not met and ``as_of > due_on``;
+    - ``pending``: not met and ``as_of <= due_on`` (the due day itself is still in time).
+
+    A ``met_on`` later than ``as_of`` is treated as not yet met (the fact had not happened as of
+    that day), which keeps "as of" reports reproducible.
+    """
+    if met_on is not None and met_on <= as_of:
+        return DeadlineStatus.MET if met_on <= deadline.due_on else DeadlineStatus.MET_LATE
+    return DeadlineStatus.OVERDUE if as_of > deadline.due_on else DeadlineStatus.PENDING
+
+
+def overdue_working_days(
+    deadline: Deadline, met_on: date | None, as_of: date, calendar: WorkdayCalendar | None = None
+) -> int:
+    """Working days past the due day: up to ``met_on`` if met by ``as_of``, else up to ``as_of``.
+
+    0 when the deadline was met in time or is still pending.
+    """
+    cal = calendar if calendar is not None else WorkdayCalendar.china()
+    end = met_on if met_on is not None and met_on <= as_of else as_of
+    return max(0, cal.working_days_between(deadline.due_on, end))
