@@ -33,7 +33,15 @@ from projlife.plugins.manager import PluginError, cities, get_plugin_manager
 from projlife.plugins.types import CityProfile
 from projlife.transcodings import register_transcodings
 
-__all__ = ["CommandResult", "DatabaseNotInitialised", "EventStore", "IngestReport", "Projlife", "ProjectService", "connect"]
+__all__ = [
+    "CommandResult",
+    "DatabaseNotInitialised",
+    "EventStore",
+    "IngestReport",
+    "ProjectService",
+    "Projlife",
+    "connect",
+]
 
 TCommand = TypeVar("TCommand", bound=Command)
 
@@ -76,7 +84,9 @@ class IngestReport:
     last_position: int | None
 
 
-def validate(model: type[TCommand], data: Mapping[str, Any] | TCommand, attempted: str | None = None) -> TCommand:
+def validate(
+    model: type[TCommand], data: Mapping[str, Any] | TCommand, attempted: str | None = None
+) -> TCommand:
     """Build a command from ``data``, or raise :class:`CommandRejected` listing every problem."""
     if isinstance(data, model):
         return data
@@ -155,7 +165,9 @@ class ProjectService:
             city = self._app.city_by_code(cmd.city_code)
             if city is None:
                 known = ", ".join(f"{c.code} ({c.name_zh})" for c in self._app.cities.values())
-                problems.append(Problem("city_code", f"unknown city; installed: {known or 'none'}", cmd.city_code))
+                problems.append(
+                    Problem("city_code", f"unknown city; installed: {known or 'none'}", cmd.city_code)
+                )
             elif cmd.area_code not in city.areas:
                 problems.append(Problem("area_code", f"not an area of {city.name_zh}", cmd.area_code))
         if problems:
@@ -165,9 +177,11 @@ class ProjectService:
 
     def get(self, project_id: UUID, *, attempted: str = "load project") -> Project:
         try:
-            project = self._app.store.repository.get(project_id)
+            project: Any = self._app.store.repository.get(project_id)
         except AggregateNotFoundError:
-            raise NotFound(attempted, f"no project with id {project_id}", "the id of a conceived project") from None
+            raise NotFound(
+                attempted, f"no project with id {project_id}", "the id of a conceived project"
+            ) from None
         assert isinstance(project, Project)
         return project
 
@@ -177,7 +191,9 @@ class ProjectService:
 
     # -- batched import ------------------------------------------------------------
 
-    def ingest(self, commands: Iterable[Command], *, batch_size: int = 500, keep: int = 20_000) -> IngestReport:
+    def ingest(
+        self, commands: Iterable[Command], *, batch_size: int = 500, keep: int = 20_000
+    ) -> IngestReport:
         """Apply many commands and save them in batches of ``batch_size`` commands.
 
         Each batch is validated completely in memory before any of it is written and is
@@ -196,21 +212,33 @@ class ProjectService:
             try:
                 if isinstance(cmd, ConceiveProject):
                     self._check_context(cmd)
-                    project = cmd.create()
+                    project: Project = cmd.create()
                     if project.id in pending or self._exists(project.id):
                         raise CommandRejected(
                             f"conceive project {cmd.code}",
-                            [Problem("code", f"project {cmd.code} already exists in city {cmd.city_code}", cmd.code)],
+                            [
+                                Problem(
+                                    "code",
+                                    f"project {cmd.code} already exists in city {cmd.city_code}",
+                                    cmd.code,
+                                )
+                            ],
                         )
                     pending[project.id] = project
                 elif isinstance(cmd, ProjectCommand):
-                    project = pending.get(cmd.project_id) or recent.pop(cmd.project_id, None) or self.get(cmd.project_id)
+                    project = (
+                        pending.get(cmd.project_id)
+                        or recent.pop(cmd.project_id, None)
+                        or self.get(cmd.project_id)
+                    )
                     cmd.apply(project)
                     pending[project.id] = project
                 else:
                     raise CommandRejected(type(cmd).__name__, [Problem("(command)", "not a project command")])
             except ProjlifeError as exc:
-                exc.add_note(f"{done} earlier command(s) were committed; this batch of {in_batch + 1} was not")
+                exc.add_note(
+                    f"{done} earlier command(s) were committed; this batch of {in_batch + 1} was not"
+                )
                 raise
             in_batch += 1
             if in_batch >= batch_size:

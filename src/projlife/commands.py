@@ -70,11 +70,18 @@ Yuan = Annotated[
 
 Mu = Annotated[Decimal, BeforeValidator(_no_float), Field(ge=0, le=Decimal("1e8"), allow_inf_nan=False)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[\w\-./]+$")]
-AreaCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32, pattern=r"^[A-Za-z0-9\-]+$")]
+Code = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[\w\-./]+$")
+]
+AreaCode = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32, pattern=r"^[A-Za-z0-9\-]+$")
+]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 EvidenceRef = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-CreditCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")]
+CreditCode = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, pattern=r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$"),
+]
 """统一社会信用代码: 18 characters."""
 
 
@@ -172,7 +179,9 @@ class SignProject(ProjectCommand):
     batch: ShortText | None = None
 
     def apply(self, project: Project) -> None:
-        project.sign(amount=Money(self.amount_yuan), counterparty=self.counterparty, batch=self.batch, **self.meta())
+        project.sign(
+            amount=Money(self.amount_yuan), counterparty=self.counterparty, batch=self.batch, **self.meta()
+        )
 
 
 class LandProject(ProjectCommand):

@@ -67,12 +67,18 @@ def run_demo(
     try:
         profile = app.city(city)
         sim = simulate(profile, n_projects, seed=seed, as_of=as_of)
-        console.print(f"[bold]projlife demo[/] — {profile.name_zh} ({profile.name_en}), {n_projects} projects, seed {seed}")
+        console.print(
+            f"[bold]projlife demo[/] — {profile.name_zh} ({profile.name_en}), {n_projects} projects, seed {seed}"
+        )
         console.print(f"database: {db_url}")
         with console.status("importing the drive …"):
             report = app.projects.ingest(sim.commands)
-        console.print(f"imported {report.commands} commands as {report.events} events for {n_projects} projects")
-        ctx = DemoContext(app=app, city=profile, simulation=sim, out=out, console=console, as_of=as_of, seed=seed)
+        console.print(
+            f"imported {report.commands} commands as {report.events} events for {n_projects} projects"
+        )
+        ctx = DemoContext(
+            app=app, city=profile, simulation=sim, out=out, console=console, as_of=as_of, seed=seed
+        )
         for section in DEMO_SECTIONS:
             section(ctx)
         console.print(f"\nwritten to {out.resolve()}")
@@ -83,7 +89,14 @@ def run_demo(
 
 def lifecycle_summary(ctx: DemoContext) -> None:
     """Per county: how many projects reached each stage, and what was removed or corrected."""
-    stages = [Stage.RESERVED, Stage.SIGNED, Stage.STARTED, Stage.IN_STATISTICS, Stage.COMPLETED, Stage.PRODUCING]
+    stages = [
+        Stage.RESERVED,
+        Stage.SIGNED,
+        Stage.STARTED,
+        Stage.IN_STATISTICS,
+        Stage.COMPLETED,
+        Stage.PRODUCING,
+    ]
     reached: dict[str, Counter[Stage]] = defaultdict(Counter)
     other: dict[str, Counter[str]] = defaultdict(Counter)
     for sp in ctx.simulation.projects:
@@ -100,7 +113,12 @@ def lifecycle_summary(ctx: DemoContext) -> None:
     table.add_column("县市区 / 园区")
     for stage in stages:
         table.add_column(stage.label_zh, justify="right")
-    for key, label in [("verified_started", "开工已核实"), ("removed", "剔除"), ("rejected", "核查否定"), ("cancelled", "取消")]:
+    for _key, label in [
+        ("verified_started", "开工已核实"),
+        ("removed", "剔除"),
+        ("rejected", "核查否定"),
+        ("cancelled", "取消"),
+    ]:
         table.add_column(label, justify="right")
     for area in sorted(reached):
         row = [area, *(str(reached[area][s]) for s in stages)]

@@ -8,9 +8,10 @@ gives the same commands.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TypeVar
 
 import attrs
 
@@ -48,6 +49,8 @@ from projlife.plugins.types import CityProfile
 
 __all__ = ["SimulatedProject", "Simulation", "simulate"]
 
+T = TypeVar("T")
+
 _CATEGORY_WEIGHTS = [
     (ProjectCategory.INDUSTRIAL, 55),
     (ProjectCategory.COMMERCE_LOGISTICS, 10),
@@ -70,7 +73,18 @@ _INVESTORS = [
     (InvestorClass.UNICORN, 2),
     (InvestorClass.GOVERNMENT, 3),
 ]
-_INDUSTRIES = ["智能制造", "新能源汽车零部件", "食品加工", "生物医药", "电子信息", "新材料", "现代物流", "文旅康养", "装备制造", "纺织服装"]
+_INDUSTRIES = [
+    "智能制造",
+    "新能源汽车零部件",
+    "食品加工",
+    "生物医药",
+    "电子信息",
+    "新材料",
+    "现代物流",
+    "文旅康养",
+    "装备制造",
+    "纺织服装",
+]
 _SUFFIX = ["产业园", "生产基地", "扩建项目", "技改项目", "研发中心", "智慧工厂", "综合体"]
 _COMPANIES = ["华中", "中原", "闽南", "苏中", "长江", "天元", "恒通", "国泰", "鑫达", "瑞丰", "宏盛", "金玉"]
 
@@ -98,9 +112,9 @@ class Simulation:
         return iter(self.commands)
 
 
-def _pick(rng: random.Random, weighted: list[tuple[object, int]]) -> object:
-    items, weights = zip(*weighted, strict=True)
-    return rng.choices(items, weights=weights)[0]
+def _pick(rng: random.Random, weighted: Sequence[tuple[T, int]]) -> T:
+    items = [item for item, _ in weighted]
+    return rng.choices(items, weights=[w for _, w in weighted])[0]
 
 
 def simulate(
@@ -142,12 +156,12 @@ def simulate(
                 project_name=name,
                 city_code=city.code,
                 area_code=area.code,
-                category=category,  # type: ignore[arg-type]
+                category=category,
                 planned_investment_yuan=planned,
-                investor_classes=(investor,),  # type: ignore[arg-type]
+                investor_classes=(investor,),
                 area_mu=Decimal(rng.randrange(20, 600)),
                 occurred_on=conceived,
-                actor=clerk,  # type: ignore[arg-type]
+                actor=clerk,
             )
         ]
         version = 1
@@ -164,7 +178,7 @@ def simulate(
             day = d
             return d
 
-        def add(cmd: Command) -> None:
+        def add(cmd: Command, cmds: list[Command] = cmds) -> None:
             nonlocal version
             cmds.append(cmd)
             version += 1
@@ -172,69 +186,144 @@ def simulate(
         meta = {"project_id": pid, "actor": clerk}
         # reserve
         if rng.random() < 0.85 and (d := at(3, 40)):
-            add(ReserveProject(occurred_on=d, **meta))  # type: ignore[arg-type]
+            add(ReserveProject(occurred_on=d, **meta))
             stage = Stage.RESERVED
             for m in rng.sample(list(Milestone), rng.randint(1, 4)):
                 if (d := at(2, 25)) is None:
                     break
-                add(MeetMilestone(milestone=m, occurred_on=d, **meta))  # type: ignore[arg-type]
+                add(MeetMilestone(milestone=m, occurred_on=d, **meta))
         plan_start = day + timedelta(days=rng.randint(60, 200))
         if stage is Stage.RESERVED or rng.random() < 0.4:
             if rng.random() < 0.72 and (d := at(10, 120)):
                 amount = (planned * Decimal(str(rng.uniform(0.8, 1.1)))).quantize(Decimal(1))
-                add(SignProject(amount_yuan=amount, counterparty=f"{rng.choice(_COMPANIES)}实业有限公司", batch=f"{d:%Y-%m}集中签约", occurred_on=d, **meta))  # type: ignore[arg-type]
+                add(
+                    SignProject(
+                        amount_yuan=amount,
+                        counterparty=f"{rng.choice(_COMPANIES)}实业有限公司",
+                        batch=f"{d:%Y-%m}集中签约",
+                        occurred_on=d,
+                        **meta,
+                    )
+                )
                 stage = Stage.SIGNED
                 stage_versions[Stage.SIGNED] = version
-                add(AssignSponsor(leader=f"市领导{rng.randint(1, 12)}", department=rng.choice(["市发改委", "市经信局", "市商务局", "市招商局"]), occurred_on=d, **meta))  # type: ignore[arg-type]
+                add(
+                    AssignSponsor(
+                        leader=f"市领导{rng.randint(1, 12)}",
+                        department=rng.choice(["市发改委", "市经信局", "市商务局", "市招商局"]),
+                        occurred_on=d,
+                        **meta,
+                    )
+                )
                 if rng.random() < 0.8:
-                    add(FormTeam(team=f"{name}专班", lead=f"专班长{rng.randint(1, 40)}", occurred_on=d + timedelta(days=min(rng.randint(1, 10), (as_of - d).days)), **meta))  # type: ignore[arg-type]
+                    add(
+                        FormTeam(
+                            team=f"{name}专班",
+                            lead=f"专班长{rng.randint(1, 40)}",
+                            occurred_on=d + timedelta(days=min(rng.randint(1, 10), (as_of - d).days)),
+                            **meta,
+                        )
+                    )
                     day = cmds[-1].occurred_on
-                add(ScheduleStage(stage=Stage.STARTED, planned_on=plan_start if plan_start > d else d + timedelta(days=60), occurred_on=day, **meta))  # type: ignore[arg-type]
+                add(
+                    ScheduleStage(
+                        stage=Stage.STARTED,
+                        planned_on=plan_start if plan_start > d else d + timedelta(days=60),
+                        occurred_on=day,
+                        **meta,
+                    )
+                )
                 if rng.random() < 0.04:
-                    add(CorrectFact(target_version=stage_versions[Stage.SIGNED], field=CorrectableField.SIGNED_AMOUNT, new_value=str(amount + Decimal(10_000_000)), reason="季度核查更正签约金额", occurred_on=day, **meta))  # type: ignore[arg-type]
+                    add(
+                        CorrectFact(
+                            target_version=stage_versions[Stage.SIGNED],
+                            field=CorrectableField.SIGNED_AMOUNT,
+                            new_value=str(amount + Decimal(10_000_000)),
+                            reason="季度核查更正签约金额",
+                            occurred_on=day,
+                            **meta,
+                        )
+                    )
         if stage is Stage.SIGNED and rng.random() < 0.55 and (d := at(5, 50)):
-            add(LandProject(occurred_on=d, **meta))  # type: ignore[arg-type]
+            add(LandProject(occurred_on=d, **meta))
             stage = Stage.LANDED
             landed = True
         if stage in (Stage.SIGNED, Stage.LANDED) and rng.random() < 0.68 and (d := at(15, 170)):
-            add(StartConstruction(occurred_on=d, **meta))  # type: ignore[arg-type]
+            add(StartConstruction(occurred_on=d, **meta))
             stage = Stage.STARTED
             stage_versions[Stage.STARTED] = version
         if Stage.SIGNED in stage_versions and rng.random() < 0.6 and (d := at(5, 60)):
-            add(VerifyStage(stage=Stage.SIGNED, method=VerificationMethod.DOCUMENTS, occurred_on=d, project_id=pid, actor=verifier))  # type: ignore[arg-type]
+            add(
+                VerifyStage(
+                    stage=Stage.SIGNED,
+                    method=VerificationMethod.DOCUMENTS,
+                    occurred_on=d,
+                    project_id=pid,
+                    actor=verifier,
+                )
+            )
         started_on = day if stage is Stage.STARTED else None
         if stage is Stage.STARTED:
             roll = rng.random()
             if roll < 0.03 and (d := at(10, 60)):
-                add(RejectClaim(stage=Stage.STARTED, reason="现场核查未见实质性开工", occurred_on=d, project_id=pid, actor=verifier2))  # type: ignore[arg-type]
+                add(
+                    RejectClaim(
+                        stage=Stage.STARTED,
+                        reason="现场核查未见实质性开工",
+                        occurred_on=d,
+                        project_id=pid,
+                        actor=verifier2,
+                    )
+                )
                 stage = Stage.LANDED if landed else Stage.SIGNED
             elif roll < 0.80 and (d := at(15, 130)):
-                add(EnterStatistics(occurred_on=d, **meta))  # type: ignore[arg-type]
+                add(EnterStatistics(occurred_on=d, **meta))
                 stage = Stage.IN_STATISTICS
             elif started_on is not None:
                 check = _next_quarter_check(started_on + timedelta(days=92))
                 if check <= as_of and rng.random() < 0.7:
                     day = max(day, check)
-                    add(RemoveFromPool(pool=Pool.STARTED, reason_code=RemovalReason.NOT_IN_STATISTICS_IN_TIME, reason="开工三个月以上仍未纳统", occurred_on=check, project_id=pid, actor=system))  # type: ignore[arg-type]
+                    add(
+                        RemoveFromPool(
+                            pool=Pool.STARTED,
+                            reason_code=RemovalReason.NOT_IN_STATISTICS_IN_TIME,
+                            reason="开工三个月以上仍未纳统",
+                            occurred_on=check,
+                            project_id=pid,
+                            actor=system,
+                        )
+                    )
                     removed = True
         if stage is Stage.IN_STATISTICS and rng.random() < 0.5 and (d := at(5, 40)):
-            add(VerifyStage(stage=Stage.STARTED, method=VerificationMethod.SITE, occurred_on=d, project_id=pid, actor=verifier))  # type: ignore[arg-type]
+            add(
+                VerifyStage(
+                    stage=Stage.STARTED,
+                    method=VerificationMethod.SITE,
+                    occurred_on=d,
+                    project_id=pid,
+                    actor=verifier,
+                )
+            )
         if stage is Stage.IN_STATISTICS and rng.random() < 0.55 and (d := at(90, 400)):
-            add(CompleteProject(occurred_on=d, **meta))  # type: ignore[arg-type]
+            add(CompleteProject(occurred_on=d, **meta))
             stage = Stage.COMPLETED
             if rng.random() < 0.85 and (d := at(5, 60)):
-                add(BeginProduction(occurred_on=d, **meta))  # type: ignore[arg-type]
+                add(BeginProduction(occurred_on=d, **meta))
                 stage = Stage.PRODUCING
                 if rng.random() < 0.5 and (d := at(30, 200)):
-                    add(BecomeAboveScale(occurred_on=d, **meta))  # type: ignore[arg-type]
+                    add(BecomeAboveScale(occurred_on=d, **meta))
                     stage = Stage.ABOVE_SCALE
                 if rng.random() < 0.3 and (d := at(60, 300)):
-                    add(ReachCapacity(occurred_on=d, **meta))  # type: ignore[arg-type]
+                    add(ReachCapacity(occurred_on=d, **meta))
                     stage = Stage.AT_CAPACITY
         if stage in (Stage.SIGNED, Stage.LANDED) and rng.random() < 0.2 and (d := at(100, 200)):
-            add(FlagProject(flag="lagging", reason="签约后长期未开工,挂牌提醒", occurred_on=d, **meta))  # type: ignore[arg-type]
-        if stage in (Stage.CONCEIVED, Stage.RESERVED, Stage.SIGNED) and rng.random() < 0.05 and (d := at(30, 200)):
-            add(CancelProject(reason="企业投资意向变化,项目终止", occurred_on=d, **meta))  # type: ignore[arg-type]
+            add(FlagProject(flag="lagging", reason="签约后长期未开工,挂牌提醒", occurred_on=d, **meta))
+        if (
+            stage in (Stage.CONCEIVED, Stage.RESERVED, Stage.SIGNED)
+            and rng.random() < 0.05
+            and (d := at(30, 200))
+        ):
+            add(CancelProject(reason="企业投资意向变化,项目终止", occurred_on=d, **meta))
             cancelled = True
         reports: list[Command] = []
         if with_investment and started_on is not None and not removed:
@@ -246,7 +335,9 @@ def simulate(
                     break
                 amount = (planned * Decimal(str(rng.uniform(0.02, 0.08)))).quantize(Decimal(1))
                 spent += amount
-                reports.append(ReportInvestment(month=month, amount_yuan=amount, occurred_on=report_on, **meta))  # type: ignore[arg-type]
+                reports.append(
+                    ReportInvestment(month=month, amount_yuan=amount, occurred_on=report_on, **meta)
+                )
                 month = _month_after(month)
         cmds = sorted(cmds + reports, key=lambda c: c.occurred_on)
         per_project.append(cmds)

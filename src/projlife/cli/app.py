@@ -16,7 +16,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
+console = Console(width=None if sys.stdout.isatty() else 160)
 err_console = Console(stderr=True)
 
 DEFAULT_DB = "sqlite:///projlife.db"
@@ -28,10 +28,10 @@ def _register() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``projlife`` console script."""
+    """Entry point of the ``projlife`` console script; returns the exit code."""
     _register()
     try:
-        app(args=argv, standalone_mode=False)
+        app(args=argv)
     except ProjlifeError as exc:
         err_console.print(f"[bold red]error[/]: {exc}")
         if isinstance(exc, CommandRejected):
@@ -39,16 +39,7 @@ def main(argv: list[str] | None = None) -> int:
                 err_console.print(f"  - {problem}")
         return 2
     except SystemExit as exc:
-        return int(exc.code or 0)
-    except Exception as exc:  # click's usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            return exc.exit_code
-        if isinstance(exc, click.exceptions.Abort):
-            return 1
-        raise
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     return 0
 
 

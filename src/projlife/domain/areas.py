@@ -41,16 +41,18 @@ class Area:
 
     def __attrs_post_init__(self) -> None:
         if (self.level is AreaLevel.CITY) != (self.parent_code is None):
-            raise ValueError(
-                f"area {self.code}: a city has no parent and every other area has one"
-            )
+            raise ValueError(f"area {self.code}: a city has no parent and every other area has one")
+
+
+def _area_tuple(areas: Iterable[Area]) -> tuple[Area, ...]:
+    return tuple(areas)
 
 
 @attrs.frozen
 class AreaTree:
     """A city's areas, with look-ups by code and by hierarchy."""
 
-    areas: tuple[Area, ...] = attrs.field(converter=tuple)
+    areas: tuple[Area, ...] = attrs.field(converter=_area_tuple)
     _by_code: dict[str, Area] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
@@ -120,4 +122,4 @@ class AreaTree:
         return None
 
     def merged(self, others: Iterable[Area]) -> AreaTree:
-        return AreaTree((*self.areas, *others))
+        return AreaTree(self.areas + tuple(others))

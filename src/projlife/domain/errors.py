@@ -100,8 +100,7 @@ class CommandRejected(ProjlifeError):
         return {
             "attempted": self.attempted,
             "problems": [
-                {"field": p.field, "message": p.message, "value": _jsonable(p.value)}
-                for p in self.problems
+                {"field": p.field, "message": p.message, "value": _jsonable(p.value)} for p in self.problems
             ],
         }
 

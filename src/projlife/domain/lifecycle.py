@@ -100,9 +100,7 @@ entered by a command whose event names the stage. Nothing else moves the stage, 
 a verifier's rejection of a claim, which rolls it back to before the rejected stage.
 """
 
-CLAIMED_STAGES: frozenset[Stage] = frozenset(
-    s for s in Stage if s.rank >= Stage.SIGNED.rank
-)
+CLAIMED_STAGES: frozenset[Stage] = frozenset(s for s in Stage if s.rank >= Stage.SIGNED.rank)
 """Stage facts that are claims until verified (000: 季核查 … 核实新签约、新开工、新投产项目的真实性)."""
 
 

@@ -19,7 +19,7 @@ _CENT = Decimal("0.01")
 
 def as_decimal(value: Any, what: str = "amount") -> Decimal:
     """Convert an int, str or Decimal to Decimal; floats are refused."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise TypeError(f"{what} must be Decimal, int or str, not {type(value).__name__}")
     if isinstance(value, Decimal):
         result = value
@@ -40,6 +40,10 @@ def _non_negative_yuan(instance: Money, attribute: attrs.Attribute[Decimal], val
         raise ValueError(f"money cannot be negative, got {value} yuan")
 
 
+def _to_yuan(value: Any) -> Decimal:
+    return as_decimal(value, "yuan").quantize(_CENT)
+
+
 @attrs.frozen(order=True)
 class Money:
     """A non-negative amount of CNY in yuan, held as Decimal to the cent.
@@ -51,7 +55,7 @@ class Money:
     """
 
     yuan: Decimal = attrs.field(
-        converter=lambda v: as_decimal(v, "yuan").quantize(_CENT),
+        converter=_to_yuan,
         validator=_non_negative_yuan,
     )
 

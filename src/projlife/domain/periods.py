@@ -24,9 +24,7 @@ class PeriodKind(StrEnum):
     @property
     def months(self) -> int:
         """Length in months (0 for day and week)."""
-        return {"bimonth": 2, "quarter": 3, "half_year": 6, "year": 12, "month": 1}.get(
-            self.value, 0
-        )
+        return {"bimonth": 2, "quarter": 3, "half_year": 6, "year": 12, "month": 1}.get(self.value, 0)
 
 
 def _add_months(d: date, months: int) -> date:

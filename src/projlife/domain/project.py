@@ -383,9 +383,7 @@ class Project(Aggregate):
         self.enterprise_code = enterprise_code
         self.area_mu = area_mu
         self.conceived_on = occurred_on
-        self.claims: dict[Stage, StageClaim] = {
-            Stage.CONCEIVED: StageClaim(occurred_on, actor.id, 1)
-        }
+        self.claims: dict[Stage, StageClaim] = {Stage.CONCEIVED: StageClaim(occurred_on, actor.id, 1)}
         if _stage(initial_stage) is Stage.RESERVED:
             self.claims[Stage.RESERVED] = StageClaim(occurred_on, actor.id, 1)
         self.rejections: list[tuple[Stage, date, str]] = []
@@ -486,7 +484,9 @@ class Project(Aggregate):
             evidence=tuple(evidence),
         )
 
-    def reserve(self, *, occurred_on: date, actor: Actor, reason: str | None = None, evidence: Iterable[str] = ()) -> None:
+    def reserve(
+        self, *, occurred_on: date, actor: Actor, reason: str | None = None, evidence: Iterable[str] = ()
+    ) -> None:
         self._advance(Stage.RESERVED, self.Reserved, occurred_on, actor, reason, evidence)
 
     def sign(
@@ -512,25 +512,39 @@ class Project(Aggregate):
             batch=batch,
         )
 
-    def land(self, *, occurred_on: date, actor: Actor, reason: str | None = None, evidence: Iterable[str] = ()) -> None:
+    def land(
+        self, *, occurred_on: date, actor: Actor, reason: str | None = None, evidence: Iterable[str] = ()
+    ) -> None:
         self._advance(Stage.LANDED, self.Landed, occurred_on, actor, reason, evidence)
 
-    def start(self, *, occurred_on: date, actor: Actor, reason: str | None = None, evidence: Iterable[str] = ()) -> None:
+    def start(
+        self, *, occurred_on: date, actor: Actor, reason: str | None = None, evidence: Iterable[str] = ()
+    ) -> None:
         self._advance(Stage.STARTED, self.ConstructionStarted, occurred_on, actor, reason, evidence)
 
-    def enter_statistics(self, *, occurred_on: date, actor: Actor, reason: str | None = None, evidence: Iterable[str] = ()) -> None:
+    def enter_statistics(
+        self, *, occurred_on: date, actor: Actor, reason: str | None = None, evidence: Iterable[str] = ()
+    ) -> None:
         self._advance(Stage.IN_STATISTICS, self.EnteredStatistics, occurred_on, actor, reason, evidence)
 
-    def complete(self, *, occurred_on: date, actor: Actor, reason: str | None = None, evidence: Iterable[str] = ()) -> None:
+    def complete(
+        self, *, occurred_on: date, actor: Actor, reason: str | None = None, evidence: Iterable[str] = ()
+    ) -> None:
         self._advance(Stage.COMPLETED, self.Completed, occurred_on, actor, reason, evidence)
 
-    def begin_production(self, *, occurred_on: date, actor: Actor, reason: str | None = None, evidence: Iterable[str] = ()) -> None:
+    def begin_production(
+        self, *, occurred_on: date, actor: Actor, reason: str | None = None, evidence: Iterable[str] = ()
+    ) -> None:
         self._advance(Stage.PRODUCING, self.ProductionBegan, occurred_on, actor, reason, evidence)
 
-    def become_above_scale(self, *, occurred_on: date, actor: Actor, reason: str | None = None, evidence: Iterable[str] = ()) -> None:
+    def become_above_scale(
+        self, *, occurred_on: date, actor: Actor, reason: str | None = None, evidence: Iterable[str] = ()
+    ) -> None:
         self._advance(Stage.ABOVE_SCALE, self.BecameAboveScale, occurred_on, actor, reason, evidence)
 
-    def reach_capacity(self, *, occurred_on: date, actor: Actor, reason: str | None = None, evidence: Iterable[str] = ()) -> None:
+    def reach_capacity(
+        self, *, occurred_on: date, actor: Actor, reason: str | None = None, evidence: Iterable[str] = ()
+    ) -> None:
         self._advance(Stage.AT_CAPACITY, self.ReachedCapacity, occurred_on, actor, reason, evidence)
 
     def verify(
@@ -573,12 +587,25 @@ class Project(Aggregate):
         stage = Stage(stage)
         attempted = f"reject claim {stage.value}"
         if not reason or not reason.strip():
-            raise ProjlifeError(f"{attempted} of {self.code}", "a rejection needs a reason", "a non-empty reason")
+            raise ProjlifeError(
+                f"{attempted} of {self.code}", "a rejection needs a reason", "a non-empty reason"
+            )
         claim = self._claim_for_check(attempted, stage, actor, occurred_on)
         self._check_date(attempted, occurred_on, claim.occurred_on)
-        self.trigger_event(self.StageClaimRejected, stage=stage, **self._meta(occurred_on, actor, reason, evidence))
+        self.trigger_event(
+            self.StageClaimRejected, stage=stage, **self._meta(occurred_on, actor, reason, evidence)
+        )
 
-    def plan_milestone(self, *, milestone: Milestone, planned_on: date, occurred_on: date, actor: Actor, reason: str | None = None, evidence: Iterable[str] = ()) -> None:
+    def plan_milestone(
+        self,
+        *,
+        milestone: Milestone,
+        planned_on: date,
+        occurred_on: date,
+        actor: Actor,
+        reason: str | None = None,
+        evidence: Iterable[str] = (),
+    ) -> None:
         self._check_open(f"plan milestone {Milestone(milestone).value}")
         self._check_date(f"plan milestone {Milestone(milestone).value}", occurred_on, self.conceived_on)
         self.trigger_event(
@@ -588,7 +615,15 @@ class Project(Aggregate):
             **self._meta(occurred_on, actor, reason, evidence),
         )
 
-    def meet_milestone(self, *, milestone: Milestone, occurred_on: date, actor: Actor, reason: str | None = None, evidence: Iterable[str] = ()) -> None:
+    def meet_milestone(
+        self,
+        *,
+        milestone: Milestone,
+        occurred_on: date,
+        actor: Actor,
+        reason: str | None = None,
+        evidence: Iterable[str] = (),
+    ) -> None:
         milestone = Milestone(milestone)
         attempted = f"meet milestone {milestone.value}"
         self._check_open(attempted)
@@ -599,20 +634,49 @@ class Project(Aggregate):
                 "a Corrected event to change its date",
             )
         self._check_date(attempted, occurred_on, self.conceived_on)
-        self.trigger_event(self.MilestoneMet, milestone=milestone, **self._meta(occurred_on, actor, reason, evidence))
+        self.trigger_event(
+            self.MilestoneMet, milestone=milestone, **self._meta(occurred_on, actor, reason, evidence)
+        )
 
-    def schedule_stage(self, *, stage: Stage, planned_on: date, occurred_on: date, actor: Actor, reason: str | None = None, evidence: Iterable[str] = ()) -> None:
+    def schedule_stage(
+        self,
+        *,
+        stage: Stage,
+        planned_on: date,
+        occurred_on: date,
+        actor: Actor,
+        reason: str | None = None,
+        evidence: Iterable[str] = (),
+    ) -> None:
         stage = Stage(stage)
         self._check_open(f"schedule stage {stage.value}")
         self._check_date(f"schedule stage {stage.value}", occurred_on, self.conceived_on)
-        self.trigger_event(self.StageScheduled, stage=stage, planned_on=planned_on, **self._meta(occurred_on, actor, reason, evidence))
+        self.trigger_event(
+            self.StageScheduled,
+            stage=stage,
+            planned_on=planned_on,
+            **self._meta(occurred_on, actor, reason, evidence),
+        )
 
-    def report_investment(self, *, month: date, amount: Money, occurred_on: date, actor: Actor, reason: str | None = None, evidence: Iterable[str] = ()) -> None:
+    def report_investment(
+        self,
+        *,
+        month: date,
+        amount: Money,
+        occurred_on: date,
+        actor: Actor,
+        reason: str | None = None,
+        evidence: Iterable[str] = (),
+    ) -> None:
         """Report the investment completed in ``month`` (first day of the month)."""
         attempted = f"report investment for {month:%Y-%m}"
         self._check_open(attempted)
         if month.day != 1:
-            raise ProjlifeError(f"{attempted} of {self.code}", f"month {month} is not the first of a month", "the first day of the month reported")
+            raise ProjlifeError(
+                f"{attempted} of {self.code}",
+                f"month {month} is not the first of a month",
+                "the first day of the month reported",
+            )
         if self.stage < Stage.SIGNED:
             raise IllegalTransition(
                 f"{attempted} of {self.code}", f"{self.stage.value}", "signed or any later stage"
@@ -623,7 +687,9 @@ class Project(Aggregate):
                 f"{month:%Y-%m} already reported",
                 "a Corrected event (field investment_amount) to change a reported month",
             )
-        signed_on = self.claims[Stage.SIGNED].occurred_on if Stage.SIGNED in self.claims else self.conceived_on
+        signed_on = (
+            self.claims[Stage.SIGNED].occurred_on if Stage.SIGNED in self.claims else self.conceived_on
+        )
         if month.year * 12 + month.month < signed_on.year * 12 + signed_on.month:
             raise ProjlifeError(
                 f"{attempted} of {self.code}",
@@ -631,38 +697,103 @@ class Project(Aggregate):
                 f"months from {signed_on:%Y-%m} on",
             )
         self._check_date(attempted, occurred_on, month)
-        self.trigger_event(self.InvestmentReported, month=month, amount=amount, **self._meta(occurred_on, actor, reason, evidence))
+        self.trigger_event(
+            self.InvestmentReported,
+            month=month,
+            amount=amount,
+            **self._meta(occurred_on, actor, reason, evidence),
+        )
 
-    def assign_sponsor(self, *, leader: str, department: str, occurred_on: date, actor: Actor, reason: str | None = None, evidence: Iterable[str] = ()) -> None:
+    def assign_sponsor(
+        self,
+        *,
+        leader: str,
+        department: str,
+        occurred_on: date,
+        actor: Actor,
+        reason: str | None = None,
+        evidence: Iterable[str] = (),
+    ) -> None:
         """包保: one city leader and one department (000: 一个项目、一名市级领导、一个包保部门)."""
         self._check_open("assign sponsor")
         self._check_date("assign sponsor", occurred_on, self.conceived_on)
-        self.trigger_event(self.SponsorAssigned, leader=leader, department=department, **self._meta(occurred_on, actor, reason, evidence))
+        self.trigger_event(
+            self.SponsorAssigned,
+            leader=leader,
+            department=department,
+            **self._meta(occurred_on, actor, reason, evidence),
+        )
 
-    def form_team(self, *, team: str, lead: str, occurred_on: date, actor: Actor, reason: str | None = None, evidence: Iterable[str] = ()) -> None:
+    def form_team(
+        self,
+        *,
+        team: str,
+        lead: str,
+        occurred_on: date,
+        actor: Actor,
+        reason: str | None = None,
+        evidence: Iterable[str] = (),
+    ) -> None:
         self._check_open("form team")
         self._check_date("form team", occurred_on, self.conceived_on)
-        self.trigger_event(self.TeamFormed, team=team, lead=lead, **self._meta(occurred_on, actor, reason, evidence))
+        self.trigger_event(
+            self.TeamFormed, team=team, lead=lead, **self._meta(occurred_on, actor, reason, evidence)
+        )
 
-    def flag(self, *, flag: str, occurred_on: date, actor: Actor, reason: str | None = None, evidence: Iterable[str] = ()) -> None:
+    def flag(
+        self,
+        *,
+        flag: str,
+        occurred_on: date,
+        actor: Actor,
+        reason: str | None = None,
+        evidence: Iterable[str] = (),
+    ) -> None:
         self._check_open(f"flag {flag}")
         if flag in self.flags:
-            raise IllegalTransition(f"flag {self.code} as {flag}", f"already flagged {flag} since {self.flags[flag]}", "clear the flag first")
+            raise IllegalTransition(
+                f"flag {self.code} as {flag}",
+                f"already flagged {flag} since {self.flags[flag]}",
+                "clear the flag first",
+            )
         self._check_date(f"flag {flag}", occurred_on, self.conceived_on)
         self.trigger_event(self.Flagged, flag=flag, **self._meta(occurred_on, actor, reason, evidence))
 
-    def clear_flag(self, *, flag: str, occurred_on: date, actor: Actor, reason: str | None = None, evidence: Iterable[str] = ()) -> None:
+    def clear_flag(
+        self,
+        *,
+        flag: str,
+        occurred_on: date,
+        actor: Actor,
+        reason: str | None = None,
+        evidence: Iterable[str] = (),
+    ) -> None:
         if flag not in self.flags:
-            raise IllegalTransition(f"clear flag {flag} of {self.code}", "not flagged", ", ".join(sorted(self.flags)) or "no flags set")
+            raise IllegalTransition(
+                f"clear flag {flag} of {self.code}",
+                "not flagged",
+                ", ".join(sorted(self.flags)) or "no flags set",
+            )
         self._check_date(f"clear flag {flag}", occurred_on, self.flags[flag])
         self.trigger_event(self.FlagCleared, flag=flag, **self._meta(occurred_on, actor, reason, evidence))
 
-    def remove_from_pool(self, *, pool: Pool, reason_code: RemovalReason, occurred_on: date, actor: Actor, reason: str | None = None, evidence: Iterable[str] = ()) -> None:
+    def remove_from_pool(
+        self,
+        *,
+        pool: Pool,
+        reason_code: RemovalReason,
+        occurred_on: date,
+        actor: Actor,
+        reason: str | None = None,
+        evidence: Iterable[str] = (),
+    ) -> None:
         pool = Pool(pool)
         attempted = f"remove {self.code} from the {pool.value} pool"
         self._check_open(attempted)
         if pool in self.removed_from:
-            raise IllegalTransition(attempted, f"already removed on {self.removed_from[pool][1]}", "nothing: a removal is final")
+            raise IllegalTransition(
+                attempted, f"already removed on {self.removed_from[pool][1]}", "nothing: a removal is final"
+            )
         if self.stage not in pool.stages:
             raise IllegalTransition(
                 attempted,
@@ -677,15 +808,27 @@ class Project(Aggregate):
             **self._meta(occurred_on, actor, reason, evidence),
         )
 
-    def reclaim_land(self, *, occurred_on: date, actor: Actor, area_mu: Decimal | None = None, reason: str | None = None, evidence: Iterable[str] = ()) -> None:
+    def reclaim_land(
+        self,
+        *,
+        occurred_on: date,
+        actor: Actor,
+        area_mu: Decimal | None = None,
+        reason: str | None = None,
+        evidence: Iterable[str] = (),
+    ) -> None:
         attempted = f"reclaim land of {self.code}"
         self._check_open(attempted)
         if self.stage not in (Stage.SIGNED, Stage.LANDED):
             raise IllegalTransition(attempted, self.stage.value, "signed or landed and not yet started")
         if self.land_reclaimed_on is not None:
-            raise IllegalTransition(attempted, f"land already reclaimed on {self.land_reclaimed_on}", "nothing")
+            raise IllegalTransition(
+                attempted, f"land already reclaimed on {self.land_reclaimed_on}", "nothing"
+            )
         self._check_date(attempted, occurred_on, self.latest_fact_date)
-        self.trigger_event(self.LandReclaimed, area_mu=area_mu, **self._meta(occurred_on, actor, reason, evidence))
+        self.trigger_event(
+            self.LandReclaimed, area_mu=area_mu, **self._meta(occurred_on, actor, reason, evidence)
+        )
 
     def cancel(self, *, occurred_on: date, actor: Actor, reason: str, evidence: Iterable[str] = ()) -> None:
         attempted = f"cancel {self.code}"
@@ -732,7 +875,11 @@ class Project(Aggregate):
 
     def _check_open(self, attempted: str) -> None:
         if self.cancelled_on is not None:
-            raise IllegalTransition(f"{attempted} of {self.code}", f"cancelled on {self.cancelled_on}", "nothing: a cancelled project takes no further facts")
+            raise IllegalTransition(
+                f"{attempted} of {self.code}",
+                f"cancelled on {self.cancelled_on}",
+                "nothing: a cancelled project takes no further facts",
+            )
 
     def _check_date(self, attempted: str, occurred_on: date, not_before: date) -> None:
         if occurred_on < not_before:
@@ -767,13 +914,19 @@ class Project(Aggregate):
     def _claim_for_check(self, attempted: str, stage: Stage, actor: Actor, occurred_on: date) -> StageClaim:
         full = f"{attempted} of {self.code}"
         if actor.role is not Role.VERIFIER:
-            raise PermissionDenied(full, f"actor {actor.id} has role {actor.role.value}", "an actor with the verifier role")
+            raise PermissionDenied(
+                full, f"actor {actor.id} has role {actor.role.value}", "an actor with the verifier role"
+            )
         if stage not in CLAIMED_STAGES:
-            raise IllegalTransition(full, f"{stage.value} is not a claim", ", ".join(s.value for s in sorted(CLAIMED_STAGES)))
+            raise IllegalTransition(
+                full, f"{stage.value} is not a claim", ", ".join(s.value for s in sorted(CLAIMED_STAGES))
+            )
         claim = self.claims.get(stage)
         if claim is None:
             claimed = [s.value for s in sorted(self.claims) if s in CLAIMED_STAGES]
-            raise IllegalTransition(full, f"{stage.value} is not claimed", claimed or "no stage is claimed yet")
+            raise IllegalTransition(
+                full, f"{stage.value} is not claimed", claimed or "no stage is claimed yet"
+            )
         if claim.claimed_by == actor.id:
             raise SeparationOfDutiesViolation(
                 full,
@@ -797,7 +950,9 @@ class Project(Aggregate):
     def _current_value(self, attempted: str, version: int, field: CorrectableField) -> str:
         if field in (CorrectableField.PLANNED_INVESTMENT, CorrectableField.AREA_MU, CorrectableField.NAME):
             if version != 1:
-                raise ProjlifeError(attempted, f"{field.value} is set when the project is conceived", "target_version 1")
+                raise ProjlifeError(
+                    attempted, f"{field.value} is set when the project is conceived", "target_version 1"
+                )
             if field is CorrectableField.PLANNED_INVESTMENT:
                 return str(self.planned_investment.yuan)
             if field is CorrectableField.AREA_MU:
@@ -806,30 +961,57 @@ class Project(Aggregate):
         fact = self._fact_at(version)
         if field is CorrectableField.SIGNED_AMOUNT:
             if fact != ("stage", Stage.SIGNED) or self.signed_amount is None:
-                raise ProjlifeError(attempted, f"version {version} is not the current signing fact", "the version of the Signed event")
+                raise ProjlifeError(
+                    attempted,
+                    f"version {version} is not the current signing fact",
+                    "the version of the Signed event",
+                )
             return str(self.signed_amount.yuan)
         if field is CorrectableField.INVESTMENT_AMOUNT:
             if fact is None or fact[0] != "investment":
-                raise ProjlifeError(attempted, f"version {version} is not an investment report", "the version of an InvestmentReported event")
+                raise ProjlifeError(
+                    attempted,
+                    f"version {version} is not an investment report",
+                    "the version of an InvestmentReported event",
+                )
             return str(self.investment_reports[fact[1]][0].yuan)
         # occurred_on
         if fact is None:
-            raise ProjlifeError(attempted, f"version {version} is not a current stage, milestone or investment fact", "the version of such an event")
+            raise ProjlifeError(
+                attempted,
+                f"version {version} is not a current stage, milestone or investment fact",
+                "the version of such an event",
+            )
         kind, key = fact
         if kind == "stage":
             return self.claims[key].occurred_on.isoformat()
         if kind == "milestone":
             return self.milestones_met[key][0].isoformat()
-        raise ProjlifeError(attempted, "the business date of an investment report is its month", "correct investment_amount instead")
+        raise ProjlifeError(
+            attempted,
+            "the business date of an investment report is its month",
+            "correct investment_amount instead",
+        )
 
-    def _validate_correction(self, attempted: str, version: int, field: CorrectableField, new_value: str) -> None:
+    def _validate_correction(
+        self, attempted: str, version: int, field: CorrectableField, new_value: str
+    ) -> None:
         try:
             if field is CorrectableField.OCCURRED_ON:
                 new_date = date.fromisoformat(new_value)
-            elif field in (CorrectableField.SIGNED_AMOUNT, CorrectableField.PLANNED_INVESTMENT, CorrectableField.INVESTMENT_AMOUNT, CorrectableField.AREA_MU):
+            elif field in (
+                CorrectableField.SIGNED_AMOUNT,
+                CorrectableField.PLANNED_INVESTMENT,
+                CorrectableField.INVESTMENT_AMOUNT,
+                CorrectableField.AREA_MU,
+            ):
                 Money(Decimal(new_value))
         except (ValueError, ArithmeticError) as exc:
-            raise ProjlifeError(attempted, f"new value {new_value!r} is not valid: {exc}", "an ISO date or a non-negative decimal") from None
+            raise ProjlifeError(
+                attempted,
+                f"new value {new_value!r} is not valid: {exc}",
+                "an ISO date or a non-negative decimal",
+            ) from None
         if field is CorrectableField.NAME and not new_value.strip():
             raise ProjlifeError(attempted, "a project name cannot be empty", "a non-empty name")
         if field is CorrectableField.OCCURRED_ON:

@@ -50,12 +50,16 @@ def _load_entry_points(pm: pluggy.PluginManager, allowed: set[str] | None) -> No
             plugin = ep.load()
         except Exception as exc:
             raise PluginError(
-                f"load plugin {ep.name!r} ({ep.value})", f"import failed: {exc!r}", "a plugin module that imports cleanly"
+                f"load plugin {ep.name!r} ({ep.value})",
+                f"import failed: {exc!r}",
+                "a plugin module that imports cleanly",
             ) from exc
         try:
             pm.register(plugin, name=ep.name)
         except pluggy.PluginValidationError as exc:
-            raise PluginError(f"register plugin {ep.name!r}", str(exc), "hooks named as in projlife.plugins.hookspecs") from exc
+            raise PluginError(
+                f"register plugin {ep.name!r}", str(exc), "hooks named as in projlife.plugins.hookspecs"
+            ) from exc
 
 
 def cities(pm: pluggy.PluginManager) -> dict[str, CityProfile]:
@@ -65,6 +69,8 @@ def cities(pm: pluggy.PluginManager) -> dict[str, CityProfile]:
         if profile is None:
             continue
         if profile.slug in out:
-            raise PluginError(f"register city {profile.slug}", "two plugins declare the same city", "one plugin per city")
+            raise PluginError(
+                f"register city {profile.slug}", "two plugins declare the same city", "one plugin per city"
+            )
         out[profile.slug] = profile
     return out
