@@ -31,6 +31,7 @@ from projlife.domain.errors import CommandRejected, ConcurrentUpdateError, NotFo
 from projlife.domain.project import Project, project_id_for
 from projlife.plugins.manager import PluginError, cities, get_plugin_manager
 from projlife.plugins.types import CityProfile
+from projlife.tickets.service import TicketService
 from projlife.transcodings import register_transcodings
 
 __all__ = [
@@ -302,6 +303,7 @@ class Projlife:
         if not create_tables:
             self._check_initialised()
         self.projects = ProjectService(self)
+        self.tickets = TicketService(self)
 
     # -- plumbing -------------------------------------------------------------------
 
