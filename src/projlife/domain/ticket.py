@@ -448,7 +448,8 @@ class Ticket(Aggregate):
 
     @property
     def answerers(self) -> frozenset[str]:
-        """Everyone who ever answered this ticket."""
+        """Everyone who ever answered this ticket (none of them may revisit or close it, and no
+        revisitor may answer it later)."""
         return frozenset(a[1] for a in self.answers)
 
     @property
@@ -612,6 +613,12 @@ class Ticket(Aggregate):
         if actor.role is not Role.HANDLER:
             raise PermissionDenied(
                 attempted, f"actor {actor.id} has role {actor.role.value}", "the handler role"
+            )
+        if actor.id in {r.called_by for r in self.revisits}:
+            raise SeparationOfDutiesViolation(
+                attempted,
+                f"{actor.id} revisited this ticket and cannot also answer it",
+                "a handler who never revisited it",
             )
         self._check_date(attempted, occurred_on)
         if self.is_paused:
