@@ -1,0 +1,210 @@
+"""The ticket loop end to end through ``app.tickets``, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import uuid4
+
+import pytest
+
+from projlife.application import Projlife
+from projlife.domain.errors import (
+    CommandRejected,
+    IllegalTransition,
+    PermissionDenied,
+    SeparationOfDutiesViolation,
+)
+from projlife.domain.ticket import CloseBasis, Satisfaction, TicketStatus
+from projlife.tickets.policy import DEFAULT_TICKET_POLICY, TicketPolicy
+
+CITY = "420900"  # 孝感
+CLERK = {"id": "clerk-1", "role": "clerk"}
+HANDLER = {"id": "handler-1", "role": "handler"}
+REVISITOR = {"id": "revisitor-1", "role": "revisitor"}
+ENTERPRISE = "91420900MA49ABCD1X"
+
+
+def position(app: Projlife) -> int | None:
+    return app.store.recorder.max_notification_id()
+
+
+def raise_ticket(app: Projlife, code: str, on: str, **over: Any) -> Any:
+    data = {
+        "command": "raise_ticket",
+        "code": code,
+        "city_code": CITY,
+        "area_code": "420902",
+        "category": "用能用地",
+        "description": "项目用电增容审批滞后",
+        "raised_by": "政企早餐会",
+        "enterprise_code": ENTERPRISE,
+        "occurred_on": on,
+        "actor": CLERK,
+    }
+    data.update(over)
+    return app.tickets.execute(data).aggregate_id
+
+
+def do(app: Projlife, command: str, ticket_id: Any, on: str, actor: dict[str, str], **fields: Any) -> None:
+    app.tickets.execute(
+        {"command": command, "ticket_id": str(ticket_id), "occurred_on": on, "actor": actor, **fields}
+    )
+
+
+def test_the_loop_closes_a_satisfied_ticket_and_reopens_an_unsatisfied_one(app: Projlife):
+    happy = raise_ticket(app, "XG-T-001", "2024-09-27")
+    unhappy = raise_ticket(app, "XG-T-002", "2024-09-27", category="融资贷款", area_code="420921")
+    for tid in (happy, unhappy):
+        do(app, "assign_ticket", tid, "2024-09-27", CLERK, assignee_kind="department", assignee="市金融办")
+        assert app.tickets.get(tid).due_on == date(2024, 10, 16)  # 10 working days over National Day
+        do(
+            app,
+            "answer_ticket",
+            tid,
+            "2024-10-10",
+            HANDLER,
+            resolution="已协调银行授信",
+            evidence=["函〔2024〕12号"],
+        )
+
+    draw = app.tickets.draw(
+        {"city_code": CITY, "seed": "2024-W41", "rate": "1", "occurred_on": "2024-10-11", "actor": CLERK}
+    )
+    assert set(draw.drawn) == {happy, unhappy}
+    assert app.tickets.get_draw(draw.draw_id).is_reproducible
+
+    do(app, "revisit_ticket", happy, "2024-10-12", REVISITOR, satisfaction=5)
+    do(app, "close_ticket", happy, "2024-10-12", REVISITOR)
+    closed = app.tickets.get(happy)
+    assert closed.status is TicketStatus.CLOSED and closed.close_basis is CloseBasis.REVISIT
+
+    do(app, "revisit_ticket", unhappy, "2024-10-12", REVISITOR, satisfaction=2, reason="贷款仍未到位")
+    reopened = app.tickets.get(unhappy)
+    assert reopened.status is TicketStatus.ASSIGNED
+    assert reopened.reopen_count == 1 and reopened.reopen_reasons == ["贷款仍未到位"]
+    assert reopened.assignee == "市金融办"
+    # 10 working days from the revisit on Sat 10-12: 14 … 18, 21 … 25
+    assert reopened.due_on == date(2024, 10, 25)
+
+    summary = app.tickets.summary(as_of=date(2024, 10, 31))
+    assert (summary.raised, summary.closed, summary.reopened, summary.revisits) == (2, 1, 1, 2)
+    assert summary.satisfaction[5] == 1 and summary.satisfaction[2] == 1
+    assert summary.mean_satisfaction is not None and str(summary.mean_satisfaction) == "3.50"
+
+
+def test_an_unsampled_ticket_closes_on_its_answer_only_when_the_city_allows(app: Projlife):
+    tid = raise_ticket(app, "XG-T-010", "2024-03-01")
+    do(app, "assign_ticket", tid, "2024-03-01", CLERK, assignee_kind="locality", assignee="420902")
+    do(app, "answer_ticket", tid, "2024-03-05", HANDLER, resolution="已解决")
+    with pytest.raises(IllegalTransition, match="revisit draw"):
+        do(app, "close_ticket", tid, "2024-03-06", CLERK)
+    draw = app.tickets.draw(
+        {"city_code": CITY, "seed": "zero", "rate": "0", "occurred_on": "2024-03-06", "actor": CLERK}
+    )
+    assert draw.drawn == () and draw.population == (tid,)
+    assert DEFAULT_TICKET_POLICY.close_unsampled_on_answer
+    do(app, "close_ticket", tid, "2024-03-06", CLERK)
+    assert app.tickets.get(tid).close_basis is CloseBasis.NOT_SAMPLED
+
+
+def test_separation_of_duties_refuses_and_writes_nothing(app: Projlife):
+    tid = raise_ticket(app, "XG-T-020", "2024-03-01")
+    do(app, "assign_ticket", tid, "2024-03-01", CLERK, assignee_kind="department", assignee="市自然资源局")
+    do(app, "answer_ticket", tid, "2024-03-04", HANDLER, resolution="用地指标已下达")
+    app.tickets.draw(
+        {"city_code": CITY, "seed": "all", "rate": "1", "occurred_on": "2024-03-05", "actor": CLERK}
+    )
+    before = position(app)
+    with pytest.raises(SeparationOfDutiesViolation):
+        do(app, "revisit_ticket", tid, "2024-03-06", {"id": "handler-1", "role": "revisitor"}, satisfaction=5)
+    with pytest.raises(PermissionDenied):
+        do(app, "revisit_ticket", tid, "2024-03-06", {"id": "clerk-9", "role": "clerk"}, satisfaction=5)
+    with pytest.raises(SeparationOfDutiesViolation):
+        do(app, "close_ticket", tid, "2024-03-06", {"id": "handler-1", "role": "clerk"})
+    assert position(app) == before
+    assert app.tickets.get(tid).status is TicketStatus.ANSWERED
+
+
+@pytest.mark.parametrize(
+    ("over", "field"),
+    [
+        ({"category": "不存在的类别"}, "category"),
+        ({"description": "   "}, "description"),
+        ({"area_code": "999999"}, "area_code"),
+        ({"enterprise_code": None}, "enterprise_code"),
+        ({"enterprise_code": "not-a-credit-code"}, "enterprise_code"),
+    ],
+)
+def test_bad_raise_input_lists_the_problem_and_writes_nothing(app: Projlife, over, field):
+    before = position(app)
+    with pytest.raises(CommandRejected) as info:
+        raise_ticket(app, "XG-T-BAD", "2024-03-01", **over)
+    assert field in {p.field for p in info.value.problems}
+    assert position(app) == before
+
+
+def test_bad_ticket_commands_are_refused_and_write_nothing(app: Projlife):
+    tid = raise_ticket(app, "XG-T-030", "2024-03-04")
+    before = position(app)
+    with pytest.raises(CommandRejected) as info:
+        do(
+            app,
+            "assign_ticket",
+            tid,
+            "2024-03-04",
+            CLERK,
+            assignee_kind="department",
+            assignee="市发改委",
+            due_on="2024-03-01",
+        )
+    assert [p.field for p in info.value.problems] == ["due_on"]
+    with pytest.raises(CommandRejected) as info:
+        do(app, "answer_ticket", uuid4(), "2024-03-04", HANDLER, resolution="x")
+    assert [p.field for p in info.value.problems] == ["ticket_id"]
+    with pytest.raises(CommandRejected) as info:
+        do(app, "revisit_ticket", tid, "2024-03-04", REVISITOR, satisfaction=6)
+    assert [p.field for p in info.value.problems] == ["satisfaction"]
+    with pytest.raises(CommandRejected) as info:
+        do(app, "pause_ticket_clock", tid, "2024-03-04", CLERK)
+    assert [p.field for p in info.value.problems] == ["reason"]
+    with pytest.raises(CommandRejected):
+        raise_ticket(app, "XG-T-030", "2024-03-04")  # the same ticket number twice
+    assert position(app) == before
+
+
+def test_overdue_as_of_filters_by_area_department_and_category_and_ignores_later_facts(app: Projlife):
+    a = raise_ticket(app, "XG-T-101", "2025-01-20", area_code="420902", category="用能用地")
+    b = raise_ticket(app, "XG-T-102", "2025-01-20", area_code="420921", category="招工引才")
+    c = raise_ticket(app, "XG-T-103", "2025-01-20", area_code="420921", category="招工引才")
+    do(app, "assign_ticket", a, "2025-01-20", CLERK, assignee_kind="department", assignee="市供电公司")
+    do(app, "assign_ticket", b, "2025-01-20", CLERK, assignee_kind="department", assignee="市人社局")
+    do(app, "assign_ticket", c, "2025-01-20", CLERK, assignee_kind="locality", assignee="420921")
+    do(app, "pause_ticket_clock", c, "2025-01-21", CLERK, reason="等待企业提供岗位需求")
+    # due after 10 working days: 21, 22, 23, 24, 26 (make-up), 27, Feb 5, 6, 7, 8 (make-up) → Sat 2025-02-08
+    assert app.tickets.get(a).due_on == date(2025, 2, 8)
+    do(app, "answer_ticket", a, "2025-02-12", HANDLER, resolution="已完成增容")
+
+    as_of = date(2025, 2, 11)  # Feb 10 and 11 are late
+    found = {o.code: o for o in app.tickets.overdue(as_of=as_of)}
+    assert set(found) == {"XG-T-101", "XG-T-102"}  # c is paused; a's answer on the 12th is later than as_of
+    assert found["XG-T-101"].overdue_working_days == 2
+    assert [o.code for o in app.tickets.overdue(as_of=as_of, area="420921")] == ["XG-T-102"]
+    assert [o.code for o in app.tickets.overdue(as_of=as_of, department="市供电公司")] == ["XG-T-101"]
+    assert [o.code for o in app.tickets.overdue(as_of=as_of, category="hiring_talent")] == ["XG-T-102"]
+    assert [o.code for o in app.tickets.overdue(as_of=date(2025, 2, 12))] == ["XG-T-102"]
+    assert app.tickets.summary(as_of=as_of).overdue == 2
+
+
+def test_policy_round_trips_through_its_canonical_form():
+    data = DEFAULT_TICKET_POLICY.as_dict()
+    assert TicketPolicy.from_dict(data) == DEFAULT_TICKET_POLICY
+    assert [c["label_zh"] for c in data["categories"]] == [
+        "用能用地",
+        "政府履约",
+        "融资贷款",
+        "市场订单",
+        "招工引才",
+        "其他",
+    ]
+    assert DEFAULT_TICKET_POLICY.satisfaction_bar is Satisfaction.SATISFIED
