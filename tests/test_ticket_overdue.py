@@ -31,7 +31,12 @@ def assigned_ticket(on: date, rule: str) -> Ticket:
     )
     due = DeadlineRule.parse(rule).due(on, CAL).due_on
     ticket.assign(
-        assignee_kind=AssigneeKind.DEPARTMENT, assignee="市供电公司", due_on=due, due_rule=rule, occurred_on=on, actor=CLERK
+        assignee_kind=AssigneeKind.DEPARTMENT,
+        assignee="市供电公司",
+        due_on=due,
+        due_rule=rule,
+        occurred_on=on,
+        actor=CLERK,
     )
     return ticket
 
