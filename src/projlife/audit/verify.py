@@ -68,7 +68,7 @@ def _signature_problem(c: Checkpoint, key: VerifyingKey, which: str) -> str | No
     if c.key_id != key.key_id:
         return f"{which} names key {c.key_id} but the public key given is {key.key_id}"
     if not verify_checkpoint_signature(c, key):
-        return f"{which}: the signature does not verify: its fields were altered or it was not signed by key {key.key_id}"
+        return f"the signature of {which} does not verify: its fields were altered or it was not signed by key {key.key_id}"
     return None
 
 
