@@ -539,7 +539,7 @@ def test_offline_inclusion_invalid_when_the_checkpoint_file_was_edited(county: d
     county["new"].write_text(json.dumps(obj))
     result = verify_inclusion_bundle(*read(county, "new", "inclusion"))
     assert result.verdict is Verdict.INVALID and not result.ok
-    assert "signature does not verify" in result.reason
+    assert "the signature of the checkpoint does not verify" in result.reason
     assert main(inclusion_args(county)) == 1
 
 
