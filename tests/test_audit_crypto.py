@@ -189,6 +189,12 @@ def test_inclusion_fails_with_a_shortened_or_lengthened_proof_or_out_of_range_in
     assert not verify_inclusion(LEAVES[index], size, size, proof, tree_root)
 
 
+def test_a_lone_leaf_cannot_pose_as_the_root_of_a_larger_tree() -> None:
+    assert verify_inclusion(LEAVES[0], 0, 1, [], LEAVES[0])
+    assert not verify_inclusion(LEAVES[0], 0, 2, [], LEAVES[0])
+    assert not verify_inclusion(LEAVES[1], 1, 4, [LEAVES[0]], root(LEAVES[:2]))
+
+
 @st.composite
 def old_and_new(draw: st.DrawFn) -> tuple[int, int]:
     new = draw(st.integers(0, len(LEAVES)))
