@@ -226,8 +226,9 @@ class Measure(StrEnum):
     STAGE_ENTRIES = "stage_entries"
     """Projects that entered ``stage`` during the period (up to the as-of date)."""
     RATE = "rate"
-    """Of the projects that entered ``base_stage`` in the cohort period, the share that has
-    entered ``stage`` by the as-of date (numerator / denominator, within [0, 1])."""
+    """Of the projects that entered ``base_stage`` in the cohort period, the share that had
+    reached ``stage`` (or a later stage) by the end of the period or the as-of date, whichever
+    is earlier (numerator / denominator, within [0, 1])."""
     PACE = "pace"
     """Stage entries per day (or per working day) elapsed in the period."""
     AMOUNT = "amount"
