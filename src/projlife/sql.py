@@ -21,6 +21,7 @@ metadata = MetaData()
 
 SCHEMA_MODULES: list[str] = []
 """Modules that add tables to :data:`metadata` (imported before creating tables)."""
+SCHEMA_MODULES.append("projlife.projections.runner")
 
 _LOCK_KEY = 0x70726F6A  # "proj"
 
