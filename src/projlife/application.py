@@ -34,6 +34,8 @@ from projlife.plugins.types import CityProfile
 from projlife.transcodings import register_transcodings
 
 if TYPE_CHECKING:
+    from projlife.projections.ledger import Ledger
+    from projlife.projections.metrics import Metrics
     from projlife.projections.runner import ProjectionRunner
 
 __all__ = [
@@ -306,6 +308,8 @@ class Projlife:
             self._check_initialised()
         self.projects = ProjectService(self)
         self._projections: Any = None
+        self._ledger: Any = None
+        self._metrics: Any = None
 
     # -- plumbing -------------------------------------------------------------------
 
@@ -325,6 +329,26 @@ class Projlife:
             self._projections = ProjectionRunner(self)
         runner: ProjectionRunner = self._projections
         return runner
+
+    @property
+    def ledger(self) -> Ledger:
+        """The 台账 read model: rows now, as of a business date, or as known at a time."""
+        if self._ledger is None:
+            from projlife.projections.ledger import Ledger
+
+            self._ledger = Ledger(self)
+        ledger: Ledger = self._ledger
+        return ledger
+
+    @property
+    def metrics(self) -> Metrics:
+        """Stage entries, cohort funnels, conversion rates and pace."""
+        if self._metrics is None:
+            from projlife.projections.metrics import Metrics
+
+            self._metrics = Metrics(self, self.ledger)
+        metrics: Metrics = self._metrics
+        return metrics
 
     def create_tables(self) -> None:
         """Create every table projlife needs. Idempotent, and safe from two processes at once."""

@@ -26,7 +26,7 @@ ProjectionFactory = Callable[["Projlife"], "Projection"]
 DEFAULT_PROJECTIONS: list[ProjectionFactory] = []
 """Factories of the projections a default runner runs, in order."""
 
-PROJECTION_MODULES: list[str] = []
+PROJECTION_MODULES: list[str] = ["projlife.projections.facts"]
 """Modules imported before the defaults are built (they register their factories)."""
 
 
