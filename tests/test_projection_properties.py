@@ -7,6 +7,7 @@ methods, skipping an event whose target the filter removed.
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
@@ -51,10 +52,8 @@ def reference_ledger(
             continue
         project: Any = evs[0].mutate(None)
         for e in evs[1:]:
-            try:
+            with contextlib.suppress(KeyError, AssertionError):  # its target was filtered out
                 e.apply(project)
-            except (KeyError, AssertionError):
-                pass  # its target (a claim, a report) was filtered out
         out[str(pid)] = {
             "stage": project.stage,
             "verified_stage": project.verified_stage,
