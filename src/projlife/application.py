@@ -29,7 +29,7 @@ from projlife.commands import PROJECT_COMMANDS, Command, ConceiveProject, Projec
 from projlife.database import DatabaseURL
 from projlife.domain.errors import CommandRejected, ConcurrentUpdateError, NotFound, Problem, ProjlifeError
 from projlife.domain.project import Project, project_id_for
-from projlife.plugins.manager import PluginError, cities, get_plugin_manager
+from projlife.plugins.manager import PluginError, cities, get_plugin_manager, validate_command
 from projlife.plugins.types import CityProfile
 from projlife.transcodings import register_transcodings
 
@@ -177,6 +177,19 @@ class ProjectService:
                 problems.append(Problem("area_code", f"not an area of {city.name_zh}", cmd.area_code))
         if problems:
             raise CommandRejected(f"{cmd.name} project", problems)
+        self._check_policy(cmd, project)
+
+    def _check_policy(self, cmd: Command, project: Project | None) -> None:
+        """The city plugins' ``projlife_validate_command`` problems; a raising plugin is named."""
+        city_code = (
+            cmd.city_code if isinstance(cmd, ConceiveProject) else project.city_code if project else None
+        )
+        city = self._app.city_by_code(city_code) if city_code else None
+        if city is None:
+            return
+        problems = validate_command(self._app.plugins, city, cmd, project)
+        if problems:
+            raise CommandRejected(f"{cmd.name} project", problems)
 
     # -- queries -----------------------------------------------------------------
 
@@ -236,6 +249,7 @@ class ProjectService:
                         or recent.pop(cmd.project_id, None)
                         or self.get(cmd.project_id)
                     )
+                    self._check_context(cmd, project)
                     cmd.apply(project)
                     pending[project.id] = project
                 else:

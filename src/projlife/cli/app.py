@@ -27,6 +27,7 @@ def _register() -> None:
     from projlife.cli import (  # noqa: F401
         db_commands,
         demo_command,
+        plugins_command,
         report_command,
     )
 
