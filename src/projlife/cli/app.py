@@ -28,6 +28,7 @@ def _register() -> None:
         db_commands,
         demo_command,
         plugins_command,
+        report_command,
     )
 
 
