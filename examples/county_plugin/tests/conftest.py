@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 import projlife_county_demo.plugin as county
+import pytest
 
 pytest_plugins = ["projlife.testing.fixtures"]
 

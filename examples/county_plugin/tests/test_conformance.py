@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import projlife_county_demo.plugin as county
+
 from projlife.testing.conformance import CityPluginConformance
 
 

@@ -37,7 +37,7 @@ def conceive(code: str, yi: str, *, reserved: bool = True, on: date = date(2024,
 def test_a_project_under_one_yi_cannot_enter_the_reserve_pool_and_nothing_is_written(
     projlife_app: Projlife,
 ) -> None:
-    with pytest.raises(CommandRejected, match="at least 1.00亿元"):
+    with pytest.raises(CommandRejected, match=r"at least 1\.00亿元"):
         projlife_app.projects.execute(conceive("SMALL", "0.5"))
     # nothing was written: the event log is empty
     assert list(projlife_app.store.recorder.select_notifications(None, 10)) == []
