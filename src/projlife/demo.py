@@ -154,3 +154,7 @@ DEMO_SECTIONS: list[Callable[[DemoContext], None]] = [lifecycle_summary]
 from projlife.projections.demo_section import rates_and_funnels  # noqa: E402
 
 DEMO_SECTIONS.append(rates_and_funnels)
+
+from projlife.tickets.demo_section import ticket_loop  # noqa: E402
+
+DEMO_SECTIONS.append(ticket_loop)
