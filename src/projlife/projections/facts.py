@@ -262,12 +262,26 @@ class LedgerProjection:
                         "conceived_pos": n.id,
                     }
                 )
+        # Plain DB-API executemany with one prepared statement: no per-row SQLAlchemy compilation.
         if projects:
-            conn.execute(
-                self._insert(projects_table).on_conflict_do_nothing(index_elements=["project_id"]), projects
+            cols = [c.name for c in projects_table.columns]
+            conn.exec_driver_sql(
+                self._sql(projects_table, "project_id"), [tuple(r[c] for c in cols) for r in projects]
             )
         if facts:
-            conn.execute(self._insert(facts_table).on_conflict_do_nothing(index_elements=["pos"]), facts)
+            for r in facts:
+                r["kind"] = int(r["kind"])
+            conn.exec_driver_sql(
+                self._sql(facts_table, "pos"), [tuple(r[c] for c in FACT_COLUMNS) for r in facts]
+            )
+
+    def _sql(self, table: sa.Table, key: str) -> str:
+        cols = [c.name for c in table.columns]
+        mark = "?" if self._app.url.dialect == "sqlite" else "%s"
+        return (
+            f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join(mark for _ in cols)}) "
+            f"ON CONFLICT ({key}) DO NOTHING"
+        )
 
     def _places(self, conn: sa.Connection, items: Sequence[Item]) -> dict[str, tuple[str, str, str | None]]:
         """City, area and county of every project in the batch (one query for the ones seen before)."""

@@ -8,6 +8,7 @@ Every figure carries the log positions (event ids) behind it in ``sources``.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
@@ -64,14 +65,19 @@ class SizeBands:
 
     @property
     def labels(self) -> tuple[str, ...]:
-        t = [_fmt(x) for x in self.thresholds_yi]
-        if not t:
-            return ("all",)
-        return (f"<{t[0]}亿", *(f"{a}–{b}亿" for a, b in itertools.pairwise(t)), f"≥{t[-1]}亿")
+        return _labels(self.thresholds_yi)
 
     def classify(self, yuan: Decimal) -> str:
         i = sum(1 for t in self.thresholds_yi if yuan >= t * YI)
         return self.labels[i]
+
+
+@functools.lru_cache(maxsize=64)
+def _labels(thresholds: tuple[Decimal, ...]) -> tuple[str, ...]:
+    t = [_fmt(x) for x in thresholds]
+    if not t:
+        return ("all",)
+    return (f"<{t[0]}亿", *(f"{a}–{b}亿" for a, b in itertools.pairwise(t)), f"≥{t[-1]}亿")
 
 
 def _fmt(x: Decimal) -> str:

@@ -204,7 +204,7 @@ class ProjectionRunner:
                 )
             time.sleep(0.02)
 
-    def rebuild(self, name: str, *, batch_size: int = 2000) -> int:
+    def rebuild(self, name: str, *, batch_size: int = 10_000) -> int:
         """Clear the projection's tables and replay the whole log into them."""
         projection = self.get(name)
         self._ensure_tracking_rows()

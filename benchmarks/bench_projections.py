@@ -1,0 +1,94 @@
+"""Projection benchmark: rebuild rate vs read+decode rate, as-of ledger and funnel latency, peak memory.
+
+    PYTHONPATH=src python benchmarks/bench_projections.py --projects 10000 [--db sqlite:///bench.db]
+
+Generates the drive with ``projlife.simulation.simulate`` (spread over the four built-in
+cities), imports it with ``app.projects.ingest``, then measures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+import tracemalloc
+from datetime import date
+from pathlib import Path
+
+from projlife.application import connect
+from projlife.projections.facts import LEDGER_PROJECTION
+from projlife.simulation import simulate
+
+
+def timed(fn, repeat: int = 5) -> float:  # type: ignore[no-untyped-def]
+    runs = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - t)
+    return statistics.median(runs) * 1000
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--projects", type=int, default=10_000)
+    ap.add_argument("--db", default=None)
+    args = ap.parse_args()
+    url = args.db or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
+    app = connect(url, create_tables=True)
+    cities = ["xiaogan", "zhumadian", "xiamen", "jiangyan"]
+    t = time.perf_counter()
+    for i, slug in enumerate(cities):
+        n = args.projects // len(cities)
+        app.projects.ingest(simulate(app.city(slug), n, seed=100 + i).commands)
+    head = app.store.recorder.max_notification_id() or 0
+    print(f"ingested {args.projects} projects, {head} events in {time.perf_counter() - t:.1f}s ({url})")
+
+    projection = app.projections.get(LEDGER_PROJECTION)
+    t = time.perf_counter()
+    pos, n_read = 0, 0
+    while True:
+        notes = app.store.recorder.select_notifications(pos + 1, 2000, topics=projection.topics)
+        if not notes:
+            break
+        for n in notes:
+            app.store.mapper.to_domain_event(n)
+        n_read += len(notes)
+        pos = notes[-1].id
+    read_s = time.perf_counter() - t
+    print(f"read+decode: {n_read} events in {read_s:.2f}s = {n_read / read_s:,.0f} events/s")
+
+    t = time.perf_counter()
+    app.projections.rebuild(LEDGER_PROJECTION)
+    rebuild_s = time.perf_counter() - t
+    tracemalloc.start()  # a second rebuild, traced (tracemalloc slows it down; not timed)
+    app.projections.rebuild(LEDGER_PROJECTION)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(
+        f"rebuild: {n_read} events in {rebuild_s:.2f}s = {n_read / rebuild_s:,.0f} events/s "
+        f"({100 * read_s / rebuild_s:.0f}% of read+decode); peak Python memory {peak / 2**20:.0f} MB"
+    )
+
+    city = app.city("xiaogan")
+    county = city.areas.counties[0].code
+    for as_of in (date(2024, 6, 30), date(2024, 12, 31)):
+        ms = timed(lambda d=as_of: app.ledger.rows(city="xiaogan", county=county, as_of=d))
+        n = len(app.ledger.rows(city="xiaogan", county=county, as_of=as_of))
+        print(f"ledger rows, one county ({n} projects) as of {as_of}: {ms:.1f} ms")
+        ms = timed(lambda d=as_of: app.ledger.summary(city="xiaogan", county=county, as_of=d))
+        print(f"ledger summary, one county as of {as_of}: {ms:.1f} ms")
+        ms = timed(lambda d=as_of: app.ledger.rows(as_of=d), repeat=3)
+        print(f"ledger rows, whole province ({args.projects} projects) as of {as_of}: {ms:.1f} ms")
+        ms = timed(lambda d=as_of: app.ledger.summary(as_of=d), repeat=3)
+        print(f"ledger summary, whole province as of {as_of}: {ms:.1f} ms")
+    ms = timed(lambda: app.metrics.funnel("2024-Q2", city="xiaogan"))
+    print(f"funnel, one city and quarter: {ms:.1f} ms")
+    ms = timed(lambda: app.metrics.rate("started_to_statistics", period="2024-Q2", city="xiaogan"))
+    print(f"纳统率, one city and quarter: {ms:.1f} ms")
+    app.close()
+
+
+if __name__ == "__main__":
+    main()
