@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from projlife.plugins import get_plugin_manager, rule_set
-from projlife.plugins.manager import cities, plugin_hooks
+from projlife.plugins.manager import city_profiles, plugin_hooks
 from projlife.testing.conformance import CityPluginConformance
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,7 +66,7 @@ def test_the_example_installs_with_pip_and_shows_up_in_projlife_plugins(tmp_path
     assert "county_demo" in {p["name"] for p in report["plugins"]}
     (city,) = [c for c in report["cities"] if c["slug"] == "county_demo"]
     pm = get_plugin_manager(load_entry_points=False, plugins=[("county_demo", county)])
-    assert city["rule_set_sha256"] == rule_set(pm, cities(pm)["county_demo"], _p2024()).sha256
+    assert city["rule_set_sha256"] == rule_set(pm, city_profiles(pm)["county_demo"], _p2024()).sha256
     # the example's own tests, conformance kit included, pass in the fresh environment
     subprocess.run(
         [str(py), "-m", "pytest", "-q", "-p", "no:cacheprovider", str(EXAMPLE)], check=True, cwd=EXAMPLE

@@ -17,8 +17,8 @@ from projlife.plugins import (
     CityProfile,
     PluginError,
     QuotaRule,
-    cities,
     city_calendar,
+    city_profiles,
     get_plugin_manager,
     hookimpl,
     plugin_hooks,
@@ -49,18 +49,18 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
 
 def test_built_in_cities_are_found_through_the_entry_point_group(clean_env: pytest.MonkeyPatch) -> None:
     pm = get_plugin_manager()
-    assert set(cities(pm)) >= BUILT_INS
+    assert set(city_profiles(pm)) >= BUILT_INS
     assert plugin_hooks(pm)["xiaogan"][0] == "projlife_city"
 
 
 def test_disable_switch_loads_no_entry_points(clean_env: pytest.MonkeyPatch) -> None:
     clean_env.setenv("PROJLIFE_DISABLE_PLUGINS", "1")
-    assert cities(get_plugin_manager()) == {}
+    assert city_profiles(get_plugin_manager()) == {}
 
 
 def test_only_switch_loads_just_the_named_plugins(clean_env: pytest.MonkeyPatch) -> None:
     clean_env.setenv("PROJLIFE_PLUGINS", "xiaogan, zhumadian")
-    assert set(cities(get_plugin_manager())) == {"xiaogan", "zhumadian"}
+    assert set(city_profiles(get_plugin_manager())) == {"xiaogan", "zhumadian"}
 
 
 def test_a_misspelled_hook_fails_loudly_naming_plugin_and_closest_hook(clean_env: pytest.MonkeyPatch) -> None:
@@ -148,7 +148,7 @@ def test_two_plugins_declaring_one_city_are_refused_naming_both() -> None:
     twin = plugin("twin", projlife_city=hookimpl(lambda: xiaogan.CITY))
     pm = get_plugin_manager(load_entry_points=False, plugins=[("xiaogan", xiaogan), ("twin", twin)])
     with pytest.raises(PluginError, match=r"'twin'.*'xiaogan'|'xiaogan'.*'twin'"):
-        cities(pm)
+        city_profiles(pm)
 
 
 def test_first_result_hooks_take_the_first_answer_and_collected_hooks_concatenate() -> None:

@@ -29,7 +29,7 @@ from projlife.commands import PROJECT_COMMANDS, Command, ConceiveProject, Projec
 from projlife.database import DatabaseURL
 from projlife.domain.errors import CommandRejected, ConcurrentUpdateError, NotFound, Problem, ProjlifeError
 from projlife.domain.project import Project, project_id_for
-from projlife.plugins.manager import PluginError, cities, get_plugin_manager, validate_command
+from projlife.plugins.manager import PluginError, city_profiles, get_plugin_manager, validate_command
 from projlife.plugins.types import CityProfile
 from projlife.tickets.service import TicketService
 from projlife.transcodings import register_transcodings
@@ -314,7 +314,7 @@ class Projlife:
     ) -> None:
         self.url = DatabaseURL.parse(url)
         self.plugins = plugin_manager if plugin_manager is not None else get_plugin_manager()
-        self.cities: dict[str, CityProfile] = cities(self.plugins)
+        self.cities: dict[str, CityProfile] = city_profiles(self.plugins)
         self._engine: Engine | None = None
         if create_tables:
             self.create_tables()

@@ -13,7 +13,7 @@ from projlife.cli.app import app, console, err_console
 from projlife.domain.periods import Period
 from projlife.plugins.manager import (
     ENTRY_POINT_GROUP,
-    cities,
+    city_profiles,
     get_plugin_manager,
     plugin_failures,
     plugin_hooks,
@@ -27,7 +27,7 @@ def plugins_report(period: Period) -> dict[str, Any]:
     """What ``projlife plugins --json`` prints: plugins, their hooks, cities and rule-set hashes."""
     pm = get_plugin_manager(strict=False)
     hooks = plugin_hooks(pm)
-    found = cities(pm)
+    found = city_profiles(pm)
     owners = {profile.slug: name for name, profile in _owners(pm)}
     return {
         "entry_point_group": ENTRY_POINT_GROUP,

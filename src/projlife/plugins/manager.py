@@ -48,8 +48,8 @@ __all__ = [
     "PluginFailure",
     "call_first",
     "call_hook",
-    "cities",
     "city_calendar",
+    "city_profiles",
     "get_plugin_manager",
     "hook_names",
     "plugin_failures",
@@ -325,7 +325,7 @@ def _all_seq(pm: pluggy.PluginManager, hook: str, kind: type[T], **kwargs: Any) 
     return out
 
 
-def cities(pm: pluggy.PluginManager) -> dict[str, CityProfile]:
+def city_profiles(pm: pluggy.PluginManager) -> dict[str, CityProfile]:
     """Every city the plugins declare, by slug."""
     out: dict[str, CityProfile] = {}
     owner: dict[str, str] = {}

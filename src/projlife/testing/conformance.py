@@ -31,7 +31,13 @@ from projlife.domain.errors import Problem
 from projlife.domain.periods import Period, PeriodKind
 from projlife.engine.evaluate import evaluate_deadlines, evaluate_quotas, rank
 from projlife.engine.facts import ProjectFacts
-from projlife.plugins.manager import cities, city_calendar, get_plugin_manager, rule_set, validate_command
+from projlife.plugins.manager import (
+    city_calendar,
+    city_profiles,
+    get_plugin_manager,
+    rule_set,
+    validate_command,
+)
 from projlife.plugins.rules import Measure, RuleSet
 from projlife.plugins.types import CityProfile
 from projlife.testing.strategies import business_dates, lifecycle_commands, periods, project_facts_for
@@ -78,7 +84,7 @@ class CityPluginConformance:
         return get_plugin_manager(load_entry_points=False, plugins=[(self.plugin_name, self.plugin)])
 
     def city(self) -> CityProfile:
-        (profile,) = cities(self.plugin_manager()).values()
+        (profile,) = city_profiles(self.plugin_manager()).values()
         return profile
 
     def rules(self, period: Period) -> RuleSet:
@@ -92,7 +98,7 @@ class CityPluginConformance:
         assert pm.get_plugin(self.plugin_name) is not None
 
     def test_declares_exactly_one_city_with_areas(self) -> None:
-        found = cities(self.plugin_manager())
+        found = city_profiles(self.plugin_manager())
         assert len(found) == 1, f"a city plugin declares one city, found {sorted(found)}"
         profile = next(iter(found.values()))
         assert profile.areas.city.code == profile.code
