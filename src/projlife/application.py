@@ -25,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import Engine, text
 
 from projlife import sql
+from projlife.audit.service import AuditService
 from projlife.commands import PROJECT_COMMANDS, Command, ConceiveProject, ProjectCommand
 from projlife.database import DatabaseURL
 from projlife.domain.errors import CommandRejected, ConcurrentUpdateError, NotFound, Problem, ProjlifeError
@@ -302,6 +303,7 @@ class Projlife:
         if not create_tables:
             self._check_initialised()
         self.projects = ProjectService(self)
+        self.audit = AuditService(self)
 
     # -- plumbing -------------------------------------------------------------------
 
