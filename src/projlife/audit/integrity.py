@@ -185,10 +185,19 @@ def _classify(db: RawDB, cur: Any, stored: StoredRow, chained: _ChainRow) -> Pro
             f"holds event {stored[1]} v{stored[2]}, which was sealed at position {elsewhere[0]}; "
             f"the event sealed here was {chained[2]} v{chained[3]}",
         )
+    moved_to = db.position_of(cur, chained[2], int(chained[3]))
+    if moved_to is not None and moved_to > position:
+        return Problem(
+            TamperKind.INSERTED,
+            position,
+            f"event {stored[1]} v{stored[2]} ({stored[3]}) was never sealed; it was put here and the event "
+            f"sealed here ({chained[2]} v{chained[3]}) pushed to position {moved_to}",
+        )
     return Problem(
         TamperKind.ALTERED,
         position,
-        f"holds event {stored[1]} v{stored[2]}, never sealed; the event sealed here was {chained[2]} v{chained[3]}",
+        f"holds event {stored[1]} v{stored[2]}, never sealed, in place of the event sealed here "
+        f"({chained[2]} v{chained[3]})",
     )
 
 

@@ -86,6 +86,21 @@ class RawDB:
         row: StoredRow | None = cur.fetchone()
         return row
 
+    def position_of(self, cur: Any, originator_id: str, version: int) -> int | None:
+        """Where the event table stores version ``version`` of ``originator_id`` (canonical text)."""
+        from uuid import UUID
+
+        stored_id: Any = UUID(originator_id).hex if self.sqlite else originator_id
+        pos = "rowid" if self.sqlite else "notification_id"
+        cur.execute(
+            self.q(
+                f"SELECT {pos} FROM {self.url.events_table} WHERE originator_id = ? AND originator_version = ?"
+            ),
+            (stored_id, version),
+        )
+        row = cur.fetchone()
+        return int(row[0]) if row else None
+
     def q(self, sql: str) -> str:
         """``sql`` written with ``?`` placeholders, in this driver's style."""
         return sql if self.sqlite else sql.replace("?", "%s")

@@ -186,6 +186,16 @@ class AuditService:
             )
         return Checkpoint.from_json(row[0])
 
+    def public_key_pem(self, tree_size: int) -> str:
+        """The public key PEM stored with the checkpoint of ``tree_size`` (as the signer saw it)."""
+        db = self.db
+        with db.transaction() as cur:
+            cur.execute(db.q("SELECT public_key_pem FROM audit_checkpoints WHERE tree_size = ?"), (tree_size,))
+            row = cur.fetchone()
+        if row is None:
+            raise ProofError(f"find the public key of checkpoint {tree_size}", "no such checkpoint", "an existing size")
+        return str(row[0])
+
     def checkpoint(self, key: SigningKey | None, *, log_id: str | None = None) -> Checkpoint:
         """Seal, then sign and store a checkpoint over every sealed event.
 
