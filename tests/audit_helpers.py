@@ -46,9 +46,9 @@ def started_project(app: Projlife, code: str = "XG-T-001", claimant: str = "cler
     return pid
 
 
-def drive(app: Projlife, n_projects: int = 12, seed: int = 3) -> int:
+def drive(app: Projlife, n_projects: int = 12, seed: int = 3, city: str = "xiaogan") -> int:
     """Import a seeded drive; returns the number of events written."""
-    sim = simulate(app.city("xiaogan"), n_projects, seed=seed, as_of=date(2024, 12, 31))
+    sim = simulate(app.city(city), n_projects, seed=seed, as_of=date(2024, 12, 31))
     return app.projects.ingest(sim.commands).events
 
 
