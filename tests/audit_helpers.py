@@ -41,7 +41,13 @@ def started_project(app: Projlife, code: str = "XG-T-001", claimant: str = "cler
         ("start", "2024-03-01", {"evidence": ["photo:site-2024-03-01.jpg"]}),
     ):
         app.projects.execute(
-            {"command": cmd, "project_id": str(pid), "occurred_on": day, "actor": actor(claimant, "clerk"), **extra}
+            {
+                "command": cmd,
+                "project_id": str(pid),
+                "occurred_on": day,
+                "actor": actor(claimant, "clerk"),
+                **extra,
+            }
         )
     return pid
 
@@ -98,7 +104,8 @@ def delete_row(app: Projlife, position: int) -> None:
 def move_row(app: Projlife, src: int, dst: int) -> None:
     with app.engine.begin() as conn:
         conn.execute(
-            text(f"UPDATE {app.url.events_table} SET {_pos(app)} = :d WHERE {_pos(app)} = :s"), {"s": src, "d": dst}
+            text(f"UPDATE {app.url.events_table} SET {_pos(app)} = :d WHERE {_pos(app)} = :s"),
+            {"s": src, "d": dst},
         )
 
 

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from audit_helpers import delete_row, drive, flip_state_byte, started_project
 
+from audit_helpers import delete_row, drive, flip_state_byte, started_project
 from projlife.application import connect
 from projlife.audit import SigningKey
 from projlife.audit.offline import main as offline_main
@@ -74,7 +74,21 @@ def test_a_province_verifies_exported_checkpoints_and_proofs_offline(
     assert main(["audit", "export-checkpoint", "--db", db, "--out", str(out / "c2.json")]) == 0
     assert main(["audit", "prove-inclusion", "--db", db, "--position", "5", "--checkpoint", str(old_size),
                  "--out", str(out / "inc.json")]) == 0  # fmt: skip
-    assert main(["audit", "prove-consistency", "--db", db, "--old", str(old_size), "--out", str(out / "cons.json")]) == 0
+    assert (
+        main(
+            [
+                "audit",
+                "prove-consistency",
+                "--db",
+                db,
+                "--old",
+                str(old_size),
+                "--out",
+                str(out / "cons.json"),
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
     pub = str(out / "county.pub")
     assert offline_main(["verify-inclusion", "--checkpoint", str(out / "c1.json"), "--public-key", pub,

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from audit_helpers import drive, event_count, read_row, set_column, sql
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from audit_helpers import drive, event_count, read_row, set_column, sql
 from projlife.application import Projlife, connect
 from projlife.audit import SigningKey
 from projlife.audit.records import decode_record, encode_record
@@ -86,7 +86,9 @@ def test_any_single_byte_change_in_the_chain_table_is_detected(
     app = small_log
     n = event_count(app)
     position = data.draw(st.integers(1, n))
-    original = bytes(sql(app, f"SELECT {table_column} FROM audit_chain WHERE position = :p", p=position).scalar_one())
+    original = bytes(
+        sql(app, f"SELECT {table_column} FROM audit_chain WHERE position = :p", p=position).scalar_one()
+    )
     changed = bytearray(original)
     changed[data.draw(st.integers(0, 31))] ^= data.draw(st.integers(1, 255))
     sql(app, f"UPDATE audit_chain SET {table_column} = :v WHERE position = :p", v=bytes(changed), p=position)
@@ -99,7 +101,9 @@ def test_any_single_byte_change_in_the_chain_table_is_detected(
 
 @SETTINGS
 @given(data=st.data())
-def test_inclusion_proofs_for_any_position_and_checkpoint_verify(small_log: Projlife, data: st.DataObject) -> None:
+def test_inclusion_proofs_for_any_position_and_checkpoint_verify(
+    small_log: Projlife, data: st.DataObject
+) -> None:
     app = small_log
     cp = data.draw(st.sampled_from(app.audit.checkpoints()))
     position = data.draw(st.integers(1, cp.last_position))
@@ -126,13 +130,17 @@ def test_consistency_proofs_for_any_checkpoint_pair_verify(small_log: Projlife, 
 
 @SETTINGS
 @given(data=st.data())
-def test_after_a_rewrite_the_old_checkpoints_no_longer_match(small_log: Projlife, data: st.DataObject) -> None:
+def test_after_a_rewrite_the_old_checkpoints_no_longer_match(
+    small_log: Projlife, data: st.DataObject
+) -> None:
     """A rewritten chain yields proofs that fail against the checkpoints signed before it."""
     app = small_log
     cps = app.audit.checkpoints()
     position = data.draw(st.integers(1, cps[0].last_position))
     leaf = app.audit.prove_inclusion(position, cps[-1])
-    original = bytes(sql(app, "SELECT event_hash FROM audit_chain WHERE position = :p", p=position).scalar_one())
+    original = bytes(
+        sql(app, "SELECT event_hash FROM audit_chain WHERE position = :p", p=position).scalar_one()
+    )
     sql(app, "UPDATE audit_chain SET event_hash = :v WHERE position = :p", v=bytes(32), p=position)
     try:
         tampered = app.audit.prove_inclusion(position, cps[-1])
@@ -155,7 +163,9 @@ def test_after_a_rewrite_the_old_checkpoints_no_longer_match(small_log: Projlife
     topic=st.text(max_size=60),
     state=st.binary(max_size=300),
 )
-def test_record_encoding_round_trips(position: int, version: int, oid: object, topic: str, state: bytes) -> None:
+def test_record_encoding_round_trips(
+    position: int, version: int, oid: object, topic: str, state: bytes
+) -> None:
     record = decode_record(encode_record(position, str(oid), version, topic, state))
     assert (record.position, record.originator_id, record.originator_version, record.topic, record.state) == (
         position,
@@ -167,8 +177,12 @@ def test_record_encoding_round_trips(position: int, version: int, oid: object, t
 
 
 @given(
-    a=st.tuples(st.integers(0, 50), st.uuids(), st.integers(0, 5), st.text(max_size=8), st.binary(max_size=8)),
-    b=st.tuples(st.integers(0, 50), st.uuids(), st.integers(0, 5), st.text(max_size=8), st.binary(max_size=8)),
+    a=st.tuples(
+        st.integers(0, 50), st.uuids(), st.integers(0, 5), st.text(max_size=8), st.binary(max_size=8)
+    ),
+    b=st.tuples(
+        st.integers(0, 50), st.uuids(), st.integers(0, 5), st.text(max_size=8), st.binary(max_size=8)
+    ),
 )
 def test_different_records_never_encode_alike(a: tuple, b: tuple) -> None:  # type: ignore[type-arg]
     if a != b:

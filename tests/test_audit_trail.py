@@ -6,6 +6,7 @@ import threading
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+
 from audit_helpers import (
     AREA,
     actor,
@@ -21,7 +22,6 @@ from audit_helpers import (
     started_project,
     swap_rows,
 )
-
 from projlife.application import Projlife, connect
 from projlife.audit import SigningKey
 from projlife.audit.errors import AuditKeyError, ProofError
@@ -176,7 +176,9 @@ def test_rewriting_events_and_chain_together_is_caught_by_the_signed_checkpoint(
 def test_an_edited_checkpoint_fails_its_signature(sealed: Projlife, key: SigningKey) -> None:
     cp = sealed.audit.latest_checkpoint()
     assert cp is not None
-    forged = cp.to_json().replace(f'"last_position": {cp.last_position}', f'"last_position": {cp.last_position + 1}')
+    forged = cp.to_json().replace(
+        f'"last_position": {cp.last_position}', f'"last_position": {cp.last_position + 1}'
+    )
     sql(sealed, "UPDATE audit_checkpoints SET checkpoint_json = :j", j=forged)
     problem = sealed.audit.verify(public_key=key.public_key).problem
     assert problem is not None and problem.kind is TamperKind.BAD_SIGNATURE
@@ -228,7 +230,9 @@ def test_checkpoint_policy_every_n_events_and_daily() -> None:
     from projlife.audit.checkpoint import sign_checkpoint
     from projlife.audit.merkle import EMPTY_ROOT
 
-    last = sign_checkpoint(key, log_id="x", tree_size=0, root_hash=EMPTY_ROOT, last_position=0, created_at=now)
+    last = sign_checkpoint(
+        key, log_id="x", tree_size=0, root_hash=EMPTY_ROOT, last_position=0, created_at=now
+    )
     last = attrs_evolve(last, tree_size=100)
     every_50 = CheckpointPolicy(every_events=50, daily=False)
     assert not every_50.due(last, 149, now)
@@ -346,7 +350,11 @@ def test_the_log_says_who_what_when_and_why(app: Projlife) -> None:
         "Project.StageClaimRejected",
     ]
     rejected = entries[-1]
-    assert (rejected.actor_id, rejected.actor_role, rejected.actor_area) == ("verifier-2", "verifier", "420900")
+    assert (rejected.actor_id, rejected.actor_role, rejected.actor_area) == (
+        "verifier-2",
+        "verifier",
+        "420900",
+    )
     assert rejected.reason == "现场核查未见开工"
     assert rejected.evidence == ("inspection:2024-Q1-017",)
     assert rejected.occurred_on == date(2024, 3, 20)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from audit_helpers import actor, event_count, started_project
 
+from audit_helpers import actor, event_count, started_project
 from projlife.application import Projlife
 from projlife.authorization import require_role, require_someone_else
 from projlife.domain.actor import Actor, Role
@@ -73,6 +73,9 @@ def test_require_role_accepts_any_of_several_roles() -> None:
 def test_a_scorer_who_verified_may_not_score_the_same_facts() -> None:
     with pytest.raises(SeparationOfDutiesViolation):
         require_someone_else(
-            Actor("v-1", Role.SCORER), {"v-1", "clerk-2"}, attempted="score 420902", did="verified stages scored here"
+            Actor("v-1", Role.SCORER),
+            {"v-1", "clerk-2"},
+            attempted="score 420902",
+            did="verified stages scored here",
         )
     require_someone_else(Actor("s-1", Role.SCORER), {"v-1"}, attempted="score 420902", did="verified them")

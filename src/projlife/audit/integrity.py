@@ -112,10 +112,14 @@ def _load_checkpoints(
             cp = Checkpoint.from_json(text)
             key = public_key or VerifyingKey.from_pem(pem, source="the audit_checkpoints table")
         except AuditError as exc:
-            return checkpoints, Problem(TamperKind.BAD_SIGNATURE, None, f"checkpoint of size {tree_size}: {exc}")
+            return checkpoints, Problem(
+                TamperKind.BAD_SIGNATURE, None, f"checkpoint of size {tree_size}: {exc}"
+            )
         if cp.tree_size != int(tree_size):
             return checkpoints, Problem(
-                TamperKind.BAD_SIGNATURE, None, f"checkpoint row {tree_size} holds a checkpoint of size {cp.tree_size}"
+                TamperKind.BAD_SIGNATURE,
+                None,
+                f"checkpoint row {tree_size} holds a checkpoint of size {cp.tree_size}",
             )
         if not verify_checkpoint_signature(cp, key):
             return checkpoints, Problem(
@@ -240,95 +244,150 @@ def _walk(
         return list(cur.fetchall())
 
     chained = _Stream(fetch_chain, batch_size, -1)
-    acc = MerkleAccumulator()
+    frontier: list[bytes] = []
     chain = GENESIS
     seq = 0
     last_position = 0
     cps = iter(checkpoints)
     next_cp = next(cps, None)
+    while next_cp is not None and next_cp.tree_size == 0:
+        next_cp = next(cps, None)
+    next_cp_size = next_cp.tree_size if next_cp is not None else -1
     prev_cp_position = 0
     as_bytes = db.as_bytes
     sha = _sha256
+    node_prefix = b"\x01"
 
-    def check_checkpoint(cp: Checkpoint) -> Problem | None:
-        if acc.root() != cp.root_hash or cp.last_position != last_position:
-            return Problem(
-                TamperKind.CHECKPOINT_MISMATCH,
-                cp.last_position,
-                f"the log's first {cp.tree_size} events no longer have the root signed at {cp.created_at:%Y-%m-%d %H:%M} "
-                f"(key {cp.key_id}); an event at a position in ({prev_cp_position}, {cp.last_position}] was changed "
-                "and the chain table rewritten to match",
-            )
-        return None
+    def fail(problem: Problem) -> tuple[int, int, Problem]:
+        return seq, 0, problem
 
-    while next_cp is not None and next_cp.tree_size == 0:
-        next_cp = next(cps, None)
     while True:
         c = chained.peek()
         s = stored.peek()
         if c is None:
             break
+        # -- fast path: aligned rows in the current buffers, checked without look-ups ---------
+        s_rows, si, c_rows, ci = stored._rows, stored._i, chained._rows, chained._i
+        n = min(len(s_rows) - si, len(c_rows) - ci)
+        done = 0
+        for k in range(n):
+            s = s_rows[si + k]
+            c = c_rows[ci + k]
+            if c[0] != seq or s[0] != c[1]:
+                break
+            try:
+                leaf = leaf_of_row(s)
+            except (TypeError, ValueError, UnicodeError, OverflowError, AttributeError):
+                break
+            if leaf != c[4] and leaf != as_bytes(c[4]):
+                break
+            new_chain = sha(chain + leaf).digest()
+            if new_chain != c[5] and new_chain != as_bytes(c[5]):
+                break
+            chain = new_chain
+            h, size = leaf, seq
+            while size & 1:
+                h = sha(node_prefix + frontier.pop() + h).digest()
+                size >>= 1
+            frontier.append(h)
+            seq += 1
+            done += 1
+            last_position = int(s[0])
+            if seq == next_cp_size:
+                assert next_cp is not None
+                if MerkleAccumulator.from_frontier(seq, frontier).root() != next_cp.root_hash or (
+                    next_cp.last_position != last_position
+                ):
+                    return fail(_checkpoint_mismatch(next_cp, prev_cp_position))
+                prev_cp_position = next_cp.last_position
+                next_cp = next(cps, None)
+                next_cp_size = next_cp.tree_size if next_cp is not None else -1
+        if done:
+            stored._i += done
+            stored._after = s_rows[si + done - 1][0]
+            chained._i += done
+            chained._after = c_rows[ci + done - 1][0]
+            continue
+        # -- slow path: the next pair is not a plain match; say exactly what is wrong -------
+        c = chained.peek()
+        s = stored.peek()
         if int(c[0]) != seq:
-            return seq, 0, Problem(
-                TamperKind.CHAIN_ALTERED, int(c[1]), f"chain entry {seq} is missing (the next one is {c[0]})"
+            return fail(
+                Problem(
+                    TamperKind.CHAIN_ALTERED,
+                    int(c[1]),
+                    f"chain entry {seq} is missing (the next one is {c[0]})",
+                )
             )
         c_pos = int(c[1])
         if s is None or int(s[0]) > c_pos:
             if s is not None and _same_event(s, c):
-                return seq, 0, Problem(
-                    TamperKind.REORDERED,
-                    c_pos,
-                    f"event {c[2]} v{c[3]} sealed here was moved to position {s[0]}",
+                return fail(
+                    Problem(
+                        TamperKind.REORDERED,
+                        c_pos,
+                        f"event {c[2]} v{c[3]} sealed here was moved to position {s[0]}",
+                    )
                 )
-            return seq, 0, Problem(
-                TamperKind.DELETED, c_pos, f"the sealed event {c[2]} v{c[3]} is no longer stored"
+            return fail(
+                Problem(TamperKind.DELETED, c_pos, f"the sealed event {c[2]} v{c[3]} is no longer stored")
             )
         if int(s[0]) < c_pos:
-            return seq, 0, Problem(
-                TamperKind.INSERTED,
-                int(s[0]),
-                f"event {s[1]} v{s[2]} ({s[3]}) is stored at a position the chain never sealed",
+            return fail(
+                Problem(
+                    TamperKind.INSERTED,
+                    int(s[0]),
+                    f"event {s[1]} v{s[2]} ({s[3]}) is stored at a position the chain never sealed",
+                )
             )
         try:
             leaf = leaf_of_row(s)
         except (TypeError, ValueError, UnicodeError, OverflowError, AttributeError) as exc:
-            return seq, 0, Problem(TamperKind.ALTERED, c_pos, f"the stored row is unreadable: {exc}")
+            return fail(Problem(TamperKind.ALTERED, c_pos, f"the stored row is unreadable: {exc}"))
         if leaf != as_bytes(c[4]):
-            return seq, 0, _classify(db, cur, s, c)
-        chain = sha(chain + leaf).digest()
-        if chain != as_bytes(c[5]):
-            return seq, 0, Problem(
-                TamperKind.CHAIN_ALTERED, c_pos, "the chain hash stored here does not follow from the events before"
+            return fail(_classify(db, cur, s, c))
+        return fail(
+            Problem(
+                TamperKind.CHAIN_ALTERED,
+                c_pos,
+                "the chain hash stored here does not follow from the events before",
             )
-        acc.append(leaf)
-        last_position = c_pos
-        stored.take()
-        chained.take()
-        seq += 1
-        while next_cp is not None and next_cp.tree_size == seq:
-            problem = check_checkpoint(next_cp)
-            if problem:
-                return seq, 0, problem
-            prev_cp_position = next_cp.last_position
-            next_cp = next(cps, None)
+        )
     if next_cp is not None:
-        return seq, 0, Problem(
-            TamperKind.DELETED,
-            last_position or None,
-            f"a checkpoint covers {next_cp.tree_size} events (up to position {next_cp.last_position}) "
-            f"but only {seq} are sealed: the tail of the log was removed",
+        return fail(
+            Problem(
+                TamperKind.DELETED,
+                last_position or None,
+                f"a checkpoint covers {next_cp.tree_size} events (up to position {next_cp.last_position}) "
+                f"but only {seq} are sealed: the tail of the log was removed",
+            )
         )
     head = read_head(db, cur)
     if (head is None and seq) or (
         head is not None
         and (head.size, head.last_position, head.chain_hash, head.frontier)
-        != (seq, last_position, chain, acc.frontier)
+        != (seq, last_position, chain, tuple(frontier))
     ):
-        return seq, 0, Problem(
-            TamperKind.HEAD_MISMATCH, last_position or None, "the audit_head row does not match the end of the chain"
+        return fail(
+            Problem(
+                TamperKind.HEAD_MISMATCH,
+                last_position or None,
+                "the audit_head row does not match the end of the chain",
+            )
         )
     unsealed = 0
     while stored.peek() is not None:
-        stored.take()
-        unsealed += 1
+        unsealed += len(stored._rows) - stored._i
+        stored._i = len(stored._rows)
+        stored._after = stored._rows[-1][0]
     return seq, unsealed, None
+
+
+def _checkpoint_mismatch(cp: Checkpoint, prev_cp_position: int) -> Problem:
+    return Problem(
+        TamperKind.CHECKPOINT_MISMATCH,
+        cp.last_position,
+        f"the log's first {cp.tree_size} events no longer have the root signed at "
+        f"{cp.created_at:%Y-%m-%d %H:%M} (key {cp.key_id}); an event at a position in "
+        f"({prev_cp_position}, {cp.last_position}] was changed and the chain table rewritten to match",
+    )

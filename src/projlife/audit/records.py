@@ -107,7 +107,9 @@ def event_hash(
     position: int, originator_id: UUID | str, originator_version: int, topic: str, state: bytes
 ) -> bytes:
     """``SHA-256(0x00 || record)``: the event's hash and its Merkle leaf hash."""
-    return _sha256(b"\x00" + encode_record(position, originator_id, originator_version, topic, state)).digest()
+    return _sha256(
+        b"\x00" + encode_record(position, originator_id, originator_version, topic, state)
+    ).digest()
 
 
 def chain_hash(previous: bytes, this_event_hash: bytes) -> bytes:
@@ -121,7 +123,9 @@ def decode_record(data: bytes) -> StoredRecord:
     try:
         magic, position, id_len = _HEAD.unpack_from(data, 0)
         if magic != RECORD_MAGIC:
-            raise ProofError(what, "the bytes do not start with the v1 record magic", "projlife-event v1 bytes")
+            raise ProofError(
+                what, "the bytes do not start with the v1 record magic", "projlife-event v1 bytes"
+            )
         offset = _HEAD.size
         originator_id = data[offset : offset + id_len].decode("utf-8")
         offset += id_len
@@ -140,7 +144,8 @@ def decode_record(data: bytes) -> StoredRecord:
     if (
         len(originator_id.encode("utf-8")) != id_len
         or len(topic.encode("utf-8")) != topic_len
-        or len(state) != state_len or offset != len(data)
+        or len(state) != state_len
+        or offset != len(data)
     ):
         raise ProofError(what, "the lengths do not add up to the data given", "one complete v1 record")
     return StoredRecord(position, originator_id, version, topic, state)

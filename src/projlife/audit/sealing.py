@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import struct
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -58,6 +59,20 @@ class SealReport:
     last_position: int
 
 
+_LEAF_HEAD = struct.Struct(">1s8sQI36sQ")
+_topic_cache: dict[str, bytes] = {}
+
+
+def _topic_field(topic: str) -> bytes:
+    field = _topic_cache.get(topic)
+    if field is None:
+        encoded = topic.encode("utf-8")
+        field = _U32.pack(len(encoded)) + encoded
+        if len(_topic_cache) < 10_000:
+            _topic_cache[topic] = field
+    return field
+
+
 def leaf_of_row(row: StoredRow) -> bytes:
     """The event hash (Merkle leaf) of a stored row, exactly as :func:`records.event_hash`.
 
@@ -65,24 +80,18 @@ def leaf_of_row(row: StoredRow) -> bytes:
     whose columns do not have the types the event table defines.
     """
     position, oid, version, topic, state = row
-    id_bytes = canonical_id(oid).encode("ascii")
-    topic_bytes = topic.encode("utf-8")
-    if isinstance(state, bytes):
-        state_bytes = state
-    elif isinstance(state, str):  # a hand-edited SQLite row may hold TEXT: hash its bytes
-        state_bytes = state.encode("utf-8")
-    else:
-        state_bytes = bytes(state)
+    if type(state) is not bytes:
+        # a hand-edited SQLite row may hold TEXT: hash its bytes; psycopg may give memoryview
+        state = state.encode("utf-8") if isinstance(state, str) else bytes(state)
     return _sha256(
-        b"\x00"
-        + _HEAD.pack(RECORD_MAGIC, position, len(id_bytes))
-        + id_bytes
-        + _U64.pack(version)
-        + _U32.pack(len(topic_bytes))
-        + topic_bytes
-        + _U32.pack(len(state_bytes))
-        + state_bytes
+        _LEAF_HEAD.pack(b"\x00", RECORD_MAGIC, position, 36, canonical_id(oid).encode("ascii"), version)
+        + _topic_field(topic)
+        + _U32.pack(len(state))
+        + state
     ).digest()
+
+
+_HEX32 = re.compile(r"[0-9a-f]{32}").fullmatch
 
 
 def canonical_id(oid: Any) -> str:
@@ -90,14 +99,15 @@ def canonical_id(oid: Any) -> str:
 
     PostgreSQL returns ``UUID`` objects; eventsourcing's SQLite recorder stores the
     32-digit lowercase hex form, and any other text there (another case, hyphens,
-    a flipped digit that no longer parses) was not written by it: ``ValueError``.
+    a flipped digit that is no longer hex) was not written by it: ``ValueError``.
     """
+    if type(oid) is str and _HEX32(oid):
+        return f"{oid[:8]}-{oid[8:12]}-{oid[12:16]}-{oid[16:20]}-{oid[20:]}"
     if isinstance(oid, UUID):
         return str(oid)
-    u = UUID(oid)
-    if oid != u.hex:
-        raise ValueError(f"originator id {oid!r} is not in the form the event store writes ({u.hex})")
-    return str(u)
+    raise ValueError(
+        f"originator id {oid!r} is not in the form the event store writes (32 lowercase hex digits)"
+    )
 
 
 def read_head(db: RawDB, cur: Any) -> ChainHead | None:
@@ -118,7 +128,9 @@ def _write_head(db: RawDB, cur: Any, head: ChainHead, existed: bool) -> None:
         values = (*values[:4], values[4].isoformat())  # type: ignore[assignment]
     if existed:
         cur.execute(
-            db.q("UPDATE audit_head SET size=?, last_position=?, chain_hash=?, frontier=?, updated_at=? WHERE id=1"),
+            db.q(
+                "UPDATE audit_head SET size=?, last_position=?, chain_hash=?, frontier=?, updated_at=? WHERE id=1"
+            ),
             values,
         )
     else:
@@ -207,7 +219,13 @@ def seal(db: RawDB, *, batch_size: int = 5000, with_log: bool = True) -> SealRep
                 entries = []
                 for row, crow in zip(rows, chain_rows, strict=True):
                     entry = entry_from_state(
-                        row[0], crow[2], row[2], row[3], _state_bytes(row[4]), subjects=subjects, hashed=crow[4]
+                        row[0],
+                        crow[2],
+                        row[2],
+                        row[3],
+                        _state_bytes(row[4]),
+                        subjects=subjects,
+                        hashed=crow[4],
                     )
                     if entry.aggregate_version == 1:
                         subjects[entry.aggregate_id] = (entry.subject_code, entry.subject_area)

@@ -141,12 +141,23 @@ class AuditService:
             rows = cur.fetchall()
         return [
             AuditEntry(
-                position=int(r[0]), aggregate_type=r[1], aggregate_id=r[2], aggregate_version=int(r[3]),
-                event_type=r[4], summary=r[5], actor_id=r[6], actor_role=r[7], actor_area=r[8],
-                occurred_on=_as_date(r[9]), recorded_at=_as_datetime(r[10]), reason=r[11],
-                evidence=tuple(json.loads(r[12])), subject_code=r[13], subject_area=r[14],
+                position=int(r[0]),
+                aggregate_type=r[1],
+                aggregate_id=r[2],
+                aggregate_version=int(r[3]),
+                event_type=r[4],
+                summary=r[5],
+                actor_id=r[6],
+                actor_role=r[7],
+                actor_area=r[8],
+                occurred_on=_as_date(r[9]),
+                recorded_at=_as_datetime(r[10]),
+                reason=r[11],
+                evidence=tuple(json.loads(r[12])),
+                subject_code=r[13],
+                subject_area=r[14],
                 event_hash=db.as_bytes(r[15]),
-            )  # fmt: skip
+            )
             for r in rows
         ]
 
@@ -175,7 +186,9 @@ class AuditService:
         """The stored checkpoint of exactly ``tree_size`` events."""
         db = self.db
         with db.transaction() as cur:
-            cur.execute(db.q("SELECT checkpoint_json FROM audit_checkpoints WHERE tree_size = ?"), (tree_size,))
+            cur.execute(
+                db.q("SELECT checkpoint_json FROM audit_checkpoints WHERE tree_size = ?"), (tree_size,)
+            )
             row = cur.fetchone()
         if row is None:
             sizes = [c.tree_size for c in self.checkpoints()]
@@ -190,10 +203,14 @@ class AuditService:
         """The public key PEM stored with the checkpoint of ``tree_size`` (as the signer saw it)."""
         db = self.db
         with db.transaction() as cur:
-            cur.execute(db.q("SELECT public_key_pem FROM audit_checkpoints WHERE tree_size = ?"), (tree_size,))
+            cur.execute(
+                db.q("SELECT public_key_pem FROM audit_checkpoints WHERE tree_size = ?"), (tree_size,)
+            )
             row = cur.fetchone()
         if row is None:
-            raise ProofError(f"find the public key of checkpoint {tree_size}", "no such checkpoint", "an existing size")
+            raise ProofError(
+                f"find the public key of checkpoint {tree_size}", "no such checkpoint", "an existing size"
+            )
         return str(row[0])
 
     def checkpoint(self, key: SigningKey | None, *, log_id: str | None = None) -> Checkpoint:
@@ -245,7 +262,9 @@ class AuditService:
     ) -> Checkpoint | None:
         """Seal, and sign a checkpoint if ``policy`` says one is due; returns it or ``None``."""
         report = self.seal()
-        if (policy or CheckpointPolicy()).due(self.latest_checkpoint(), report.size, now or datetime.now(UTC)):
+        if (policy or CheckpointPolicy()).due(
+            self.latest_checkpoint(), report.size, now or datetime.now(UTC)
+        ):
             return self.checkpoint(key)
         return None
 
@@ -269,7 +288,9 @@ class AuditService:
         if checkpoint is None:
             latest = self.latest_checkpoint()
             if latest is None:
-                raise ProofError("prove against the latest checkpoint", "there is no checkpoint yet", "make one")
+                raise ProofError(
+                    "prove against the latest checkpoint", "there is no checkpoint yet", "make one"
+                )
             return latest
         return self.checkpoint_at(checkpoint)
 

@@ -24,8 +24,11 @@ DEFAULT_DB = "sqlite:///projlife.db"
 
 def _register() -> None:
     # Import command modules for their @app.command side effects.
-    from projlife.cli import db_commands, demo_command  # noqa: F401
-    from projlife.cli import audit_commands  # noqa: F401
+    from projlife.cli import (  # noqa: F401
+        audit_commands,
+        db_commands,
+        demo_command,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

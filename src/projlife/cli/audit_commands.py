@@ -52,7 +52,9 @@ def seal_command(db: DbOption = DEFAULT_DB) -> None:
     """Chain and log every event stored since the last seal."""
     with connect(db) as pl:
         report = pl.audit.seal()
-    console.print(f"sealed {report.sealed} new event(s); the chain covers {report.size} (last position {report.last_position})")
+    console.print(
+        f"sealed {report.sealed} new event(s); the chain covers {report.size} (last position {report.last_position})"
+    )
 
 
 @audit_app.command("log")
@@ -61,7 +63,9 @@ def log_command(
     project: Annotated[str | None, typer.Option("--project", help="Project id or project code")] = None,
     ticket: Annotated[str | None, typer.Option("--ticket", help="Ticket id or number")] = None,
     actor: Annotated[str | None, typer.Option("--actor", help="Actor id")] = None,
-    area: Annotated[str | None, typer.Option("--area", help="Area code (of the fact or of the actor)")] = None,
+    area: Annotated[
+        str | None, typer.Option("--area", help="Area code (of the fact or of the actor)")
+    ] = None,
     date_from: Annotated[str | None, typer.Option("--from", help="First business date, YYYY-MM-DD")] = None,
     date_to: Annotated[str | None, typer.Option("--to", help="Last business date, YYYY-MM-DD")] = None,
     limit: Annotated[int | None, typer.Option("--limit", help="At most this many entries")] = None,
@@ -83,7 +87,9 @@ def log_command(
     if fmt == "json":
         typer.echo(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=1))
         return
-    typer.echo("| # | business date | recorded (UTC) | subject | area | actor (role, area) | what | why | evidence |")
+    typer.echo(
+        "| # | business date | recorded (UTC) | subject | area | actor (role, area) | what | why | evidence |"
+    )
     typer.echo("|---|---|---|---|---|---|---|---|---|")
     for e in entries:
         recorded = e.recorded_at.strftime("%Y-%m-%d %H:%M:%S") if e.recorded_at else ""
@@ -107,7 +113,9 @@ def verify_command(
     db: DbOption = DEFAULT_DB,
     public_key: Annotated[
         Path | None,
-        typer.Option("--public-key", help="The public key PEM you trust (default: the one stored with each checkpoint)"),
+        typer.Option(
+            "--public-key", help="The public key PEM you trust (default: the one stored with each checkpoint)"
+        ),
     ] = None,
 ) -> None:
     """Re-hash the whole log; exit 0 if intact, 1 and the first bad position if not."""
@@ -126,7 +134,9 @@ def verify_command(
 def checkpoint_command(
     db: DbOption = DEFAULT_DB,
     key: KeyOption = None,
-    log_id: Annotated[str | None, typer.Option("--log-id", help="Name of this log, e.g. the county code")] = None,
+    log_id: Annotated[
+        str | None, typer.Option("--log-id", help="Name of this log, e.g. the county code")
+    ] = None,
 ) -> None:
     """Seal, then sign a checkpoint over every sealed event (needs the signing key)."""
     signing_key = _signing_key(key)
@@ -142,7 +152,9 @@ def checkpoint_command(
 def export_checkpoint_command(
     out: OutOption,
     db: DbOption = DEFAULT_DB,
-    size: Annotated[int | None, typer.Option("--size", help="Tree size of the checkpoint (default: latest)")] = None,
+    size: Annotated[
+        int | None, typer.Option("--size", help="Tree size of the checkpoint (default: latest)")
+    ] = None,
     public_key_out: Annotated[
         Path | None, typer.Option("--public-key-out", help="Also write the signing key's public key PEM here")
     ] = None,
@@ -152,7 +164,9 @@ def export_checkpoint_command(
         cp = pl.audit.checkpoint_at(size) if size is not None else pl.audit.latest_checkpoint()
         if cp is None:
             raise ProofError(
-                "export the latest checkpoint", "no checkpoint was made yet", "`projlife audit checkpoint --key FILE`"
+                "export the latest checkpoint",
+                "no checkpoint was made yet",
+                "`projlife audit checkpoint --key FILE`",
             )
         pem = pl.audit.public_key_pem(cp.tree_size)
     _write(out, cp.to_json())
@@ -180,7 +194,9 @@ def prove_consistency_command(
     old: Annotated[int, typer.Option("--old", help="Tree size of the older checkpoint")],
     out: OutOption,
     db: DbOption = DEFAULT_DB,
-    new: Annotated[int | None, typer.Option("--new", help="Tree size of the newer checkpoint (default: latest)")] = None,
+    new: Annotated[
+        int | None, typer.Option("--new", help="Tree size of the newer checkpoint (default: latest)")
+    ] = None,
 ) -> None:
     """Proof that a newer checkpoint extends an older one without rewriting it."""
     with connect(db) as pl:
@@ -199,7 +215,9 @@ def show_proof_command(
 
     bundle = InclusionBundle.from_json(proof.read_bytes())
     if bundle.leaf_data is None:
-        console.print(f"leaf {bundle.index}: hash {bundle.leaf_hash.hex()} (the bundle carries no event data)")
+        console.print(
+            f"leaf {bundle.index}: hash {bundle.leaf_hash.hex()} (the bundle carries no event data)"
+        )
         return
     record = decode_record(bundle.leaf_data)
     entry = entry_from_state(
