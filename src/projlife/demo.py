@@ -150,3 +150,7 @@ def _show_refused_command(ctx: DemoContext) -> None:
 
 DEMO_SECTIONS: list[Callable[[DemoContext], None]] = [lifecycle_summary]
 """The demo's sections, run in order after the import."""
+
+from projlife.audit.demo_section import audit_trail  # noqa: E402
+
+DEMO_SECTIONS.append(audit_trail)
