@@ -151,6 +151,10 @@ def _show_refused_command(ctx: DemoContext) -> None:
 DEMO_SECTIONS: list[Callable[[DemoContext], None]] = [lifecycle_summary]
 """The demo's sections, run in order after the import."""
 
+from projlife.projections.demo_section import rates_and_funnels  # noqa: E402
+
+DEMO_SECTIONS.append(rates_and_funnels)
+
 from projlife.audit.demo_section import audit_trail  # noqa: E402
 
 DEMO_SECTIONS.append(audit_trail)

@@ -28,6 +28,8 @@ def _register() -> None:
         audit_commands,
         db_commands,
         demo_command,
+        plugins_command,
+        report_command,
     )
 
 

@@ -1,0 +1,90 @@
+"""docs/plugins.md documents every hookspec with its exact signature and a working example.
+
+Fails when a hook is added to ``projlife.plugins.hookspecs`` without its docs section, when a
+documented signature drifts from the code, or when a documented example stops working.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import types
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from projlife.domain.periods import Period
+from projlife.plugins import get_plugin_manager, hookspecs, rule_set
+from projlife.plugins.manager import hook_names, validate_command
+
+DOC = (Path(__file__).resolve().parents[1] / "docs" / "plugins.md").read_text(encoding="utf-8")
+BLOCK = re.compile(r"```python\n(.*?)```", re.S)
+
+
+def signature(name: str) -> str:
+    sig = inspect.signature(getattr(hookspecs, name))
+    params = ", ".join(f"{p.name}: {p.annotation}" for p in sig.parameters.values())
+    return f"def {name}({params}) -> {sig.return_annotation}"
+
+
+def section(name: str) -> str:
+    match = re.search(rf"^### {name}\n(.*?)(?=^##)", DOC, re.S | re.M)
+    assert match, f"docs/plugins.md has no '### {name}' section"
+    return match.group(1)
+
+
+def imports_block() -> str:
+    head = DOC[: DOC.index("### projlife_city")]
+    blocks = BLOCK.findall(head)
+    assert blocks, "the hooks chapter starts with the examples' imports"
+    return blocks[-1]
+
+
+@pytest.mark.parametrize("name", hook_names())
+def test_every_hook_has_a_section_with_its_exact_signature(name: str) -> None:
+    body = section(name)
+    prose = " ".join(body.split())
+    assert signature(name) in body, f"signature of {name} in docs differs from {signature(name)!r}"
+    first = bool(getattr(hookspecs, name).projlife_spec["firstresult"])
+    assert first == (name in hookspecs.FIRST_RESULT_HOOKS), name
+    assert ("**First result**" in prose) == first, name
+    assert ("**All collected**" in prose) == (not first), name
+
+
+def examples() -> tuple[dict[str, Any], types.ModuleType]:
+    namespace: dict[str, Any] = {}
+    exec(imports_block(), namespace)
+    plugin = types.ModuleType("docs_examples")
+    for name in hook_names():
+        blocks = BLOCK.findall(section(name))
+        assert blocks, f"the {name} section has no python example"
+        local = dict(namespace)
+        exec(blocks[-1], local)
+        assert name in local, f"the {name} example does not define {name}"
+        setattr(plugin, name, local[name])
+    return namespace, plugin
+
+
+def test_the_documented_examples_together_make_a_valid_plugin() -> None:
+    namespace, plugin = examples()
+    pm = get_plugin_manager(load_entry_points=False, plugins=[("docs", plugin)])
+    city = namespace["CITY"]
+    rs = rule_set(pm, city, Period.parse("2024"))
+    assert {q.id for q in rs.quotas} == {"starts.county", "starts.zone", "start-rate", "sign-pace"}
+    assert {d.id for d in rs.deadlines} == {"start-90wd", "stats-3m", "team-7d"}
+    assert rs.calendar.official_years == frozenset({2027})
+    assert len(rs.escalation_ladder) == 3 and rs.satisfaction_bar is not None
+    small = namespace["ConceiveProject"](
+        code="X-1",
+        project_name="小项目",
+        city_code=city.code,
+        area_code="990001",
+        category="industrial",
+        planned_investment_yuan=1,
+        occurred_on=date(2024, 1, 2),
+        actor={"id": "c", "role": "clerk"},
+        reserved=True,
+    )
+    assert [p.field for p in validate_command(pm, city, small, None)] == ["planned_investment_yuan"]
