@@ -25,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import Engine, text
 
 from projlife import sql
+from projlife.audit.service import AuditService
 from projlife.commands import PROJECT_COMMANDS, Command, ConceiveProject, ProjectCommand
 from projlife.database import DatabaseURL
 from projlife.domain.errors import CommandRejected, ConcurrentUpdateError, NotFound, Problem, ProjlifeError
@@ -326,6 +327,7 @@ class Projlife:
         self._ledger: Any = None
         self._metrics: Any = None
         self.tickets = TicketService(self)
+        self.audit = AuditService(self)
 
     # -- plumbing -------------------------------------------------------------------
 

@@ -158,3 +158,7 @@ DEMO_SECTIONS.append(rates_and_funnels)
 from projlife.tickets.demo_section import ticket_loop  # noqa: E402
 
 DEMO_SECTIONS.append(ticket_loop)
+
+from projlife.audit.demo_section import audit_trail  # noqa: E402
+
+DEMO_SECTIONS.append(audit_trail)

@@ -25,6 +25,7 @@ DEFAULT_DB = "sqlite:///projlife.db"
 def _register() -> None:
     # Import command modules for their @app.command side effects.
     from projlife.cli import (  # noqa: F401
+        audit_commands,
         db_commands,
         demo_command,
         plugins_command,

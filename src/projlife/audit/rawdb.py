@@ -1,0 +1,111 @@
+"""Raw DB-API access to the event table and the audit tables, for speed.
+
+Hashing the whole log must run at well over 100k events/s, so the audit reads rows
+through the driver's own cursor (``sqlite3`` or ``psycopg``) in keyset-paginated
+batches instead of through SQLAlchemy's result objects. This module hides the few
+differences: parameter style, the position column, the write lock, the snapshot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine
+
+from projlife.database import DatabaseURL
+
+__all__ = ["RawDB", "StoredRow"]
+
+StoredRow = tuple[int, Any, int, str, Any]
+"""(position, originator_id, originator_version, topic, state) as the driver returns them."""
+
+_LOCK_KEY = 0x61756474  # "audt": serialises sealers on PostgreSQL
+
+
+class RawDB:
+    """The event table and the audit tables through one raw driver connection."""
+
+    def __init__(self, url: DatabaseURL, engine: Engine) -> None:
+        self.url = url
+        self.engine = engine
+        self.sqlite = url.dialect == "sqlite"
+        self.p = "?" if self.sqlite else "%s"
+        pos = "rowid" if self.sqlite else "notification_id"
+        self._stored_sql = (
+            f"SELECT {pos}, originator_id, originator_version, topic, state FROM {url.events_table} "
+            f"WHERE {pos} > {self.p} ORDER BY {pos} LIMIT {self.p}"
+        )
+        self._stored_at_sql = (
+            f"SELECT {pos}, originator_id, originator_version, topic, state FROM {url.events_table} "
+            f"WHERE {pos} = {self.p}"
+        )
+
+    @contextmanager
+    def transaction(self, *, write: bool = False) -> Iterator[Any]:
+        """A raw cursor in one transaction; ``write`` takes the audit's write lock first.
+
+        Reads see one snapshot: SQLite's read transaction, PostgreSQL's
+        ``REPEATABLE READ``. Commits on success, rolls back on error.
+        """
+        fairy = self.engine.raw_connection()
+        conn: Any = fairy.driver_connection
+        try:
+            cur = conn.cursor()
+            if self.sqlite:
+                cur.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            elif write:  # psycopg opens the transaction implicitly
+                cur.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
+            else:
+                cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            try:
+                yield cur
+            except BaseException:
+                if self.sqlite:
+                    cur.execute("ROLLBACK")
+                else:
+                    conn.rollback()
+                raise
+            if self.sqlite:
+                cur.execute("COMMIT")
+            else:
+                conn.commit()
+            cur.close()
+        finally:
+            fairy.close()
+
+    def stored_rows(self, cur: Any, after: int, limit: int) -> Sequence[StoredRow]:
+        """Up to ``limit`` stored events after position ``after``, in log order."""
+        cur.execute(self._stored_sql, (after, limit))
+        rows: Sequence[StoredRow] = cur.fetchall()
+        return rows
+
+    def stored_row_at(self, cur: Any, position: int) -> StoredRow | None:
+        cur.execute(self._stored_at_sql, (position,))
+        row: StoredRow | None = cur.fetchone()
+        return row
+
+    def position_of(self, cur: Any, originator_id: str, version: int) -> int | None:
+        """Where the event table stores version ``version`` of ``originator_id`` (canonical text)."""
+        from uuid import UUID
+
+        stored_id: Any = UUID(originator_id).hex if self.sqlite else originator_id
+        pos = "rowid" if self.sqlite else "notification_id"
+        cur.execute(
+            self.q(
+                f"SELECT {pos} FROM {self.url.events_table} WHERE originator_id = ? AND originator_version = ?"
+            ),
+            (stored_id, version),
+        )
+        row = cur.fetchone()
+        return int(row[0]) if row else None
+
+    def q(self, sql: str) -> str:
+        """``sql`` written with ``?`` placeholders, in this driver's style."""
+        return sql if self.sqlite else sql.replace("?", "%s")
+
+    @staticmethod
+    def as_bytes(value: Any) -> bytes:
+        """A BLOB/bytea value as ``bytes`` (psycopg may hand out ``memoryview``)."""
+        return value if isinstance(value, bytes) else bytes(value)

@@ -1,0 +1,238 @@
+"""Sealing: append every new stored event to the hash chain, the Merkle frontier and the log.
+
+``seal()`` reads the events after the chain's head in log order and, in one write-locked
+transaction per batch, writes their ``audit_chain`` rows (event hash, chain hash), their
+``audit_log`` rows (who, what, when, why) and the new ``audit_head`` (size, last
+position, chain hash, Merkle frontier). Exactly once: the batch re-reads the head under
+the lock (``BEGIN IMMEDIATE`` on SQLite, an advisory transaction lock on PostgreSQL),
+so two sealers never chain the same event twice; a failed batch leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import struct
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+import attrs
+
+from .auditlog import AuditEntry, entry_from_state
+from .merkle import HASH_SIZE, MerkleAccumulator
+from .rawdb import RawDB, StoredRow
+from .records import GENESIS, RECORD_MAGIC
+
+__all__ = ["ChainHead", "SealReport", "canonical_id", "leaf_of_row", "read_head", "seal"]
+
+_sha256 = hashlib.sha256
+_HEAD = struct.Struct(">8sQI")
+_U64 = struct.Struct(">Q")
+_U32 = struct.Struct(">I")
+
+
+@attrs.frozen
+class ChainHead:
+    """Where the chain stands: ``size`` sealed events, the last at ``last_position``."""
+
+    size: int
+    last_position: int
+    chain_hash: bytes
+    frontier: tuple[bytes, ...]
+
+    def accumulator(self) -> MerkleAccumulator:
+        return MerkleAccumulator.from_frontier(self.size, self.frontier)
+
+
+GENESIS_HEAD = ChainHead(0, 0, GENESIS, ())
+
+
+@attrs.frozen
+class SealReport:
+    """What one ``seal()`` did."""
+
+    sealed: int
+    size: int
+    last_position: int
+
+
+_LEAF_HEAD = struct.Struct(">1s8sQI36sQ")
+_topic_cache: dict[str, bytes] = {}
+
+
+def _topic_field(topic: str) -> bytes:
+    field = _topic_cache.get(topic)
+    if field is None:
+        encoded = topic.encode("utf-8")
+        field = _U32.pack(len(encoded)) + encoded
+        if len(_topic_cache) < 10_000:
+            _topic_cache[topic] = field
+    return field
+
+
+def leaf_of_row(row: StoredRow) -> bytes:
+    """The event hash (Merkle leaf) of a stored row, exactly as :func:`records.event_hash`.
+
+    Inlined for speed; raises ``TypeError``/``ValueError``/``struct.error`` on a row
+    whose columns do not have the types the event table defines.
+    """
+    position, oid, version, topic, state = row
+    if type(state) is not bytes:
+        # a hand-edited SQLite row may hold TEXT: hash its bytes; psycopg may give memoryview
+        state = state.encode("utf-8") if isinstance(state, str) else bytes(state)
+    return _sha256(
+        _LEAF_HEAD.pack(b"\x00", RECORD_MAGIC, position, 36, canonical_id(oid).encode("ascii"), version)
+        + _topic_field(topic)
+        + _U32.pack(len(state))
+        + state
+    ).digest()
+
+
+_HEX32 = re.compile(r"[0-9a-f]{32}").fullmatch
+
+
+def canonical_id(oid: Any) -> str:
+    """The canonical UUID text of an originator id as the driver returns it.
+
+    PostgreSQL returns ``UUID`` objects; eventsourcing's SQLite recorder stores the
+    32-digit lowercase hex form, and any other text there (another case, hyphens,
+    a flipped digit that is no longer hex) was not written by it: ``ValueError``.
+    """
+    if type(oid) is str and _HEX32(oid):
+        return f"{oid[:8]}-{oid[8:12]}-{oid[12:16]}-{oid[16:20]}-{oid[20:]}"
+    if isinstance(oid, UUID):
+        return str(oid)
+    raise ValueError(
+        f"originator id {oid!r} is not in the form the event store writes (32 lowercase hex digits)"
+    )
+
+
+def read_head(db: RawDB, cur: Any) -> ChainHead | None:
+    """The ``audit_head`` row, or ``None`` before the first seal."""
+    cur.execute("SELECT size, last_position, chain_hash, frontier FROM audit_head WHERE id = 1")
+    row = cur.fetchone()
+    if row is None:
+        return None
+    size, last_position, chain, frontier_blob = row
+    blob = db.as_bytes(frontier_blob)
+    frontier = tuple(blob[i : i + HASH_SIZE] for i in range(0, len(blob), HASH_SIZE))
+    return ChainHead(int(size), int(last_position), db.as_bytes(chain), frontier)
+
+
+def _write_head(db: RawDB, cur: Any, head: ChainHead, existed: bool) -> None:
+    values = (head.size, head.last_position, head.chain_hash, b"".join(head.frontier), datetime.now(UTC))
+    if db.sqlite:
+        values = (*values[:4], values[4].isoformat())  # type: ignore[assignment]
+    if existed:
+        cur.execute(
+            db.q(
+                "UPDATE audit_head SET size=?, last_position=?, chain_hash=?, frontier=?, updated_at=? WHERE id=1"
+            ),
+            values,
+        )
+    else:
+        cur.execute(
+            db.q(
+                "INSERT INTO audit_head (id, size, last_position, chain_hash, frontier, updated_at) "
+                "VALUES (1, ?, ?, ?, ?, ?)"
+            ),
+            values,
+        )
+
+
+def _subjects_for(
+    db: RawDB, cur: Any, rows: Sequence[StoredRow], known: dict[str, tuple[str | None, str | None]]
+) -> None:
+    missing = sorted({canonical_id(r[1]) for r in rows if r[2] != 1} - known.keys())
+    for i in range(0, len(missing), 500):
+        chunk = missing[i : i + 500]
+        marks = ", ".join("?" for _ in chunk)
+        cur.execute(
+            db.q(
+                "SELECT aggregate_id, subject_code, subject_area FROM audit_log "
+                f"WHERE aggregate_version = 1 AND aggregate_id IN ({marks})"
+            ),
+            chunk,
+        )
+        for aggregate_id, code, area in cur.fetchall():
+            known[aggregate_id] = (code, area)
+
+
+def _log_values(db: RawDB, e: AuditEntry) -> tuple[Any, ...]:
+    occurred: Any = e.occurred_on
+    recorded: Any = e.recorded_at
+    if db.sqlite:
+        occurred = occurred.isoformat() if occurred else None
+        recorded = recorded.isoformat() if recorded else None
+    return (
+        e.position, e.aggregate_type, e.aggregate_id, e.aggregate_version, e.subject_code, e.subject_area,
+        e.event_type, e.summary, e.actor_id, e.actor_role, e.actor_area, occurred, recorded, e.reason,
+        json.dumps(list(e.evidence), ensure_ascii=False), e.event_hash,
+    )  # fmt: skip
+
+
+def _state_bytes(state: Any) -> bytes:
+    return state.encode("utf-8") if isinstance(state, str) else bytes(state)
+
+
+_INSERT_CHAIN = (
+    "INSERT INTO audit_chain (seq, position, originator_id, originator_version, event_hash, chain_hash) "
+    "VALUES (?, ?, ?, ?, ?, ?)"
+)
+_INSERT_LOG = (
+    "INSERT INTO audit_log (position, aggregate_type, aggregate_id, aggregate_version, subject_code, "
+    "subject_area, event_type, summary, actor_id, actor_role, actor_area, occurred_on, recorded_at, "
+    "reason, evidence, event_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def seal(db: RawDB, *, batch_size: int = 5000, with_log: bool = True) -> SealReport:
+    """Chain (and log) every stored event not sealed yet; returns what was done.
+
+    ``with_log=False`` writes only the chain (used to measure the chain's own cost).
+    """
+    sealed = 0
+    subjects: dict[str, tuple[str | None, str | None]] = {}
+    while True:
+        with db.transaction(write=True) as cur:
+            stored_head = read_head(db, cur)
+            head = stored_head or GENESIS_HEAD
+            rows = db.stored_rows(cur, head.last_position, batch_size)
+            if not rows:
+                return SealReport(sealed, head.size, head.last_position)
+            acc = head.accumulator()
+            chain = head.chain_hash
+            seq = head.size
+            chain_rows = []
+            for row in rows:
+                leaf = leaf_of_row(row)
+                chain = _sha256(chain + leaf).digest()
+                acc.append(leaf)
+                chain_rows.append((seq, row[0], canonical_id(row[1]), row[2], leaf, chain))
+                seq += 1
+            cur.executemany(db.q(_INSERT_CHAIN), chain_rows)
+            if with_log:
+                _subjects_for(db, cur, rows, subjects)
+                entries = []
+                for row, crow in zip(rows, chain_rows, strict=True):
+                    entry = entry_from_state(
+                        row[0],
+                        crow[2],
+                        row[2],
+                        row[3],
+                        _state_bytes(row[4]),
+                        subjects=subjects,
+                        hashed=crow[4],
+                    )
+                    if entry.aggregate_version == 1:
+                        subjects[entry.aggregate_id] = (entry.subject_code, entry.subject_area)
+                    entries.append(_log_values(db, entry))
+                cur.executemany(db.q(_INSERT_LOG), entries)
+            new_head = ChainHead(seq, int(rows[-1][0]), chain, acc.frontier)
+            _write_head(db, cur, new_head, existed=stored_head is not None)
+            sealed += len(rows)
+        if len(rows) < batch_size:
+            return SealReport(sealed, new_head.size, new_head.last_position)
