@@ -386,7 +386,8 @@ def _check_row(row: _Row, city: CityProfile) -> None:
             v["investor_classes"] = tuple(INVESTOR_BY_LABEL[t] for t in labels)
     # stage dates: in lifecycle order, each entered from a stage the row also has
     dates = {s: v[k] for s, k in STAGE_DATE_COLUMNS.items() if k in v}
-    present = set(dates) | {Stage.CONCEIVED}
+    unreadable = {s for s, k in STAGE_DATE_COLUMNS.items() if _has_problem(row, k)}
+    present = set(dates) | unreadable | {Stage.CONCEIVED}
     previous: tuple[Stage, date] | None = None
     for stage in sorted(dates):
         d = dates[stage]
@@ -409,11 +410,11 @@ def _check_row(row: _Row, city: CityProfile) -> None:
         for key, label in (("signed_amount", "签约金额"), ("counterparty", "签约对象")):
             if key not in v and not _has_problem(row, key):
                 row.problem(key, f"a signed project needs {label}")
-    else:
+    elif Stage.SIGNED not in unreadable:
         for key in ("signed_amount", "counterparty", "batch"):
             if key in v:
                 row.problem(key, "given without 签约日期", v[key])
-    if "investment" in v and v["investment"] > 0 and Stage.SIGNED not in dates:
+    if "investment" in v and v["investment"] > 0 and Stage.SIGNED not in present:
         row.problem("investment", "investment reported for a project that is not signed", v["investment"])
     latest = max(dates.values()) if dates else None
     if "cancelled_on" in v:
