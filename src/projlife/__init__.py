@@ -4,40 +4,105 @@ Open it on a database with :func:`connect`; see ``docs/`` for the domain model,
 persistence, projections, audit and city plugins.
 """
 
-from projlife.application import CommandResult, DatabaseNotInitialised, IngestReport, Projlife, connect
-from projlife.calendar import Deadline, DeadlineRule, DeadlineStatus, DeadlineUnit, WorkdayCalendar
-from projlife.database import DatabaseURL, UnsupportedDatabase
-from projlife.domain import (
-    Actor,
-    Area,
-    AreaLevel,
-    AreaTree,
-    CommandRejected,
-    ConcurrentUpdateError,
-    CorrectableField,
-    IllegalTransition,
-    InvestorClass,
-    Milestone,
-    Money,
-    NotFound,
-    Period,
-    PeriodKind,
-    PermissionDenied,
-    Pool,
-    Problem,
-    Project,
-    ProjectCategory,
-    ProjlifeError,
-    RemovalReason,
-    Role,
-    SeparationOfDutiesViolation,
-    Stage,
-    VerificationMethod,
-    project_id_for,
-)
-from projlife.plugins import CityProfile, PluginError
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from projlife.application import CommandResult, DatabaseNotInitialised, IngestReport, Projlife, connect
+    from projlife.calendar import Deadline, DeadlineRule, DeadlineStatus, DeadlineUnit, WorkdayCalendar
+    from projlife.database import DatabaseURL, UnsupportedDatabase
+    from projlife.domain import (
+        Actor,
+        Area,
+        AreaLevel,
+        AreaTree,
+        CommandRejected,
+        ConcurrentUpdateError,
+        CorrectableField,
+        IllegalTransition,
+        InvestorClass,
+        Milestone,
+        Money,
+        NotFound,
+        Period,
+        PeriodKind,
+        PermissionDenied,
+        Pool,
+        Problem,
+        Project,
+        ProjectCategory,
+        ProjlifeError,
+        RemovalReason,
+        Role,
+        SeparationOfDutiesViolation,
+        Stage,
+        VerificationMethod,
+        project_id_for,
+    )
+    from projlife.plugins import CityProfile, PluginError
 
 __version__ = "0.1.0"
+
+# Names resolve on first use (PEP 562), so that ``import projlife.audit`` (the offline
+# verifier a province runs) does not pull in the database layers.
+_LAZY = {
+    "Actor": "projlife.domain",
+    "Area": "projlife.domain",
+    "AreaLevel": "projlife.domain",
+    "AreaTree": "projlife.domain",
+    "CityProfile": "projlife.plugins",
+    "CommandRejected": "projlife.domain",
+    "CommandResult": "projlife.application",
+    "ConcurrentUpdateError": "projlife.domain",
+    "CorrectableField": "projlife.domain",
+    "DatabaseNotInitialised": "projlife.application",
+    "DatabaseURL": "projlife.database",
+    "Deadline": "projlife.calendar",
+    "DeadlineRule": "projlife.calendar",
+    "DeadlineStatus": "projlife.calendar",
+    "DeadlineUnit": "projlife.calendar",
+    "IllegalTransition": "projlife.domain",
+    "IngestReport": "projlife.application",
+    "InvestorClass": "projlife.domain",
+    "Milestone": "projlife.domain",
+    "Money": "projlife.domain",
+    "NotFound": "projlife.domain",
+    "Period": "projlife.domain",
+    "PeriodKind": "projlife.domain",
+    "PermissionDenied": "projlife.domain",
+    "PluginError": "projlife.plugins",
+    "Pool": "projlife.domain",
+    "Problem": "projlife.domain",
+    "Project": "projlife.domain",
+    "ProjectCategory": "projlife.domain",
+    "Projlife": "projlife.application",
+    "ProjlifeError": "projlife.domain",
+    "RemovalReason": "projlife.domain",
+    "Role": "projlife.domain",
+    "SeparationOfDutiesViolation": "projlife.domain",
+    "Stage": "projlife.domain",
+    "UnsupportedDatabase": "projlife.database",
+    "VerificationMethod": "projlife.domain",
+    "WorkdayCalendar": "projlife.calendar",
+    "connect": "projlife.application",
+    "project_id_for": "projlife.domain",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'projlife' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 __all__ = [
     "Actor",

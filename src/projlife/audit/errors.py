@@ -1,28 +1,18 @@
 """Errors raised by the audit cryptography.
 
 Both follow the project convention: the message says what was attempted, why it
-failed and what is accepted instead.  They subclass :class:`Exception` for now;
-on merge they should subclass ``projlife.domain.errors.ProjlifeError`` (whose
-constructor has the same ``attempted, reason, allowed`` shape), once that root
-can be imported without pulling in the event-sourcing domain.
+failed and what is accepted instead; both are :class:`ProjlifeError` subclasses.
 """
 
 from __future__ import annotations
 
+from projlife.domain.errors import ProjlifeError
+
 __all__ = ["AuditError", "AuditKeyError", "ProofError"]
 
 
-class AuditError(Exception):
+class AuditError(ProjlifeError):
     """Root of the audit errors: ``attempted``, ``reason`` and ``allowed``."""
-
-    def __init__(self, attempted: str, reason: str, allowed: str = "") -> None:
-        self.attempted = attempted
-        self.reason = reason
-        self.allowed = allowed
-        message = f"{attempted}: {reason}"
-        if allowed:
-            message += f" (allowed: {allowed})"
-        super().__init__(message)
 
 
 class AuditKeyError(AuditError):
