@@ -24,7 +24,7 @@ DEFAULT_DB = "sqlite:///projlife.db"
 
 def _register() -> None:
     # Import command modules for their @app.command side effects.
-    from projlife.cli import db_commands, demo_command  # noqa: F401
+    from projlife.cli import db_commands, demo_command, report_commands  # noqa: F401
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,7 +20,7 @@ from projlife.reports.charts import (
     render_svg,
 )
 from projlife.reports.render_md import funnel_cell, quota_cell
-from projlife.reports.terms import stage_term, term
+from projlife.reports.terms import punctuate, stage_term, term
 
 __all__ = ["bulletin_charts", "bulletin_html"]
 
@@ -191,7 +191,7 @@ def bulletin_html(b: Bulletin, lang: str = "zh", *, font: CjkFont | None = None)
             f"<br>{_e(t('key_id'))}：<code>{_e(cp['key_id'])}</code></p>"
         )
     parts.append(f"<footer>{_e(t('footer'))}</footer>")
-    body = "\n".join(parts)
+    body = punctuate("\n".join(parts), lang)
     font = font or find_cjk_font()
     font_css = embedded_font_css(font, html.unescape(body) + "0123456789", family=FONT_FAMILY)
     # the SVGs name the matplotlib family; point it at the embedded subset too

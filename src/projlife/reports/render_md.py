@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from projlife.reports.bulletin import FUNNEL_STAGES, Bulletin, CountyFigures, FunnelStep
-from projlife.reports.terms import stage_term, term
+from projlife.reports.terms import punctuate, stage_term, term
 
 __all__ = ["bulletin_json", "bulletin_markdown", "funnel_cell", "quota_cell"]
 
@@ -121,7 +121,7 @@ def bulletin_markdown(b: Bulletin, lang: str = "zh") -> str:
             f"{t('root_hash')} `{cp['root_hash']}`，{t('key_id')} `{cp['key_id']}`，{t('signed_at')} {cp['created_at']}"
         )
     lines += ["", f"_{t('footer')}_", ""]
-    return "\n".join(lines)
+    return punctuate("\n".join(lines), lang)
 
 
 def bulletin_json(b: Bulletin) -> str:

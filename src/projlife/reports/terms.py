@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from projlife.domain.lifecycle import Stage
 
-__all__ = ["LANGS", "stage_term", "term"]
+__all__ = ["LANGS", "punctuate", "stage_term", "term"]
 
 LANGS = ("zh", "en")
 
@@ -89,3 +89,11 @@ def term(key: str, lang: str = "zh", **values: object) -> str:
 
 def stage_term(stage: Stage, lang: str = "zh") -> str:
     return _STAGE_EN.get(stage, stage.value) if lang == "en" else stage.label_zh
+
+
+_EN_PUNCTUATION = str.maketrans({"：": ": ", "（": " (", "）": ")", "；": "; ", "。": ".", "，": ", "})
+
+
+def punctuate(text: str, lang: str) -> str:
+    """Chinese full-width punctuation turned into English punctuation for ``en``."""
+    return text.translate(_EN_PUNCTUATION) if lang == "en" else text
