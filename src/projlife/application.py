@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 import attrs
@@ -29,9 +29,14 @@ from projlife.commands import PROJECT_COMMANDS, Command, ConceiveProject, Projec
 from projlife.database import DatabaseURL
 from projlife.domain.errors import CommandRejected, ConcurrentUpdateError, NotFound, Problem, ProjlifeError
 from projlife.domain.project import Project, project_id_for
-from projlife.plugins.manager import PluginError, cities, get_plugin_manager
+from projlife.plugins.manager import PluginError, cities, get_plugin_manager, validate_command
 from projlife.plugins.types import CityProfile
 from projlife.transcodings import register_transcodings
+
+if TYPE_CHECKING:
+    from projlife.projections.ledger import Ledger
+    from projlife.projections.metrics import Metrics
+    from projlife.projections.runner import ProjectionRunner
 
 __all__ = [
     "CommandResult",
@@ -172,6 +177,19 @@ class ProjectService:
                 problems.append(Problem("area_code", f"not an area of {city.name_zh}", cmd.area_code))
         if problems:
             raise CommandRejected(f"{cmd.name} project", problems)
+        self._check_policy(cmd, project)
+
+    def _check_policy(self, cmd: Command, project: Project | None) -> None:
+        """The city plugins' ``projlife_validate_command`` problems; a raising plugin is named."""
+        city_code = (
+            cmd.city_code if isinstance(cmd, ConceiveProject) else project.city_code if project else None
+        )
+        city = self._app.city_by_code(city_code) if city_code else None
+        if city is None:
+            return
+        problems = validate_command(self._app.plugins, city, cmd, project)
+        if problems:
+            raise CommandRejected(f"{cmd.name} project", problems)
 
     # -- queries -----------------------------------------------------------------
 
@@ -231,6 +249,7 @@ class ProjectService:
                         or recent.pop(cmd.project_id, None)
                         or self.get(cmd.project_id)
                     )
+                    self._check_context(cmd, project)
                     cmd.apply(project)
                     pending[project.id] = project
                 else:
@@ -302,6 +321,9 @@ class Projlife:
         if not create_tables:
             self._check_initialised()
         self.projects = ProjectService(self)
+        self._projections: Any = None
+        self._ledger: Any = None
+        self._metrics: Any = None
 
     # -- plumbing -------------------------------------------------------------------
 
@@ -311,6 +333,36 @@ class Projlife:
         if self._engine is None:
             self._engine = self.url.create_engine()
         return self._engine
+
+    @property
+    def projections(self) -> ProjectionRunner:
+        """The projection runner with every registered projection (built on first use)."""
+        if self._projections is None:
+            from projlife.projections.runner import ProjectionRunner
+
+            self._projections = ProjectionRunner(self)
+        runner: ProjectionRunner = self._projections
+        return runner
+
+    @property
+    def ledger(self) -> Ledger:
+        """The 台账 read model: rows now, as of a business date, or as known at a time."""
+        if self._ledger is None:
+            from projlife.projections.ledger import Ledger
+
+            self._ledger = Ledger(self)
+        ledger: Ledger = self._ledger
+        return ledger
+
+    @property
+    def metrics(self) -> Metrics:
+        """Stage entries, cohort funnels, conversion rates and pace."""
+        if self._metrics is None:
+            from projlife.projections.metrics import Metrics
+
+            self._metrics = Metrics(self, self.ledger)
+        metrics: Metrics = self._metrics
+        return metrics
 
     def create_tables(self) -> None:
         """Create every table projlife needs. Idempotent, and safe from two processes at once."""

@@ -151,6 +151,10 @@ def _show_refused_command(ctx: DemoContext) -> None:
 DEMO_SECTIONS: list[Callable[[DemoContext], None]] = [lifecycle_summary]
 """The demo's sections, run in order after the import."""
 
+from projlife.projections.demo_section import rates_and_funnels  # noqa: E402
+
+DEMO_SECTIONS.append(rates_and_funnels)
+
 
 def reports_section(ctx: DemoContext) -> None:
     """Bulletins, the HTML report, the 台账 ledger, charts, OC4IDS and the audit checkpoint."""

@@ -21,6 +21,8 @@ metadata = MetaData()
 
 SCHEMA_MODULES: list[str] = []
 """Modules that add tables to :data:`metadata` (imported before creating tables)."""
+SCHEMA_MODULES.append("projlife.projections.runner")
+SCHEMA_MODULES.append("projlife.projections.facts")
 
 _LOCK_KEY = 0x70726F6A  # "proj"
 

@@ -24,7 +24,13 @@ DEFAULT_DB = "sqlite:///projlife.db"
 
 def _register() -> None:
     # Import command modules for their @app.command side effects.
-    from projlife.cli import db_commands, demo_command, report_commands  # noqa: F401
+    from projlife.cli import (  # noqa: F401
+        db_commands,
+        demo_command,
+        plugins_command,
+        report_command,
+        report_commands,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,4 +1,4 @@
-"""``projlife report bulletin``, ``projlife export ledger|oc4ids``, ``projlife import ledger``."""
+"""``projlife bulletin``, ``projlife export ledger|oc4ids``, ``projlife import ledger``."""
 
 from __future__ import annotations
 
@@ -22,12 +22,10 @@ from projlife.reports.outputs import SEED_QUOTAS
 from projlife.reports.render_html import bulletin_html
 from projlife.reports.render_md import bulletin_json, bulletin_markdown
 
-report_app = typer.Typer(help="Bulletins: 周通报, 月调度, 季度 and 半年 reports.", no_args_is_help=True)
 export_app = typer.Typer(
     help="Export the 台账 ledger (xlsx) or OC4IDS project packages.", no_args_is_help=True
 )
 import_app = typer.Typer(help="Import a 台账 ledger .xlsx as events.", no_args_is_help=True)
-app.add_typer(report_app, name="report")
 app.add_typer(export_app, name="export")
 app.add_typer(import_app, name="import")
 
@@ -50,7 +48,7 @@ def _progress() -> Progress:
     )
 
 
-@report_app.command("bulletin")
+@app.command("bulletin")
 def bulletin(
     city: City,
     kind: Annotated[str, typer.Option(help=f"One of: {', '.join(BULLETIN_KINDS)}")] = "weekly",
@@ -60,7 +58,7 @@ def bulletin(
     out: Annotated[Path | None, typer.Option(help="File to write (default: print)")] = None,
     db: Db = DEFAULT_DB,
 ) -> None:
-    """A bulletin for a city as of a date."""
+    """A bulletin (周通报/月调度/季度/半年) for a city as of a date: Markdown, JSON or HTML, zh or en."""
     if kind not in BULLETIN_KINDS:
         raise typer.BadParameter(f"kind must be one of {', '.join(BULLETIN_KINDS)}")
     day = _as_of(as_of)

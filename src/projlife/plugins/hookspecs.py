@@ -1,26 +1,250 @@
 """The hooks a city plugin implements. Every hook is prefixed ``projlife_``.
 
-Each hook's docstring says its parameters, what it returns, and how projlife calls it
-(``firstresult``: the first non-None answer wins; otherwise all answers are collected).
+A city plugin is a module (or object) with functions decorated ``@hookimpl`` whose names are
+hooks below; it is found through the ``projlife`` entry-point group. Each hook's docstring says
+its parameters, what it returns, and how projlife calls it:
+
+- *first result*: plugins are asked in turn and the first answer that is not ``None`` wins;
+- *all collected*: every plugin is asked and the answers that are not ``None`` are combined.
+
+Hooks that take ``city`` are asked about every installed city: a plugin answers for its own
+city (compare ``city.slug``) and returns ``None`` for the others. A hook implementation may
+accept fewer parameters than its spec (pluggy passes only those it names).
+
+Every hook is called through :func:`projlife.plugins.manager.call_hook`, which names the
+plugin in the error when an implementation raises or returns the wrong type.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
 import pluggy
 
+from projlife.calendar import WorkdayCalendar
+from projlife.domain.errors import Problem
+from projlife.domain.money import Money
+from projlife.domain.periods import Period
+from projlife.plugins.rules import (
+    DeadlineSpec,
+    EscalationStep,
+    QuotaRule,
+    ScoringRule,
+    SizeClass,
+    TicketCategory,
+)
 from projlife.plugins.types import CityProfile
 
-__all__ = ["hookimpl", "hookspec", "projlife_city"]
+if TYPE_CHECKING:
+    from projlife.commands import Command
+    from projlife.domain.project import Project
+
+__all__ = [
+    "FIRST_RESULT_HOOKS",
+    "PROJECT_NAME",
+    "hookimpl",
+    "hookspec",
+    "projlife_calendar",
+    "projlife_city",
+    "projlife_deadlines",
+    "projlife_escalation_ladder",
+    "projlife_major_threshold",
+    "projlife_quotas",
+    "projlife_revisit_sample_rate",
+    "projlife_satisfaction_bar",
+    "projlife_scoring",
+    "projlife_size_classes",
+    "projlife_ticket_categories",
+    "projlife_validate_command",
+]
 
 PROJECT_NAME = "projlife"
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
 hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 
 
+# -- identity ---------------------------------------------------------------------------------
+
+
 @hookspec
 def projlife_city() -> CityProfile | None:
-    """Declare the city this plugin serves: identity and areas.
+    """Declare the city this plugin serves: its identity and its areas.
 
-    Called once per plugin when the plugin manager is built; all answers are
-    collected, one city per plugin (a plugin that serves no city returns None).
+    :returns: a :class:`~projlife.plugins.types.CityProfile`, or ``None`` for a plugin that
+        serves no city of its own (e.g. one that only adds a calendar table).
+
+    *All collected*, once per plugin manager: one city per plugin; two plugins declaring the
+    same slug is an error.
     """
+
+
+# -- sizes --------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def projlife_major_threshold(city: CityProfile) -> Money | None:
+    """The planned investment from which a project of ``city`` counts as major (重大项目).
+
+    :param city: the city asked about.
+    :returns: a :class:`~projlife.domain.money.Money` (e.g. ``Money.yi(1)`` for "亿元以上"),
+        or ``None`` if this plugin does not speak for ``city``.
+
+    *First result*: the first plugin that answers decides; no answer means no threshold.
+    """
+
+
+@hookspec(firstresult=True)
+def projlife_size_classes(city: CityProfile) -> Sequence[SizeClass] | None:
+    """The size classes ``city`` counts separately (e.g. Jiangyan's "1–5 亿" and "5 亿以上").
+
+    :param city: the city asked about.
+    :returns: a sequence of :class:`~projlife.plugins.rules.SizeClass` with unique ids, or
+        ``None`` if this plugin does not speak for ``city``.
+
+    *First result*: one plugin defines a city's whole set of classes.
+    """
+
+
+# -- tickets ----------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def projlife_ticket_categories(city: CityProfile) -> Sequence[TicketCategory] | None:
+    """The categories an enterprise's problem ticket is filed under in ``city`` (000: six).
+
+    :param city: the city asked about.
+    :returns: a sequence of :class:`~projlife.plugins.rules.TicketCategory` with unique codes,
+        or ``None`` if this plugin does not speak for ``city``.
+
+    *First result*.
+    """
+
+
+@hookspec(firstresult=True)
+def projlife_escalation_ladder(city: CityProfile) -> Sequence[EscalationStep] | None:
+    """Who takes an unsolved ticket next in ``city`` (001: county → vice-mayor → office → meeting).
+
+    :param city: the city asked about.
+    :returns: the rungs as :class:`~projlife.plugins.rules.EscalationStep`, levels 1, 2, 3 … in
+        order, or ``None`` if this plugin does not speak for ``city``.
+
+    *First result*.
+    """
+
+
+@hookspec(firstresult=True)
+def projlife_revisit_sample_rate(city: CityProfile) -> Decimal | None:
+    """The share of closed tickets whose enterprise is called back (回访复核), within [0, 1].
+
+    :param city: the city asked about.
+    :returns: a ``Decimal`` such as ``Decimal("0.3")``, or ``None`` if this plugin does not speak
+        for ``city``.
+
+    *First result*.
+    """
+
+
+@hookspec(firstresult=True)
+def projlife_satisfaction_bar(city: CityProfile) -> Decimal | None:
+    """The satisfaction rating a ticket needs to be closed (销号), as a share within [0, 1].
+
+    :param city: the city asked about.
+    :returns: a ``Decimal`` such as ``Decimal("0.8")``, or ``None`` if this plugin does not speak
+        for ``city``.
+
+    *First result*.
+    """
+
+
+# -- quotas, deadlines, scoring -------------------------------------------------------------------
+
+
+@hookspec
+def projlife_quotas(city: CityProfile, period: Period) -> Sequence[QuotaRule] | None:
+    """The quotas in force for ``city`` during ``period``: counts, rates, paces and amounts.
+
+    :param city: the city asked about.
+    :param period: the period being evaluated or hashed. Return every quota in force during it,
+        of any period kind; projlife evaluates those whose ``period_kind`` matches.
+    :returns: a sequence of :class:`~projlife.plugins.rules.QuotaRule`, or ``None``.
+
+    *All collected*: answers are concatenated; quota ids must be unique across plugins.
+    """
+
+
+@hookspec
+def projlife_deadlines(city: CityProfile) -> Sequence[DeadlineSpec] | None:
+    """The deadlines events trigger in ``city`` ("start within 90 working days of signing").
+
+    :param city: the city asked about.
+    :returns: a sequence of :class:`~projlife.plugins.rules.DeadlineSpec`, or ``None``.
+
+    *All collected*: answers are concatenated; deadline ids must be unique across plugins.
+    """
+
+
+@hookspec
+def projlife_scoring(city: CityProfile, period: Period) -> Sequence[ScoringRule] | None:
+    """How ``city`` scores and ranks its areas over ``period`` (weights, top N, bottom N).
+
+    :param city: the city asked about.
+    :param period: the period being ranked or hashed; return every scoring rule in force during
+        it, of any period kind.
+    :returns: a sequence of :class:`~projlife.plugins.rules.ScoringRule`, or ``None``.
+
+    *All collected*: answers are concatenated; scoring-rule ids must be unique.
+    """
+
+
+# -- policy -----------------------------------------------------------------------------------
+
+
+@hookspec
+def projlife_validate_command(
+    city: CityProfile, command: Command, project: Project | None
+) -> Sequence[Problem] | None:
+    """Check a command against ``city``'s policy before anything is written.
+
+    :param city: the city of the project the command concerns.
+    :param command: the validated command (a :class:`projlife.commands.Command`).
+    :param project: the project as it stands before the command, or ``None`` for
+        :class:`~projlife.commands.ConceiveProject`.
+    :returns: the :class:`~projlife.domain.errors.Problem` s found (empty or ``None`` when the
+        command is acceptable).
+
+    *All collected*: every plugin's problems are gathered; any problem rejects the command with
+    :class:`~projlife.domain.errors.CommandRejected` and nothing is written. An implementation
+    that raises also rejects the command, with a :class:`~projlife.plugins.manager.PluginError`
+    naming the plugin, and nothing is written.
+    """
+
+
+# -- calendar ---------------------------------------------------------------------------------
+
+
+@hookspec
+def projlife_calendar(city: CityProfile) -> WorkdayCalendar | None:
+    """Working-day overrides for ``city``: an official table not yet packaged, or local holidays.
+
+    :param city: the city whose deadlines are being computed.
+    :returns: a :class:`~projlife.calendar.WorkdayCalendar` whose ``workdays``, ``holidays`` and
+        ``official_years`` are layered over China's official table, or ``None``.
+
+    *All collected*: answers are layered in plugin-name order (a later plugin wins on a date
+    both list). A national table (e.g. 2027, once published) may be returned for every city.
+    """
+
+
+FIRST_RESULT_HOOKS = frozenset(
+    {
+        "projlife_major_threshold",
+        "projlife_size_classes",
+        "projlife_ticket_categories",
+        "projlife_escalation_ladder",
+        "projlife_revisit_sample_rate",
+        "projlife_satisfaction_bar",
+    }
+)
+"""The hooks called *first result*; every other hook is *all collected*."""

@@ -1,0 +1,468 @@
+"""Quotas, deadlines and rankings at any as-of date, each stamped with its rule-set hash.
+
+Each function takes either a :class:`~projlife.application.Projlife` (facts from its event
+store, rules from its plugins) or any :class:`~projlife.engine.facts.FactsSource` together with
+a :class:`~projlife.plugins.rules.RuleSet` (and optionally the calendar). Every result carries
+``rule_set_sha256``: the same facts and the same hash give the same result, and a change of
+rules shows as a change of hash.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+import attrs
+
+from projlife.calendar import DeadlineStatus, WorkdayCalendar, overdue_working_days, status
+from projlife.domain.errors import ProjlifeError
+from projlife.domain.periods import Period, PeriodKind
+from projlife.engine.facts import FactsSource, ProjectFacts, StoreFacts
+from projlife.engine.metrics import MetricValue, facts_by_area, measure
+from projlife.plugins.manager import city_calendar, rule_set
+from projlife.plugins.rules import Comparison, Normalisation, RuleSet, ScoringRule, canonical_decimal
+from projlife.plugins.types import CityProfile
+
+if TYPE_CHECKING:
+    from projlife.application import Projlife
+
+__all__ = [
+    "DeadlineReport",
+    "DeadlineResult",
+    "EngineError",
+    "QuotaReport",
+    "QuotaResult",
+    "QuotaStatus",
+    "RankedArea",
+    "Ranking",
+    "evaluate_deadlines",
+    "evaluate_quotas",
+    "rank",
+]
+
+
+class EngineError(ProjlifeError):
+    """An evaluation was asked for something the rules do not define."""
+
+
+def _dec(value: Decimal | None) -> str | None:
+    return None if value is None else canonical_decimal(value)
+
+
+# -- resolving the inputs -----------------------------------------------------------------------
+
+
+@attrs.frozen
+class _Inputs:
+    city: CityProfile
+    facts: list[ProjectFacts]
+    rules: RuleSet
+    calendar: WorkdayCalendar
+
+
+def _inputs(
+    source: Projlife | FactsSource,
+    city: CityProfile | str,
+    period: Period,
+    as_of: date,
+    rules: RuleSet | None,
+    calendar: WorkdayCalendar | None,
+) -> _Inputs:
+    from projlife.application import Projlife
+
+    if isinstance(source, Projlife):
+        profile = source.city(city) if isinstance(city, str) else city
+        facts_source: FactsSource = StoreFacts(source)
+        if rules is None:
+            rules = rule_set(source.plugins, profile, period)
+        if calendar is None:
+            calendar = city_calendar(source.plugins, profile)
+    else:
+        if not isinstance(city, CityProfile):
+            raise EngineError(
+                "evaluate rules", "a facts source needs a CityProfile, not a slug", "a CityProfile"
+            )
+        profile = city
+        facts_source = source
+        if rules is None:
+            raise EngineError(
+                f"evaluate rules of {profile.slug}",
+                "a facts source without an application needs its RuleSet",
+                "pass rules=rule_set(pm, city, period) or a Projlife",
+            )
+    if rules.city_code != profile.code:
+        raise EngineError(
+            f"evaluate rules of {profile.slug}",
+            f"the rule set is for {rules.city}",
+            "the rule set of this city",
+        )
+    if calendar is None:
+        calendar = WorkdayCalendar.china().with_overrides(rules.calendar)
+    known = [g for f in facts_source.project_facts(profile) if (g := f.as_of(as_of)) is not None]
+    return _Inputs(profile, known, rules, calendar)
+
+
+# -- quotas -----------------------------------------------------------------------------------
+
+
+class QuotaStatus(StrEnum):
+    MET = "met"
+    NOT_MET = "not_met"
+    NOT_APPLICABLE = "n/a"
+
+
+@attrs.frozen
+class QuotaResult:
+    """One quota for one area (or the whole city): the numbers and whether the target is met.
+
+    ``final`` is True once ``as_of`` has reached the period's end; before that a ``not_met`` is
+    "not met yet". ``n/a``: the metric is undefined (empty cohort, period not begun).
+    """
+
+    rule_id: str
+    area_code: str
+    area_name: str
+    value: MetricValue
+    target: Decimal
+    comparison: Comparison
+    status: QuotaStatus
+    final: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rule_id": self.rule_id,
+            "area_code": self.area_code,
+            "area_name": self.area_name,
+            **self.value.as_dict(),
+            "target": canonical_decimal(self.target),
+            "comparison": self.comparison.value,
+            "status": self.status.value,
+            "final": self.final,
+        }
+
+
+@attrs.frozen
+class QuotaReport:
+    city: str
+    period: Period
+    as_of: date
+    rule_set_sha256: str
+    results: tuple[QuotaResult, ...]
+
+    def not_met(self) -> tuple[QuotaResult, ...]:
+        return tuple(r for r in self.results if r.status is QuotaStatus.NOT_MET)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "city": self.city,
+            "period": str(self.period),
+            "as_of": self.as_of.isoformat(),
+            "rule_set_sha256": self.rule_set_sha256,
+            "results": [r.as_dict() for r in self.results],
+        }
+
+
+def _quota_status(value: Decimal | None, target: Decimal, comparison: Comparison) -> QuotaStatus:
+    if value is None:
+        return QuotaStatus.NOT_APPLICABLE
+    ok = value >= target if comparison is Comparison.AT_LEAST else value <= target
+    return QuotaStatus.MET if ok else QuotaStatus.NOT_MET
+
+
+def evaluate_quotas(
+    source: Projlife | FactsSource,
+    city: CityProfile | str,
+    period: Period,
+    as_of: date,
+    *,
+    rules: RuleSet | None = None,
+    calendar: WorkdayCalendar | None = None,
+) -> QuotaReport:
+    """Every quota of ``period``'s kind, per area (or city-wide), as of ``as_of``.
+
+    Rules of other period kinds are not evaluated here (evaluate them on their own periods).
+    Results are ordered by rule id, then area code.
+    """
+    inp = _inputs(source, city, period, as_of, rules, calendar)
+    results: list[QuotaResult] = []
+    final = as_of >= period.end
+    for rule in sorted(inp.rules.quotas, key=lambda q: q.id):
+        if rule.period_kind is not period.kind:
+            continue
+        groups = facts_by_area(inp.facts, inp.city.areas, rule.scope)
+        for code, area_facts in sorted(groups.items()):
+            if as_of < period.start:
+                value = MetricValue(None)
+            else:
+                value = measure(rule.metric, area_facts, period, as_of, inp.calendar)
+            results.append(
+                QuotaResult(
+                    rule_id=rule.id,
+                    area_code=code,
+                    area_name=inp.city.areas[code].name,
+                    value=value,
+                    target=rule.target,
+                    comparison=rule.comparison,
+                    status=_quota_status(value.value, rule.target, rule.comparison),
+                    final=final,
+                )
+            )
+    return QuotaReport(inp.city.slug, period, as_of, inp.rules.sha256, tuple(results))
+
+
+# -- deadlines ----------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class DeadlineResult:
+    """One deadline of one project: when it was triggered, when it is due, where it stands.
+
+    ``provisional``: the due day was computed on assumed Monday–Friday days (no official table).
+    ``flag``: the flag an overdue (or late) project gets, from the rule.
+    """
+
+    rule_id: str
+    project_id: UUID
+    project_code: str
+    area_code: str
+    trigger_on: date
+    due_on: date
+    provisional: bool
+    met_on: date | None
+    status: DeadlineStatus
+    overdue_working_days: int
+    flag: str | None
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status is DeadlineStatus.OVERDUE
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rule_id": self.rule_id,
+            "project_id": str(self.project_id),
+            "project_code": self.project_code,
+            "area_code": self.area_code,
+            "trigger_on": self.trigger_on.isoformat(),
+            "due_on": self.due_on.isoformat(),
+            "provisional": self.provisional,
+            "met_on": None if self.met_on is None else self.met_on.isoformat(),
+            "status": self.status.value,
+            "overdue_working_days": self.overdue_working_days,
+            "flag": self.flag,
+        }
+
+
+@attrs.frozen
+class DeadlineReport:
+    city: str
+    as_of: date
+    rule_set_sha256: str
+    results: tuple[DeadlineResult, ...]
+
+    def overdue(self) -> tuple[DeadlineResult, ...]:
+        """The projects flagged: overdue as of the report date."""
+        return tuple(r for r in self.results if r.is_overdue)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "city": self.city,
+            "as_of": self.as_of.isoformat(),
+            "rule_set_sha256": self.rule_set_sha256,
+            "results": [r.as_dict() for r in self.results],
+        }
+
+
+def evaluate_deadlines(
+    source: Projlife | FactsSource,
+    city: CityProfile | str,
+    as_of: date,
+    *,
+    rules: RuleSet | None = None,
+    calendar: WorkdayCalendar | None = None,
+) -> DeadlineReport:
+    """Every triggered deadline of every project of ``city`` as of ``as_of``.
+
+    Uses the rule set of the year containing ``as_of`` unless ``rules`` is given. A project
+    cancelled before meeting a deadline owes nothing and is left out. Results are ordered by
+    rule id, then project code.
+    """
+    inp = _inputs(source, city, Period.containing(PeriodKind.YEAR, as_of), as_of, rules, calendar)
+    results: list[DeadlineResult] = []
+    for spec in sorted(inp.rules.deadlines, key=lambda d: d.id):
+        for f in sorted(inp.facts, key=lambda f: f.code):
+            if not f.matches(spec.filter):
+                continue
+            trigger_on = f.happened(spec.trigger)
+            if trigger_on is None:
+                continue
+            met_on = f.happened(spec.target)
+            if met_on is not None and met_on < trigger_on:
+                met_on = trigger_on  # the target came first: met on the day it was owed
+            if met_on is None and f.cancelled_on is not None:
+                continue
+            deadline = spec.rule.due(trigger_on, inp.calendar)
+            st = status(deadline, met_on, as_of)
+            results.append(
+                DeadlineResult(
+                    rule_id=spec.id,
+                    project_id=f.project_id,
+                    project_code=f.code,
+                    area_code=f.area_code,
+                    trigger_on=trigger_on,
+                    due_on=deadline.due_on,
+                    provisional=deadline.provisional,
+                    met_on=met_on,
+                    status=st,
+                    overdue_working_days=overdue_working_days(deadline, met_on, as_of, inp.calendar),
+                    flag=spec.flag if st in (DeadlineStatus.OVERDUE, DeadlineStatus.MET_LATE) else None,
+                )
+            )
+    return DeadlineReport(inp.city.slug, as_of, inp.rules.sha256, tuple(results))
+
+
+# -- ranking ----------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class RankedArea:
+    """One area's place: its score, its raw indicator values and its points per indicator."""
+
+    rank: int
+    area_code: str
+    area_name: str
+    score: Decimal
+    values: tuple[tuple[str, MetricValue], ...]
+    points: tuple[tuple[str, Decimal], ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rank": self.rank,
+            "area_code": self.area_code,
+            "area_name": self.area_name,
+            "score": canonical_decimal(self.score),
+            "values": {k: v.as_dict() for k, v in self.values},
+            "points": {k: canonical_decimal(p) for k, p in self.points},
+        }
+
+
+@attrs.frozen
+class Ranking:
+    """Areas in rank order under one scoring rule, with the top and bottom N."""
+
+    city: str
+    rule_id: str
+    period: Period
+    as_of: date
+    rule_set_sha256: str
+    rows: tuple[RankedArea, ...]
+    top_n: int
+    bottom_n: int
+
+    @property
+    def top(self) -> tuple[RankedArea, ...]:
+        return self.rows[: self.top_n]
+
+    @property
+    def bottom(self) -> tuple[RankedArea, ...]:
+        n = min(self.bottom_n, max(0, len(self.rows) - len(self.top)))
+        return self.rows[len(self.rows) - n :] if n else ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "city": self.city,
+            "rule_id": self.rule_id,
+            "period": str(self.period),
+            "as_of": self.as_of.isoformat(),
+            "rule_set_sha256": self.rule_set_sha256,
+            "rows": [r.as_dict() for r in self.rows],
+            "top": [r.area_code for r in self.top],
+            "bottom": [r.area_code for r in self.bottom],
+        }
+
+
+def _pick_scoring(rules: RuleSet, period: Period, rule_id: str | None) -> ScoringRule:
+    if rule_id is not None:
+        return rules.scoring_rule(rule_id)
+    matching = [s for s in rules.scoring if s.period_kind is period.kind]
+    if len(matching) != 1:
+        raise EngineError(
+            f"rank the areas of {rules.city} for {period}",
+            f"{len(matching)} scoring rules of kind {period.kind.value}",
+            "name one with rule_id=" + (", ".join(sorted(s.id for s in rules.scoring)) or "(none defined)"),
+        )
+    return matching[0]
+
+
+def _points(
+    value: Decimal | None, best: Decimal, normalisation: Normalisation, target: Decimal | None
+) -> Decimal:
+    v = value if value is not None else Decimal(0)
+    if normalisation is Normalisation.RAW:
+        return v
+    if normalisation is Normalisation.SHARE_OF_MAX:
+        return v / best if best > 0 else Decimal(0)
+    assert target is not None
+    return min(v / target, Decimal(1))
+
+
+def rank(
+    source: Projlife | FactsSource,
+    city: CityProfile | str,
+    period: Period,
+    as_of: date,
+    *,
+    rule_id: str | None = None,
+    rules: RuleSet | None = None,
+    calendar: WorkdayCalendar | None = None,
+) -> Ranking:
+    """Score and rank ``city``'s areas over ``period`` as of ``as_of``.
+
+    Score = Σ weight × points, where points are the indicator's value normalised (raw, share of
+    the best area, or ratio to target capped at 1); an undefined value (empty cohort) counts 0.
+    Order: score descending, then each indicator's value descending in the order listed, then
+    area code ascending, so ties are broken the same way every time and every area appears
+    exactly once.
+    """
+    inp = _inputs(source, city, period, as_of, rules, calendar)
+    scoring = _pick_scoring(inp.rules, period, rule_id)
+    groups = facts_by_area(inp.facts, inp.city.areas, scoring.scope)
+    codes = sorted(groups)
+    values: dict[str, dict[str, MetricValue]] = {c: {} for c in codes}
+    for ind in scoring.indicators:
+        for code in codes:
+            values[code][ind.id] = measure(ind.metric, groups[code], period, as_of, inp.calendar)
+    rows: list[tuple[str, Decimal, list[Decimal], list[tuple[str, Decimal]]]] = []
+    best = {
+        ind.id: max((values[c][ind.id].value or Decimal(0) for c in codes), default=Decimal(0))
+        for ind in scoring.indicators
+    }
+    for code in codes:
+        pts = [
+            (
+                ind.id,
+                ind.weight * _points(values[code][ind.id].value, best[ind.id], ind.normalisation, ind.target),
+            )
+            for ind in scoring.indicators
+        ]
+        score = sum((p for _, p in pts), Decimal(0))
+        raw = [values[code][ind.id].value or Decimal(0) for ind in scoring.indicators]
+        rows.append((code, score, raw, pts))
+    rows.sort(key=lambda r: (-r[1], *(-v for v in r[2]), r[0]))
+    ranked = tuple(
+        RankedArea(
+            rank=i + 1,
+            area_code=code,
+            area_name=inp.city.areas[code].name,
+            score=score,
+            values=tuple((ind.id, values[code][ind.id]) for ind in scoring.indicators),
+            points=tuple(pts),
+        )
+        for i, (code, score, _, pts) in enumerate(rows)
+    )
+    return Ranking(
+        inp.city.slug, scoring.id, period, as_of, inp.rules.sha256, ranked, scoring.top_n, scoring.bottom_n
+    )

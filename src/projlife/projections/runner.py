@@ -1,0 +1,426 @@
+"""The projection runner: exactly-once catch-up of read models from the event log.
+
+Works on SQLite and PostgreSQL alike: it reads the notification log in batches
+(filtered by each projection's topics) through the read-model engine, and for each
+batch writes the view rows and the new tracking position in ONE transaction.
+
+Exactly once with several runners at once: the batch transaction first takes the
+projection's tracking row for itself (``SELECT … FOR UPDATE`` on PostgreSQL; the
+database write lock, ``BEGIN IMMEDIATE``, on SQLite), reads the position *after*
+the lock is held, reads the events after that position, applies them and moves the
+position with an upsert guarded by ``WHERE projection_tracking.position <
+excluded.position``. A second runner blocks on the lock and then sees the new
+position, so no event is applied twice; the guarded upsert refuses (and rolls the
+batch back) should any path ever try to move a position backwards or sideways.
+
+A projection that raises stops at that event: the events before it in the batch are
+kept, the tracking row records the failing event's id and the error, and the next
+``run()`` retries from exactly there.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from uuid import UUID
+
+import attrs
+import sqlalchemy as sa
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import Notification
+from sqlalchemy.dialects import postgresql as pg
+from sqlalchemy.dialects import sqlite as sqlite_dialect
+
+from projlife.domain.errors import ProjlifeError
+from projlife.sql import SCHEMA_MODULES, metadata
+
+if TYPE_CHECKING:
+    from projlife.application import Projlife
+
+__all__ = [
+    "BatchProjection",
+    "Item",
+    "Projection",
+    "ProjectionFailed",
+    "ProjectionRunner",
+    "ProjectionStatus",
+    "ProjectionTimeout",
+    "UnknownProjection",
+    "tracking_table",
+]
+
+if __name__ not in SCHEMA_MODULES:
+    SCHEMA_MODULES.append(__name__)
+
+DomainEvent = DomainEventProtocol[Any]
+
+tracking_table = sa.Table(
+    "projection_tracking",
+    metadata,
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("position", sa.BigInteger, nullable=False, default=0),
+    sa.Column("last_error", sa.Text, nullable=True),
+    sa.Column("failed_event_id", sa.BigInteger, nullable=True),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True),
+)
+"""One row per projection: how far it has applied the log, and its last failure."""
+
+Item = tuple[DomainEvent, Notification]
+"""A decoded event and the notification it came from (``.id`` is the log position)."""
+
+
+@runtime_checkable
+class Projection(Protocol):
+    """A read model fed by the runner.
+
+    ``process`` is called inside the runner's transaction, with the connection to
+    write through; it must not commit. ``topics`` are the event topic strings it
+    consumes (``()`` for every event); ``tables`` are cleared by ``rebuild``.
+    """
+
+    name: str
+    topics: tuple[str, ...]
+    tables: tuple[sa.Table, ...]
+
+    def process(self, conn: sa.Connection, event: DomainEvent, notification: Notification) -> None: ...
+
+
+@runtime_checkable
+class BatchProjection(Projection, Protocol):
+    """A projection that can apply a whole batch at once (bulk inserts, one round trip)."""
+
+    def process_batch(self, conn: sa.Connection, items: Sequence[Item]) -> None: ...
+
+
+class ProjectionFailed(ProjlifeError):
+    """A projection stopped at an event that it could not apply."""
+
+
+class ProjectionTimeout(ProjlifeError):
+    """``wait()`` gave up before the projections reached the position."""
+
+
+class UnknownProjection(ProjlifeError):
+    """No projection of that name is registered with the runner."""
+
+
+@attrs.frozen
+class ProjectionStatus:
+    """Where one projection stands."""
+
+    name: str
+    position: int
+    """The last log position applied (or skipped as not of its topics)."""
+    lag: int
+    """Log positions written but not yet examined by this projection."""
+    last_error: str | None
+    failed_event_id: int | None
+    """The log position of the event it stopped at, when it failed."""
+    updated_at: datetime | None
+
+
+class _BatchFailure(Exception):
+    def __init__(self, index: int, error: BaseException) -> None:
+        super().__init__(str(error))
+        self.index = index
+        self.error = error
+
+
+class ProjectionRunner:
+    """Runs projections over one projlife database; safe to run in several processes at once."""
+
+    def __init__(self, app: Projlife, projections: Sequence[Projection] | None = None) -> None:
+        from projlife.projections.registry import default_projections
+
+        self.app = app
+        chosen = list(projections) if projections is not None else default_projections(app)
+        names = [p.name for p in chosen]
+        if len(set(names)) != len(names):
+            raise ProjlifeError(
+                "build a projection runner", f"duplicate projection names in {names}", "unique names"
+            )
+        self._projections: dict[str, Projection] = {p.name: p for p in chosen}
+        self._dialect = app.url.dialect
+        self._events_table = app.url.events_table
+        self._id_column = "rowid" if self._dialect == "sqlite" else "notification_id"
+        self._ready = False
+
+    # -- public -----------------------------------------------------------------------
+
+    @property
+    def projections(self) -> tuple[Projection, ...]:
+        return tuple(self._projections.values())
+
+    def get(self, name: str) -> Projection:
+        try:
+            return self._projections[name]
+        except KeyError:
+            raise UnknownProjection(
+                f"find projection {name!r}", "not registered with this runner", ", ".join(self._projections)
+            ) from None
+
+    def run(self, *, batch_size: int = 2000, until: int | None = None) -> dict[str, int]:
+        """Catch every projection up to the head of the log (or to ``until``).
+
+        Returns each projection's position. A projection that fails stops at the
+        failing event (see :meth:`status`); the others still run.
+        """
+        self._ensure_tracking_rows()
+        return {name: self._catch_up(p, batch_size, until) for name, p in self._projections.items()}
+
+    def run_one(self, name: str, *, batch_size: int = 2000, until: int | None = None) -> int:
+        self._ensure_tracking_rows()
+        return self._catch_up(self.get(name), batch_size, until)
+
+    def wait(self, position: int, *, timeout: float = 10.0) -> None:
+        """Return once every projection has applied the log up to ``position``.
+
+        Catches up itself (so it works without a background runner); raises
+        :class:`ProjectionFailed` if a projection is stuck on an earlier event and
+        :class:`ProjectionTimeout` if ``position`` is not reached within ``timeout``.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            positions = self.run(until=position)
+            for st in self.status():
+                if st.failed_event_id is not None and st.failed_event_id <= position:
+                    raise ProjectionFailed(
+                        f"wait for log position {position}",
+                        f"projection {st.name} stopped at event {st.failed_event_id}: {st.last_error}",
+                        "fix the projection, then run it again; it resumes from that event",
+                    )
+            if all(p >= position for p in positions.values()):
+                return
+            if time.monotonic() >= deadline:
+                behind = {n: p for n, p in positions.items() if p < position}
+                raise ProjectionTimeout(
+                    f"wait for log position {position}",
+                    f"after {timeout}s these projections are behind: {behind}",
+                    "a position that has been written, or a longer timeout",
+                )
+            time.sleep(0.02)
+
+    def rebuild(self, name: str, *, batch_size: int = 2000) -> int:
+        """Clear the projection's tables and replay the whole log into them."""
+        projection = self.get(name)
+        self._ensure_tracking_rows()
+        with self._transaction() as conn:
+            self._lock(conn, name)
+            for table in reversed(projection.tables):
+                conn.execute(table.delete())
+            conn.execute(
+                tracking_table.update()
+                .where(tracking_table.c.name == name)
+                .values(position=0, last_error=None, failed_event_id=None, updated_at=_now())
+            )
+        return self._catch_up(projection, batch_size, None)
+
+    def status(self) -> list[ProjectionStatus]:
+        self._ensure_tracking_rows()
+        with self.app.engine.connect() as conn:
+            head = self._head(conn)
+            rows = {
+                r.name: r
+                for r in conn.execute(
+                    sa.select(tracking_table).where(tracking_table.c.name.in_(list(self._projections)))
+                )
+            }
+        out = []
+        for name in self._projections:
+            r = rows[name]
+            out.append(
+                ProjectionStatus(
+                    name=name,
+                    position=int(r.position),
+                    lag=max(0, head - int(r.position)),
+                    last_error=r.last_error,
+                    failed_event_id=None if r.failed_event_id is None else int(r.failed_event_id),
+                    updated_at=r.updated_at,
+                )
+            )
+        return out
+
+    # -- catch-up ---------------------------------------------------------------------
+
+    def _catch_up(self, projection: Projection, batch_size: int, until: int | None) -> int:
+        while True:
+            position, done = self._run_batch(projection, batch_size, until)
+            if done:
+                return position
+
+    def _run_batch(self, projection: Projection, batch_size: int, until: int | None) -> tuple[int, bool]:
+        """One transaction: lock, read position, read events, apply, move position."""
+        with self._transaction() as conn:
+            position = self._lock(conn, projection.name)
+            head = self._head(conn)
+            stop = head if until is None else min(head, until)
+            if position >= stop:
+                return position, True
+            notifications = self._select(conn, position, stop, projection.topics, batch_size)
+            complete = len(notifications) < batch_size
+            try:
+                with conn.begin_nested():
+                    self._apply(conn, projection, notifications)
+            except _BatchFailure:
+                return self._apply_one_by_one(conn, projection, position, notifications), True
+            new_position = stop if complete else notifications[-1].id
+            self._advance(conn, projection.name, position, new_position)
+            return new_position, new_position >= stop
+
+    def _apply(
+        self, conn: sa.Connection, projection: Projection, notifications: Sequence[Notification]
+    ) -> None:
+        if not notifications:
+            return
+        items: list[Item] = []
+        for i, n in enumerate(notifications):
+            try:
+                items.append((self._decode(n), n))
+            except Exception as exc:
+                raise _BatchFailure(i, exc) from exc
+        try:
+            batch = getattr(projection, "process_batch", None)
+            if batch is not None:
+                batch(conn, items)
+            else:
+                for i, (event, n) in enumerate(items):
+                    try:
+                        projection.process(conn, event, n)
+                    except Exception as exc:
+                        raise _BatchFailure(i, exc) from exc
+        except _BatchFailure:
+            raise
+        except Exception as exc:
+            raise _BatchFailure(-1, exc) from exc
+
+    def _apply_one_by_one(
+        self,
+        conn: sa.Connection,
+        projection: Projection,
+        position: int,
+        notifications: Sequence[Notification],
+    ) -> int:
+        """After a failed batch: keep the events before the failing one, record the failure."""
+        done = position
+        for n in notifications:
+            try:
+                with conn.begin_nested():
+                    self._apply(conn, projection, [n])
+            except _BatchFailure as failure:
+                if done > position:
+                    self._advance(conn, projection.name, position, done)
+                error = "".join(traceback.format_exception_only(failure.error)).strip()
+                conn.execute(
+                    tracking_table.update()
+                    .where(tracking_table.c.name == projection.name)
+                    .values(last_error=error, failed_event_id=n.id, updated_at=_now())
+                )
+                return done
+            done = n.id
+        # Every event applied on its own: the batch failure was not reproducible.
+        if done > position:
+            self._advance(conn, projection.name, position, done)
+        return done
+
+    def _decode(self, notification: Notification) -> DomainEvent:
+        return self.app.store.mapper.to_domain_event(notification)
+
+    # -- SQL ---------------------------------------------------------------------------
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sa.Connection]:
+        conn = self.app.engine.connect()
+        if self._dialect == "sqlite":
+            conn = conn.execution_options(sqlite_begin="BEGIN IMMEDIATE")
+        try:
+            with conn.begin():
+                yield conn
+        finally:
+            conn.close()
+
+    def _lock(self, conn: sa.Connection, name: str) -> int:
+        """Take the projection's tracking row for this transaction and read its position."""
+        query = sa.select(tracking_table.c.position).where(tracking_table.c.name == name)
+        if self._dialect == "postgresql":
+            query = query.with_for_update()
+        return int(conn.execute(query).scalar_one())
+
+    def _advance(self, conn: sa.Connection, name: str, old: int, new: int) -> None:
+        values = {
+            "name": name,
+            "position": new,
+            "last_error": None,
+            "failed_event_id": None,
+            "updated_at": _now(),
+        }
+        insert: Callable[[sa.Table], Any] = (
+            pg.insert if self._dialect == "postgresql" else sqlite_dialect.insert
+        )
+        stmt = insert(tracking_table).values(**values)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[tracking_table.c.name],
+            set_={k: stmt.excluded[k] for k in values if k != "name"},
+            where=tracking_table.c.position < stmt.excluded.position,
+        )
+        moved = conn.execute(stmt.returning(tracking_table.c.position)).scalar_one_or_none()
+        if moved != new:
+            raise ProjectionFailed(
+                f"move projection {name} from {old} to {new}",
+                "another runner already moved it at least that far; this batch was rolled back",
+                "nothing to do: the other runner applied these events",
+            )
+
+    def _ensure_tracking_rows(self) -> None:
+        if self._ready:
+            return
+        insert: Callable[[sa.Table], Any] = (
+            pg.insert if self._dialect == "postgresql" else sqlite_dialect.insert
+        )
+        with self.app.engine.begin() as conn:
+            for name in self._projections:
+                conn.execute(
+                    insert(tracking_table)
+                    .values(name=name, position=0, updated_at=_now())
+                    .on_conflict_do_nothing(index_elements=[tracking_table.c.name])
+                )
+        self._ready = True
+
+    def _head(self, conn: sa.Connection) -> int:
+        value = conn.exec_driver_sql(f"SELECT MAX({self._id_column}) FROM {self._events_table}").scalar()
+        return int(value or 0)
+
+    def _select(
+        self, conn: sa.Connection, after: int, stop: int, topics: Sequence[str], limit: int
+    ) -> list[Notification]:
+        col = self._id_column
+        params: dict[str, Any] = {"after": after, "stop": stop, "limit": limit}
+        where = f"{col} > :after AND {col} <= :stop"
+        if topics:
+            names = [f"t{i}" for i in range(len(topics))]
+            where += f" AND topic IN ({', '.join(':' + n for n in names)})"
+            params.update(zip(names, topics, strict=True))
+        rows = conn.execute(
+            sa.text(
+                f"SELECT {col} AS id, originator_id, originator_version, topic, state "
+                f"FROM {self._events_table} WHERE {where} ORDER BY {col} LIMIT :limit"
+            ),
+            params,
+        ).all()
+        return [
+            Notification(
+                id=int(r.id),
+                originator_id=r.originator_id if isinstance(r.originator_id, UUID) else UUID(r.originator_id),
+                originator_version=int(r.originator_version),
+                topic=r.topic,
+                state=bytes(r.state),
+            )
+            for r in rows
+        ]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

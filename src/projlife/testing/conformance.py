@@ -1,0 +1,203 @@
+"""The conformance kit every city plugin's tests subclass.
+
+::
+
+    from projlife.testing.conformance import CityPluginConformance
+    import my_city_plugin
+
+    class TestMyCity(CityPluginConformance):
+        plugin = my_city_plugin
+
+pytest then runs every ``test_*`` method below against the plugin: it registers cleanly, it
+declares one city, its quotas are never negative and its rates stay within [0, 1] (as targets
+and as evaluated on generated project histories), its deadlines fall on or after their
+trigger, a ranking is a permutation of the areas, its rule-set hash is stable, and its
+command policy answers with problems instead of raising.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import ClassVar
+
+import pluggy
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from projlife.domain.errors import Problem
+from projlife.domain.periods import Period, PeriodKind
+from projlife.engine.evaluate import evaluate_deadlines, evaluate_quotas, rank
+from projlife.engine.facts import ProjectFacts
+from projlife.plugins.manager import cities, city_calendar, get_plugin_manager, rule_set, validate_command
+from projlife.plugins.rules import Measure, RuleSet
+from projlife.plugins.types import CityProfile
+from projlife.testing.strategies import business_dates, lifecycle_commands, periods, project_facts_for
+
+__all__ = ["CityPluginConformance"]
+
+_KIT = settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.differing_executors],
+)
+
+
+class _ListFacts:
+    def __init__(self, facts: Sequence[ProjectFacts]) -> None:
+        self._facts = list(facts)
+
+    def project_facts(self, city: CityProfile) -> list[ProjectFacts]:
+        return self._facts
+
+
+class CityPluginConformance:
+    """Subclass as ``TestSomething`` and set :attr:`plugin` to your plugin module (or object).
+
+    ``plugin_name`` is the name it is registered under (use your entry-point name);
+    ``sample_periods`` the periods whose rule sets are checked (default: 2024 and its halves,
+    quarters and months).
+    """
+
+    plugin: ClassVar[object]
+    plugin_name: ClassVar[str] = "city-under-test"
+    sample_periods: ClassVar[tuple[Period, ...]] = (
+        Period.parse("2024"),
+        Period.parse("2024-H1"),
+        Period.parse("2024-H2"),
+        *(Period.parse(f"2024-Q{q}") for q in range(1, 5)),
+        *(Period.parse(f"2024-{m:02d}") for m in range(1, 13)),
+    )
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def plugin_manager(self) -> pluggy.PluginManager:
+        """A plugin manager holding only the plugin under test."""
+        return get_plugin_manager(load_entry_points=False, plugins=[(self.plugin_name, self.plugin)])
+
+    def city(self) -> CityProfile:
+        (profile,) = cities(self.plugin_manager()).values()
+        return profile
+
+    def rules(self, period: Period) -> RuleSet:
+        return rule_set(self.plugin_manager(), self.city(), period)
+
+    # -- identity and rules ---------------------------------------------------------------------
+
+    def test_registers_with_known_hooks_only(self) -> None:
+        pm = self.plugin_manager()
+        pm.check_pending()
+        assert pm.get_plugin(self.plugin_name) is not None
+
+    def test_declares_exactly_one_city_with_areas(self) -> None:
+        found = cities(self.plugin_manager())
+        assert len(found) == 1, f"a city plugin declares one city, found {sorted(found)}"
+        profile = next(iter(found.values()))
+        assert profile.areas.city.code == profile.code
+        assert len(list(profile.areas)) > 1, "a city needs areas to hold to account"
+
+    def test_quota_targets_are_never_negative_and_rates_are_within_zero_one(self) -> None:
+        for period in self.sample_periods:
+            rs = self.rules(period)
+            for q in rs.quotas:
+                assert q.target >= 0, q.id
+                if q.metric.measure is Measure.RATE:
+                    assert q.target <= 1, q.id
+            for s in rs.scoring:
+                assert all(i.weight >= 0 for i in s.indicators), s.id
+            for bar in (rs.revisit_sample_rate, rs.satisfaction_bar):
+                assert bar is None or Decimal(0) <= bar <= Decimal(1)
+
+    def test_rule_set_hash_is_stable(self) -> None:
+        for period in self.sample_periods:
+            first, second = self.rules(period), self.rules(period)
+            assert first.sha256 == second.sha256, f"rules for {period} differ between two calls"
+            assert first.canonical_json() == second.canonical_json()
+            assert json.loads(first.canonical_json()) == first.as_dict()
+            assert len(first.sha256) == 64
+
+    def test_rule_set_hash_changes_when_the_rules_change(self) -> None:
+        rs = self.rules(self.sample_periods[0])
+        changed = RuleSet(
+            city=rs.city,
+            city_code=rs.city_code,
+            period=rs.period,
+            major_threshold=rs.major_threshold,
+            size_classes=rs.size_classes,
+            quotas=rs.quotas[1:],
+            deadlines=rs.deadlines,
+            scoring=rs.scoring,
+            ticket_categories=rs.ticket_categories,
+            escalation_ladder=rs.escalation_ladder,
+            revisit_sample_rate=rs.revisit_sample_rate,
+            satisfaction_bar=Decimal("0.123") if rs.satisfaction_bar != Decimal("0.123") else None,
+            calendar=rs.calendar,
+        )
+        assert changed.sha256 != rs.sha256
+
+    # -- the rules in action, on generated histories -------------------------------------------
+
+    @_KIT
+    @given(data=st.data())
+    def test_evaluated_quotas_are_never_negative_and_rates_within_zero_one(self, data: st.DataObject) -> None:
+        city = self.city()
+        facts = data.draw(project_facts_for(city))
+        period = data.draw(st.sampled_from(self.sample_periods))
+        as_of = data.draw(business_dates(start=date(2024, 1, 1), end=date(2025, 6, 30)))
+        report = evaluate_quotas(_ListFacts(facts), city, period, as_of, rules=self.rules(period))
+        for r in report.results:
+            v = r.value.value
+            if v is None:
+                continue
+            assert v >= 0, r
+            if self.rules(period).quota(r.rule_id).metric.measure is Measure.RATE:
+                assert v <= 1, r
+
+    @_KIT
+    @given(data=st.data())
+    def test_deadlines_fall_on_or_after_their_trigger(self, data: st.DataObject) -> None:
+        city = self.city()
+        pm = self.plugin_manager()
+        rs = self.rules(Period.parse("2024"))
+        calendar = city_calendar(pm, city)
+        for spec in rs.deadlines:
+            trigger = data.draw(business_dates())
+            due = spec.rule.due(trigger, calendar).due_on
+            assert due >= trigger, spec.id
+            if spec.rule.amount > 0:
+                assert due > trigger, spec.id
+        facts = data.draw(project_facts_for(city))
+        as_of = data.draw(business_dates())
+        report = evaluate_deadlines(_ListFacts(facts), city, as_of, rules=rs, calendar=calendar)
+        for r in report.results:
+            assert r.due_on >= r.trigger_on and r.trigger_on <= as_of
+            assert r.overdue_working_days >= 0
+
+    @_KIT
+    @given(data=st.data())
+    def test_a_ranking_is_a_permutation_of_the_areas(self, data: st.DataObject) -> None:
+        city = self.city()
+        period = data.draw(periods(kinds=(PeriodKind.QUARTER, PeriodKind.HALF_YEAR, PeriodKind.YEAR)))
+        rs = self.rules(period)
+        facts = data.draw(project_facts_for(city))
+        for scoring in rs.scoring:
+            ranked = rank(_ListFacts(facts), city, period, period.end, rules=rs, rule_id=scoring.id)
+            codes = [r.area_code for r in ranked.rows]
+            expected = sorted(a.code for a in scoring.scope.areas(city.areas))
+            assert sorted(codes) == expected and len(codes) == len(set(codes))
+            assert [r.rank for r in ranked.rows] == list(range(1, len(codes) + 1))
+            scores = [r.score for r in ranked.rows]
+            assert scores == sorted(scores, reverse=True)
+            assert not set(r.area_code for r in ranked.top) & set(r.area_code for r in ranked.bottom)
+            assert ranked.rule_set_sha256 == rs.sha256
+
+    @_KIT
+    @given(data=st.data())
+    def test_command_policy_answers_with_problems_and_never_raises(self, data: st.DataObject) -> None:
+        city = self.city()
+        pm = self.plugin_manager()
+        for command in data.draw(lifecycle_commands(city)):
+            problems = validate_command(pm, city, command, None)
+            assert all(isinstance(p, Problem) for p in problems)
