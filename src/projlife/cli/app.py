@@ -30,6 +30,7 @@ def _register() -> None:
         demo_command,
         plugins_command,
         report_command,
+        report_commands,
     )
 
 

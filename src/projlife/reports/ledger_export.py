@@ -1,0 +1,148 @@
+"""Export the 台账 (ledger) as of a date to .xlsx, in the layout the import reads.
+
+One row per project; a title row names the city and the as-of date (截至…), the header
+row below it is frozen with the code and name columns, and carries an auto-filter.
+Amounts are written in 万元 or 亿元 at full precision (the display format rounds, the
+cell value does not), so an exported ledger re-imports to the same ledger.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from projlife.domain.lifecycle import Stage
+from projlife.domain.money import WAN, YI, Money
+from projlife.plugins.types import CityProfile
+from projlife.reports.layout import (
+    COLUMNS,
+    POOL_LABEL_ZH,
+    REMOVAL_LABEL_ZH,
+    STAGE_DATE_COLUMNS,
+    AmountUnit,
+    ColumnKind,
+)
+from projlife.reports.ledger_rows import LedgerRow
+
+__all__ = ["LEDGER_SHEET", "export_ledger_xlsx", "ledger_title", "row_values"]
+
+LEDGER_SHEET = "台账"
+
+_AMOUNT_FORMAT = {AmountUnit.WAN: "#,##0.00", AmountUnit.YI: "#,##0.0000"}
+_DATE_FORMAT = "yyyy-mm-dd"
+_THIN = Side(style="thin", color="B7B7B7")
+
+
+def ledger_title(city: CityProfile, as_of: date | None) -> str:
+    when = f"（截至{as_of.year}年{as_of.month}月{as_of.day}日）" if as_of else ""
+    return f"{city.name_zh}重大项目台账{when}"
+
+
+def _amount(money: Money | None, unit: AmountUnit) -> Decimal | None:
+    if money is None:
+        return None
+    return money.yuan / (WAN if unit is AmountUnit.WAN else YI)
+
+
+def _verified(row: LedgerRow) -> str:
+    if row.stage < Stage.SIGNED:
+        return ""
+    if row.verified_stage >= Stage.SIGNED:
+        return f"已核实至{row.verified_stage.label_zh}"
+    return "待核实"
+
+
+def row_values(row: LedgerRow, unit: AmountUnit = AmountUnit.WAN) -> dict[str, Any]:
+    """The ledger cells of one project, by column key (dates as ``date``, amounts as Decimal)."""
+    values: dict[str, Any] = {
+        "code": row.code,
+        "name": row.name,
+        "area": row.area_name,
+        "category": row.category_zh,
+        "investors": "、".join(row.investors_zh) or None,
+        "enterprise_code": row.enterprise_code,
+        "area_mu": row.area_mu,
+        "planned_investment": _amount(row.planned_investment, unit),
+        "stage": row.stage.label_zh,
+        "signed_amount": _amount(row.signed_amount, unit),
+        "counterparty": row.counterparty,
+        "batch": row.batch,
+        "investment": _amount(row.investment, unit) if row.investment.yuan else None,
+        "leader": row.leader,
+        "department": row.department,
+        "team": row.team,
+        "team_lead": row.team_lead,
+        "flags": "、".join(sorted(row.flags)) or None,
+        "removals": "；".join(
+            f"{POOL_LABEL_ZH[pool]}剔除：{REMOVAL_LABEL_ZH[reason]}（{when.isoformat()}）"
+            for pool, (reason, when) in sorted(row.removals.items())
+        )
+        or None,
+        "cancelled_on": row.cancelled_on,
+        "cancel_reason": row.cancel_reason,
+        "verified": _verified(row) or None,
+    }
+    for stage, key in STAGE_DATE_COLUMNS.items():
+        values[key] = row.stage_dates.get(stage)
+    return values
+
+
+def export_ledger_xlsx(
+    rows: Iterable[LedgerRow],
+    path: str | Path,
+    *,
+    city: CityProfile,
+    as_of: date | None,
+    unit: AmountUnit | str = AmountUnit.WAN,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write the ledger to ``path``; return the number of project rows written."""
+    unit = AmountUnit(unit)
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = LEDGER_SHEET
+    last_col = get_column_letter(len(COLUMNS))
+    ws["A1"] = ledger_title(city, as_of)
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.merge_cells(f"A1:{last_col}1")
+    ws.row_dimensions[1].height = 24
+    header_fill = PatternFill("solid", fgColor="DDEBF7")
+    for i, column in enumerate(COLUMNS, start=1):
+        cell = ws.cell(row=2, column=i, value=column.title(unit))
+        cell.font = Font(bold=True)
+        cell.fill = header_fill
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = Border(top=_THIN, bottom=_THIN, left=_THIN, right=_THIN)
+        ws.column_dimensions[get_column_letter(i)].width = column.width
+    ws.row_dimensions[2].height = 30
+    n = 0
+    for n, row in enumerate(rows, start=1):
+        values = row_values(row, unit)
+        r = n + 2
+        for i, column in enumerate(COLUMNS, start=1):
+            value = values[column.key]
+            cell = ws.cell(row=r, column=i, value=value)
+            if column.kind is ColumnKind.DATE:
+                cell.number_format = _DATE_FORMAT
+            elif column.kind is ColumnKind.AMOUNT:
+                cell.number_format = _AMOUNT_FORMAT[unit]
+            elif column.kind is ColumnKind.NUMBER:
+                cell.number_format = "#,##0.##"
+            elif column.key in ("code", "enterprise_code"):
+                cell.number_format = "@"
+        if progress is not None:
+            progress(n)
+    ws.freeze_panes = "C3"
+    ws.auto_filter.ref = f"A2:{last_col}{max(n + 2, 2)}"
+    ws.print_title_rows = "2:2"
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return n

@@ -1,0 +1,325 @@
+"""OC4IDS 0.9.5 export: projects as an OC4IDS project package, validated offline.
+
+Mapping (see ``docs/reports.md``):
+
+* ``status`` comes only from the standard's closed ``projectStatus`` codelist:
+  conceived → identification; reserved, signed, landed → preparation; started,
+  in statistics → implementation; completed → completion; producing, above scale,
+  at capacity → maintenance (the standard's "operation"); cancelled → cancelled.
+* ``sector`` uses ``projectSector`` codes where projlife's category maps to one
+  (industry, commerce, science, agriculture, services → ``economy``; culture and
+  tourism → ``cultureSportsAndRecreation``); categories with no faithful code
+  (基础设施, 民生, 城市建设) get no sector. Every project also carries its projlife
+  category in ``additionalClassifications`` (scheme ``projlife-category``).
+* Lifecycle facts the standard has no code for (signing, entry into statistics,
+  production, above-scale, full capacity, verification, flags, removals) go into the
+  ``projlife`` extension object, described by ``oc4ids_extension.json`` — never into
+  made-up status codes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from projlife.domain.classification import ProjectCategory
+from projlife.domain.lifecycle import Stage
+from projlife.domain.money import Money
+from projlife.domain.project import Project
+from projlife.plugins.types import CityProfile
+from projlife.reports.layout import POOL_LABEL_ZH, REMOVAL_LABEL_ZH
+
+__all__ = [
+    "OC4IDS_VERSION",
+    "Oc4idsInvalid",
+    "extension_schema",
+    "project_package",
+    "project_to_oc4ids",
+    "status_for",
+    "validate_package",
+]
+
+OC4IDS_VERSION = "0.9"
+"""The ``version`` a package declares (major.minor of OC4IDS 0.9.5)."""
+
+CHINA_TZ = timezone(timedelta(hours=8), "CST")
+
+_SECTOR: dict[ProjectCategory, str] = {
+    ProjectCategory.INDUSTRIAL: "economy",
+    ProjectCategory.COMMERCE_LOGISTICS: "economy",
+    ProjectCategory.SCIENCE_TECHNOLOGY: "economy",
+    ProjectCategory.AGRICULTURE: "economy",
+    ProjectCategory.MODERN_SERVICES: "economy",
+    ProjectCategory.CULTURE_TOURISM: "cultureSportsAndRecreation",
+}
+
+_STATUS: dict[Stage, str] = {
+    Stage.CONCEIVED: "identification",
+    Stage.RESERVED: "preparation",
+    Stage.SIGNED: "preparation",
+    Stage.LANDED: "preparation",
+    Stage.STARTED: "implementation",
+    Stage.IN_STATISTICS: "implementation",
+    Stage.COMPLETED: "completion",
+    Stage.PRODUCING: "maintenance",
+    Stage.ABOVE_SCALE: "maintenance",
+    Stage.AT_CAPACITY: "maintenance",
+}
+
+_EXTENSION_DATES: dict[Stage, str] = {
+    Stage.CONCEIVED: "conceivedDate",
+    Stage.RESERVED: "reservedDate",
+    Stage.SIGNED: "signedDate",
+    Stage.LANDED: "landedDate",
+    Stage.STARTED: "startedDate",
+    Stage.IN_STATISTICS: "inStatisticsDate",
+    Stage.COMPLETED: "completedDate",
+    Stage.PRODUCING: "productionDate",
+    Stage.ABOVE_SCALE: "aboveScaleDate",
+    Stage.AT_CAPACITY: "atCapacityDate",
+}
+
+
+class Oc4idsInvalid(Exception):
+    """The export does not validate against the OC4IDS schema (a projlife bug, never user input)."""
+
+
+def status_for(project: Project) -> str:
+    """The ``projectStatus`` code for a project."""
+    return "cancelled" if project.is_cancelled else _STATUS[project.stage]
+
+
+def _dt(d: date) -> str:
+    return datetime.combine(d, time(0), tzinfo=CHINA_TZ).isoformat()
+
+
+def _number(amount: Decimal) -> int | float:
+    return int(amount) if amount == amount.to_integral_value() else float(amount)
+
+
+def _value(money: Money) -> dict[str, Any]:
+    return {"amount": _number(money.yuan), "currency": "CNY"}
+
+
+def _period(start: date | None, end: date | None) -> dict[str, str] | None:
+    out = {}
+    if start:
+        out["startDate"] = _dt(start)
+    if end:
+        out["endDate"] = _dt(end)
+    return out or None
+
+
+def project_to_oc4ids(
+    project: Project, city: CityProfile, *, id_prefix: str = "oc4ids-projlife", as_of: date | None = None
+) -> dict[str, Any]:
+    """One project as an OC4IDS project object (with the ``projlife`` extension)."""
+    area = city.areas.get(project.area_code)
+    county = city.areas.county_of(project.area_code) if area is not None else None
+    authority_id = f"CN-AREA-{city.code}"
+    dates = {s: c.occurred_on for s, c in project.claims.items()}
+    out: dict[str, Any] = {
+        "id": f"{id_prefix}-{city.code}-{project.code}",
+        "updated": project.modified_on.astimezone(UTC).isoformat(),
+        "language": "zh",
+        "identifiers": [{"id": project.code, "scheme": f"projlife-{city.code}"}],
+        "title": project.name,
+        "description": f"{city.name_zh}{area.name if area else ''}{project.category.label_zh}项目",
+        "status": status_for(project),
+        "budget": {"amount": _value(project.planned_investment), "description": "计划总投资"},
+        "additionalClassifications": [
+            {
+                "scheme": "projlife-category",
+                "id": project.category.value,
+                "description": project.category.label_zh,
+            }
+        ],
+        "publicAuthority": {"id": authority_id, "name": f"{city.name_zh}人民政府"},
+        "locations": [
+            {
+                "id": "1",
+                "description": f"{city.name_zh}{area.name if area and area.code != city.code else ''}",
+                "address": {
+                    "region": city.name_zh,
+                    **({"locality": county.name} if county else {}),
+                    "countryName": "中国",
+                },
+            }
+        ],
+    }
+    if project.category in _SECTOR:
+        out["sector"] = [_SECTOR[project.category]]
+    parties: list[dict[str, Any]] = [
+        {"id": authority_id, "name": f"{city.name_zh}人民政府", "roles": ["publicAuthority"]}
+    ]
+    if project.counterparty and Stage.SIGNED in dates:
+        parties.append({"id": "investor-1", "name": project.counterparty, "roles": ["funder"]})
+    out["parties"] = parties
+    planned = project.stages_planned
+    if period := _period(
+        planned.get(Stage.STARTED), planned.get(Stage.COMPLETED) or planned.get(Stage.PRODUCING)
+    ):
+        out["period"] = period
+    if period := _period(dates.get(Stage.CONCEIVED), dates.get(Stage.RESERVED)):
+        out["identificationPeriod"] = period
+    if Stage.RESERVED in dates or Stage.SIGNED in dates:
+        prep_start = dates.get(Stage.RESERVED) or dates.get(Stage.SIGNED)
+        if period := _period(prep_start, dates.get(Stage.STARTED)):
+            out["preparationPeriod"] = period
+    if Stage.STARTED in dates and (period := _period(dates[Stage.STARTED], dates.get(Stage.COMPLETED))):
+        out["implementationPeriod"] = period
+    if Stage.COMPLETED in dates:
+        out["completion"] = {"endDate": _dt(dates[Stage.COMPLETED])}
+    milestones: list[dict[str, Any]] = []
+    for milestone, (met_on, _) in sorted(project.milestones_met.items(), key=lambda kv: kv[1][0]):
+        milestones.append(
+            {
+                "id": f"prep-{milestone.value}",
+                "title": milestone.label_zh,
+                "type": "preProcurement",
+                "status": "met",
+                "dateMet": _dt(met_on),
+            }
+        )
+    for milestone, planned_on in project.milestones_planned.items():
+        if milestone not in project.milestones_met:
+            milestones.append(
+                {
+                    "id": f"prep-{milestone.value}",
+                    "title": milestone.label_zh,
+                    "type": "preProcurement",
+                    "status": "scheduled",
+                    "dueDate": _dt(planned_on),
+                }
+            )
+    if Stage.SIGNED in dates and project.signed_amount is not None:
+        milestones.append(
+            {
+                "id": "signing",
+                "title": "签约",
+                "type": "approval",
+                "description": "投资协议签约",
+                "status": "met",
+                "dateMet": _dt(dates[Stage.SIGNED]),
+                "value": _value(project.signed_amount),
+            }
+        )
+    if milestones:
+        out["milestones"] = milestones
+    if project.cumulative_investment.yuan > 0:
+        last_month = max(project.investment_reports)
+        out["metrics"] = [
+            {
+                "id": "financialProgress",
+                "title": "累计完成投资",
+                "observations": [
+                    {
+                        "id": f"investment-{last_month:%Y-%m}",
+                        "period": {"endDate": _dt(as_of or last_month)},
+                        "value": _value(project.cumulative_investment),
+                    }
+                ],
+            }
+        ]
+    out["projlife"] = _extension(project, dates)
+    return out
+
+
+def _extension(project: Project, dates: dict[Stage, date]) -> dict[str, Any]:
+    ext: dict[str, Any] = {
+        "cityCode": project.city_code,
+        "areaCode": project.area_code,
+        "category": project.category.value,
+        "claimedStage": project.stage.value,
+        "claimedStageLabel": project.stage.label_zh,
+        "verifiedStage": project.verified_stage.value,
+    }
+    for stage, key in _EXTENSION_DATES.items():
+        if stage in dates:
+            ext[key] = dates[stage].isoformat()
+    if project.signed_amount is not None and Stage.SIGNED in dates:
+        ext["signedAmount"] = _value(project.signed_amount)
+    if project.cumulative_investment.yuan > 0:
+        ext["cumulativeInvestment"] = _value(project.cumulative_investment)
+    if project.enterprise_code:
+        ext["enterpriseCode"] = project.enterprise_code
+    if project.sponsor:
+        ext["sponsor"] = {"leader": project.sponsor[0], "department": project.sponsor[1]}
+    if project.flags:
+        ext["flags"] = [{"flag": f, "since": d.isoformat()} for f, d in sorted(project.flags.items())]
+    if project.removed_from:
+        ext["removals"] = [
+            {
+                "pool": pool.value,
+                "poolLabel": POOL_LABEL_ZH[pool],
+                "reason": reason.value,
+                "reasonLabel": REMOVAL_LABEL_ZH[reason],
+                "date": when.isoformat(),
+            }
+            for pool, (reason, when) in sorted(project.removed_from.items())
+        ]
+    if project.cancelled_on:
+        ext["cancelledDate"] = project.cancelled_on.isoformat()
+    return ext
+
+
+def project_package(
+    projects: Iterable[Project],
+    city: CityProfile,
+    *,
+    published: datetime | None = None,
+    uri: str | None = None,
+    publisher: str | None = None,
+    id_prefix: str = "oc4ids-projlife",
+    as_of: date | None = None,
+) -> dict[str, Any]:
+    """An OC4IDS project package of ``projects`` (one city)."""
+    published = published or datetime.now(UTC)
+    return {
+        "uri": uri or f"https://projlife.invalid/oc4ids/{city.code}/{published:%Y%m%dT%H%M%SZ}.json",
+        "publishedDate": published.astimezone(UTC).isoformat(),
+        "version": OC4IDS_VERSION,
+        "publisher": {"name": publisher or f"{city.name_zh}重大项目推进办公室"},
+        "license": "https://creativecommons.org/licenses/by/4.0/",
+        "publicationPolicy": "https://projlife.invalid/publication-policy",
+        "projects": [project_to_oc4ids(p, city, id_prefix=id_prefix, as_of=as_of) for p in projects],
+    }
+
+
+def extension_schema() -> dict[str, Any]:
+    """The JSON Schema (draft-04) of the ``projlife`` extension object."""
+    text = resources.files("projlife.reports").joinpath("oc4ids_extension.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def validate_package(package: dict[str, Any], schema_dir: str | Path) -> list[str]:
+    """Validate offline against ``project-package-schema.json`` and ``project-schema.json`` in
+    ``schema_dir`` (and each ``projlife`` extension against its schema); return the errors."""
+    from jsonschema import Draft4Validator, FormatChecker
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT4
+
+    schema_dir = Path(schema_dir)
+    package_schema = json.loads((schema_dir / "project-package-schema.json").read_text("utf-8"))
+    project_schema = json.loads((schema_dir / "project-schema.json").read_text("utf-8"))
+    registry: Registry[Any] = Registry().with_resources(
+        [
+            (s["id"], Resource.from_contents(s, default_specification=DRAFT4))
+            for s in (package_schema, project_schema)
+        ]
+    )
+    validator = Draft4Validator(package_schema, registry=registry, format_checker=FormatChecker())
+    errors = [
+        f"{'/'.join(str(p) for p in e.absolute_path)}: {e.message}" for e in validator.iter_errors(package)
+    ]
+    ext = Draft4Validator(extension_schema(), format_checker=FormatChecker())
+    for i, project in enumerate(package.get("projects", [])):
+        for e in ext.iter_errors(project.get("projlife", {})):
+            errors.append(f"projects/{i}/projlife/{'/'.join(str(p) for p in e.absolute_path)}: {e.message}")
+    return errors
