@@ -29,7 +29,12 @@ def _postgres_reason() -> str | None:
 
         u = DatabaseURL.parse(POSTGRES_URL)
         with psycopg.connect(
-            host=u.host, port=u.port, user=u.user, password=u.password or None, dbname=u.database, connect_timeout=3
+            host=u.host,
+            port=u.port,
+            user=u.user,
+            password=u.password or None,
+            dbname=u.database,
+            connect_timeout=3,
         ):
             return None
     except Exception as exc:

@@ -12,7 +12,10 @@ from projlife.domain.lifecycle import allowed_sources, allowed_targets
 
 ALLOWED = [(source, target) for target, sources in STAGE_TRANSITIONS.items() for source in sorted(sources)]
 DISALLOWED = [
-    (source, target) for target in STAGE_TRANSITIONS for source in Stage if source not in allowed_sources(target)
+    (source, target)
+    for target in STAGE_TRANSITIONS
+    for source in Stage
+    if source not in allowed_sources(target)
 ]
 
 
