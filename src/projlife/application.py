@@ -135,7 +135,17 @@ class ProjectService:
                 [Problem("command", f"unknown command; known: {', '.join(sorted(PROJECT_COMMANDS))}", name)],
             )
         data = {k: v for k, v in command.items() if k != "command"}
-        return validate(model, data)
+        try:
+            return validate(model, data)
+        except CommandRejected as exc:
+            # List the unknown city or area too, not only the fields pydantic refused.
+            if model is ConceiveProject:
+                extra = self._city_area_problems(data.get("city_code"), data.get("area_code"))
+                known = {p.field for p in exc.problems}
+                extra = [p for p in extra if p.field not in known]
+                if extra:
+                    raise CommandRejected(exc.attempted, [*exc.problems, *extra]) from None
+            raise
 
     def _conceive(self, cmd: ConceiveProject) -> CommandResult:
         self._check_context(cmd)
@@ -169,14 +179,7 @@ class ProjectService:
         """Problems that need more than the command itself: known city and area."""
         problems: list[Problem] = []
         if isinstance(cmd, ConceiveProject):
-            city = self._app.city_by_code(cmd.city_code)
-            if city is None:
-                known = ", ".join(f"{c.code} ({c.name_zh})" for c in self._app.cities.values())
-                problems.append(
-                    Problem("city_code", f"unknown city; installed: {known or 'none'}", cmd.city_code)
-                )
-            elif cmd.area_code not in city.areas:
-                problems.append(Problem("area_code", f"not an area of {city.name_zh}", cmd.area_code))
+            problems += self._city_area_problems(cmd.city_code, cmd.area_code)
         if problems:
             raise CommandRejected(f"{cmd.name} project", problems)
         self._check_policy(cmd, project)
@@ -192,6 +195,17 @@ class ProjectService:
         problems = validate_command(self._app.plugins, city, cmd, project)
         if problems:
             raise CommandRejected(f"{cmd.name} project", problems)
+
+    def _city_area_problems(self, city_code: object, area_code: object) -> list[Problem]:
+        if not isinstance(city_code, str):
+            return []
+        city = self._app.city_by_code(city_code.strip())
+        if city is None:
+            known = ", ".join(f"{c.code} ({c.name_zh})" for c in self._app.cities.values())
+            return [Problem("city_code", f"unknown city; installed: {known or 'none'}", city_code)]
+        if isinstance(area_code, str) and area_code.strip() not in city.areas:
+            return [Problem("area_code", f"not an area of {city.name_zh}", area_code)]
+        return []
 
     # -- queries -----------------------------------------------------------------
 

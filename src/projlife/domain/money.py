@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 import attrs
@@ -15,6 +15,8 @@ YI = Decimal(100_000_000)
 """亿: one hundred million yuan."""
 
 _CENT = Decimal("0.01")
+_ROUNDING = ROUND_HALF_UP
+"""四舍五入: halves round away from zero, as official statistics round."""
 
 
 def as_decimal(value: Any, what: str = "amount") -> Decimal:
@@ -41,7 +43,7 @@ def _non_negative_yuan(instance: Money, attribute: attrs.Attribute[Decimal], val
 
 
 def _to_yuan(value: Any) -> Decimal:
-    return as_decimal(value, "yuan").quantize(_CENT)
+    return as_decimal(value, "yuan").quantize(_CENT, rounding=_ROUNDING)
 
 
 @attrs.frozen(order=True)
@@ -75,11 +77,11 @@ class Money:
 
     def in_yi(self, places: int = 4) -> Decimal:
         """The amount in 亿元, rounded to ``places`` decimals."""
-        return (self.yuan / YI).quantize(Decimal(1).scaleb(-places))
+        return (self.yuan / YI).quantize(Decimal(1).scaleb(-places), rounding=_ROUNDING)
 
     def in_wan(self, places: int = 2) -> Decimal:
         """The amount in 万元, rounded to ``places`` decimals."""
-        return (self.yuan / WAN).quantize(Decimal(1).scaleb(-places))
+        return (self.yuan / WAN).quantize(Decimal(1).scaleb(-places), rounding=_ROUNDING)
 
     def __add__(self, other: Money) -> Money:
         if not isinstance(other, Money):

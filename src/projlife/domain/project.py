@@ -768,6 +768,7 @@ class Project(Aggregate):
         reason: str | None = None,
         evidence: Iterable[str] = (),
     ) -> None:
+        self._check_open(f"clear flag {flag}")
         if flag not in self.flags:
             raise IllegalTransition(
                 f"clear flag {flag} of {self.code}",
@@ -852,6 +853,7 @@ class Project(Aggregate):
         """Supersede the fact recorded at ``target_version`` (a reason is required)."""
         field = CorrectableField(field)
         attempted = f"correct {field.value} of {self.code} (version {target_version})"
+        self._check_open(f"correct {field.value} (version {target_version})")
         if not reason or not reason.strip():
             raise ProjlifeError(attempted, "a correction needs a reason", "a non-empty reason")
         old_value = self._current_value(attempted, target_version, field)
@@ -873,10 +875,14 @@ class Project(Aggregate):
     def _meta(occurred_on: date, actor: Actor, reason: str | None, evidence: Iterable[str]) -> dict[str, Any]:
         return {"occurred_on": occurred_on, "actor": actor, "reason": reason, "evidence": tuple(evidence)}
 
+    def _naming_project(self, attempted: str) -> str:
+        """``attempted`` with the project code, named once."""
+        return attempted if self.code in attempted else f"{attempted} of {self.code}"
+
     def _check_open(self, attempted: str) -> None:
         if self.cancelled_on is not None:
             raise IllegalTransition(
-                f"{attempted} of {self.code}",
+                self._naming_project(attempted),
                 f"cancelled on {self.cancelled_on}",
                 "nothing: a cancelled project takes no further facts",
             )
@@ -884,7 +890,7 @@ class Project(Aggregate):
     def _check_date(self, attempted: str, occurred_on: date, not_before: date) -> None:
         if occurred_on < not_before:
             raise ProjlifeError(
-                f"{attempted} of {self.code}",
+                self._naming_project(attempted),
                 f"business date {occurred_on} is earlier than the fact it follows ({not_before})",
                 f"a date on or after {not_before}",
             )
@@ -913,6 +919,7 @@ class Project(Aggregate):
 
     def _claim_for_check(self, attempted: str, stage: Stage, actor: Actor, occurred_on: date) -> StageClaim:
         full = f"{attempted} of {self.code}"
+        self._check_open(attempted)
         if actor.role is not Role.VERIFIER:
             raise PermissionDenied(
                 full, f"actor {actor.id} has role {actor.role.value}", "an actor with the verifier role"
