@@ -115,9 +115,14 @@ class TicketService:
     def __init__(self, app: Projlife, calendar: WorkdayCalendar | None = None) -> None:
         self._app = app
         self.calendar = calendar if calendar is not None else WorkdayCalendar.china()
+        self._policies: dict[str, TicketPolicy] = {}
 
     def policy(self, city_code: str) -> TicketPolicy:
-        return ticket_policy_for(self._app, city_code)
+        """The city's policy from its plugins' ticket hooks (asked once per city, then kept)."""
+        found = self._policies.get(city_code)
+        if found is None:
+            found = self._policies[city_code] = ticket_policy_for(self._app, city_code)
+        return found
 
     # -- commands ------------------------------------------------------------------
 
