@@ -186,7 +186,8 @@ def simulate(
         meta = {"project_id": pid, "actor": clerk}
         # reserve
         if rng.random() < 0.85 and (d := at(3, 40)):
-            add(ReserveProject(occurred_on=d, **meta))
+            # 003: 严格执行项目预评审制度 — the reserve cites the project's pre-review
+            add(ReserveProject(occurred_on=d, evidence=(f"pre-review:{code}",), **meta))
             stage = Stage.RESERVED
             for m in rng.sample(list(Milestone), rng.randint(1, 4)):
                 if (d := at(2, 25)) is None:
