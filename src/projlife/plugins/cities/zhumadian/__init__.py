@@ -29,7 +29,7 @@ from projlife.plugins.cities.zhumadian.checks import (
 )
 from projlife.plugins.cities.zhumadian.rules import SEED, ZhumadianSettings
 from projlife.plugins.hookspecs import hookimpl
-from projlife.plugins.rules import DeadlineSpec, EscalationStep, QuotaRule, TicketCategory
+from projlife.plugins.rules import DeadlineSpec, EscalationStep, QuotaRule, ScoringRule, TicketCategory
 from projlife.plugins.types import CityProfile
 
 __all__ = [
@@ -106,6 +106,11 @@ class ZhumadianPlugin:
         return rules.deadlines(self.settings) if self._ours(city) else None
 
     @hookimpl
+    def projlife_scoring(self, city: CityProfile, period: Period) -> list[ScoringRule] | None:
+        """001: 依照责任书规定开展服务协调、督导考核及通报."""
+        return rules.scoring(self.settings) if self._ours(city) else None
+
+    @hookimpl
     def projlife_escalation_ladder(self, city: CityProfile) -> list[EscalationStep] | None:
         """001: 分管副市长每周一 … 每周二召开的重点项目推进周例会."""
         return rules.escalation_ladder() if self._ours(city) else None
@@ -120,5 +125,6 @@ _DEFAULT = ZhumadianPlugin()
 projlife_city = _DEFAULT.projlife_city
 projlife_quotas = _DEFAULT.projlife_quotas
 projlife_deadlines = _DEFAULT.projlife_deadlines
+projlife_scoring = _DEFAULT.projlife_scoring
 projlife_escalation_ladder = _DEFAULT.projlife_escalation_ladder
 projlife_ticket_categories = _DEFAULT.projlife_ticket_categories

@@ -22,10 +22,21 @@ from projlife.plugins.rules import (
     Metric,
     ProjectFilter,
     QuotaRule,
+    ScoringIndicator,
+    ScoringRule,
     TicketCategory,
 )
 
-__all__ = ["SEED", "ZhumadianSettings", "deadlines", "escalation_ladder", "quotas", "rule_docs"]
+__all__ = [
+    "SEED",
+    "ZhumadianSettings",
+    "deadlines",
+    "escalation_ladder",
+    "quotas",
+    "rule_docs",
+    "scoring",
+    "ticket_categories",
+]
 
 SEED = "001_c089a8e262494e44.txt"
 
@@ -55,6 +66,7 @@ FLAGS = cite("对进度不达标、时间有滞后的项目及时挂牌提醒")
 MONTHLY_RATES = cite("每月通报签约项目落地率、项目开工率、投资完成率")
 TECH_UPGRADE = cite("确保全市全年实施技术改造项目不低于300个,投资完成不低于200亿元,占比达到工业投资的60%以上")
 CATEGORIES = cite("着力破解企业融资、用地、用工难题")
+ASSESSMENT = cite("依照责任书规定开展服务协调、督导考核及通报")
 CATEGORIES_2 = cite("针对规划调整、征地拆迁、政策兑现等具体问题")
 
 
@@ -87,6 +99,8 @@ class ZhumadianSettings:
     tech_upgrade_projects: int = 300
     tech_upgrade_investment: Money = Money.yi(200)
     tech_upgrade_share: Decimal = Decimal("0.6")
+    assessment_weights: tuple[Decimal, Decimal, Decimal] = (Decimal(30), Decimal(40), Decimal(30))
+    """Signed, started, producing in the quarterly assessment (the seed names no weights)."""
 
 
 def _count(
@@ -225,6 +239,24 @@ def deadlines(s: ZhumadianSettings) -> list[DeadlineSpec]:
     ]
 
 
+def scoring(s: ZhumadianSettings) -> list[ScoringRule]:
+    """The quarterly assessment of each county's three batches (督导考核及通报)."""
+    w = s.assessment_weights
+    return [
+        ScoringRule(
+            "quarter.three-batches",
+            "“三个一批”季度督导考核",
+            PeriodKind.QUARTER,
+            [
+                ScoringIndicator("signed", "签约一批", Metric(Measure.STAGE_ENTRIES, "signed"), w[0]),
+                ScoringIndicator("started", "开工一批", Metric(Measure.STAGE_ENTRIES, "started"), w[1]),
+                ScoringIndicator("producing", "投产一批", Metric(Measure.STAGE_ENTRIES, "producing"), w[2]),
+            ],
+            source=str(ASSESSMENT),
+        )
+    ]
+
+
 def escalation_ladder() -> list[EscalationStep]:
     return [
         EscalationStep(1, "县区政府(管委会)/市直有关部门", DeadlineRule.parse("7 days"), "一周一调度"),
@@ -307,6 +339,10 @@ def rule_docs(s: ZhumadianSettings) -> list[RuleDoc]:
                 "upgrade projects started in the year ≥ 300; their investment reported in the year ≥ 200 亿 and "
                 "≥ 60 % of all industrial investment reported",
                 "`tech_upgrade_projects`, `tech_upgrade_investment`, `tech_upgrade_share`", ("tech_upgrade_check",)),
+        RuleDoc("quarterly assessment of the three batches", ASSESSMENT,
+                "every quarter the counties and zones are ranked: 30 × signed + 40 × started + 30 × producing, "
+                "each ÷ the best area's; the ranking is published", "`assessment_weights`",
+                ("quarter.three-batches",)),
         RuleDoc("ticket categories", CATEGORIES,
                 "融资, 用地, 用工 and (second phrase) 规划调整, 征地拆迁, 政策兑现", "none",
                 ("projlife_ticket_categories",)),
