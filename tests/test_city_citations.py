@@ -15,7 +15,11 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def _seeds_dir() -> Path | None:
-    for candidate in (REPO.parent / "shared" / "seeds", REPO.parents[1] / "shared" / "seeds", Path("/work/shared/seeds")):
+    for candidate in (
+        REPO.parent / "shared" / "seeds",
+        REPO.parents[1] / "shared" / "seeds",
+        Path("/work/shared/seeds"),
+    ):
         if candidate.is_dir():
             return candidate
     return None

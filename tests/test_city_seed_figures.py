@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from city_helpers import ListFacts, fact
-
 from projlife.domain.classification import ProjectCategory
 from projlife.domain.periods import Period
 from projlife.engine.evaluate import QuotaStatus, evaluate_quotas
@@ -96,16 +95,36 @@ def test_jiangyan_first_half_2023_counts_come_out_of_the_size_classes() -> None:
     # 003: 上半年,全区"三比一提升"新开工项目9个、新竣工项目6个,认定1亿—5亿元新开工项目29个、新竣工项目12个
     h1 = date(2023, 1, 3)
     facts = []
-    facts += [fact(f"L-S{i}", JY_TOWN, 8, signed=date(2022, 9, 1), started=h1 + timedelta(days=15 * i)) for i in range(9)]
     facts += [
-        fact(f"L-C{i}", JY_TOWN, 5, signed=date(2021, 1, 4), started=date(2022, 1, 4),
-             in_statistics=date(2022, 3, 1), completed=h1 + timedelta(days=20 * i))
+        fact(f"L-S{i}", JY_TOWN, 8, signed=date(2022, 9, 1), started=h1 + timedelta(days=15 * i))
+        for i in range(9)
+    ]
+    facts += [
+        fact(
+            f"L-C{i}",
+            JY_TOWN,
+            5,
+            signed=date(2021, 1, 4),
+            started=date(2022, 1, 4),
+            in_statistics=date(2022, 3, 1),
+            completed=h1 + timedelta(days=20 * i),
+        )
         for i in range(6)
     ]
-    facts += [fact(f"S-S{i}", JY_TOWN, 3, signed=date(2022, 9, 1), started=h1 + timedelta(days=6 * i)) for i in range(29)]
     facts += [
-        fact(f"S-C{i}", JY_TOWN, "4.99", signed=date(2021, 1, 4), started=date(2022, 1, 4),
-             in_statistics=date(2022, 3, 1), completed=h1 + timedelta(days=14 * i))
+        fact(f"S-S{i}", JY_TOWN, 3, signed=date(2022, 9, 1), started=h1 + timedelta(days=6 * i))
+        for i in range(29)
+    ]
+    facts += [
+        fact(
+            f"S-C{i}",
+            JY_TOWN,
+            "4.99",
+            signed=date(2021, 1, 4),
+            started=date(2022, 1, 4),
+            in_statistics=date(2022, 3, 1),
+            completed=h1 + timedelta(days=14 * i),
+        )
         for i in range(12)
     ]
     # outside either class or outside the half year

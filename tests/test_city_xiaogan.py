@@ -6,8 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from city_helpers import ListFacts, fact
 
+from city_helpers import ListFacts, fact
 from projlife.application import Projlife
 from projlife.commands import (
     AssignSponsor,
@@ -32,31 +32,58 @@ CLERK = Actor("clerk-xn", Role.CLERK, "420902")
 SYSTEM = Actor("projlife", Role.SYSTEM, "420900")
 
 
-def _project(app: Projlife, code: str, yi: str, *, signed: date | None = None, started: date | None = None,
-             in_stats: date | None = None, category: str = "industrial") -> None:
+def _project(
+    app: Projlife,
+    code: str,
+    yi: str,
+    *,
+    signed: date | None = None,
+    started: date | None = None,
+    in_stats: date | None = None,
+    category: str = "industrial",
+) -> None:
     app.projects.execute(
-        ConceiveProject(code=code, project_name=f"项目{code}", city_code="420900", area_code="420902",
-                        category=category, planned_investment_yuan=Money.yi(yi).yuan,
-                        occurred_on=date(2021, 1, 4), actor=CLERK, reserved=True)
+        ConceiveProject(
+            code=code,
+            project_name=f"项目{code}",
+            city_code="420900",
+            area_code="420902",
+            category=category,
+            planned_investment_yuan=Money.yi(yi).yuan,
+            occurred_on=date(2021, 1, 4),
+            actor=CLERK,
+            reserved=True,
+        )
     )
     pid = project_id_for("420900", code)
     if signed:
-        app.projects.execute(SignProject(project_id=pid, amount_yuan=Money.yi(yi).yuan, counterparty="某公司",
-                                         occurred_on=signed, actor=CLERK))
+        app.projects.execute(
+            SignProject(
+                project_id=pid,
+                amount_yuan=Money.yi(yi).yuan,
+                counterparty="某公司",
+                occurred_on=signed,
+                actor=CLERK,
+            )
+        )
     if started:
         app.projects.execute(StartConstruction(project_id=pid, occurred_on=started, actor=CLERK))
     if in_stats:
         app.projects.execute(EnterStatistics(project_id=pid, occurred_on=in_stats, actor=CLERK))
 
 
-def test_quarterly_check_removes_projects_started_over_three_months_ago_and_not_in_statistics(app: Projlife) -> None:
+def test_quarterly_check_removes_projects_started_over_three_months_ago_and_not_in_statistics(
+    app: Projlife,
+) -> None:
     check = date(2024, 4, 1)
     # started 2023-12-31: three months end 2024-03-31, so on 1 April it is overdue -> removed
     _project(app, "OLD", "2", signed=date(2023, 11, 1), started=date(2023, 12, 31))
     # started 2024-01-02: due 2024-04-02, not yet overdue on 1 April -> kept
     _project(app, "FRESH", "2", signed=date(2023, 11, 1), started=date(2024, 1, 2))
     # started long ago but in statistics -> kept
-    _project(app, "COUNTED", "2", signed=date(2023, 1, 3), started=date(2023, 2, 1), in_stats=date(2023, 3, 1))
+    _project(
+        app, "COUNTED", "2", signed=date(2023, 1, 3), started=date(2023, 2, 1), in_stats=date(2023, 3, 1)
+    )
     # under 1 亿: outside the 211 pool -> kept
     _project(app, "SMALL", "0.5", signed=date(2023, 1, 3), started=date(2023, 2, 1))
 
@@ -81,7 +108,9 @@ def test_quarterly_check_needs_a_system_verifier_or_admin_actor(app: Projlife) -
         xiaogan.quarterly_check(app, date(2024, 4, 1), CLERK)
 
 
-def test_supervision_review_flags_large_signed_projects_of_the_last_three_years_not_started(app: Projlife) -> None:
+def test_supervision_review_flags_large_signed_projects_of_the_last_three_years_not_started(
+    app: Projlife,
+) -> None:
     review = date(2024, 6, 30)
     _project(app, "BIG", "12", signed=date(2022, 5, 10))  # 12 亿, signed within three years, not started
     _project(app, "ANCIENT", "12", signed=date(2021, 6, 30))  # signed exactly three years before: outside
@@ -98,17 +127,46 @@ def test_one_leader_and_one_department_per_project(app: Projlife) -> None:
     _project(app, "SP", "2", signed=date(2024, 1, 5))
     pid = project_id_for("420900", "SP")
     with pytest.raises(CommandRejected) as err:
-        app.projects.execute(AssignSponsor(project_id=pid, leader="张三、李四", department="市经信局",
-                                           occurred_on=date(2024, 1, 6), actor=CLERK))
+        app.projects.execute(
+            AssignSponsor(
+                project_id=pid,
+                leader="张三、李四",
+                department="市经信局",
+                occurred_on=date(2024, 1, 6),
+                actor=CLERK,
+            )
+        )
     assert [p.field for p in err.value.problems] == ["leader"]
-    app.projects.execute(AssignSponsor(project_id=pid, leader="张三", department="市发展和改革委员会",
-                                       occurred_on=date(2024, 1, 6), actor=CLERK))
+    app.projects.execute(
+        AssignSponsor(
+            project_id=pid,
+            leader="张三",
+            department="市发展和改革委员会",
+            occurred_on=date(2024, 1, 6),
+            actor=CLERK,
+        )
+    )
     with pytest.raises(CommandRejected) as err:
-        app.projects.execute(AssignSponsor(project_id=pid, leader="王五", department="市商务局",
-                                           occurred_on=date(2024, 2, 1), actor=CLERK))
+        app.projects.execute(
+            AssignSponsor(
+                project_id=pid,
+                leader="王五",
+                department="市商务局",
+                occurred_on=date(2024, 2, 1),
+                actor=CLERK,
+            )
+        )
     assert [p.field for p in err.value.problems] == ["reason"]
-    app.projects.execute(AssignSponsor(project_id=pid, leader="王五", department="市商务局", reason="领导分工调整",
-                                       occurred_on=date(2024, 2, 1), actor=CLERK))
+    app.projects.execute(
+        AssignSponsor(
+            project_id=pid,
+            leader="王五",
+            department="市商务局",
+            reason="领导分工调整",
+            occurred_on=date(2024, 2, 1),
+            actor=CLERK,
+        )
+    )
     assert app.projects.get(pid).sponsor == ("王五", "市商务局")
 
 
@@ -134,7 +192,13 @@ def test_monthly_dispatch_rates_run_over_the_year_to_the_months_end() -> None:
         fact("S1", "420902", signed=date(2024, 1, 10), started=date(2024, 2, 1)),
         fact("S2", "420902", signed=date(2024, 2, 10), started=date(2024, 4, 1)),  # starts after March
         fact("S3", "420902", signed=date(2024, 3, 5)),
-        fact("S4", "420902", signed=date(2024, 3, 6), started=date(2024, 3, 20), in_statistics=date(2024, 3, 30)),
+        fact(
+            "S4",
+            "420902",
+            signed=date(2024, 3, 6),
+            started=date(2024, 3, 20),
+            in_statistics=date(2024, 3, 30),
+        ),
     ]
     rows = xiaogan.monthly_dispatch(ListFacts(facts), xiaogan.CITY, Period.parse("2024-03"))
     by = {(r.indicator_id, r.area_code): r.value for r in rows}
@@ -147,16 +211,37 @@ def test_monthly_dispatch_rates_run_over_the_year_to_the_months_end() -> None:
 
 def test_half_year_ranking_names_the_top_two_and_bottom_two() -> None:
     h2 = date(2024, 7, 1)
-    areas = ["420902", "420921", "420922", "420923", "420981", "420982", "420984", "420900-GX", "420900-LK", "420900-SFS"]
+    areas = [
+        "420902",
+        "420921",
+        "420922",
+        "420923",
+        "420981",
+        "420982",
+        "420984",
+        "420900-GX",
+        "420900-LK",
+        "420900-SFS",
+    ]
     facts = []
     # area i completes i projects in the half year; nothing else
     for i, area in enumerate(areas):
         for k in range(i):
-            facts.append(fact(f"{area}-{k}", area, signed=date(2023, 1, 2), started=date(2023, 2, 1),
-                              in_statistics=date(2023, 3, 1), completed=h2))
+            facts.append(
+                fact(
+                    f"{area}-{k}",
+                    area,
+                    signed=date(2023, 1, 2),
+                    started=date(2023, 2, 1),
+                    in_statistics=date(2023, 3, 1),
+                    completed=h2,
+                )
+            )
     pm = get_plugin_manager(load_entry_points=False, plugins=[("xiaogan", xiaogan)])
     period = Period.parse("2024-H2")
-    ranking = rank(ListFacts(facts), xiaogan.CITY, period, date(2024, 12, 31), rules=rule_set(pm, xiaogan.CITY, period))
+    ranking = rank(
+        ListFacts(facts), xiaogan.CITY, period, date(2024, 12, 31), rules=rule_set(pm, xiaogan.CITY, period)
+    )
     assert [r.area_code for r in ranking.top] == ["420900-SFS", "420900-LK"]  # 9 and 8 completed
     assert [r.area_code for r in ranking.bottom] == ["420921", "420902"]  # 1 and 0 completed
     assert ranking.rows[0].score == Decimal(50)  # 50 × 9/9
@@ -166,16 +251,42 @@ def test_evaluation_indices_from_a_hand_built_county() -> None:
     period = Period.parse("2024")
     as_of = date(2024, 12, 31)
     months = {date(2024, 3, 1): Money.yi(1), date(2024, 6, 1): Money.yi(1)}
-    a = ProjectRecord("A", "420902", Money.yi(4), Decimal(100), (InvestorClass.PRIVATE,),
-                      {Stage.STARTED: date(2024, 3, 1), Stage.COMPLETED: date(2024, 10, 1), Stage.PRODUCING: date(2024, 11, 1)},
-                      {Stage.STARTED: date(2024, 3, 10), Stage.COMPLETED: date(2024, 9, 30)}, months)
-    b = ProjectRecord("B", "420902", Money.yi(6), Decimal(300), (InvestorClass.LOCAL_SOE,),
-                      {Stage.STARTED: date(2024, 5, 1)},
-                      {Stage.STARTED: date(2024, 4, 1), Stage.COMPLETED: date(2024, 12, 1)},
-                      {date(2024, 6, 1): Money.yi(2)})
-    returns = {"A": ProjectReturns(output=Money.yi(8), tax=Money.wan(500), final_accounts_on=date(2024, 12, 20))}
-    ix = xiaogan.evaluation_indices([a, b], period, as_of, area_code="420902", returns=returns,
-                                    tax_per_mu_benchmark=Money.wan(5), fixed_asset_investment=Money.yi(40))
+    a = ProjectRecord(
+        "A",
+        "420902",
+        Money.yi(4),
+        Decimal(100),
+        (InvestorClass.PRIVATE,),
+        {
+            Stage.STARTED: date(2024, 3, 1),
+            Stage.COMPLETED: date(2024, 10, 1),
+            Stage.PRODUCING: date(2024, 11, 1),
+        },
+        {Stage.STARTED: date(2024, 3, 10), Stage.COMPLETED: date(2024, 9, 30)},
+        months,
+    )
+    b = ProjectRecord(
+        "B",
+        "420902",
+        Money.yi(6),
+        Decimal(300),
+        (InvestorClass.LOCAL_SOE,),
+        {Stage.STARTED: date(2024, 5, 1)},
+        {Stage.STARTED: date(2024, 4, 1), Stage.COMPLETED: date(2024, 12, 1)},
+        {date(2024, 6, 1): Money.yi(2)},
+    )
+    returns = {
+        "A": ProjectReturns(output=Money.yi(8), tax=Money.wan(500), final_accounts_on=date(2024, 12, 20))
+    }
+    ix = xiaogan.evaluation_indices(
+        [a, b],
+        period,
+        as_of,
+        area_code="420902",
+        returns=returns,
+        tax_per_mu_benchmark=Money.wan(5),
+        fixed_asset_investment=Money.yi(40),
+    )
     assert ix.on_time_start_rate.value == Decimal(1) / 2  # A on time, B a month late
     assert ix.completion_rate.value == Decimal(1) / 2  # A completed, B (due 1 Dec) not
     assert ix.final_accounts_rate.value == 1  # A, the only completed one, has final accounts

@@ -32,13 +32,13 @@ __all__ = ["ProjectRecord", "ProjectReturns", "ratio", "record_of"]
 class ProjectReturns:
     """What a project yielded over the evaluated period (from the statistics and tax bureaus)."""
 
-    output: Money = Money.zero()
+    output: Money = Money.zero()  # noqa: RUF009 - immutable value
     """产值 / 营收 (output or revenue)."""
-    invoiced_sales: Money = Money.zero()
+    invoiced_sales: Money = Money.zero()  # noqa: RUF009 - immutable value
     """开票销售."""
-    tax: Money = Money.zero()
+    tax: Money = Money.zero()  # noqa: RUF009 - immutable value
     """入库税收 (tax paid into the treasury)."""
-    subsidy: Money = Money.zero()
+    subsidy: Money = Money.zero()  # noqa: RUF009 - immutable value
     """政策扶持 (subsidies and incentives paid to the project)."""
     final_accounts_on: date | None = None
     """决算: when the project's final accounts were approved."""

@@ -20,7 +20,11 @@ if TYPE_CHECKING:
 __all__ = ["city_rules"]
 
 _Q = Decimal("0.01")
-_MARK = {QuotaStatus.MET: "[green]met[/]", QuotaStatus.NOT_MET: "[red]not met[/]", QuotaStatus.NOT_APPLICABLE: "n/a"}
+_MARK = {
+    QuotaStatus.MET: "[green]met[/]",
+    QuotaStatus.NOT_MET: "[red]not met[/]",
+    QuotaStatus.NOT_APPLICABLE: "n/a",
+}
 
 
 def city_rules(ctx: DemoContext) -> None:
@@ -28,8 +32,10 @@ def city_rules(ctx: DemoContext) -> None:
     app, city, console, as_of = ctx.app, ctx.city, ctx.console, ctx.as_of
     year = Period.containing("year", as_of)
     rules = rule_set(app.plugins, city, year)
-    console.print(f"\n[bold]{city.name_zh} rules[/] — rule set {rules.short_hash} ({len(rules.quotas)} quotas, "
-                  f"{len(rules.deadlines)} deadlines, {len(rules.scoring)} scoring rules)")
+    console.print(
+        f"\n[bold]{city.name_zh} rules[/] — rule set {rules.short_hash} ({len(rules.quotas)} quotas, "
+        f"{len(rules.deadlines)} deadlines, {len(rules.scoring)} scoring rules)"
+    )
     kinds = sorted({q.period_kind for q in rules.quotas}, key=lambda k: (k.months, k.value))
     table = Table(title=f"{city.name_zh} quotas as of {as_of}")
     for col in ("quota", "period", "area", "value", "target", "status"):
@@ -41,7 +47,9 @@ def city_rules(ctx: DemoContext) -> None:
             value = "—" if r.value.value is None else canonical_decimal(r.value.value.quantize(_Q))
             if r.value.denominator is not None and r.value.value is not None:
                 value += f" ({canonical_decimal(r.value.numerator or Decimal(0))}/{canonical_decimal(r.value.denominator)})"
-            table.add_row(r.rule_id, str(period), r.area_name, value, canonical_decimal(r.target), _MARK[r.status])
+            table.add_row(
+                r.rule_id, str(period), r.area_name, value, canonical_decimal(r.target), _MARK[r.status]
+            )
     console.print(table)
 
     deadlines = evaluate_deadlines(app, city, as_of, rules=rules)
@@ -51,15 +59,19 @@ def city_rules(ctx: DemoContext) -> None:
         f"deadlines ({deadlines.rule_set_sha256[:12]}): {len(deadlines.results)} triggered, {len(overdue)} overdue "
         + (", ".join(f"{k}: {v}" for k, v in sorted(per_rule.items())) or "")
     )
-    for r in sorted(overdue, key=lambda r: (-r.overdue_working_days, r.project_code))[:5]:
-        console.print(f"  {r.project_code} {r.rule_id} due {r.due_on}, {r.overdue_working_days} working days over")
+    for d in sorted(overdue, key=lambda d: (-d.overdue_working_days, d.project_code))[:5]:
+        console.print(
+            f"  {d.project_code} {d.rule_id} due {d.due_on}, {d.overdue_working_days} working days over"
+        )
 
     if not rules.scoring:
         console.print(f"{city.name_zh} publishes no ranking rule.")
         return
     for scoring in sorted(rules.scoring, key=lambda s: s.id):
         period = Period.containing(scoring.period_kind, as_of)
-        ranking = rank(app, city, period, as_of, rule_id=scoring.id, rules=rule_set(app.plugins, city, period))
+        ranking = rank(
+            app, city, period, as_of, rule_id=scoring.id, rules=rule_set(app.plugins, city, period)
+        )
         rt = Table(title=f"{scoring.title_zh} {period} (rule set {ranking.rule_set_sha256[:12]})")
         rt.add_column("#", justify="right")
         rt.add_column("area")
@@ -67,6 +79,12 @@ def city_rules(ctx: DemoContext) -> None:
         top = {a.area_code for a in ranking.top}
         bottom = {a.area_code for a in ranking.bottom}
         for row in ranking.rows:
-            mark = " [green]▲ top[/]" if row.area_code in top else " [red]▼ bottom[/]" if row.area_code in bottom else ""
+            mark = (
+                " [green]▲ top[/]"
+                if row.area_code in top
+                else " [red]▼ bottom[/]"
+                if row.area_code in bottom
+                else ""
+            )
             rt.add_row(str(row.rank), row.area_name + mark, canonical_decimal(row.score.quantize(_Q)))
         console.print(rt)

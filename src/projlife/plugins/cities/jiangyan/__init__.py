@@ -72,7 +72,6 @@ CITY = CityProfile(
 )
 
 
-
 class JiangyanPlugin:
     """Jiangyan's hooks over a :class:`JiangyanSettings`."""
 

@@ -49,8 +49,8 @@ MATCHED = cite("投入和产出相对称、税收贡献与政策扶持相对称"
 class JiangyanSettings:
     """Every number Jiangyan's rules use."""
 
-    small_min: Money = Money.yi(1)
-    large_min: Money = Money.yi(5)
+    small_min: Money = Money.yi(1)  # noqa: RUF009 - immutable value
+    large_min: Money = Money.yi(5)  # noqa: RUF009 - immutable value
     """Where the 三比一提升 class begins: the seed counts 1–5 亿 apart, so the larger class starts at
     5 亿 (the seed does not state the larger class's floor)."""
     pre_review_prefixes: tuple[str, ...] = ("pre-review:", "预评审:")
@@ -131,37 +131,85 @@ def scoring(s: JiangyanSettings) -> list[ScoringRule]:
 def rule_docs(s: JiangyanSettings) -> list[RuleDoc]:
     """Jiangyan's rules table: rule, citation, how computed, setting."""
     return [
-        RuleDoc("half-year review of towns, streets and parks", HALF_YEAR,
-                "every half year the 19 towns, streets and parks are ranked: 20 × signed + 30 × started + 30 × "
-                "completed + 20 × investment reported, each ÷ the best unit's", "`review_weights`",
-                ("half-year.review",)),
-        RuleDoc("units report in turn on signing, starts and completions", IN_TURN,
-                "the review's indicators are the three things each unit reports on, plus investment",
-                "`review_weights`", ("half-year.review",)),
-        RuleDoc("the 五比五突破 competition", COMPETITION,
-                "the half-year ranking is the competition's assessment", "`review_weights`", ("half-year.review",)),
-        RuleDoc("quarterly mobile red flag to the top unit", RED_FLAG,
-                "every quarter the same score; the first unit receives the red flag", "`review_weights`",
-                ("quarter.red-flag", "red_flag")),
-        RuleDoc("1–5 亿 new starts and completions counted apart", SMALL_CLASS,
-                "projects of 1 亿 ≤ planned investment < 5 亿 that started / completed in the period",
-                "`small_min`, `large_min`", ("1-5yi", "size_class_counts")),
-        RuleDoc("the larger class (三比一提升)", LARGE_CLASS,
-                "projects of at least 5 亿 that started / completed in the period", "`large_min`",
-                ("large", "size_class_counts")),
-        RuleDoc("pre-review gate at intake", PRE_REVIEW,
-                "a project enters the reserve only with evidence naming its pre-review (`pre-review:…` or "
-                "`预评审:…`); otherwise the command is rejected and nothing is written",
-                "`pre_review_prefixes`", ("projlife_validate_command",)),
-        RuleDoc("standard land with commitment", STANDARD_LAND,
-                "the same gate accepts a 标准地 commitment reference as pre-review evidence when its prefix is "
-                "added to the setting", "`pre_review_prefixes`", ("projlife_validate_command",)),
-        RuleDoc("evaluation of investment against output, invoiced sales and tax", EVALUATION,
-                "per project: output ÷ investment reported, invoiced sales, tax", "none", ("evaluate_projects",)),
-        RuleDoc("land yield and fiscal contribution", LAND_YIELD,
-                "per project: invoiced sales per mu (land yield) and tax per mu; tax ÷ investment (fiscal "
-                "contribution)", "none", ("evaluate_projects",)),
-        RuleDoc("input matches output, tax matches subsidy", MATCHED,
-                "matched when output ÷ investment ≥ 1 and tax ÷ subsidy ≥ 1 (no subsidy: matched)",
-                "`min_output_to_investment`, `min_tax_to_subsidy`", ("evaluate_projects",)),
+        RuleDoc(
+            "half-year review of towns, streets and parks",
+            HALF_YEAR,
+            "every half year the 19 towns, streets and parks are ranked: 20 × signed + 30 × started + 30 × "
+            "completed + 20 × investment reported, each ÷ the best unit's",
+            "`review_weights`",
+            ("half-year.review",),
+        ),
+        RuleDoc(
+            "units report in turn on signing, starts and completions",
+            IN_TURN,
+            "the review's indicators are the three things each unit reports on, plus investment",
+            "`review_weights`",
+            ("half-year.review",),
+        ),
+        RuleDoc(
+            "the 五比五突破 competition",
+            COMPETITION,
+            "the half-year ranking is the competition's assessment",
+            "`review_weights`",
+            ("half-year.review",),
+        ),
+        RuleDoc(
+            "quarterly mobile red flag to the top unit",
+            RED_FLAG,
+            "every quarter the same score; the first unit receives the red flag",
+            "`review_weights`",
+            ("quarter.red-flag", "red_flag"),
+        ),
+        RuleDoc(
+            "1–5 亿 new starts and completions counted apart",
+            SMALL_CLASS,
+            "projects of 1 亿 ≤ planned investment < 5 亿 that started / completed in the period",
+            "`small_min`, `large_min`",
+            ("1-5yi", "size_class_counts"),
+        ),
+        RuleDoc(
+            "the larger class (三比一提升)",
+            LARGE_CLASS,
+            "projects of at least 5 亿 that started / completed in the period",
+            "`large_min`",
+            ("large", "size_class_counts"),
+        ),
+        RuleDoc(
+            "pre-review gate at intake",
+            PRE_REVIEW,
+            "a project enters the reserve only with evidence naming its pre-review (`pre-review:…` or "
+            "`预评审:…`); otherwise the command is rejected and nothing is written",
+            "`pre_review_prefixes`",
+            ("projlife_validate_command",),
+        ),
+        RuleDoc(
+            "standard land with commitment",
+            STANDARD_LAND,
+            "the same gate accepts a 标准地 commitment reference as pre-review evidence when its prefix is "
+            "added to the setting",
+            "`pre_review_prefixes`",
+            ("projlife_validate_command",),
+        ),
+        RuleDoc(
+            "evaluation of investment against output, invoiced sales and tax",
+            EVALUATION,
+            "per project: output ÷ investment reported, invoiced sales, tax",
+            "none",
+            ("evaluate_projects",),
+        ),
+        RuleDoc(
+            "land yield and fiscal contribution",
+            LAND_YIELD,
+            "per project: invoiced sales per mu (land yield) and tax per mu; tax ÷ investment (fiscal "
+            "contribution)",
+            "none",
+            ("evaluate_projects",),
+        ),
+        RuleDoc(
+            "input matches output, tax matches subsidy",
+            MATCHED,
+            "matched when output ÷ investment ≥ 1 and tax ÷ subsidy ≥ 1 (no subsidy: matched)",
+            "`min_output_to_investment`, `min_tax_to_subsidy`",
+            ("evaluate_projects",),
+        ),
     ]

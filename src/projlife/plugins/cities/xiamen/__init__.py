@@ -10,7 +10,12 @@ from __future__ import annotations
 from projlife.domain.periods import Period
 from projlife.plugins.cities._areas import area_tree
 from projlife.plugins.cities.xiamen import rules
-from projlife.plugins.cities.xiamen.lists import ClosedLoopLists, Lateness, closed_loop_lists, schedule_lateness
+from projlife.plugins.cities.xiamen.lists import (
+    ClosedLoopLists,
+    Lateness,
+    closed_loop_lists,
+    schedule_lateness,
+)
 from projlife.plugins.cities.xiamen.rules import SEED, TARGET_INVESTORS, XiamenSettings
 from projlife.plugins.hookspecs import hookimpl
 from projlife.plugins.rules import QuotaRule, ScoringRule, TicketCategory
@@ -48,7 +53,6 @@ CITY = CityProfile(
         ],
     ),
 )
-
 
 
 class XiamenPlugin:

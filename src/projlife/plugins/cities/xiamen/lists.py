@@ -72,10 +72,15 @@ def closed_loop_lists(app: Projlife, as_of: date) -> list[ClosedLoopLists]:
         if seen is None or seen.project_id is None:
             continue
         if seen.status not in (TicketStatus.CLOSED, TicketStatus.WITHDRAWN):
-            open_tickets.setdefault(seen.project_id, []).append(f"{seen.code} {seen.category}: {seen.description}")
+            open_tickets.setdefault(seen.project_id, []).append(
+                f"{seen.code} {seen.category}: {seen.description}"
+            )
     out: list[ClosedLoopLists] = []
     for p in sorted(city_projects(app, city), key=lambda p: p.code):
-        problems = [*sorted(open_tickets.get(p.id, [])), *(f"挂牌: {f}" for f, d in sorted(p.flags.items()) if d <= as_of)]
+        problems = [
+            *sorted(open_tickets.get(p.id, [])),
+            *(f"挂牌: {f}" for f, d in sorted(p.flags.items()) if d <= as_of),
+        ]
         responsibility = []
         if p.sponsor is not None:
             responsibility += [f"责任人: {p.sponsor[0]}", f"责任部门: {p.sponsor[1]}"]
@@ -83,7 +88,10 @@ def closed_loop_lists(app: Projlife, as_of: date) -> list[ClosedLoopLists]:
             responsibility += [f"项目单位专班: {p.team[0]} ({p.team[1]})"]
         out.append(
             ClosedLoopLists(
-                p.code, tuple(problems), tuple(responsibility), tuple(schedule_lateness([record_of(p)], as_of))
+                p.code,
+                tuple(problems),
+                tuple(responsibility),
+                tuple(schedule_lateness([record_of(p)], as_of)),
             )
         )
     return out

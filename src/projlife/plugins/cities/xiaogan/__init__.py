@@ -138,7 +138,9 @@ class XiaoganPlugin:
         if not self._ours(city) or not isinstance(command, AssignSponsor):
             return None
         problems = [
-            Problem(field, f"one {what} per project (000: 一名市级领导、一个包保部门); this names several", value)
+            Problem(
+                field, f"one {what} per project (000: 一名市级领导、一个包保部门); this names several", value
+            )
             for field, what, value in (
                 ("leader", "city leader", command.leader),
                 ("department", "sponsoring department", command.department),

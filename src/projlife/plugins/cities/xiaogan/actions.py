@@ -17,8 +17,8 @@ from projlife.commands import FlagProject, RemoveFromPool
 from projlife.domain.actor import Actor, Role
 from projlife.domain.lifecycle import Pool, RemovalReason, Stage
 from projlife.plugins.cities._support import city_projects
-from projlife.plugins.manager import city_calendar
 from projlife.plugins.cities.xiaogan.rules import REMOVAL, SUPERVISION, XiaoganSettings
+from projlife.plugins.manager import city_calendar
 
 if TYPE_CHECKING:
     from projlife.application import Projlife

@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 __all__ = ["EvaluationIndices", "evaluation_indices", "monthly_dispatch", "pace_by_county", "weekly_bulletin"]
 
 
-
 def weekly_bulletin(
     source: Projlife | FactsSource | Sequence[ProjectFacts],
     city: CityProfile,
@@ -111,7 +110,9 @@ def evaluation_indices(
 
     # efficiency
     due_start = [r for r in recs if (d := r.planned_dates.get(Stage.STARTED)) and period.start <= d <= end]
-    on_time = [r for r in due_start if (s := r.entered(Stage.STARTED, as_of)) and s <= r.planned_dates[Stage.STARTED]]
+    on_time = [
+        r for r in due_start if (s := r.entered(Stage.STARTED, as_of)) and s <= r.planned_dates[Stage.STARTED]
+    ]
     due_done = [r for r in recs if (d := r.planned_dates.get(Stage.COMPLETED)) and period.start <= d <= end]
     done = [r for r in due_done if r.entered(Stage.COMPLETED, as_of) is not None]
     completed = [r for r in recs if r.entered(Stage.COMPLETED, as_of) is not None]
@@ -134,7 +135,8 @@ def evaluation_indices(
         meeting = [
             r
             for r in producing
-            if r.area_mu and rets.get(r.code, ProjectReturns()).tax.yuan / r.area_mu >= tax_per_mu_benchmark.yuan
+            if r.area_mu
+            and rets.get(r.code, ProjectReturns()).tax.yuan / r.area_mu >= tax_per_mu_benchmark.yuan
         ]
         compliance = ratio(Decimal(len(meeting)), Decimal(len(producing)))
 

@@ -73,7 +73,7 @@ BENEFIT = cite("投资贡献率、民间投资比重")
 class XiaoganSettings:
     """Every number Xiaogan's rules use; the defaults are the seed's."""
 
-    major_threshold: Money = Money.yi(1)
+    major_threshold: Money = Money.yi(1)  # noqa: RUF009 - immutable value
     """亿元以上: the 211 scope starts at 1 亿."""
     industry_only: bool = True
     """产业项目: only industry projects count (infrastructure and public works do not)."""
@@ -84,9 +84,9 @@ class XiaoganSettings:
     pace_unit: PaceUnit = PaceUnit.DAY
     """平均每天: calendar days; ``PaceUnit.WORKING_DAY`` divides by working days instead."""
     pace_periods: tuple[PeriodKind, ...] = (PeriodKind.WEEK, PeriodKind.MONTH, PeriodKind.YEAR)
-    statistics_within: DeadlineRule = DeadlineRule.parse("3 months")
+    statistics_within: DeadlineRule = DeadlineRule.parse("3 months")  # noqa: RUF009 - immutable value
     """开工三个月以上仍未纳统: the started pool keeps a project three months."""
-    supervision_threshold: Money = Money.yi(10)
+    supervision_threshold: Money = Money.yi(10)  # noqa: RUF009 - immutable value
     supervision_years: int = 3
     """近三年: signings from the three years before the review date."""
     ranking_top: int = 2
@@ -154,8 +154,12 @@ def scoring(s: XiaoganSettings) -> list[ScoringRule]:
             "“看比学促”工业项目集中拉练",
             PeriodKind.HALF_YEAR,
             [
-                ScoringIndicator("completed", "已完工项目", Metric(Measure.STAGE_ENTRIES, "completed", filter=f), w_done),
-                ScoringIndicator("started", "新开工项目", Metric(Measure.STAGE_ENTRIES, "started", filter=f), w_start),
+                ScoringIndicator(
+                    "completed", "已完工项目", Metric(Measure.STAGE_ENTRIES, "completed", filter=f), w_done
+                ),
+                ScoringIndicator(
+                    "started", "新开工项目", Metric(Measure.STAGE_ENTRIES, "started", filter=f), w_start
+                ),
                 ScoringIndicator(
                     "producing", "新投产项目", Metric(Measure.STAGE_ENTRIES, "producing", filter=f), w_prod
                 ),

@@ -80,7 +80,6 @@ CITY = CityProfile(
 )
 
 
-
 class ZhumadianPlugin:
     """Zhumadian's hooks over a :class:`ZhumadianSettings`."""
 

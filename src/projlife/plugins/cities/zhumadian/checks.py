@@ -111,7 +111,9 @@ def reserve_ratio_check(
     out: list[AreaCheck] = []
     for code, facts in sorted(facts_by_area(_facts(source, city, as_of), city.areas, AreaScope()).items()):
         reserve = sum(1 for f in facts if f.in_stock(Stage.RESERVED))
-        started = sum(1 for f in facts if (d := f.entered(Stage.STARTED)) is not None and period.start <= d <= end)
+        started = sum(
+            1 for f in facts if (d := f.entered(Stage.STARTED)) is not None and period.start <= d <= end
+        )
         target = Decimal(s.reserve_multiple * started)
         out.append(AreaCheck(code, Decimal(reserve), target, Decimal(reserve) >= target))
     return out
@@ -223,7 +225,9 @@ def flag_lagging(
     settings: ZhumadianSettings | None = None,
 ) -> list[FlagProject]:
     """Flag every project overdue on one of Zhumadian's deadlines (及时挂牌提醒); idempotent."""
-    require_role(actor, (Role.SYSTEM, Role.VERIFIER, Role.ADMIN), attempted=f"flag lagging projects as of {as_of}")
+    require_role(
+        actor, (Role.SYSTEM, Role.VERIFIER, Role.ADMIN), attempted=f"flag lagging projects as of {as_of}"
+    )
     s = settings or ZhumadianSettings()
     city = app.city("zhumadian")
     overdue = {r.project_id: r for r in evaluate_deadlines(app, city, as_of).overdue()}
