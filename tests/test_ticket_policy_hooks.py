@@ -108,13 +108,16 @@ def test_the_policy_is_the_plugins_answers_with_the_default_filling_the_rest(hoo
     # nobody answered the sample rate: the default's
     assert policy.revisit_sample_rate == DEFAULT_TICKET_POLICY.revisit_sample_rate
     assert "xg_ticket_policy" in policy.source
-    # another city, which no plugin speaks for here, keeps the default ladder
-    assert ticket_policy_for(hooked_app, "411700").ladder == DEFAULT_TICKET_POLICY.ladder
+    # 驻马店's built-in plugin answers its own ladder: Mondays, then Tuesdays
+    assert [s.meets_on for s in ticket_policy_for(hooked_app, "411700").ladder] == [None, 0, None, 1]
+    # a code no plugin declares gets the default policy
     assert ticket_policy_for(hooked_app, "000000") == DEFAULT_TICKET_POLICY
 
 
 def test_without_ticket_hooks_every_field_is_the_default() -> None:
-    pm = get_plugin_manager(load_entry_points=False, plugins=[("xiaogan", xiaogan)])
+    city_only = types.ModuleType("city_only")
+    city_only.projlife_city = hookimpl(lambda: xiaogan.CITY)  # type: ignore[attr-defined]
+    pm = get_plugin_manager(load_entry_points=False, plugins=[("city_only", city_only)])
     policy = TicketPolicy.from_rules(ticket_rules(pm, xiaogan.CITY))
     assert policy == DEFAULT_TICKET_POLICY
 
