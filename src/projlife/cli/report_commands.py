@@ -18,7 +18,6 @@ from projlife.reports.ledger_export import export_ledger_xlsx
 from projlife.reports.ledger_import import ImportMode, LedgerImportRejected, import_ledger
 from projlife.reports.ledger_rows import ledger_rows, project_as_of, project_ids
 from projlife.reports.oc4ids import project_package
-from projlife.reports.outputs import SEED_QUOTAS
 from projlife.reports.render_html import bulletin_html
 from projlife.reports.render_md import bulletin_json, bulletin_markdown
 
@@ -63,13 +62,8 @@ def bulletin(
         raise typer.BadParameter(f"kind must be one of {', '.join(BULLETIN_KINDS)}")
     day = _as_of(as_of)
     with connect(db) as pl:
-        profile = pl.city(city)
-        with console.status("reading the ledger …"):
-            rows = list(ledger_rows(pl, profile, day))
-        quotas = SEED_QUOTAS.get(profile.slug)
-        b = build_bulletin(
-            rows, profile, kind=kind, as_of=day, quotas=quotas, quota_source=getattr(quotas, "source", None)
-        )
+        pl.projections.run()
+        b = build_bulletin(pl, city, kind=kind, as_of=day)
     if fmt == "md":
         text = bulletin_markdown(b, lang)
     elif fmt == "json":
