@@ -1,4 +1,4 @@
-"""``projlife bulletin``, ``projlife export ledger|oc4ids``, ``projlife import ledger``."""
+"""``projlife export ledger|oc4ids``, ``projlife import ledger`` (the bulletin is ``projlife report``)."""
 
 from __future__ import annotations
 
@@ -12,14 +12,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from projlife.application import connect
 from projlife.cli.app import DEFAULT_DB, app, console
-from projlife.reports.bulletin import BULLETIN_KINDS, build_bulletin
 from projlife.reports.layout import AmountUnit
 from projlife.reports.ledger_export import export_ledger_xlsx
 from projlife.reports.ledger_import import ImportMode, LedgerImportRejected, import_ledger
 from projlife.reports.ledger_rows import ledger_rows, project_as_of, project_ids
 from projlife.reports.oc4ids import project_package
-from projlife.reports.render_html import bulletin_html
-from projlife.reports.render_md import bulletin_json, bulletin_markdown
 
 export_app = typer.Typer(
     help="Export the 台账 ledger (xlsx) or OC4IDS project packages.", no_args_is_help=True
@@ -45,38 +42,6 @@ def _progress() -> Progress:
         TimeElapsedColumn(),
         console=console,
     )
-
-
-@app.command("bulletin")
-def bulletin(
-    city: City,
-    kind: Annotated[str, typer.Option(help=f"One of: {', '.join(BULLETIN_KINDS)}")] = "weekly",
-    as_of: AsOf = None,
-    fmt: Annotated[str, typer.Option("--format", help="md, json or html")] = "md",
-    lang: Annotated[str, typer.Option(help="zh (default) or en")] = "zh",
-    out: Annotated[Path | None, typer.Option(help="File to write (default: print)")] = None,
-    db: Db = DEFAULT_DB,
-) -> None:
-    """A bulletin (周通报/月调度/季度/半年) for a city as of a date: Markdown, JSON or HTML, zh or en."""
-    if kind not in BULLETIN_KINDS:
-        raise typer.BadParameter(f"kind must be one of {', '.join(BULLETIN_KINDS)}")
-    day = _as_of(as_of)
-    with connect(db) as pl:
-        pl.projections.run()
-        b = build_bulletin(pl, city, kind=kind, as_of=day)
-    if fmt == "md":
-        text = bulletin_markdown(b, lang)
-    elif fmt == "json":
-        text = bulletin_json(b)
-    elif fmt == "html":
-        text = bulletin_html(b, lang)
-    else:
-        raise typer.BadParameter("format must be md, json or html")
-    if out is None:
-        console.print(text, markup=False, highlight=False)
-    else:
-        out.write_text(text, encoding="utf-8")
-        console.print(f"written {out}")
 
 
 @export_app.command("ledger")
