@@ -24,7 +24,9 @@ def _read_model_level(app: object) -> str:
         return LEVELS[str(conn.exec_driver_sql("PRAGMA synchronous").scalar())]
 
 
-@pytest.mark.parametrize(("query", "level"), [("", "NORMAL"), ("?synchronous=full", "FULL"), ("?synchronous=EXTRA", "EXTRA")])
+@pytest.mark.parametrize(
+    ("query", "level"), [("", "NORMAL"), ("?synchronous=full", "FULL"), ("?synchronous=EXTRA", "EXTRA")]
+)
 def test_event_store_and_read_models_commit_with_the_urls_synchronous_level(
     tmp_path: Path, query: str, level: str
 ) -> None:

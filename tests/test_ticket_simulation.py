@@ -26,7 +26,9 @@ def test_same_seed_same_commands_in_business_date_order(app: Projlife) -> None:
     assert kinds["answer_ticket"] <= 25
 
 
-def test_every_generated_command_is_accepted_and_no_ticket_is_about_a_cancelled_project(app: Projlife) -> None:
+def test_every_generated_command_is_accepted_and_no_ticket_is_about_a_cancelled_project(
+    app: Projlife,
+) -> None:
     city = app.city("zhumadian")
     sim = simulate(city, 60, seed=5)
     app.projects.ingest(sim.commands)

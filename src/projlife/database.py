@@ -64,7 +64,9 @@ class DatabaseURL:
             sync = (sync[0] if isinstance(sync, tuple) else sync).upper()
             if sync not in ("NORMAL", "FULL", "EXTRA"):
                 raise UnsupportedDatabase(
-                    f"open database {url!r}", f"synchronous={sync.lower()} is not supported", "normal, full or extra"
+                    f"open database {url!r}",
+                    f"synchronous={sync.lower()} is not supported",
+                    "normal, full or extra",
                 )
             return cls(
                 raw=url, dialect="sqlite", sqlite_path=str(Path(path).expanduser()), sqlite_synchronous=sync

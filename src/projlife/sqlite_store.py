@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from eventsourcing.persistence import Environment
 from eventsourcing.sqlite import SQLiteConnection, SQLiteFactory
+from eventsourcing.utils import Environment
 
 __all__ = ["SYNCHRONOUS_LEVELS", "SQLiteStoreFactory"]
 
