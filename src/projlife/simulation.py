@@ -147,7 +147,7 @@ def simulate(
         planned = (size * YI).quantize(Decimal(1))
         category = _pick(rng, _CATEGORY_WEIGHTS)
         investor = _pick(rng, _INVESTORS)
-        code = f"{city.slug[:2].upper()}-{conceived.year}-{i + 1:05d}"
+        code = f"{city.code}-{conceived.year}-{i + 1:05d}"  # e.g. 420900-2024-00017: unique across cities
         pid = project_id_for(city.code, code)
         name = f"{rng.choice(_COMPANIES)}{rng.choice(_INDUSTRIES)}{rng.choice(_SUFFIX)}"
         cmds: list[Command] = [
