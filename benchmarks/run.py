@@ -419,12 +419,14 @@ def machine(url: str) -> dict[str, Any]:
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }
     if url.startswith("postgresql"):
-        from projlife.application import connect
+        from sqlalchemy import text
 
-        with connect(url) as app, app.sql() as conn:
-            from sqlalchemy import text
+        from projlife.database import DatabaseURL
 
+        engine = DatabaseURL.parse(url).create_engine()
+        with engine.connect() as conn:
             info["postgresql"] = conn.execute(text("SHOW server_version")).scalar()
+        engine.dispose()
     return info
 
 
