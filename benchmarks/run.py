@@ -406,7 +406,7 @@ def machine(url: str) -> dict[str, Any]:
                 ram_gb = round(int(line.split()[1]) / 2**20, 1)
     except OSError:
         pass
-    import eventsourcing
+    from importlib.metadata import version
 
     info: dict[str, Any] = {
         "cpu": cpu,
@@ -415,7 +415,7 @@ def machine(url: str) -> dict[str, Any]:
         "os": platform.platform(),
         "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version,
-        "eventsourcing": getattr(eventsourcing, "__version__", "?"),
+        "eventsourcing": version("eventsourcing"),
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }
     if url.startswith("postgresql"):
