@@ -102,25 +102,6 @@ def _pid(cmd: Any) -> Any:
 # --------------------------------------------------------------------------- phases (subprocesses)
 
 
-def phase_baseline(url: str, n_projects: int, hold: bool) -> dict[str, Any]:
-    """The same batched import through ``ProjectService.ingest``, saved to eventsourcing's POPO store."""
-    from projlife.application import EventStore, connect
-
-    app = connect(url, create_tables=True)
-    app.store.close()
-    app.store = EventStore(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
-    seconds = 0.0
-    events = commands = 0
-    for _, batched, _, _ in _province(app, n_projects, hold):
-        t = time.perf_counter()
-        report = app.projects.ingest(batched)
-        seconds += time.perf_counter() - t
-        events += report.events
-        commands += report.commands
-    app.close()
-    return {"seconds": seconds, "events": events, "commands": commands, "rss_mb": _rss_mb()}
-
-
 def phase_ingest(url: str, n_projects: int, hold: bool) -> dict[str, Any]:
     """Batched import, the hash chain's cost, the audit log, one command at a time, tickets."""
     from sqlalchemy import text
@@ -330,7 +311,6 @@ def phase_audit(url: str) -> dict[str, Any]:
 
 
 PHASES: dict[str, Callable[..., dict[str, Any]]] = {
-    "baseline": phase_baseline,
     "ingest": phase_ingest,
     "rebuild": phase_rebuild,
     "queries": phase_queries,
