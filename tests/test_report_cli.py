@@ -98,7 +98,9 @@ def test_known_at_really_applies(sqlite_url: str, capsys: pytest.CaptureFixture[
     assert sum(past["ledger"]["by_stage"].values()) == past["projects"]
     assert past["quotas"] is None and past["not_as_known"] == ["rules", "tickets"]
     with connect(sqlite_url) as app:
-        assert past["projects"] == len(app.ledger.rows(city="xiaogan", as_of=date(2024, 12, 31), known_at=then))
+        assert past["projects"] == len(
+            app.ledger.rows(city="xiaogan", as_of=date(2024, 12, 31), known_at=then)
+        )
 
 
 def test_report_refusals(sqlite_url: str) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -15,7 +15,6 @@ from projlife.cli.app import DEFAULT_DB, app, console
 from projlife.reports.layout import AmountUnit
 from projlife.reports.ledger_export import export_ledger_xlsx
 from projlife.reports.ledger_import import ImportMode, LedgerImportRejected, import_ledger
-from projlife.reports.ledger_rows import ledger_rows, project_as_of, project_ids
 from projlife.reports.oc4ids import project_package
 
 export_app = typer.Typer(
@@ -28,6 +27,20 @@ app.add_typer(import_app, name="import")
 Db = Annotated[str, typer.Option(help="Database URL")]
 City = Annotated[str, typer.Option(help="City plugin slug (zhumadian, xiaogan, …)")]
 AsOf = Annotated[str | None, typer.Option("--as-of", help="Business date YYYY-MM-DD (default: today)")]
+
+
+KnownAt = Annotated[
+    str | None, typer.Option("--known-at", help="Only what was recorded by this ISO timestamp (with zone)")
+]
+
+
+def _known_at(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise typer.BadParameter("--known-at needs a time zone, e.g. 2024-07-05T18:00:00+08:00")
+    return moment
 
 
 def _as_of(text: str | None) -> date:
@@ -49,20 +62,22 @@ def export_ledger(
     city: City,
     out: Annotated[Path, typer.Option(help="The .xlsx file to write")],
     as_of: AsOf = None,
+    known_at: KnownAt = None,
     fmt: Annotated[str, typer.Option("--format", help="xlsx")] = "xlsx",
     unit: Annotated[str, typer.Option(help="万元 or 亿元")] = "万元",
     db: Db = DEFAULT_DB,
 ) -> None:
-    """Export the 台账 ledger as of a date."""
+    """Export the 台账 ledger as of a date (and as recorded by a time)."""
     if fmt != "xlsx":
         raise typer.BadParameter("only xlsx is supported")
     day = _as_of(as_of)
     with connect(db) as pl, _progress() as progress:
         profile = pl.city(city)
-        ids = project_ids(pl, profile.code)
-        task = progress.add_task("exporting", total=len(ids))
+        pl.projections.run()
+        rows = pl.ledger.rows(city=profile.code, as_of=day, known_at=_known_at(known_at), with_details=True)
+        task = progress.add_task("exporting", total=len(rows))
         n = export_ledger_xlsx(
-            ledger_rows(pl, profile, day, ids=ids),
+            rows,
             out,
             city=profile,
             as_of=day,
@@ -77,19 +92,16 @@ def export_oc4ids(
     city: City,
     out: Annotated[Path, typer.Option(help="The .json file to write")],
     as_of: AsOf = None,
+    known_at: KnownAt = None,
     db: Db = DEFAULT_DB,
 ) -> None:
     """Export the city's projects as an OC4IDS 0.9 project package."""
     day = _as_of(as_of)
-    with connect(db) as pl, _progress() as progress:
+    with connect(db) as pl:
         profile = pl.city(city)
-        ids = project_ids(pl, profile.code)
-        task = progress.add_task("loading projects", total=len(ids))
-        projects = []
-        for pid in ids:
-            projects.append(project_as_of(pl, pid, day))
-            progress.advance(task)
-        package = project_package([p for p in projects if p.conceived_on <= day], profile, as_of=day)
+        pl.projections.run()
+        rows = pl.ledger.rows(city=profile.code, as_of=day, known_at=_known_at(known_at), with_details=True)
+        package = project_package(rows, profile, as_of=day)
     out.write_text(json.dumps(package, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     console.print(f"{len(package['projects'])} projects written to {out}")
 

@@ -18,7 +18,6 @@ from projlife.reports.bulletin import Bulletin, build_bulletin
 from projlife.reports.charts import find_cjk_font, render_png
 from projlife.reports.layout import AmountUnit
 from projlife.reports.ledger_export import export_ledger_xlsx
-from projlife.reports.ledger_rows import LedgerRow, ledger_rows, project_as_of, project_ids
 from projlife.reports.oc4ids import project_package
 from projlife.reports.render_html import bulletin_charts, bulletin_html
 from projlife.reports.render_md import bulletin_json, bulletin_markdown
@@ -53,8 +52,7 @@ def write_reports(
     say("catching the projections up …")
     app.projections.run()
     say("reading the ledger as of the date …")
-    ids = project_ids(app, city.code)
-    rows: list[LedgerRow] = list(ledger_rows(app, city, as_of, ids=ids))
+    rows = app.ledger.rows(city=city.code, as_of=as_of, with_details=True)
     bulletins: dict[str, Bulletin] = {}
     for kind in ("weekly", "monthly", "quarterly", "half-year"):
         say(f"evaluating the {kind} bulletin …")
@@ -85,7 +83,7 @@ def write_reports(
     export_ledger_xlsx(rows, out / "ledger.xlsx", city=city, as_of=as_of, unit=AmountUnit.WAN)
     written.append(out / "ledger.xlsx")
     say("exporting OC4IDS …")
-    package = project_package([project_as_of(app, pid, as_of) for pid in ids], city, as_of=as_of)
+    package = project_package(rows, city, as_of=as_of)
     (out / "oc4ids.json").write_text(
         json.dumps(package, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )
