@@ -48,7 +48,9 @@ def _row(app: Projlife, **kw: Any) -> Any:
 def test_details_follow_the_business_date_and_the_recorded_time(app: Projlife) -> None:
     pid = _conceive(app)
     _do(app, pid, "reserve", "2024-01-20")
-    _do(app, pid, "sign", "2024-02-01", amount_yuan="400000000", counterparty="某某新能源公司", batch="2024-1")
+    _do(
+        app, pid, "sign", "2024-02-01", amount_yuan="400000000", counterparty="某某新能源公司", batch="2024-1"
+    )
     _do(app, pid, "flag", "2024-03-01", flag="lagging")
     time.sleep(0.01)
     then = datetime.now(UTC)
@@ -60,7 +62,12 @@ def test_details_follow_the_business_date_and_the_recorded_time(app: Projlife) -
 
     now = _row(app, as_of=date(2024, 12, 31))
     assert (now.enterprise_code, now.area_mu) == ("91420900MA49ABCD1X", Decimal(120))
-    assert (now.counterparty, now.batch, now.team, now.team_lead) == ("某某新能源公司", "2024-1", "电池项目专班", "张三")
+    assert (now.counterparty, now.batch, now.team, now.team_lead) == (
+        "某某新能源公司",
+        "2024-1",
+        "电池项目专班",
+        "张三",
+    )
     assert now.milestones_planned == {Milestone.SITE_SELECTION: date(2024, 4, 1)}
     assert now.flags_since == {}  # cleared on 1 May
 

@@ -42,7 +42,7 @@ tr.total td { font-weight: bold; background: #f2f2f2; }
 td.bad { color: #c00000; font-weight: bold; } td.good { color: #2e7d32; }
 .charts { display: flex; flex-wrap: wrap; gap: 8px; }
 .charts svg { width: 49%; height: auto; }
-.charts.wide svg { width: 100%; }
+.charts.wide svg { width: 72%; margin: 0 auto; }
 p { font-size: 14px; line-height: 1.6; }
 footer { margin-top: 30px; color: #888; font-size: 12px; text-align: center; }
 """
@@ -83,7 +83,7 @@ def bulletin_charts(b: Bulletin, lang: str = "zh") -> tuple[FunnelChart, PaceCha
         ranking = RankingChart(
             f"{r.title_zh}（{r.period.label_zh}）" if lang == "zh" else f"{r.title_zh} ({r.period})",
             [e.name for e in r.entries],
-            [float(e.score) for e in r.entries],
+            [float(round(e.score, 2)) for e in r.entries],
         )
     else:
         stage = stage_term(FUNNEL_STAGES[1], lang)

@@ -24,6 +24,7 @@ __all__ = [
     "bulletin_sections",
     "funnel_cell",
     "quota_cell",
+    "quota_short",
 ]
 
 
@@ -84,6 +85,25 @@ def quota_cell(q: QuotaLine, lang: str) -> tuple[str, str]:
     return shown, term(key, lang, gap=size + unit)
 
 
+def quota_short(q: QuotaLine, lang: str) -> str:
+    """A compact cell for the county × quota matrix: ``4/15 差11个``, ``50.0%（2/4）差10.0个百分点``."""
+    if q.is_rate:
+        shown = "—" if q.value is None else _pct(q.value)
+        if q.numerator is not None and q.denominator is not None:
+            shown += f"（{_num(q.numerator)}/{_num(q.denominator)}）"
+    else:
+        shown = f"{'—' if q.value is None else _num(q.value)}/{_num(q.target)}"
+    margin = q.margin
+    if q.status is QuotaStatus.NOT_APPLICABLE or margin is None:
+        return f"{shown} {term('na', lang)}"
+    unit = term("pp", lang) if q.is_rate else term("units", lang)
+    size = str((abs(margin) * 100).quantize(Decimal("0.1"))) if q.is_rate else _num(abs(margin))
+    if q.status is QuotaStatus.MET:
+        over = margin > 0 if q.at_least else margin < 0
+        return f"{shown} " + (term("short_over", lang, n=size + unit) if over else term("met", lang))
+    return f"{shown} " + term("short_gap" if q.final else "short_gap_yet", lang, n=size + unit)
+
+
 def _status_class(q: QuotaLine) -> str | None:
     return {QuotaStatus.MET: "good", QuotaStatus.NOT_MET: "bad"}.get(q.status)
 
@@ -102,7 +122,8 @@ def _county_table(b: Bulletin, lang: str) -> Table:
     header.append(t("flagged"))
     rows = []
     for c in (*b.counties, b.totals):
-        row = [c.name, *(f"{c.in_period[s]}/{c.cumulative[s]}" for s in FUNNEL_STAGES), str(c.overdue)]
+        name = t("total") if c is b.totals else c.name
+        row = [name, *(f"{c.in_period[s]}/{c.cumulative[s]}" for s in FUNNEL_STAGES), str(c.overdue)]
         if b.rules is not None:
             row.append(str(c.deadlines_overdue))
         if b.tickets is not None:
@@ -197,8 +218,7 @@ def bulletin_sections(b: Bulletin, lang: str = "zh") -> list[Section]:
                         row.append("—")
                         cls.append(None)
                     else:
-                        shown, status = quota_cell(q, lang)
-                        row.append(f"{shown}（{status}）")
+                        row.append(quota_short(q, lang))
                         cls.append(_status_class(q))
                 rows.append(tuple(row))
                 classes.append(tuple(cls))
@@ -217,7 +237,10 @@ def bulletin_sections(b: Bulletin, lang: str = "zh") -> list[Section]:
         t("denominator_note"),
         Table(
             (t("county"), *(stage_term(s, lang) for s in FUNNEL_STAGES)),
-            tuple((c.name, *(funnel_cell(f) for f in c.funnel)) for c in (*b.counties, tot)),
+            tuple(
+                (t("total") if c is tot else c.name, *(funnel_cell(f) for f in c.funnel))
+                for c in (*b.counties, tot)
+            ),
             total_last=True,
         ),
         t("cohort_funnel", n=b.cohort_funnel.cohort),
@@ -337,15 +360,23 @@ def bulletin_sections(b: Bulletin, lang: str = "zh") -> list[Section]:
         label = r.period.label_zh if lang == "zh" else str(r.period)
         ranking_blocks.append(t("ranking_rule", title=r.title_zh, period=label))
         marks = {"top": t("top", n=r.top_n), "bottom": t("bottom", n=r.bottom_n)}
+        marked = bool(r.top_n or r.bottom_n)
+        header = (t("rank"), t("county"), t("score"), *((t("mark"),) if marked else ()))
         ranking_blocks.append(
             Table(
-                (t("rank"), t("county"), t("score"), t("mark")),
+                header,
                 tuple(
-                    (str(e.rank), e.name, f"{e.score:.2f}", marks[e.mark] if e.mark else "")
+                    (
+                        str(e.rank),
+                        e.name,
+                        f"{e.score:.2f}",
+                        *((marks[e.mark] if e.mark else "",) if marked else ()),
+                    )
                     for e in r.entries
                 ),
                 classes=tuple(
-                    (None, None, None, {"top": "good", "bottom": "bad"}.get(e.mark or "")) for e in r.entries
+                    (None, None, None, {"top": "good", "bottom": "bad"}.get(e.mark or "")) if marked else ()
+                    for e in r.entries
                 ),
             )
         )
