@@ -167,7 +167,8 @@ class StoreFacts:
     def __init__(self, app: Projlife) -> None:
         self._app = app
 
-    def _project_ids(self) -> Iterator[UUID]:
+    def _conceived(self) -> Iterator[Any]:
+        """Every ``Conceived`` notification, in log order."""
         recorder = self._app.store.recorder
         start: int | None = None
         while True:
@@ -176,18 +177,19 @@ class StoreFacts:
             )
             if not page:
                 return
-            for n in page:
-                yield n.originator_id  # type: ignore[misc]
+            yield from page
             start = page[-1].id
 
     def project_facts(self, city: CityProfile) -> Iterator[ProjectFacts]:
-        from projlife.domain.project import Project
-
         store = self._app.store
-        for project_id in self._project_ids():
-            events = list(store.repository.event_store.get(project_id))
-            project: Any = store.repository.get(project_id)
-            assert isinstance(project, Project)
-            if project.city_code != city.code:
+        for notification in self._conceived():
+            # The city is in the Conceived event itself: decode it and skip other cities'
+            # projects before reading their histories.
+            conceived: Any = store.mapper.to_domain_event(notification)
+            if conceived.city_code != city.code:
                 continue
+            events: list[Any] = list(store.repository.event_store.get(notification.originator_id))
+            project: Any = None
+            for event in events:  # one read per project: replay the events just read
+                project = event.mutate(project)
             yield facts_from_project(project, events)
