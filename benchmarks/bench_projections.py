@@ -39,9 +39,10 @@ def main() -> None:
     app = connect(url, create_tables=True)
     cities = ["xiaogan", "zhumadian", "xiamen", "jiangyan"]
     t = time.perf_counter()
-    for i, slug in enumerate(cities):
-        n = args.projects // len(cities)
-        app.projects.ingest(simulate(app.city(slug), n, seed=100 + i).commands)
+    if not app.store.recorder.max_notification_id():
+        for i, slug in enumerate(cities):
+            n = args.projects // len(cities)
+            app.projects.ingest(simulate(app.city(slug), n, seed=100 + i).commands)
     head = app.store.recorder.max_notification_id() or 0
     print(f"ingested {args.projects} projects, {head} events in {time.perf_counter() - t:.1f}s ({url})")
 
