@@ -276,8 +276,11 @@ class LedgerProjection:
         places = self._places(conn, items)
         facts: list[tuple[Any, ...]] = []
         projects: list[tuple[Any, ...]] = []
+        names: dict[Any, str] = {}
         for event, n in items:
-            pid = str(n.originator_id)
+            pid = names.get(n.originator_id)
+            if pid is None:
+                pid = names[n.originator_id] = str(n.originator_id)
             place = places[pid]
             row = fact_values(event, n.topic, n.id, pid, n.originator_version, place)
             if row is None:

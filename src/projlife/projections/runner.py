@@ -443,29 +443,31 @@ class ProjectionRunner:
         self, conn: sa.Connection, after: int, stop: int, topics: Sequence[str], limit: int
     ) -> list[Notification]:
         col = self._id_column
-        params: dict[str, Any] = {"after": after, "stop": stop, "limit": limit}
-        where = f"{col} > :after AND {col} <= :stop"
+        mark = "?" if self._dialect == "sqlite" else "%s"
+        where = f"{col} > {mark} AND {col} <= {mark}"
+        params: list[Any] = [after, stop]
         if topics:
-            names = [f"t{i}" for i in range(len(topics))]
-            where += f" AND topic IN ({', '.join(':' + n for n in names)})"
-            params.update(zip(names, topics, strict=True))
-        rows = conn.execute(
-            sa.text(
-                f"SELECT {col} AS id, originator_id, originator_version, topic, state "
-                f"FROM {self._events_table} WHERE {where} ORDER BY {col} LIMIT :limit"
-            ),
-            params,
-        ).all()
-        return [
-            Notification(
-                id=int(r.id),
-                originator_id=r.originator_id if isinstance(r.originator_id, UUID) else UUID(r.originator_id),
-                originator_version=int(r.originator_version),
-                topic=r.topic,
-                state=bytes(r.state),
+            where += f" AND topic IN ({', '.join(mark for _ in topics)})"
+            params.extend(topics)
+        params.append(limit)
+        # Straight through the DB-API cursor: this is the hot loop of a rebuild.
+        rows = conn.exec_driver_sql(
+            f"SELECT {col}, originator_id, originator_version, topic, state "
+            f"FROM {self._events_table} WHERE {where} ORDER BY {col} LIMIT {mark}",
+            tuple(params),
+        ).fetchall()
+        ids: dict[Any, UUID] = {}
+        out = []
+        for pos, oid, version, topic, state in rows:
+            uid = ids.get(oid)
+            if uid is None:
+                uid = ids[oid] = oid if isinstance(oid, UUID) else UUID(oid)
+            out.append(
+                Notification(
+                    id=pos, originator_id=uid, originator_version=version, topic=topic, state=bytes(state)
+                )
             )
-            for r in rows
-        ]
+        return out
 
 
 def _indexes(projection: Projection) -> list[sa.Index]:
