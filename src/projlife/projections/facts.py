@@ -33,13 +33,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LEDGER_PROJECTION",
+    "OPEN_END",
     "STAGES",
     "FactKind",
     "LedgerProjection",
     "fact_row",
     "facts_table",
+    "meta_table",
     "projects_table",
     "recorded_micros",
+    "timeline_table",
 ]
 
 if __name__ not in SCHEMA_MODULES:
@@ -113,6 +116,44 @@ projects_table = sa.Table(
     sa.Column("conceived_pos", sa.BigInteger, nullable=False),
 )
 """What never changes about a project (its name and amounts are facts: they can be corrected)."""
+
+OPEN_END = 10_000_000
+"""``valid_to`` of a timeline row that is still valid (beyond every date ordinal)."""
+
+timeline_table = sa.Table(
+    "pl_ledger_timeline",
+    metadata,
+    sa.Column("project_id", sa.String(36), primary_key=True),
+    sa.Column("valid_from", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("valid_to", sa.Integer, nullable=False),
+    sa.Column("city_code", sa.String(32), nullable=False),
+    sa.Column("area_code", sa.String(32), nullable=False),
+    sa.Column("county_code", sa.String(32), nullable=True),
+    sa.Column("stage", sa.SmallInteger, nullable=False),
+    sa.Column("verified_stage", sa.SmallInteger, nullable=False),
+    sa.Column("verified_mask", sa.Integer, nullable=False),
+    sa.Column("planned_fen", sa.BigInteger, nullable=False),
+    sa.Column("signed_fen", sa.BigInteger, nullable=False),
+    sa.Column("reported_fen", sa.BigInteger, nullable=False),
+    sa.Column("exact", sa.SmallInteger, nullable=False),
+    sa.Column("removed_mask", sa.Integer, nullable=False),
+    sa.Column("cancelled", sa.SmallInteger, nullable=False),
+    sa.Column("flagged", sa.SmallInteger, nullable=False),
+    *(sa.Column(f"d{rank}", sa.Integer, nullable=True) for rank in range(len(STAGES))),
+    sa.Index("ix_pl_timeline_city", "city_code", "valid_to"),
+    sa.Index("ix_pl_timeline_county", "county_code", "valid_to"),
+    sa.Index("ix_pl_timeline_area", "area_code", "valid_to"),
+)
+"""The ledger state of each project per business-date interval [valid_from, valid_to),
+as known now (see :mod:`projlife.projections.timeline`)."""
+
+meta_table = sa.Table(
+    "pl_ledger_meta",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Integer, nullable=False),
+)
+"""Flags of the ledger projection (``timeline_stale`` while a rebuild has not finished)."""
 
 
 def recorded_micros(moment: datetime) -> int:
@@ -261,7 +302,7 @@ class LedgerProjection:
 
     name: str = LEDGER_PROJECTION
     topics: tuple[str, ...] = TOPICS
-    tables: tuple[sa.Table, ...] = (projects_table, facts_table)
+    tables: tuple[sa.Table, ...] = (projects_table, facts_table, timeline_table)
 
     def __init__(self, app: Projlife) -> None:
         self._app = app
@@ -298,14 +339,31 @@ class LedgerProjection:
         self.after_facts(conn, facts)
 
     def after_facts(self, conn: sa.Connection, facts: Sequence[tuple[Any, ...]]) -> None:
-        """Hook for tables derived from the facts just inserted (see the timeline)."""
+        """Recompute the timeline of every project the batch touched (unless a rebuild is under way)."""
+        from projlife.projections import timeline
 
-    def _sql(self, table: sa.Table, key: str) -> str:
+        if facts and not timeline.is_stale(conn):
+            timeline.refresh(conn, sorted({r[1] for r in facts}), self._sql(timeline_table, None))
+
+    def begin_rebuild(self, conn: sa.Connection) -> None:
+        """Mark the timeline stale: the replay fills only the facts; queries fold them meanwhile."""
+        from projlife.projections import timeline
+
+        timeline.set_stale(conn, self._insert, True)
+
+    def end_rebuild(self, conn: sa.Connection) -> None:
+        """Build every project's timeline in one pass over the facts, then mark it fresh."""
+        from projlife.projections import timeline
+
+        timeline.build_all(conn, self._sql(timeline_table, None))
+        timeline.set_stale(conn, self._insert, False)
+
+    def _sql(self, table: sa.Table, key: str | None) -> str:
         cols = [c.name for c in table.columns]
         mark = "?" if self._app.url.dialect == "sqlite" else "%s"
+        conflict = "" if key is None else f" ON CONFLICT ({key}) DO NOTHING"
         return (
-            f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join(mark for _ in cols)}) "
-            f"ON CONFLICT ({key}) DO NOTHING"
+            f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join(mark for _ in cols)}){conflict}"
         )
 
     def _places(self, conn: sa.Connection, items: Sequence[Item]) -> dict[str, tuple[str, str, str | None]]:

@@ -22,7 +22,15 @@ from projlife.domain.classification import ProjectCategory
 from projlife.domain.errors import ProjlifeError
 from projlife.domain.lifecycle import Pool, Stage
 from projlife.domain.money import YI
-from projlife.projections.facts import STAGES, facts_table, projects_table, recorded_micros
+from projlife.projections import timeline
+from projlife.projections.facts import (
+    OPEN_END,
+    STAGES,
+    facts_table,
+    projects_table,
+    recorded_micros,
+    timeline_table,
+)
 from projlife.projections.state import QUERY_COLUMNS, FactRow, ProjectState, fold
 
 if TYPE_CHECKING:
@@ -277,7 +285,12 @@ class Ledger:
         as_of: date | None = None,
         known_at: datetime | None = None,
     ) -> LedgerSummary:
-        states = self.states(self.scope(city, county, area), as_of=as_of, known_at=known_at)
+        scope = self.scope(city, county, area)
+        if known_at is None:
+            fast = self._timeline_summary(scope, as_of)
+            if fast is not None:
+                return fast
+        states = self.states(scope, as_of=as_of, known_at=known_at)
         by_stage = dict.fromkeys(STAGES, 0)
         by_verified = dict.fromkeys(STAGES, 0)
         planned = signed = reported = Decimal(0)
@@ -298,6 +311,53 @@ class Ledger:
             planned_investment=planned,
             signed_amount=signed,
             investment_reported=reported,
+            removed=removed,
+            cancelled=cancelled,
+            flagged=flagged,
+        )
+
+    def _timeline_summary(self, scope: Scope, as_of: date | None) -> LedgerSummary | None:
+        """The summary as one SQL aggregate over the timeline (None if it is stale or inexact)."""
+        t = timeline_table
+        query = (
+            sa.select(
+                t.c.stage,
+                t.c.verified_stage,
+                sa.func.count(),
+                sa.func.sum(t.c.planned_fen),
+                sa.func.sum(t.c.signed_fen),
+                sa.func.sum(t.c.reported_fen),
+                sa.func.sum(sa.case((t.c.removed_mask != 0, 1), else_=0)),
+                sa.func.sum(t.c.cancelled),
+                sa.func.sum(t.c.flagged),
+                sa.func.min(t.c.exact),
+            )
+            .where(*timeline_conditions(scope, as_of))
+            .group_by(t.c.stage, t.c.verified_stage)
+        )
+        with self._app.engine.connect() as conn:
+            if timeline.is_stale(conn):
+                return None
+            groups = conn.execute(query).all()
+        by_stage = dict.fromkeys(STAGES, 0)
+        by_verified = dict.fromkeys(STAGES, 0)
+        projects = removed = cancelled = flagged = 0
+        planned = signed = reported = 0
+        for stage, verified, n, p, sg, rp, rm, cn, fl, exact in groups:
+            if not exact:
+                return None
+            by_stage[STAGES[stage]] += n
+            by_verified[STAGES[verified]] += n
+            projects += n
+            planned, signed, reported = planned + int(p), signed + int(sg), reported + int(rp)
+            removed, cancelled, flagged = removed + int(rm), cancelled + int(cn), flagged + int(fl)
+        return LedgerSummary(
+            projects=projects,
+            by_stage=by_stage,
+            by_verified_stage=by_verified,
+            planned_investment=_yuan(planned),
+            signed_amount=_yuan(signed),
+            investment_reported=_yuan(reported),
             removed=removed,
             cancelled=cancelled,
             flagged=flagged,
@@ -359,6 +419,24 @@ class Ledger:
                 rows.extend(conn.execute(sa.select(*cols).where(*conds, f.c.project_id.in_(chunk))).tuples())
             rows.sort(key=lambda r: r[0])
             yield from rows
+
+
+def timeline_conditions(scope: Scope, as_of: date | None) -> list[Any]:
+    """Timeline rows of the projects in scope valid on ``as_of`` (the latest ones if None)."""
+    t = timeline_table
+    day = OPEN_END - 1 if as_of is None else as_of.toordinal()
+    conds: list[Any] = [t.c.valid_to > day, t.c.valid_from <= day]
+    if scope.city_code is not None:
+        conds.append(t.c.city_code == scope.city_code)
+    if scope.county_code is not None:
+        conds.append(t.c.county_code == scope.county_code)
+    if scope.area_code is not None:
+        conds.append(t.c.area_code == scope.area_code)
+    return conds
+
+
+def _yuan(fen: int) -> Decimal:
+    return Decimal(fen).scaleb(-2) if fen else Decimal(0)
 
 
 def _chunks(items: list[str], n: int) -> Iterable[list[str]]:
