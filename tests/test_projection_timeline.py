@@ -7,8 +7,9 @@ itself checked against a replay of the domain events in ``test_projection_proper
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from projlife.application import Projlife, connect
+from projlife.commands import FlagProject
+from projlife.domain.actor import Actor, Role
 from projlife.domain.lifecycle import Stage
 from projlife.projections import timeline
-from projlife.projections.facts import LEDGER_PROJECTION, timeline_table
+from projlife.projections.facts import LEDGER_PROJECTION, meta_table, timeline_table
 from projlife.simulation import simulate
 
 SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
@@ -132,9 +135,34 @@ def test_one_timeline_row_is_valid_per_project_and_day(drive: Projlife) -> None:
     for r in rows:
         by_project.setdefault(r[0], []).append((r[1], r[2]))
     for spans in by_project.values():
-        for (a_from, a_to), (b_from, _) in zip(spans, spans[1:], strict=False):
+        for (a_from, a_to), (b_from, _) in itertools.pairwise(spans):
             assert a_from < a_to <= b_from
     day = date(2024, 9, 30).toordinal()
     valid = [r[0] for r in rows if r[1] <= day < r[2]]
     assert len(valid) == len(set(valid)) == drive.ledger.summary(as_of=date(2024, 9, 30)).projects
-    assert timedelta(days=1)
+
+
+def test_facts_projected_before_the_timeline_existed_leave_it_stale_until_a_rebuild(drive: Projlife) -> None:
+    expected = drive.ledger.summary(as_of=date(2025, 3, 31))
+    with (
+        drive.engine.begin() as conn
+    ):  # what a database projected by a version without the timeline looks like
+        conn.execute(timeline_table.delete())
+        conn.execute(meta_table.delete())
+    row = drive.ledger.rows()[0]
+    clerk = Actor(id="clerk-upgrade", role=Role.CLERK, area_code=row.area_code)
+    flagged = drive.projects.execute(
+        FlagProject(
+            project_id=row.project_id, flag="upgrade-check", occurred_on=date(2025, 1, 6), actor=clerk
+        )
+    )
+    drive.projections.wait(flagged.position)
+    with drive.engine.connect() as conn:
+        assert timeline.is_stale(conn)
+    folded = drive.ledger.summary(as_of=date(2025, 3, 31), known_at=LATER)
+    assert folded.projects > 0
+    assert drive.ledger.summary(as_of=date(2025, 3, 31)) == folded  # the empty timeline is not read
+    drive.projections.rebuild(LEDGER_PROJECTION)
+    with drive.engine.connect() as conn:
+        assert not timeline.is_stale(conn)
+    assert drive.ledger.summary() == drive.ledger.summary(known_at=LATER)

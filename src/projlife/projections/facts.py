@@ -143,6 +143,7 @@ timeline_table = sa.Table(
     sa.Index("ix_pl_timeline_city", "city_code", "valid_to"),
     sa.Index("ix_pl_timeline_county", "county_code", "valid_to"),
     sa.Index("ix_pl_timeline_area", "area_code", "valid_to"),
+    sqlite_with_rowid=False,  # clustered by (project_id, valid_from), the order rows are written in
 )
 """The ledger state of each project per business-date interval [valid_from, valid_to),
 as known now (see :mod:`projlife.projections.timeline`)."""
@@ -342,7 +343,17 @@ class LedgerProjection:
         """Recompute the timeline of every project the batch touched (unless a rebuild is under way)."""
         from projlife.projections import timeline
 
-        if facts and not timeline.is_stale(conn):
+        if not facts:
+            return
+        flag = timeline.stale_flag(conn)
+        if flag is None:
+            # Never marked: fresh if these are the first facts ever, else facts came before the timeline.
+            earlier = conn.execute(
+                sa.select(facts_table.c.pos).where(facts_table.c.pos < facts[0][0]).limit(1)
+            )
+            flag = 0 if earlier.first() is None else 1
+            timeline.set_stale(conn, self._insert, bool(flag))
+        if flag == 0:
             timeline.refresh(conn, sorted({r[1] for r in facts}), self._sql(timeline_table, None))
 
     def begin_rebuild(self, conn: sa.Connection) -> None:

@@ -413,8 +413,10 @@ class ProjectionRunner:
         with self._transaction() as conn:
             if self._dialect == "sqlite":
                 conn.exec_driver_sql("PRAGMA cache_size=-131072")  # 128 MiB for the index sorts
+            inspector = sa.inspect(conn)
             for index in _indexes(projection):
-                index.create(conn, checkfirst=True)
+                if index.table is not None and inspector.has_table(index.table.name):
+                    index.create(conn, checkfirst=True)
             if self._dialect == "sqlite":
                 conn.exec_driver_sql("PRAGMA cache_size=-2000")
 

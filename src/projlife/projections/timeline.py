@@ -29,7 +29,7 @@ from projlife.domain.lifecycle import Pool
 from projlife.projections.facts import OPEN_END, STAGES, facts_table, meta_table, timeline_table
 from projlife.projections.state import QUERY_COLUMNS, FactRow, ProjectState
 
-__all__ = ["POOL_BITS", "build_all", "is_stale", "project_timeline", "refresh", "set_stale"]
+__all__ = ["POOL_BITS", "build_all", "is_stale", "project_timeline", "refresh", "set_stale", "stale_flag"]
 
 POOL_BITS: dict[str, int] = {str(p): 1 << i for i, p in enumerate(Pool)}
 """Bit of each pool in ``removed_mask``."""
@@ -40,10 +40,20 @@ _HUNDRED = Decimal(100)
 _N = len(STAGES)
 
 
-def is_stale(conn: sa.Connection) -> bool:
-    """Whether a rebuild has cleared the timeline and not yet rebuilt it."""
+def stale_flag(conn: sa.Connection) -> int | None:
+    """1 while the timeline is not kept (a rebuild under way), 0 when it is, None if never set."""
     value = conn.execute(sa.select(meta_table.c.value).where(meta_table.c.name == _STALE)).scalar()
-    return bool(value)
+    return None if value is None else int(value)
+
+
+def is_stale(conn: sa.Connection) -> bool:
+    """Whether queries must fold the facts instead of reading the timeline.
+
+    The timeline is trusted only once marked fresh: by a rebuild, or by the first batch
+    the projection ever applied. (Facts projected by a version without the timeline
+    leave it unmarked, hence stale, until the next rebuild.)
+    """
+    return stale_flag(conn) != 0
 
 
 def set_stale(conn: sa.Connection, insert: Callable[[sa.Table], Any], stale: bool) -> None:
@@ -62,28 +72,34 @@ def _snapshot(st: ProjectState) -> tuple[Any, ...]:
     assert st.planned is not None
     planned, ok1 = _fen(st.planned[0])
     signed, ok2 = _fen(st.signed[0]) if st.signed is not None and 2 in claims else (0, True)
-    reported, ok3 = _fen(st.investment_total())
+    reported, ok3 = _fen(st.investment_total()) if st.investment else (0, True)
+    days: list[int | None] = [None] * _N
     verified_mask = 0
-    for rank, claim in claims.items():
+    verified_stage = 0
+    open_chain = True
+    for rank in sorted(claims):
+        claim = claims[rank]
+        days[rank] = claim.day
         if claim.verified_pos is not None:
             verified_mask |= 1 << rank
+        elif rank >= 2:
+            open_chain = False
+        if open_chain:
+            verified_stage = rank
     removed_mask = 0
     for pool in st.removed:
         removed_mask |= POOL_BITS.get(pool, 0)
-    days = [None] * _N
-    for rank, claim in claims.items():
-        days[rank] = claim.day
     return (
-        st.stage.rank,
-        st.verified_stage.rank,
+        max(claims),
+        verified_stage,
         verified_mask,
         planned,
         signed,
         reported,
-        int(ok1 and ok2 and ok3),
+        1 if ok1 and ok2 and ok3 else 0,
         removed_mask,
-        int(st.cancelled is not None),
-        int(bool(st.flags)),
+        0 if st.cancelled is None else 1,
+        1 if st.flags else 0,
         *days,
     )
 
@@ -151,6 +167,9 @@ def build_all(conn: sa.Connection, insert_sql: str, chunk: int = 20_000) -> None
     """Rebuild the whole timeline in one streamed pass over the facts (by project, in log order)."""
     f = facts_table
     conn.execute(timeline_table.delete())
+    indexes = sorted(timeline_table.indexes, key=lambda i: str(i.name))
+    for index in indexes:
+        index.drop(conn, checkfirst=True)
     result = conn.execute(
         sa.select(*[f.c[c] for c in _COLUMNS])
         .order_by(f.c.project_id, f.c.pos)
@@ -164,3 +183,5 @@ def build_all(conn: sa.Connection, insert_sql: str, chunk: int = 20_000) -> None
             pending = []
     if pending:
         conn.exec_driver_sql(insert_sql, pending)
+    for index in indexes:
+        index.create(conn, checkfirst=True)
