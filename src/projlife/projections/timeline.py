@@ -26,7 +26,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from projlife.domain.lifecycle import Pool
-from projlife.projections.facts import OPEN_END, STAGES, facts_table, meta_table, timeline_table
+from projlife.projections.facts import OPEN_END, STAGES, FactKind, facts_table, meta_table, timeline_table
 from projlife.projections.state import QUERY_COLUMNS, FactRow, ProjectState
 
 __all__ = ["POOL_BITS", "build_all", "is_stale", "project_timeline", "refresh", "set_stale", "stale_flag"]
@@ -38,6 +38,8 @@ _STALE = "timeline_stale"
 _COLUMNS = (*QUERY_COLUMNS, "city_code", "area_code", "county_code")
 _HUNDRED = Decimal(100)
 _N = len(STAGES)
+_UNSEEN = frozenset({int(FactKind.SPONSOR), int(FactKind.SCHEDULED)})
+"""Fact kinds that change no figure of the timeline."""
 
 
 def stale_flag(conn: sa.Connection) -> int | None:
@@ -115,11 +117,16 @@ def project_timeline(rows: Sequence[FactRow]) -> list[tuple[int, int, tuple[Any,
         # Business dates in log order: each state is a prefix of the log (one pass).
         st = ProjectState(pid)
         i = 0
+        snap: tuple[Any, ...] | None = None
         for b in dates:
+            changed = False
             while i < len(rows) and rows[i][10] <= b:
                 st.apply(rows[i])
+                changed = changed or rows[i][3] not in _UNSEEN
                 i += 1
-            points.append((b, _snapshot(st) if st.exists else None))
+            if changed or snap is None:
+                snap = _snapshot(st) if st.exists else None
+            points.append((b, snap))
     else:
         for b in dates:
             st = ProjectState(pid)
@@ -140,12 +147,9 @@ def project_timeline(rows: Sequence[FactRow]) -> list[tuple[int, int, tuple[Any,
 
 
 def _rows(group: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    out = []
-    facts = list(group)
-    place = facts[0][-3:]
-    for start, end, snap in project_timeline([f[:-3] for f in facts]):
-        out.append((facts[0][1], start, end, *place, *snap))
-    return out
+    facts = list(group)  # fact rows with city, area, county after the fold's columns
+    pid, place = facts[0][1], facts[0][12:15]
+    return [(pid, start, end, *place, *snap) for start, end, snap in project_timeline(facts)]
 
 
 def refresh(conn: sa.Connection, project_ids: Sequence[str], insert_sql: str) -> None:
