@@ -114,8 +114,14 @@ projects_table = sa.Table(
     sa.Column("category", sa.String(50), nullable=False),
     sa.Column("investor_classes", sa.String(300), nullable=False),
     sa.Column("conceived_pos", sa.BigInteger, nullable=False),
+    sa.Index("ix_pl_projects_city", "city_code"),
+    sa.Index("ix_pl_projects_county", "county_code"),
+    sa.Index("ix_pl_projects_area", "area_code"),
 )
 """What never changes about a project (its name and amounts are facts: they can be corrected)."""
+
+COHORT_RANKS = (Stage.RESERVED.rank, Stage.SIGNED.rank, Stage.STARTED.rank, Stage.COMPLETED.rank)
+"""Stages whose entry dates the timeline indexes per city (the cohort stages of the rates)."""
 
 OPEN_END = 10_000_000
 """``valid_to`` of a timeline row that is still valid (beyond every date ordinal)."""
@@ -143,6 +149,11 @@ timeline_table = sa.Table(
     sa.Index("ix_pl_timeline_city", "city_code", "valid_to"),
     sa.Index("ix_pl_timeline_county", "county_code", "valid_to"),
     sa.Index("ix_pl_timeline_area", "area_code", "valid_to"),
+    # Cohorts of the conversion rates: entries into reserve, signing, start, completion.
+    *(
+        sa.Index(f"ix_pl_timeline_city_d{rank}", "city_code", f"d{rank}", "valid_to", "valid_from")
+        for rank in COHORT_RANKS
+    ),
     sqlite_with_rowid=False,  # clustered by (project_id, valid_from), the order rows are written in
 )
 """The ledger state of each project per business-date interval [valid_from, valid_to),

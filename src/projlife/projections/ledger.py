@@ -8,6 +8,7 @@ Every figure carries the log positions (event ids) behind it in ``sources``.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
@@ -76,8 +77,7 @@ class SizeBands:
         return _labels(self.thresholds_yi)
 
     def classify(self, yuan: Decimal) -> str:
-        i = sum(1 for t in self.thresholds_yi if yuan >= t * YI)
-        return self.labels[i]
+        return self.labels[bisect.bisect_right(_limits_yuan(self.thresholds_yi), yuan)]
 
 
 @functools.lru_cache(maxsize=64)
@@ -86,6 +86,11 @@ def _labels(thresholds: tuple[Decimal, ...]) -> tuple[str, ...]:
     if not t:
         return ("all",)
     return (f"<{t[0]}亿", *(f"{a}–{b}亿" for a, b in itertools.pairwise(t)), f"≥{t[-1]}亿")
+
+
+@functools.lru_cache(maxsize=64)
+def _limits_yuan(thresholds: tuple[Decimal, ...]) -> tuple[Decimal, ...]:
+    return tuple(t * YI for t in thresholds)
 
 
 def _fmt(x: Decimal) -> str:
@@ -382,9 +387,15 @@ class Ledger:
         query = sa.select(t)
         out: dict[str, Any] = {}
         with self._app.engine.connect() as conn:
-            if len(states) > 2000 and scope.city_code is not None:
-                query = query.where(t.c.city_code == scope.city_code)
-                for r in conn.execute(query):
+            if len(states) > 500:
+                # One indexed range of the scope (or the whole table) beats many IN lists.
+                if scope.city_code is not None:
+                    query = query.where(t.c.city_code == scope.city_code)
+                if scope.county_code is not None:
+                    query = query.where(t.c.county_code == scope.county_code)
+                if scope.area_code is not None:
+                    query = query.where(t.c.area_code == scope.area_code)
+                for r in conn.execute(query).all():
                     if r.project_id in states:
                         out[r.project_id] = r
             else:
@@ -412,11 +423,18 @@ class Ledger:
             conds.append(f.c.recorded <= recorded_micros(known_at))
         with self._app.engine.connect() as conn:
             if project_ids is None:
-                yield from conn.execute(sa.select(*cols).where(*conds).order_by(f.c.pos)).tuples()
+                yield from conn.execute(sa.select(*cols).where(*conds).order_by(f.c.pos)).tuples().all()
                 return
+            # By project only (the project index), then the scope in Python: with the scope in
+            # SQL a planner may scan the whole city's facts instead.
+            conds = conds[len(conds) - (as_of is not None) - (known_at is not None) :]
+            place = [f.c.city_code, f.c.county_code, f.c.area_code]
+            want = (scope.city_code, scope.county_code, scope.area_code)
             rows: list[FactRow] = []
             for chunk in _chunks(list(project_ids), 500):
-                rows.extend(conn.execute(sa.select(*cols).where(*conds, f.c.project_id.in_(chunk))).tuples())
+                for r in conn.execute(sa.select(*cols, *place).where(*conds, f.c.project_id.in_(chunk))):
+                    if all(w is None or w == got for w, got in zip(want, r[-3:], strict=True)):
+                        rows.append(tuple(r[:-3]))
             rows.sort(key=lambda r: r[0])
             yield from rows
 
@@ -442,6 +460,9 @@ def _yuan(fen: int) -> Decimal:
 def _chunks(items: list[str], n: int) -> Iterable[list[str]]:
     for i in range(0, len(items), n):
         yield items[i : i + n]
+
+
+_CATEGORIES: dict[str, ProjectCategory] = {str(c): c for c in ProjectCategory}
 
 
 def to_row(st: ProjectState, static: Any, bands: SizeBands) -> LedgerRow:
@@ -492,7 +513,7 @@ def to_row(st: ProjectState, static: Any, bands: SizeBands) -> LedgerRow:
         city_code=static.city_code,
         area_code=static.area_code,
         county_code=static.county_code,
-        category=ProjectCategory(static.category),
+        category=_CATEGORIES.get(static.category) or ProjectCategory(static.category),
         investor_classes=tuple(c for c in static.investor_classes.split(",") if c),
         stage=st.stage,
         verified_stage=st.verified_stage,

@@ -403,7 +403,9 @@ class Metrics:
                     continue
                 bound = base_day
                 if within_days is not None:
-                    cap = claimed[cohort_stage.rank] + within_days
+                    entered = claimed[cohort_stage.rank]
+                    assert entered is not None  # a member has a claim of the cohort stage
+                    cap = entered + within_days
                     bound = cap if bound is None else min(bound, cap)
                 if bound is None or on <= bound:
                     hit.append(pid)
