@@ -611,3 +611,21 @@ def test_a_late_stage_refusal_names_the_project_once() -> None:
     with pytest.raises(ProjlifeError) as caught:
         enter(project, Stage.LANDED, START)
     assert caught.value.attempted == "land XG-2024-001"
+
+
+def test_every_refusal_has_a_structured_form_naming_attempt_reason_and_allowed() -> None:
+    from projlife.domain.errors import CommandRejected, IllegalTransition, Problem
+
+    refused = IllegalTransition("start XG-1", "reserved (储备)", ["sign (signed)"])
+    assert refused.as_dict() == {
+        "error": "IllegalTransition",
+        "attempted": "start XG-1",
+        "reason": "not allowed while reserved (储备)",
+        "allowed": "sign (signed)",
+    }
+    rejected = CommandRejected(
+        "sign", [Problem("amount_yuan", "must be >= 0", "-1"), Problem("occurred_on", "not a date")]
+    )
+    data = rejected.as_dict()
+    assert data["error"] == "CommandRejected"
+    assert [p["field"] for p in data["problems"]] == ["amount_yuan", "occurred_on"]  # type: ignore[index, union-attr]

@@ -177,3 +177,7 @@ def reports_section(ctx: DemoContext) -> None:
 
 
 DEMO_SECTIONS.append(reports_section)
+
+from projlife.plugins.cities.demo_section import city_rules  # noqa: E402
+
+DEMO_SECTIONS.insert(DEMO_SECTIONS.index(reports_section), city_rules)

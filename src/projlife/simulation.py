@@ -147,7 +147,7 @@ def simulate(
         planned = (size * YI).quantize(Decimal(1))
         category = _pick(rng, _CATEGORY_WEIGHTS)
         investor = _pick(rng, _INVESTORS)
-        code = f"{city.slug[:2].upper()}-{conceived.year}-{i + 1:05d}"
+        code = f"{city.code}-{conceived.year}-{i + 1:05d}"  # e.g. 420900-2024-00017: unique across cities
         pid = project_id_for(city.code, code)
         name = f"{rng.choice(_COMPANIES)}{rng.choice(_INDUSTRIES)}{rng.choice(_SUFFIX)}"
         cmds: list[Command] = [
@@ -186,7 +186,8 @@ def simulate(
         meta = {"project_id": pid, "actor": clerk}
         # reserve
         if rng.random() < 0.85 and (d := at(3, 40)):
-            add(ReserveProject(occurred_on=d, **meta))
+            # 003: 严格执行项目预评审制度 — the reserve cites the project's pre-review
+            add(ReserveProject(occurred_on=d, evidence=(f"pre-review:{code}",), **meta))
             stage = Stage.RESERVED
             for m in rng.sample(list(Milestone), rng.randint(1, 4)):
                 if (d := at(2, 25)) is None:

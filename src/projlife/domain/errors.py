@@ -39,6 +39,15 @@ class ProjlifeError(Exception):
             message += f" (allowed: {allowed})"
         super().__init__(message)
 
+    def as_dict(self) -> dict[str, object]:
+        """A JSON-ready form for APIs and the CLI: the error type, attempted, reason, allowed."""
+        return {
+            "error": type(self).__name__,
+            "attempted": self.attempted,
+            "reason": self.reason,
+            "allowed": self.allowed,
+        }
+
 
 class IllegalTransition(ProjlifeError):
     """A command is not allowed in the aggregate's current state."""
@@ -98,7 +107,7 @@ class CommandRejected(ProjlifeError):
     def as_dict(self) -> dict[str, object]:
         """A JSON-ready form for APIs and the CLI."""
         return {
-            "attempted": self.attempted,
+            **super().as_dict(),
             "problems": [
                 {"field": p.field, "message": p.message, "value": _jsonable(p.value)} for p in self.problems
             ],
