@@ -143,9 +143,8 @@ def test_one_timeline_row_is_valid_per_project_and_day(drive: Projlife) -> None:
 
 
 def test_facts_projected_before_the_timeline_existed_leave_it_stale_until_a_rebuild(drive: Projlife) -> None:
-    with (
-        drive.engine.begin() as conn
-    ):  # what a database projected by a version without the timeline looks like
+    # What a database projected by a version without the timeline looks like:
+    with drive.engine.begin() as conn:
         conn.execute(timeline_table.delete())
         conn.execute(meta_table.delete())
     row = drive.ledger.rows()[0]
