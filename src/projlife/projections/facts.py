@@ -154,7 +154,6 @@ timeline_table = sa.Table(
         sa.Index(f"ix_pl_timeline_city_d{rank}", "city_code", f"d{rank}", "valid_to", "valid_from")
         for rank in COHORT_RANKS
     ),
-    sqlite_with_rowid=False,  # clustered by (project_id, valid_from), the order rows are written in
 )
 """The ledger state of each project per business-date interval [valid_from, valid_to),
 as known now (see :mod:`projlife.projections.timeline`)."""
