@@ -197,14 +197,15 @@ def test_technical_upgrades_against_300_projects_200_yi_and_sixty_percent() -> N
 
 def test_the_escalation_ladder_meets_on_monday_then_tuesday() -> None:
     pm = get_plugin_manager(load_entry_points=False, plugins=[("zhumadian", zhumadian)])
-    ladder = rule_set(pm, zhumadian.CITY, Period.parse("2024")).escalation_ladder
-    assert [s.holder_zh for s in ladder] == [
+    ladder = rule_set(pm, zhumadian.CITY, Period.parse("2024")).tickets.ladder
+    assert ladder is not None
+    assert [s.label_zh for s in ladder] == [
         "县区政府(管委会)/市直有关部门",
         "分管副市长",
         "市重点项目办",
         "重点项目推进周例会",
     ]
-    assert [s.cadence for s in ladder][1:] == ["每周一", "", "每周二"]
+    assert [s.meets_on for s in ladder] == [None, 0, None, 1]  # Monday, Tuesday
 
 
 def test_flag_lagging_flags_overdue_projects_once(app: Projlife) -> None:

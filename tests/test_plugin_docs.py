@@ -15,9 +15,11 @@ from typing import Any
 
 import pytest
 
+from projlife.calendar import DeadlineRule
 from projlife.domain.periods import Period
 from projlife.plugins import get_plugin_manager, hookspecs, rule_set
-from projlife.plugins.manager import hook_names, validate_command
+from projlife.plugins.manager import hook_names, ticket_rules, validate_command
+from projlife.tickets import TicketPolicy
 
 DOC = (Path(__file__).resolve().parents[1] / "docs" / "plugins.md").read_text(encoding="utf-8")
 BLOCK = re.compile(r"```python\n(.*?)```", re.S)
@@ -75,7 +77,10 @@ def test_the_documented_examples_together_make_a_valid_plugin() -> None:
     assert {q.id for q in rs.quotas} == {"starts.county", "starts.zone", "start-rate", "sign-pace"}
     assert {d.id for d in rs.deadlines} == {"start-90wd", "stats-3m", "team-7d"}
     assert rs.calendar.official_years == frozenset({2027})
-    assert len(rs.escalation_ladder) == 3 and rs.satisfaction_bar is not None
+    assert rs.tickets.ladder is not None and [s.meets_on for s in rs.tickets.ladder] == [None, 0, 1]
+    assert rs.tickets.satisfaction_bar == 4 and rs.tickets.close_unsampled_on_answer is False
+    policy = TicketPolicy.from_rules(ticket_rules(pm, city))
+    assert policy.ladder == rs.tickets.ladder and policy.due_rule == DeadlineRule.parse("5 working days")
     small = namespace["ConceiveProject"](
         code="X-1",
         project_name="小项目",

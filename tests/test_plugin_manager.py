@@ -139,9 +139,37 @@ def test_a_rate_outside_zero_one_from_a_plugin_is_refused() -> None:
         load_entry_points=False,
         plugins=[("greedy", plugin("g", projlife_revisit_sample_rate=projlife_revisit_sample_rate))],
     )
-    with pytest.raises(PluginError, match="outside") as err:
+    with pytest.raises(PluginError, match=r"within \[0, 1\]") as err:
         rule_set(pm, xiaogan.CITY, Y2024)
     assert err.value.plugin == "greedy"
+
+
+def test_a_satisfaction_bar_off_the_five_point_scale_is_refused_naming_the_plugin() -> None:
+    @hookimpl
+    def projlife_satisfaction_bar(city: CityProfile) -> Decimal:
+        return Decimal("0.8")  # the old 0–1 share: refused, the bar is a point 1–5
+
+    pm = get_plugin_manager(
+        load_entry_points=False,
+        plugins=[("share", plugin("s", projlife_satisfaction_bar=projlife_satisfaction_bar))],
+    )
+    with pytest.raises(PluginError, match="not int") as err:
+        rule_set(pm, xiaogan.CITY, Y2024)
+    assert err.value.plugin == "share" and err.value.hook == "projlife_satisfaction_bar"
+
+
+def test_an_empty_escalation_ladder_is_refused_naming_the_plugin() -> None:
+    @hookimpl
+    def projlife_escalation_ladder(city: CityProfile) -> list[object]:
+        return []
+
+    pm = get_plugin_manager(
+        load_entry_points=False,
+        plugins=[("bare", plugin("b", projlife_escalation_ladder=projlife_escalation_ladder))],
+    )
+    with pytest.raises(PluginError, match="at least one step") as err:
+        rule_set(pm, xiaogan.CITY, Y2024)
+    assert err.value.plugin == "bare"
 
 
 def test_two_plugins_declaring_one_city_are_refused_naming_both() -> None:

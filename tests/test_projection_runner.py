@@ -240,3 +240,20 @@ def test_app_projections_runs_the_registered_default_factories(
 def test_two_projections_with_one_name_are_refused(app: Projlife) -> None:
     with pytest.raises(Exception, match="duplicate projection names"):
         ProjectionRunner(app, [SeenView(), SeenView()])
+
+
+def test_a_full_run_seals_the_audit_chain_after_the_projections_commit(app: Projlife) -> None:
+    head = _fill(app, 8)
+    assert app.audit.latest_checkpoint() is None
+    app.projections.run()
+    # everything the read models saw is chained: a second seal finds nothing new
+    again = app.audit.seal()
+    assert again.sealed == 0 and again.size == len(_all_ids(app)) and again.last_position == head
+
+
+def test_a_partial_run_or_seal_false_leaves_sealing_to_later(app: Projlife) -> None:
+    head = _fill(app, 4)
+    app.projections.run(until=head - 1)
+    app.projections.run(seal=False)
+    first = app.audit.seal()
+    assert first.sealed == len(_all_ids(app))

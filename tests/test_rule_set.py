@@ -27,6 +27,7 @@ from projlife.plugins.rules import (
     ScoringIndicator,
     ScoringRule,
     SizeClass,
+    TicketRules,
     canonical_decimal,
 )
 from projlife.testing.strategies import deadline_rules, money
@@ -64,12 +65,20 @@ def test_rule_values_refuse_nonsense_at_construction() -> None:
         quota("Has Spaces")
     with pytest.raises(ValueError, match="must exceed"):
         SizeClass("s", "s", Money.yi(5), Money.yi(1))
-    with pytest.raises(ValueError, match="levels must run"):
-        RuleSet("c", "1", P, escalation_ladder=[EscalationStep(2, "x")])
+    with pytest.raises(ValueError, match="share the id"):
+        TicketRules(ladder=[EscalationStep("a", "甲"), EscalationStep("a", "乙")])
+    with pytest.raises(ValueError, match="0 \\(Monday\\)"):
+        EscalationStep("a", "甲", meets_on=7)
+    with pytest.raises(ValueError, match="at least one step"):
+        TicketRules(ladder=[])
     with pytest.raises(ValueError, match="share the id"):
         RuleSet("c", "1", P, quotas=[quota("a"), quota("a", 6)])
     with pytest.raises(ValueError, match="within"):
-        RuleSet("c", "1", P, satisfaction_bar=Decimal("1.01"))
+        TicketRules(revisit_sample_rate=Decimal("1.01"))
+    with pytest.raises(ValueError, match="1–5"):
+        TicketRules(satisfaction_bar=Decimal("0.8"))  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="not a valid Satisfaction"):
+        TicketRules(satisfaction_bar=6)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="per-area"):
         ScoringRule(
             "s",

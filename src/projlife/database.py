@@ -41,6 +41,7 @@ class DatabaseURL:
     password: str | None = attrs.field(default=None, repr=False)
     database: str | None = None
     schema: str | None = None
+    sqlite_synchronous: str = "NORMAL"
 
     @classmethod
     def parse(cls, url: str | DatabaseURL) -> DatabaseURL:
@@ -59,7 +60,17 @@ class DatabaseURL:
                     "an in-memory SQLite database cannot be shared by the event store and the read models",
                     "a file path, e.g. sqlite:///projlife.db",
                 )
-            return cls(raw=url, dialect="sqlite", sqlite_path=str(Path(path).expanduser()))
+            sync = parsed.query.get("synchronous", "normal")
+            sync = (sync[0] if isinstance(sync, tuple) else sync).upper()
+            if sync not in ("NORMAL", "FULL", "EXTRA"):
+                raise UnsupportedDatabase(
+                    f"open database {url!r}",
+                    f"synchronous={sync.lower()} is not supported",
+                    "normal, full or extra",
+                )
+            return cls(
+                raw=url, dialect="sqlite", sqlite_path=str(Path(path).expanduser()), sqlite_synchronous=sync
+            )
         if backend == "postgresql":
             driver = parsed.get_driver_name()
             if driver not in ("psycopg", "psycopg3"):
@@ -95,8 +106,9 @@ class DatabaseURL:
         if self.dialect == "sqlite":
             assert self.sqlite_path is not None
             return {
-                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "PERSISTENCE_MODULE": "projlife.sqlite_store:SQLiteStoreFactory",
                 "SQLITE_DBNAME": self.sqlite_path,
+                "SQLITE_SYNCHRONOUS": self.sqlite_synchronous,
                 "SQLITE_LOCK_TIMEOUT": "30",
                 "CREATE_TABLE": "n",
             }
@@ -118,7 +130,7 @@ class DatabaseURL:
     def create_engine(self) -> Engine:
         """A SQLAlchemy engine on the same database (and schema) as the events."""
         if self.dialect == "sqlite":
-            return _sqlite_engine(str(self.sqlite_path))
+            return _sqlite_engine(str(self.sqlite_path), self.sqlite_synchronous)
         connect_args: dict[str, object] = {}
         if self.schema:
             connect_args["options"] = f"-csearch_path={self.schema}"
@@ -132,7 +144,7 @@ class DatabaseURL:
         return create_engine(url, connect_args=connect_args, pool_size=4, max_overflow=4)
 
 
-def _sqlite_engine(path: str) -> Engine:
+def _sqlite_engine(path: str, synchronous: str = "NORMAL") -> Engine:
     """SQLAlchemy's recipe for pysqlite: real transactions, WAL, a busy timeout."""
     engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 30})
 
@@ -141,7 +153,7 @@ def _sqlite_engine(path: str) -> Engine:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute(f"PRAGMA synchronous={synchronous}")
         cur.close()
 
     @event.listens_for(engine, "begin")

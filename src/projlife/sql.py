@@ -23,6 +23,7 @@ SCHEMA_MODULES: list[str] = []
 """Modules that add tables to :data:`metadata` (imported before creating tables)."""
 SCHEMA_MODULES.append("projlife.projections.runner")
 SCHEMA_MODULES.append("projlife.projections.facts")
+SCHEMA_MODULES.append("projlife.tickets.projection")
 
 _LOCK_KEY = 0x70726F6A  # "proj"
 

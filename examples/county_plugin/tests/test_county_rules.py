@@ -65,3 +65,14 @@ def test_signed_projects_are_flagged_ninety_working_days_after_signing(projlife_
     assert (maturity.value.numerator, maturity.value.denominator) == (Decimal(1), Decimal(1))
     assert maturity.status is QuotaStatus.MET
     assert quotas.rule_set_sha256 == report.rule_set_sha256  # both use the 2024 rule set
+
+
+def test_the_county_ticket_policy_is_its_own_ladder_and_bar(projlife_app: Projlife) -> None:
+    from projlife.domain.ticket import Satisfaction
+    from projlife.tickets.policy import ticket_policy_for
+
+    policy = ticket_policy_for(projlife_app, "990100")
+    assert [s.label_zh for s in policy.ladder] == ["项目管家(镇街)", "项目专班", "区政府分管领导协调会"]
+    assert policy.ladder[-1].meets_on == 3  # the district leader's Thursday meeting
+    assert policy.satisfaction_bar is Satisfaction.SATISFIED and policy.close_unsampled_on_answer is False
+    assert "用地保障" in policy.category_labels and policy.revisit_sample_rate == Decimal("0.2")

@@ -161,6 +161,13 @@ class DeadlineCycle:
             total += calendar.working_days_between(start, stop)
         return total
 
+    def overdue_on(self, as_of: date, calendar: WorkingDays) -> OverdueState:
+        """This cycle's deadline on ``as_of``: paused working days push the due date back."""
+        paused = self.paused_working_days(as_of, calendar)
+        effective = calendar.add_working_days(self.due_on, paused) if paused else self.due_on
+        late = calendar.working_days_between(effective, as_of) if as_of > effective else 0
+        return OverdueState(self.due_on, effective, paused, max(0, late))
+
 
 @attrs.frozen
 class OverdueState:
@@ -476,10 +483,7 @@ class Ticket(Aggregate):
         """
         for cycle in reversed(self.cycles):
             if cycle.running_on(as_of):
-                paused = cycle.paused_working_days(as_of, calendar)
-                effective = calendar.add_working_days(cycle.due_on, paused) if paused else cycle.due_on
-                late = calendar.working_days_between(effective, as_of) if as_of > effective else 0
-                return OverdueState(cycle.due_on, effective, paused, max(0, late))
+                return cycle.overdue_on(as_of, calendar)
         return None
 
     def paused_working_days(self, as_of: date, calendar: WorkingDays) -> int:

@@ -14,6 +14,7 @@ from projlife.plugins.manager import (
     plugin_hooks,
     register,
     rule_set,
+    ticket_rules,
 )
 from projlife.plugins.rules import (
     AmountOf,
@@ -34,6 +35,7 @@ from projlife.plugins.rules import (
     ScoringRule,
     SizeClass,
     TicketCategory,
+    TicketRules,
 )
 from projlife.plugins.types import CityProfile
 
@@ -60,6 +62,7 @@ __all__ = [
     "ScoringRule",
     "SizeClass",
     "TicketCategory",
+    "TicketRules",
     "call_first",
     "call_hook",
     "city_calendar",
@@ -71,4 +74,5 @@ __all__ = [
     "plugin_hooks",
     "register",
     "rule_set",
+    "ticket_rules",
 ]

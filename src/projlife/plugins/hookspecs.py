@@ -23,10 +23,11 @@ from typing import TYPE_CHECKING
 
 import pluggy
 
-from projlife.calendar import WorkdayCalendar
+from projlife.calendar import DeadlineRule, WorkdayCalendar
 from projlife.domain.errors import Problem
 from projlife.domain.money import Money
 from projlife.domain.periods import Period
+from projlife.domain.ticket import Satisfaction
 from projlife.plugins.rules import (
     DeadlineSpec,
     EscalationStep,
@@ -48,6 +49,7 @@ __all__ = [
     "hookspec",
     "projlife_calendar",
     "projlife_city",
+    "projlife_close_unsampled_on_answer",
     "projlife_deadlines",
     "projlife_escalation_ladder",
     "projlife_major_threshold",
@@ -57,6 +59,7 @@ __all__ = [
     "projlife_scoring",
     "projlife_size_classes",
     "projlife_ticket_categories",
+    "projlife_ticket_due_rule",
     "projlife_validate_command",
 ]
 
@@ -115,10 +118,10 @@ def projlife_ticket_categories(city: CityProfile) -> Sequence[TicketCategory] | 
     """The categories an enterprise's problem ticket is filed under in ``city`` (000: six).
 
     :param city: the city asked about.
-    :returns: a sequence of :class:`~projlife.plugins.rules.TicketCategory` with unique codes,
-        or ``None`` if this plugin does not speak for ``city``.
+    :returns: a non-empty sequence of :class:`~projlife.plugins.rules.TicketCategory` with
+        unique codes and labels, or ``None`` if this plugin does not speak for ``city``.
 
-    *First result*.
+    *First result*; no answer means projlife's default categories (孝感's six).
     """
 
 
@@ -127,34 +130,62 @@ def projlife_escalation_ladder(city: CityProfile) -> Sequence[EscalationStep] | 
     """Who takes an unsolved ticket next in ``city`` (001: county → vice-mayor → office → meeting).
 
     :param city: the city asked about.
-    :returns: the rungs as :class:`~projlife.plugins.rules.EscalationStep`, levels 1, 2, 3 … in
-        order, or ``None`` if this plugin does not speak for ``city``.
+    :returns: the rungs in order as :class:`~projlife.plugins.rules.EscalationStep` (the first
+        is where tickets are assigned; ``meets_on`` is the weekday a standing meeting takes
+        tickets up, 0 = Monday), or ``None`` if this plugin does not speak for ``city``.
 
-    *First result*.
+    *First result*; no answer means the default ladder (assignee → 包保市级领导).
+    """
+
+
+@hookspec(firstresult=True)
+def projlife_ticket_due_rule(city: CityProfile) -> DeadlineRule | None:
+    """The time ``city`` allows to answer a ticket, from assignment and again from a reopen.
+
+    :param city: the city asked about.
+    :returns: a :class:`~projlife.calendar.DeadlineRule` such as
+        ``DeadlineRule.parse("10 working days")``, or ``None`` if this plugin does not speak for
+        ``city``.
+
+    *First result*; no answer means 10 working days.
     """
 
 
 @hookspec(firstresult=True)
 def projlife_revisit_sample_rate(city: CityProfile) -> Decimal | None:
-    """The share of closed tickets whose enterprise is called back (回访复核), within [0, 1].
+    """The share of answered tickets whose enterprise is called back (回访复核), within [0, 1].
 
     :param city: the city asked about.
     :returns: a ``Decimal`` such as ``Decimal("0.3")``, or ``None`` if this plugin does not speak
         for ``city``.
 
-    *First result*.
+    *First result*; no answer means 0.3.
     """
 
 
 @hookspec(firstresult=True)
-def projlife_satisfaction_bar(city: CityProfile) -> Decimal | None:
-    """The satisfaction rating a ticket needs to be closed (销号), as a share within [0, 1].
+def projlife_satisfaction_bar(city: CityProfile) -> Satisfaction | None:
+    """The rating a revisit must reach for a ticket to be closed (销号), on the fixed 1–5 scale.
 
     :param city: the city asked about.
-    :returns: a ``Decimal`` such as ``Decimal("0.8")``, or ``None`` if this plugin does not speak
-        for ``city``.
+    :returns: a :class:`~projlife.domain.ticket.Satisfaction` (1 非常不满意 … 5 非常满意; a plain
+        int 1–5 is accepted), or ``None`` if this plugin does not speak for ``city``. A rating
+        at or above the bar closes the ticket; below it reopens the ticket.
 
-    *First result*.
+    *First result*; no answer means 4 (满意).
+    """
+
+
+@hookspec(firstresult=True)
+def projlife_close_unsampled_on_answer(city: CityProfile) -> bool | None:
+    """Whether a ticket not drawn for a revisit closes on its answer in ``city``.
+
+    :param city: the city asked about.
+    :returns: ``True`` (answered tickets outside the revisit sample close), ``False`` (every
+        ticket waits for a satisfactory revisit), or ``None`` if this plugin does not speak for
+        ``city``.
+
+    *First result*; no answer means ``True``.
     """
 
 
@@ -245,6 +276,8 @@ FIRST_RESULT_HOOKS = frozenset(
         "projlife_escalation_ladder",
         "projlife_revisit_sample_rate",
         "projlife_satisfaction_bar",
+        "projlife_ticket_due_rule",
+        "projlife_close_unsampled_on_answer",
     }
 )
 """The hooks called *first result*; every other hook is *all collected*."""

@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 import attrs
 import pluggy
 
-from projlife.calendar import WorkdayCalendar
+from projlife.calendar import DeadlineRule, WorkdayCalendar
 from projlife.domain.errors import Problem, ProjlifeError
 from projlife.domain.money import Money
 from projlife.domain.periods import Period
@@ -37,6 +37,7 @@ from projlife.plugins.rules import (
     ScoringRule,
     SizeClass,
     TicketCategory,
+    TicketRules,
 )
 from projlife.plugins.types import CityProfile
 
@@ -56,6 +57,7 @@ __all__ = [
     "plugin_hooks",
     "register",
     "rule_set",
+    "ticket_rules",
     "validate_command",
 ]
 
@@ -365,17 +367,45 @@ def validate_command(
     return _all_seq(pm, "projlife_validate_command", Problem, city=city, command=command, project=project)
 
 
-def _fraction(plugin_hook: tuple[str, str], value: Decimal | None) -> Decimal | None:
-    if value is not None and not Decimal(0) <= value <= Decimal(1):
-        raise _contract(plugin_hook[0], plugin_hook[1], f"{value}, outside [0, 1]")
-    return value
-
-
-def _first_fraction(pm: pluggy.PluginManager, hook: str, city: CityProfile) -> Decimal | None:
+def _first_answer(
+    pm: pluggy.PluginManager, hook: str, city: CityProfile, answered: list[tuple[str, str]]
+) -> Any:
     answer = call_first(pm, hook, city=city)
     if answer is None:
         return None
-    return _fraction((answer[0], hook), _typed(answer[0], hook, answer[1], Decimal))
+    answered.append((hook, answer[0]))
+    return answer
+
+
+def ticket_rules(pm: pluggy.PluginManager, city: CityProfile) -> TicketRules:
+    """The ticket-loop rules the plugins give for ``city`` (``None`` where none answers).
+
+    Each ticket hook is *first result*. An answer of the wrong type, a rate outside [0, 1], a
+    bar off the 1–5 scale or duplicate codes raise :class:`PluginError` naming the plugin.
+    """
+    answered: list[tuple[str, str]] = []
+    values: dict[str, Any] = {}
+    checks: list[tuple[str, str, Any, bool]] = [
+        ("categories", "projlife_ticket_categories", TicketCategory, True),
+        ("ladder", "projlife_escalation_ladder", EscalationStep, True),
+        ("due_rule", "projlife_ticket_due_rule", DeadlineRule, False),
+        ("revisit_sample_rate", "projlife_revisit_sample_rate", Decimal, False),
+        ("satisfaction_bar", "projlife_satisfaction_bar", int, False),
+        ("close_unsampled_on_answer", "projlife_close_unsampled_on_answer", bool, False),
+    ]
+    for field, hook, kind, many in checks:
+        answer = _first_answer(pm, hook, city, answered)
+        if answer is None:
+            continue
+        plugin, value = answer
+        if kind is int and isinstance(value, bool):
+            raise _contract(plugin, hook, "a bool, not a satisfaction point 1–5")
+        values[field] = _typed_seq(plugin, hook, value, kind) if many else _typed(plugin, hook, value, kind)
+        try:
+            TicketRules(**{field: values[field]})
+        except ValueError as exc:
+            raise _contract(plugin, hook, f"{value!r}: {exc}") from exc
+    return TicketRules(**values, answered_by=tuple(answered))
 
 
 def rule_set(pm: pluggy.PluginManager, city: CityProfile, period: Period) -> RuleSet:
@@ -388,8 +418,6 @@ def rule_set(pm: pluggy.PluginManager, city: CityProfile, period: Period) -> Rul
     quotas: list[QuotaRule] = _all_seq(pm, "projlife_quotas", QuotaRule, city=city, period=period)
     deadlines: list[DeadlineSpec] = _all_seq(pm, "projlife_deadlines", DeadlineSpec, city=city)
     scoring: list[ScoringRule] = _all_seq(pm, "projlife_scoring", ScoringRule, city=city, period=period)
-    categories: list[TicketCategory] = _first_seq(pm, "projlife_ticket_categories", TicketCategory, city=city)
-    ladder: list[EscalationStep] = _first_seq(pm, "projlife_escalation_ladder", EscalationStep, city=city)
     try:
         return RuleSet(
             city=city.slug,
@@ -400,10 +428,7 @@ def rule_set(pm: pluggy.PluginManager, city: CityProfile, period: Period) -> Rul
             quotas=quotas,
             deadlines=deadlines,
             scoring=scoring,
-            ticket_categories=categories,
-            escalation_ladder=ladder,
-            revisit_sample_rate=_first_fraction(pm, "projlife_revisit_sample_rate", city),
-            satisfaction_bar=_first_fraction(pm, "projlife_satisfaction_bar", city),
+            tickets=ticket_rules(pm, city),
             calendar=_calendar_overrides(pm, city),
         )
     except ValueError as exc:

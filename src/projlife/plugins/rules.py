@@ -15,6 +15,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable
+from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -27,6 +28,7 @@ from projlife.domain.classification import InvestorClass, ProjectCategory
 from projlife.domain.lifecycle import Milestone, Stage
 from projlife.domain.money import Money, as_decimal
 from projlife.domain.periods import Period, PeriodKind
+from projlife.domain.ticket import Satisfaction
 
 __all__ = [
     "AmountOf",
@@ -47,10 +49,11 @@ __all__ = [
     "ScoringRule",
     "SizeClass",
     "TicketCategory",
+    "TicketRules",
     "canonical_decimal",
 ]
 
-RULE_SET_SCHEMA = 1
+RULE_SET_SCHEMA = 2
 """Version of the canonical rule-set layout; part of every hash, bumped only on a layout change."""
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.\-]{0,79}$")
@@ -554,13 +557,16 @@ class ScoringRule:
 
 
 # --------------------------------------------------------------------------------------------
-# Tickets (simple values until projlife.tickets lands; see docs/plugins.md)
+# Tickets: the values the ticket hooks return and projlife.tickets.TicketPolicy is built from
 # --------------------------------------------------------------------------------------------
 
 
 @attrs.frozen
 class TicketCategory:
-    """A ticket category, e.g. ``TicketCategory("energy_land", "用能用地")`` (000)."""
+    """A problem category: a stable code and its Chinese label (the label is what is recorded).
+
+    ``TicketCategory("energy_land", "用能用地")`` (000).
+    """
 
     code: str = attrs.field(validator=_rule_id)
     label_zh: str
@@ -569,29 +575,94 @@ class TicketCategory:
         return {"code": self.code, "label_zh": self.label_zh}
 
 
+def _weekday(_: object, attribute: attrs.Attribute[int | None], value: int | None) -> None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 6):
+        raise ValueError(f"{attribute.name} must be 0 (Monday) … 6 (Sunday) or None, got {value!r}")
+
+
 @attrs.frozen
 class EscalationStep:
-    """One rung of an escalation ladder: who takes an unsolved ticket next, and when.
+    """One rung of the escalation ladder: who takes the ticket up, and the weekday they meet.
 
-    ``within`` is how long the rung has before the ticket moves up (``None``: the top rung, or a
-    standing meeting); ``cadence`` describes a standing slot such as "every Tuesday" (周二例会).
+    The first rung is where a ticket is assigned; each escalation moves it one rung up.
+    ``meets_on`` is 0 (Monday) … 6 (Sunday) for a standing slot (001: "分管副市长每周一",
+    "每周二召开的重点项目推进周例会"), or ``None``. A step without a weekday takes the ticket
+    up on the escalation day (or the next working day); a step with a weekday at its next
+    meeting strictly after the escalation day, rolled forward to a working day.
     """
 
-    level: int
-    holder_zh: str
-    within: DeadlineRule | None = None
-    cadence: str = ""
+    code: str = attrs.field(validator=_rule_id)
+    label_zh: str
+    meets_on: int | None = attrs.field(default=None, validator=_weekday)
+
+    def scheduled_on(self, escalated_on: date, calendar: WorkdayCalendar) -> date:
+        """The day this rung takes up a ticket escalated on ``escalated_on``."""
+        if self.meets_on is None:
+            return calendar.roll_forward(escalated_on)
+        ahead = (self.meets_on - escalated_on.weekday() - 1) % 7 + 1
+        return calendar.roll_forward(escalated_on + timedelta(days=ahead))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "label_zh": self.label_zh, "meets_on": self.meets_on}
+
+
+def _opt_satisfaction(value: Any) -> Satisfaction | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"a satisfaction bar is a point 1–5 on the fixed scale, got {value!r}")
+    return Satisfaction(value)
+
+
+def _opt_bool(value: Any) -> bool | None:
+    if value is not None and not isinstance(value, bool):
+        raise ValueError(f"expected True, False or None, got {value!r}")
+    return value
+
+
+def _opt_tuple(values: Iterable[Any] | None) -> tuple[Any, ...] | None:
+    return None if values is None else _tuple(values)
+
+
+@attrs.frozen
+class TicketRules:
+    """The ticket-loop rules the plugins gave for one city; ``None`` where no plugin answered.
+
+    :class:`projlife.tickets.TicketPolicy` fills each ``None`` from the default policy.
+    ``answered_by`` maps each answered field to the plugin that answered it (not hashed).
+    """
+
+    categories: tuple[TicketCategory, ...] | None = attrs.field(default=None, converter=_opt_tuple)
+    ladder: tuple[EscalationStep, ...] | None = attrs.field(default=None, converter=_opt_tuple)
+    due_rule: DeadlineRule | None = None
+    revisit_sample_rate: Decimal | None = attrs.field(default=None, converter=_opt_dec, validator=_fraction)
+    satisfaction_bar: Satisfaction | None = attrs.field(default=None, converter=_opt_satisfaction)
+    close_unsampled_on_answer: bool | None = attrs.field(default=None, converter=_opt_bool)
+    answered_by: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_tuple, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        if self.level < 1:
-            raise ValueError(f"escalation levels start at 1, got {self.level}")
+        if self.categories is not None:
+            if not self.categories:
+                raise ValueError(
+                    "a city's ticket categories cannot be empty (answer None to use the default)"
+                )
+            _unique("ticket categories", (c.code for c in self.categories))
+            _unique("ticket category labels", (c.label_zh for c in self.categories))
+        if self.ladder is not None:
+            if not self.ladder:
+                raise ValueError("an escalation ladder needs at least one step (where tickets are assigned)")
+            _unique("escalation steps", (s.code for s in self.ladder))
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "level": self.level,
-            "holder_zh": self.holder_zh,
-            "within": None if self.within is None else self.within.as_dict(),
-            "cadence": self.cadence,
+            "categories": None
+            if self.categories is None
+            else [c.as_dict() for c in sorted(self.categories, key=lambda c: c.code)],
+            "ladder": None if self.ladder is None else [s.as_dict() for s in self.ladder],
+            "due_rule": None if self.due_rule is None else self.due_rule.as_dict(),
+            "revisit_sample_rate": _opt_canon(self.revisit_sample_rate),
+            "satisfaction_bar": None if self.satisfaction_bar is None else int(self.satisfaction_bar),
+            "close_unsampled_on_answer": self.close_unsampled_on_answer,
         }
 
 
@@ -625,10 +696,7 @@ class RuleSet:
     quotas: tuple[QuotaRule, ...] = attrs.field(default=(), converter=_tuple)
     deadlines: tuple[DeadlineSpec, ...] = attrs.field(default=(), converter=_tuple)
     scoring: tuple[ScoringRule, ...] = attrs.field(default=(), converter=_tuple)
-    ticket_categories: tuple[TicketCategory, ...] = attrs.field(default=(), converter=_tuple)
-    escalation_ladder: tuple[EscalationStep, ...] = attrs.field(default=(), converter=_tuple)
-    revisit_sample_rate: Decimal | None = attrs.field(default=None, converter=_opt_dec, validator=_fraction)
-    satisfaction_bar: Decimal | None = attrs.field(default=None, converter=_opt_dec, validator=_fraction)
+    tickets: TicketRules = attrs.field(factory=TicketRules)
     calendar: WorkdayCalendar = attrs.field(factory=WorkdayCalendar)
 
     def __attrs_post_init__(self) -> None:
@@ -636,10 +704,6 @@ class RuleSet:
         _unique("quotas", (q.id for q in self.quotas))
         _unique("deadlines", (d.id for d in self.deadlines))
         _unique("scoring rules", (s.id for s in self.scoring))
-        _unique("ticket categories", (c.code for c in self.ticket_categories))
-        levels = [s.level for s in self.escalation_ladder]
-        if levels != list(range(1, len(levels) + 1)):
-            raise ValueError(f"escalation levels must run 1, 2, 3 … in order, got {levels}")
 
     def as_dict(self) -> dict[str, Any]:
         """The canonical form: rules sorted by id, every value a JSON scalar, list or object."""
@@ -653,10 +717,7 @@ class RuleSet:
             "quotas": [q.as_dict() for q in sorted(self.quotas, key=lambda q: q.id)],
             "deadlines": [d.as_dict() for d in sorted(self.deadlines, key=lambda d: d.id)],
             "scoring": [s.as_dict() for s in sorted(self.scoring, key=lambda s: s.id)],
-            "ticket_categories": [c.as_dict() for c in sorted(self.ticket_categories, key=lambda c: c.code)],
-            "escalation_ladder": [s.as_dict() for s in self.escalation_ladder],
-            "revisit_sample_rate": _opt_canon(self.revisit_sample_rate),
-            "satisfaction_bar": _opt_canon(self.satisfaction_bar),
+            "tickets": self.tickets.as_dict(),
             "calendar": self.calendar.as_dict(),
         }
 

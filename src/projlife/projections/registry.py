@@ -27,6 +27,7 @@ DEFAULT_PROJECTIONS: list[ProjectionFactory] = []
 """Factories of the projections a default runner runs, in order."""
 
 PROJECTION_MODULES: list[str] = ["projlife.projections.facts"]
+PROJECTION_MODULES.append("projlife.tickets.projection")
 """Modules imported before the defaults are built (they register their factories)."""
 
 

@@ -178,14 +178,21 @@ class ProjectionRunner:
                 f"find projection {name!r}", "not registered with this runner", ", ".join(self._projections)
             ) from None
 
-    def run(self, *, batch_size: int = 2000, until: int | None = None) -> dict[str, int]:
-        """Catch every projection up to the head of the log (or to ``until``).
+    def run(self, *, batch_size: int = 2000, until: int | None = None, seal: bool = True) -> dict[str, int]:
+        """Catch every projection up to the head of the log (or to ``until``), then seal.
 
         Returns each projection's position. A projection that fails stops at the
         failing event (see :meth:`status`); the others still run.
+
+        A full catch-up (``until=None``) with ``seal=True`` then calls ``app.audit.seal()``,
+        after every projection transaction has committed, so the audit chain covers every
+        event the read models have seen (sealing is idempotent and exactly once).
         """
         self._ensure_tracking_rows()
-        return {name: self._catch_up(p, batch_size, until) for name, p in self._projections.items()}
+        positions = {name: self._catch_up(p, batch_size, until) for name, p in self._projections.items()}
+        if seal and until is None:
+            self.app.audit.seal()
+        return positions
 
     def run_one(self, name: str, *, batch_size: int = 2000, until: int | None = None) -> int:
         self._ensure_tracking_rows()
@@ -200,7 +207,7 @@ class ProjectionRunner:
         """
         deadline = time.monotonic() + timeout
         while True:
-            positions = self.run(until=position)
+            positions = self.run(until=position, seal=False)
             for st in self.status():
                 if st.failed_event_id is not None and st.failed_event_id <= position:
                     raise ProjectionFailed(

@@ -23,12 +23,14 @@ from datetime import date
 from decimal import Decimal
 from typing import ClassVar
 
+import attrs
 import pluggy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from projlife.domain.errors import Problem
 from projlife.domain.periods import Period, PeriodKind
+from projlife.domain.ticket import Satisfaction
 from projlife.engine.evaluate import evaluate_deadlines, evaluate_quotas, rank
 from projlife.engine.facts import ProjectFacts
 from projlife.plugins.manager import (
@@ -36,11 +38,13 @@ from projlife.plugins.manager import (
     city_profiles,
     get_plugin_manager,
     rule_set,
+    ticket_rules,
     validate_command,
 )
 from projlife.plugins.rules import Measure, RuleSet
 from projlife.plugins.types import CityProfile
 from projlife.testing.strategies import business_dates, lifecycle_commands, periods, project_facts_for
+from projlife.tickets.policy import TicketPolicy
 
 __all__ = ["CityPluginConformance"]
 
@@ -113,8 +117,19 @@ class CityPluginConformance:
                     assert q.target <= 1, q.id
             for s in rs.scoring:
                 assert all(i.weight >= 0 for i in s.indicators), s.id
-            for bar in (rs.revisit_sample_rate, rs.satisfaction_bar):
-                assert bar is None or Decimal(0) <= bar <= Decimal(1)
+            rate = rs.tickets.revisit_sample_rate
+            assert rate is None or Decimal(0) <= rate <= Decimal(1)
+
+    def test_ticket_policy_assembles_from_the_hooks(self) -> None:
+        rules = ticket_rules(self.plugin_manager(), self.city())
+        policy = TicketPolicy.from_rules(rules)
+        assert policy.satisfaction_bar in set(Satisfaction)
+        assert Decimal(0) <= policy.revisit_sample_rate <= Decimal(1)
+        assert policy.categories and policy.ladder
+        for field in ("categories", "ladder", "due_rule", "satisfaction_bar"):
+            answered = getattr(rules, field)
+            if answered is not None:
+                assert getattr(policy, field) == answered, f"the plugin's {field} is not the policy's"
 
     def test_rule_set_hash_is_stable(self) -> None:
         for period in self.sample_periods:
@@ -135,13 +150,15 @@ class CityPluginConformance:
             quotas=rs.quotas[1:],
             deadlines=rs.deadlines,
             scoring=rs.scoring,
-            ticket_categories=rs.ticket_categories,
-            escalation_ladder=rs.escalation_ladder,
-            revisit_sample_rate=rs.revisit_sample_rate,
-            satisfaction_bar=Decimal("0.123") if rs.satisfaction_bar != Decimal("0.123") else None,
+            tickets=rs.tickets,
             calendar=rs.calendar,
         )
-        assert changed.sha256 != rs.sha256
+        bar = rs.tickets.satisfaction_bar
+        other_bar = attrs.evolve(
+            rs, tickets=attrs.evolve(rs.tickets, satisfaction_bar=1 if bar != Satisfaction(1) else 2)
+        )
+        assert changed.sha256 != rs.sha256 or not rs.quotas
+        assert other_bar.sha256 != rs.sha256
 
     # -- the rules in action, on generated histories -------------------------------------------
 

@@ -50,7 +50,7 @@ def ticket_loop(ctx: DemoContext, n_tickets: int = 60) -> None:
                 "city_code": city.code,
                 "area_code": sp.area_code,
                 "category": category,
-                "description": _PROBLEMS[category],
+                "description": _PROBLEMS.get(category, f"项目推进中遇到{category}方面的困难, 请求协调解决"),
                 "raised_by": rng.choice(["政企恳谈会", "政企早餐会", "驻厂服务员", "12345 热线"]),
                 "project_id": str(project_id_for(city.code, sp.code)),
                 "occurred_on": on.isoformat(),

@@ -3,21 +3,25 @@
 Categories, the escalation ladder, the due-date rule, the revisit sample rate, the
 satisfaction bar and whether unsampled tickets close on their answer. The application asks
 :func:`ticket_policy_for` for a city's policy and passes the plain values into the
-``Ticket`` commands; the domain never consults a plugin. A city plugin will return a
-``TicketPolicy`` from a hook; until then every city gets :data:`DEFAULT_TICKET_POLICY`.
+``Ticket`` commands; the domain never consults a plugin. The policy is assembled from the
+city plugins' ticket hooks (``projlife_ticket_categories``, ``projlife_escalation_ladder``,
+``projlife_ticket_due_rule``, ``projlife_revisit_sample_rate``, ``projlife_satisfaction_bar``,
+``projlife_close_unsampled_on_answer``): for each, the first plugin that answers wins, and
+:data:`DEFAULT_TICKET_POLICY` fills what no plugin answers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from projlife.calendar import DeadlineRule, WorkdayCalendar
+from projlife.calendar import DeadlineRule
 from projlife.domain.ticket import Satisfaction
+from projlife.plugins.manager import ticket_rules
+from projlife.plugins.rules import EscalationStep, TicketCategory, TicketRules
 
 if TYPE_CHECKING:
     from projlife.application import Projlife
@@ -32,45 +36,6 @@ __all__ = [
     "TicketPolicy",
     "ticket_policy_for",
 ]
-
-
-@attrs.frozen
-class TicketCategory:
-    """A problem category: a stable code and its Chinese label (the label is what is recorded)."""
-
-    code: str
-    label_zh: str
-
-    def as_dict(self) -> dict[str, str]:
-        return {"code": self.code, "label_zh": self.label_zh}
-
-
-def _weekday(_: object, attribute: attrs.Attribute[int | None], value: int | None) -> None:
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 6):
-        raise ValueError(f"{attribute.name} must be 0 (Monday) … 6 (Sunday) or None, got {value!r}")
-
-
-@attrs.frozen
-class EscalationStep:
-    """One rung of the ladder: who takes the ticket up, and the weekday they meet (0 = Monday).
-
-    A step without a weekday takes the ticket up on the escalation day (or the next working
-    day). A step with a weekday takes it up at its next meeting strictly after the escalation
-    day; when that day is not a working day, on the next working day.
-    """
-
-    code: str
-    label_zh: str
-    meets_on: int | None = attrs.field(default=None, validator=_weekday)
-
-    def scheduled_on(self, escalated_on: date, calendar: WorkdayCalendar) -> date:
-        if self.meets_on is None:
-            return calendar.roll_forward(escalated_on)
-        ahead = (self.meets_on - escalated_on.weekday() - 1) % 7 + 1
-        return calendar.roll_forward(escalated_on + timedelta(days=ahead))
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "label_zh": self.label_zh, "meets_on": self.meets_on}
 
 
 def _bar(value: Any) -> Satisfaction:
@@ -148,6 +113,32 @@ class TicketPolicy:
             source=str(data.get("source", "")),
         )
 
+    @classmethod
+    def from_rules(cls, rules: TicketRules, default: TicketPolicy | None = None) -> TicketPolicy:
+        """The policy the plugins' answers make, ``default`` (or the default policy) filling gaps.
+
+        ``source`` names the plugin that answered each hook, or says the default was used.
+        """
+        base = DEFAULT_TICKET_POLICY if default is None else default
+        answered = ", ".join(
+            f"{hook.removeprefix('projlife_')}: {plugin}" for hook, plugin in rules.answered_by
+        )
+        return cls(
+            categories=base.categories if rules.categories is None else rules.categories,
+            ladder=base.ladder if rules.ladder is None else rules.ladder,
+            due_rule=base.due_rule if rules.due_rule is None else rules.due_rule,
+            revisit_sample_rate=base.revisit_sample_rate
+            if rules.revisit_sample_rate is None
+            else rules.revisit_sample_rate,
+            satisfaction_bar=base.satisfaction_bar
+            if rules.satisfaction_bar is None
+            else rules.satisfaction_bar,
+            close_unsampled_on_answer=base.close_unsampled_on_answer
+            if rules.close_unsampled_on_answer is None
+            else rules.close_unsampled_on_answer,
+            source=f"plugins ({answered}); the rest default" if answered else base.source,
+        )
+
 
 XIAOGAN_CATEGORIES = (
     TicketCategory("energy_land", "用能用地"),
@@ -193,7 +184,11 @@ ZHUMADIAN_TICKET_POLICY = attrs.evolve(
 def ticket_policy_for(app: Projlife, city_code: str) -> TicketPolicy:
     """The ticket policy of ``city_code``. The ONE place the application looks policy up.
 
-    Today every city gets :data:`DEFAULT_TICKET_POLICY`; the city-plugin hook
-    ``projlife_ticket_policy(city)`` will be consulted here.
+    Asks ``app.plugins`` through :func:`projlife.plugins.ticket_rules` for the city declared
+    with ``city_code`` and fills what no plugin answers from :data:`DEFAULT_TICKET_POLICY`.
+    A code no plugin declares gets the default policy.
     """
-    return DEFAULT_TICKET_POLICY
+    city = app.city_by_code(city_code)
+    if city is None:
+        return DEFAULT_TICKET_POLICY
+    return TicketPolicy.from_rules(ticket_rules(app.plugins, city))

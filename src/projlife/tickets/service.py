@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -40,6 +40,7 @@ from projlife.tickets.commands import (
     WithdrawTicket,
 )
 from projlife.tickets.policy import TicketPolicy, ticket_policy_for
+from projlife.tickets.projection import TICKETS_PROJECTION, TicketState, mean_and_share, states_as_of
 
 if TYPE_CHECKING:
     from projlife.application import CommandResult, Projlife
@@ -115,9 +116,14 @@ class TicketService:
     def __init__(self, app: Projlife, calendar: WorkdayCalendar | None = None) -> None:
         self._app = app
         self.calendar = calendar if calendar is not None else WorkdayCalendar.china()
+        self._policies: dict[str, TicketPolicy] = {}
 
     def policy(self, city_code: str) -> TicketPolicy:
-        return ticket_policy_for(self._app, city_code)
+        """The city's policy from its plugins' ticket hooks (asked once per city, then kept)."""
+        found = self._policies.get(city_code)
+        if found is None:
+            found = self._policies[city_code] = ticket_policy_for(self._app, city_code)
+        return found
 
     # -- commands ------------------------------------------------------------------
 
@@ -403,12 +409,6 @@ class TicketService:
             aggregate = event.mutate(aggregate)
         return aggregate if isinstance(aggregate, Ticket) else None
 
-    def _tickets_as_of(self, as_of: date, city_code: str | None) -> Iterator[Ticket]:
-        for ticket_id in self.ticket_ids():
-            ticket = self.ticket_as_of(ticket_id, as_of)
-            if ticket is not None and (city_code is None or ticket.city_code == city_code):
-                yield ticket
-
     def overdue(
         self,
         *,
@@ -420,28 +420,30 @@ class TicketService:
     ) -> list[OverdueTicket]:
         """Tickets past their due date on ``as_of`` (paused working days excluded), most overdue first.
 
-        ``area`` matches the ticket's area (the enterprise's locality); ``department`` the
-        assigned department; ``category`` the category's label or code. Facts recorded with
-        a later business date do not change the answer for ``as_of``.
+        Read from the tickets projection (caught up first): each ticket's state after its last
+        fact with a business date on or before ``as_of``, so facts recorded later with a later
+        business date do not change the answer for ``as_of``. ``area`` matches the ticket's
+        area (the enterprise's locality); ``department`` the assigned department; ``category``
+        the category's label or code.
         """
         found: list[OverdueTicket] = []
-        for ticket in self._tickets_as_of(as_of, city_code):
+        for ticket in self.states_as_of(as_of, city_code=city_code):
             if area is not None and ticket.area_code != area:
                 continue
             if category is not None:
                 cat = self.policy(ticket.city_code).category(category)
                 if ticket.category != (cat.label_zh if cat else category):
                     continue
-            state = ticket.overdue_as_of(as_of, self.calendar)
+            state = ticket.overdue_on(as_of, self.calendar)
             if state is None or not state.is_overdue:
                 continue
             kind, assignee = ticket.assignee_kind, ticket.assignee
             assert kind is not None and assignee is not None
-            if department is not None and (kind is not AssigneeKind.DEPARTMENT or assignee != department):
+            if department is not None and ticket.department != department:
                 continue
             found.append(
                 OverdueTicket(
-                    ticket_id=ticket.id,
+                    ticket_id=ticket.ticket_id,
                     code=ticket.code,
                     city_code=ticket.city_code,
                     area_code=ticket.area_code,
@@ -460,26 +462,23 @@ class TicketService:
         return found
 
     def summary(self, *, as_of: date, city_code: str | None = None) -> LoopSummary:
-        """The loop as of ``as_of``: counts by status, overdue, reopens and satisfaction."""
+        """The loop as of ``as_of``: counts by status, overdue, reopens and satisfaction.
+
+        Read from the tickets projection with the same as-of rule as :meth:`overdue`.
+        """
         status: Counter[TicketStatus] = Counter()
         ratings: Counter[int] = Counter()
         by_category: Counter[str] = Counter()
         overdue = reopened = satisfied = 0
-        for ticket in self._tickets_as_of(as_of, city_code):
+        for ticket in self.states_as_of(as_of, city_code=city_code):
             status[ticket.status] += 1
             by_category[ticket.category] += 1
             reopened += ticket.reopen_count
-            for r in ticket.revisits:
-                ratings[int(r.satisfaction)] += 1
-                satisfied += int(r.satisfactory)
-            state = ticket.overdue_as_of(as_of, self.calendar)
+            ratings.update(ticket.ratings)
+            satisfied += ticket.satisfied_revisits
+            state = ticket.overdue_on(as_of, self.calendar)
             overdue += int(state is not None and state.is_overdue)
-        n_revisits = sum(ratings.values())
-        mean = share = None
-        if n_revisits:
-            total = sum(k * v for k, v in ratings.items())
-            mean = (Decimal(total) / n_revisits).quantize(Decimal("0.01"), ROUND_HALF_UP)
-            share = (Decimal(satisfied) / n_revisits).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+        mean, share = mean_and_share(ratings, satisfied)
         return LoopSummary(
             as_of=as_of,
             raised=sum(status.values()),
@@ -489,12 +488,18 @@ class TicketService:
             withdrawn=status[TicketStatus.WITHDRAWN],
             overdue=overdue,
             reopened=reopened,
-            revisits=n_revisits,
+            revisits=sum(ratings.values()),
             satisfaction={int(s): ratings[int(s)] for s in Satisfaction},
             mean_satisfaction=mean,
             by_category=dict(sorted(by_category.items())),
             satisfied_share=share,
         )
+
+    def states_as_of(self, as_of: date, *, city_code: str | None = None) -> list[TicketState]:
+        """Every ticket as the tickets projection holds it on ``as_of`` (caught up first)."""
+        self._app.projections.run_one(TICKETS_PROJECTION)
+        with self._app.engine.connect() as conn:
+            return states_as_of(conn, as_of, city_code=city_code)
 
     # -- internals ---------------------------------------------------------------
 

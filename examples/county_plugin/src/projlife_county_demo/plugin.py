@@ -22,6 +22,7 @@ from projlife.domain.errors import Problem
 from projlife.domain.money import Money
 from projlife.domain.periods import Period
 from projlife.domain.project import Project
+from projlife.domain.ticket import Satisfaction
 from projlife.plugins import (
     AmountOf,
     AreaScope,
@@ -236,11 +237,17 @@ def projlife_ticket_categories(city: CityProfile) -> list[TicketCategory] | None
 def projlife_escalation_ladder(city: CityProfile) -> list[EscalationStep] | None:
     if not _ours(city):
         return None
+    # the steward takes it first; then the task force; then the district leader's Thursday meeting
     return [
-        EscalationStep(1, "项目管家(镇街)", DeadlineRule.parse("5 working days")),
-        EscalationStep(2, "项目专班", DeadlineRule.parse("10 working days")),
-        EscalationStep(3, "区政府分管领导", cadence="协调会议"),
+        EscalationStep("steward", "项目管家(镇街)"),
+        EscalationStep("task_force", "项目专班"),
+        EscalationStep("district_leader", "区政府分管领导协调会", meets_on=3),
     ]
+
+
+@hookimpl
+def projlife_ticket_due_rule(city: CityProfile) -> DeadlineRule | None:
+    return DeadlineRule.parse("5 working days") if _ours(city) else None
 
 
 @hookimpl
@@ -249,8 +256,13 @@ def projlife_revisit_sample_rate(city: CityProfile) -> Decimal | None:
 
 
 @hookimpl
-def projlife_satisfaction_bar(city: CityProfile) -> Decimal | None:
-    return Decimal("0.8") if _ours(city) else None
+def projlife_satisfaction_bar(city: CityProfile) -> Satisfaction | None:
+    return Satisfaction.SATISFIED if _ours(city) else None
+
+
+@hookimpl
+def projlife_close_unsampled_on_answer(city: CityProfile) -> bool | None:
+    return False if _ours(city) else None
 
 
 @hookimpl

@@ -20,6 +20,7 @@ from projlife.domain.errors import Problem
 from projlife.domain.money import Money
 from projlife.domain.periods import Period
 from projlife.domain.project import Project
+from projlife.domain.ticket import Satisfaction
 from projlife.plugins.cities._areas import area_tree
 from projlife.plugins.cities.xiaogan import rules
 from projlife.plugins.cities.xiaogan.actions import SUPERVISION_FLAG, quarterly_check, supervision_review
@@ -126,7 +127,7 @@ class XiaoganPlugin:
         return self.settings.revisit_sample_rate if self._ours(city) else None
 
     @hookimpl
-    def projlife_satisfaction_bar(self, city: CityProfile) -> Decimal | None:
+    def projlife_satisfaction_bar(self, city: CityProfile) -> Satisfaction | None:
         """000: 根据企业评价认定是否销号."""
         return self.settings.satisfaction_bar if self._ours(city) else None
 

@@ -15,6 +15,7 @@ from projlife.calendar import DeadlineRule
 from projlife.domain.lifecycle import Stage
 from projlife.domain.money import Money
 from projlife.domain.periods import PeriodKind
+from projlife.domain.ticket import Satisfaction
 from projlife.plugins.cities._support import Citation, Indicator, RuleDoc
 from projlife.plugins.rules import (
     AreaScope,
@@ -96,8 +97,8 @@ class XiaoganSettings:
     ranking_weights: tuple[Decimal, Decimal, Decimal] = (Decimal(50), Decimal(25), Decimal(25))
     """Completed, started, producing (the seed scores completed projects on site; see the docs)."""
     revisit_sample_rate: Decimal = Decimal("0.3")
-    satisfaction_bar: Decimal = Decimal("0.8")
-    """满意 (4 of 5 on the revisit scale) as a share."""
+    satisfaction_bar: Satisfaction = Satisfaction.SATISFIED
+    """满意 (4 on the fixed 1–5 revisit scale)."""
 
     @property
     def scope_filter(self) -> ProjectFilter:
@@ -314,7 +315,7 @@ def rule_docs(s: XiaoganSettings) -> list[RuleDoc]:
         RuleDoc(
             "satisfaction decides closing",
             SATISFACTION,
-            "a revisit rating at or above 满意 (4 of 5 = 0.8) closes the ticket",
+            "a revisit rating at or above 满意 (4 on the 1–5 scale) closes the ticket",
             "`satisfaction_bar`",
             ("projlife_satisfaction_bar",),
         ),

@@ -268,10 +268,10 @@ def scoring(s: ZhumadianSettings) -> list[ScoringRule]:
 
 def escalation_ladder() -> list[EscalationStep]:
     return [
-        EscalationStep(1, "县区政府(管委会)/市直有关部门", DeadlineRule.parse("7 days"), "一周一调度"),
-        EscalationStep(2, "分管副市长", cadence="每周一"),
-        EscalationStep(3, "市重点项目办"),
-        EscalationStep(4, "重点项目推进周例会", cadence="每周二"),
+        EscalationStep("county", "县区政府(管委会)/市直有关部门"),
+        EscalationStep("vice_mayor", "分管副市长", meets_on=0),  # 每周一
+        EscalationStep("key_project_office", "市重点项目办"),
+        EscalationStep("weekly_meeting", "重点项目推进周例会", meets_on=1),  # 每周二
     ]
 
 
