@@ -16,10 +16,10 @@ from projlife.application import Projlife, connect
 from projlife.domain.actor import Role
 from projlife.domain.lifecycle import Pool, Stage
 from projlife.domain.project import Project, project_id_for
+from projlife.projections.ledger import LedgerRow
 from projlife.reports.layout import AmountUnit
 from projlife.reports.ledger_export import export_ledger_xlsx, row_values
 from projlife.reports.ledger_import import ImportMode, LedgerImportRejected, import_ledger
-from projlife.reports.ledger_rows import ledger_rows
 from projlife.simulation import simulate
 
 ZMD = "411700"
@@ -232,11 +232,16 @@ def test_a_sheet_missing_a_required_column_is_reported(app: Projlife, tmp_path: 
 # -- round trip -----------------------------------------------------------------------------
 
 
+def _rows(app: Projlife, as_of: date | None) -> list[LedgerRow]:
+    app.projections.run()
+    return app.ledger.rows(city="zhumadian", as_of=as_of, with_details=True)
+
+
 def _ledger(app: Projlife, as_of: date) -> list[dict[str, Any]]:
     city = app.city("zhumadian")
     out = []
-    for row in ledger_rows(app, city, as_of):
-        values = row_values(row)
+    for row in _rows(app, as_of):
+        values = row_values(row, city)
         values.pop("verified")  # only a verifier sets it; imported facts are claims
         out.append(values)
     return out
@@ -253,12 +258,12 @@ def test_an_exported_ledger_reimports_to_the_same_ledger(
         city = source.city("zhumadian")
         source.projects.ingest(simulate(city, 120, seed=7, as_of=as_of).commands)
         first = tmp_path / "first.xlsx"
-        export_ledger_xlsx(ledger_rows(source, city, as_of), first, city=city, as_of=as_of, unit=unit)
+        export_ledger_xlsx(_rows(source, as_of), first, city=city, as_of=as_of, unit=unit)
         report = import_ledger(target, first, city="zhumadian")
         assert report.projects_written == 120
         assert _ledger(target, as_of) == _ledger(source, as_of)
         second = tmp_path / "second.xlsx"
-        export_ledger_xlsx(ledger_rows(target, city, as_of), second, city=city, as_of=as_of, unit=unit)
+        export_ledger_xlsx(_rows(target, as_of), second, city=city, as_of=as_of, unit=unit)
         a = [[c.value for c in r] for r in load_workbook(first).active.iter_rows()]  # type: ignore[union-attr]
         b = [[c.value for c in r] for r in load_workbook(second).active.iter_rows()]  # type: ignore[union-attr]
         verified = a[1].index("核实情况")
@@ -272,7 +277,7 @@ def test_the_exported_sheet_has_a_frozen_header_filters_and_formats(app: Projlif
     import_ledger(app, write_xlsx(tmp_path / "in.xlsx", [good_row()]), city="zhumadian")
     city = app.city("zhumadian")
     out = tmp_path / "out.xlsx"
-    export_ledger_xlsx(ledger_rows(app, city, None), out, city=city, as_of=date(2024, 12, 31), unit="亿元")
+    export_ledger_xlsx(_rows(app, None), out, city=city, as_of=date(2024, 12, 31), unit="亿元")
     ws = load_workbook(out).active
     assert ws is not None
     assert ws["A1"].value == "驻马店市重大项目台账（截至2024年12月31日）"

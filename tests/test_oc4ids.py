@@ -11,7 +11,6 @@ import pytest
 
 from projlife.application import Projlife, connect
 from projlife.domain.lifecycle import Stage
-from projlife.reports.ledger_rows import project_as_of, project_ids
 from projlife.reports.oc4ids import project_package, validate_package
 from projlife.simulation import simulate
 
@@ -32,8 +31,9 @@ def demo_package(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     with connect(f"sqlite:///{db}", create_tables=True) as app:
         city = app.city("zhumadian")
         app.projects.ingest(simulate(city, 400, seed=1, as_of=AS_OF).commands)
-        projects = [project_as_of(app, pid, AS_OF) for pid in project_ids(app, city.code)]
-        return project_package(projects, city, as_of=AS_OF)
+        app.projections.run()
+        rows = app.ledger.rows(city=city.code, as_of=AS_OF, with_details=True)
+        return project_package(rows, city, as_of=AS_OF)
 
 
 def test_a_full_demo_export_validates_against_the_package_and_project_schemas(
@@ -82,11 +82,12 @@ def test_a_cancelled_project_has_the_cancelled_status(app: Projlife) -> None:
     app.projects.ingest(sim.commands)
     cancelled = [sp for sp in sim.projects if sp.cancelled]
     assert cancelled
-    projects = [project_as_of(app, pid, AS_OF) for pid in project_ids(app, city.code)]
+    app.projections.run()
+    projects = app.ledger.rows(city=city.code, as_of=AS_OF, with_details=True)
     package = project_package(projects, city)
     by_code = {p["identifiers"][0]["id"]: p for p in package["projects"]}
     for sp in cancelled:
         assert by_code[sp.code]["status"] == "cancelled"
         assert "cancelledDate" in by_code[sp.code]["projlife"]
-    started = next(p for p in projects if p.stage is Stage.STARTED and not p.is_cancelled)
+    started = next(p for p in projects if p.stage is Stage.STARTED and p.cancelled_on is None)
     assert by_code[started.code]["status"] == "implementation"

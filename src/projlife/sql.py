@@ -24,6 +24,7 @@ SCHEMA_MODULES: list[str] = []
 SCHEMA_MODULES.append("projlife.projections.runner")
 SCHEMA_MODULES.append("projlife.projections.facts")
 SCHEMA_MODULES.append("projlife.tickets.projection")
+SCHEMA_MODULES.append("projlife.projections.details")
 
 _LOCK_KEY = 0x70726F6A  # "proj"
 

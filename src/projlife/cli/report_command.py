@@ -1,24 +1,47 @@
-"""``projlife report {weekly,monthly,quarterly,half-year}``: ledger summary, funnels and rates."""
+"""``projlife report {weekly,monthly,quarterly,half-year}``: the bulletin (周通报/月调度/季度/半年)."""
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
+from pathlib import Path
 from typing import Annotated
 
+import sqlalchemy as sa
 import typer
 
-from projlife.application import connect
+from projlife.application import Projlife, connect
 from projlife.cli.app import DEFAULT_DB, app, console
 from projlife.domain.errors import ProjlifeError
-from projlife.projections.report import REPORT_KINDS, build_report, render_markdown
+from projlife.projections.facts import projects_table
+from projlife.reports.bulletin import BULLETIN_KINDS, build_bulletin
+from projlife.reports.render_html import bulletin_html
+from projlife.reports.render_md import bulletin_json, bulletin_markdown
+from projlife.reports.terms import LANGS
+
+FORMATS = ("md", "json", "html")
+
+
+def _city(pl: Projlife, city: str | None) -> str:
+    if city is not None:
+        return pl.city(city).slug
+    with pl.engine.connect() as conn:
+        codes = sorted(conn.execute(sa.select(projects_table.c.city_code).distinct()).scalars())
+    if len(codes) == 1:
+        return pl.city(codes[0]).slug
+    raise ProjlifeError(
+        "print a report without --city",
+        f"the database holds projects of {len(codes)} cities" if codes else "the database holds no project",
+        "--city " + (" | ".join(pl.city(c).slug for c in codes) or "<slug>"),
+    )
 
 
 @app.command("report")
 def report(
-    kind: Annotated[str, typer.Argument(help=f"One of: {', '.join(REPORT_KINDS)}")],
+    kind: Annotated[str, typer.Argument(help=f"One of: {', '.join(BULLETIN_KINDS)}")],
     db: Annotated[str, typer.Option("--db", help="Database URL")] = DEFAULT_DB,
-    city: Annotated[str | None, typer.Option(help="City slug or code (default: every city)")] = None,
+    city: Annotated[
+        str | None, typer.Option(help="City slug or code (default: the only city with projects)")
+    ] = None,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Business date YYYY-MM-DD (default: today)")
     ] = None,
@@ -26,13 +49,20 @@ def report(
         str | None,
         typer.Option("--known-at", help="Only what was recorded by this ISO timestamp (with zone)"),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="md or json")] = "md",
+    fmt: Annotated[str, typer.Option("--format", help="md, json or html")] = "md",
+    lang: Annotated[str, typer.Option(help="zh (default) or en")] = "zh",
+    out: Annotated[Path | None, typer.Option(help="File to write (default: print)")] = None,
 ) -> None:
-    """Catch the projections up, then print the period's ledger summary, funnels and rates."""
-    if fmt not in ("md", "json"):
-        raise ProjlifeError(f"print a report as {fmt!r}", "unknown format", "md, json")
+    """Catch the projections up, then print the period's bulletin: per-county figures, quotas,
+    deadlines, ranking, ticket loop, ledger summary, funnels and rates, and the audit checkpoint."""
+    if kind.replace("_", "-") not in BULLETIN_KINDS:
+        raise ProjlifeError(f"print a {kind!r} report", "unknown report kind", ", ".join(BULLETIN_KINDS))
+    if fmt not in FORMATS:
+        raise ProjlifeError(f"print a report as {fmt!r}", "unknown format", ", ".join(FORMATS))
+    if lang not in LANGS:
+        raise ProjlifeError(f"print a report in {lang!r}", "unknown language", ", ".join(LANGS))
     try:
-        day = date.fromisoformat(as_of) if as_of else None
+        day = date.fromisoformat(as_of) if as_of else date.today()
         moment = datetime.fromisoformat(known_at) if known_at else None
     except ValueError as exc:
         raise ProjlifeError("read --as-of/--known-at", str(exc), "YYYY-MM-DD and an ISO timestamp") from None
@@ -42,8 +72,15 @@ def report(
         )
     with connect(db) as pl:
         pl.projections.run()
-        data = build_report(pl, kind, city=city, as_of=day, known_at=moment)
-    if fmt == "json":
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        bulletin = build_bulletin(pl, _city(pl, city), kind=kind, as_of=day, known_at=moment)
+        if fmt == "json":
+            text = bulletin_json(bulletin)
+        elif fmt == "html":
+            text = bulletin_html(bulletin, lang)
+        else:
+            text = bulletin_markdown(bulletin, lang)
+    if out is None:
+        typer.echo(text, nl=False)
     else:
-        console.print(render_markdown(data), markup=False, highlight=False)
+        out.write_text(text, encoding="utf-8")
+        console.print(f"written {out}")

@@ -1,9 +1,9 @@
-"""``projlife bulletin``, ``projlife export ledger|oc4ids``, ``projlife import ledger``."""
+"""``projlife export ledger|oc4ids``, ``projlife import ledger`` (the bulletin is ``projlife report``)."""
 
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -12,15 +12,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from projlife.application import connect
 from projlife.cli.app import DEFAULT_DB, app, console
-from projlife.reports.bulletin import BULLETIN_KINDS, build_bulletin
 from projlife.reports.layout import AmountUnit
 from projlife.reports.ledger_export import export_ledger_xlsx
 from projlife.reports.ledger_import import ImportMode, LedgerImportRejected, import_ledger
-from projlife.reports.ledger_rows import ledger_rows, project_as_of, project_ids
 from projlife.reports.oc4ids import project_package
-from projlife.reports.outputs import SEED_QUOTAS
-from projlife.reports.render_html import bulletin_html
-from projlife.reports.render_md import bulletin_json, bulletin_markdown
 
 export_app = typer.Typer(
     help="Export the 台账 ledger (xlsx) or OC4IDS project packages.", no_args_is_help=True
@@ -32,6 +27,20 @@ app.add_typer(import_app, name="import")
 Db = Annotated[str, typer.Option(help="Database URL")]
 City = Annotated[str, typer.Option(help="City plugin slug (zhumadian, xiaogan, …)")]
 AsOf = Annotated[str | None, typer.Option("--as-of", help="Business date YYYY-MM-DD (default: today)")]
+
+
+KnownAt = Annotated[
+    str | None, typer.Option("--known-at", help="Only what was recorded by this ISO timestamp (with zone)")
+]
+
+
+def _known_at(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise typer.BadParameter("--known-at needs a time zone, e.g. 2024-07-05T18:00:00+08:00")
+    return moment
 
 
 def _as_of(text: str | None) -> date:
@@ -48,62 +57,27 @@ def _progress() -> Progress:
     )
 
 
-@app.command("bulletin")
-def bulletin(
-    city: City,
-    kind: Annotated[str, typer.Option(help=f"One of: {', '.join(BULLETIN_KINDS)}")] = "weekly",
-    as_of: AsOf = None,
-    fmt: Annotated[str, typer.Option("--format", help="md, json or html")] = "md",
-    lang: Annotated[str, typer.Option(help="zh (default) or en")] = "zh",
-    out: Annotated[Path | None, typer.Option(help="File to write (default: print)")] = None,
-    db: Db = DEFAULT_DB,
-) -> None:
-    """A bulletin (周通报/月调度/季度/半年) for a city as of a date: Markdown, JSON or HTML, zh or en."""
-    if kind not in BULLETIN_KINDS:
-        raise typer.BadParameter(f"kind must be one of {', '.join(BULLETIN_KINDS)}")
-    day = _as_of(as_of)
-    with connect(db) as pl:
-        profile = pl.city(city)
-        with console.status("reading the ledger …"):
-            rows = list(ledger_rows(pl, profile, day))
-        quotas = SEED_QUOTAS.get(profile.slug)
-        b = build_bulletin(
-            rows, profile, kind=kind, as_of=day, quotas=quotas, quota_source=getattr(quotas, "source", None)
-        )
-    if fmt == "md":
-        text = bulletin_markdown(b, lang)
-    elif fmt == "json":
-        text = bulletin_json(b)
-    elif fmt == "html":
-        text = bulletin_html(b, lang)
-    else:
-        raise typer.BadParameter("format must be md, json or html")
-    if out is None:
-        console.print(text, markup=False, highlight=False)
-    else:
-        out.write_text(text, encoding="utf-8")
-        console.print(f"written {out}")
-
-
 @export_app.command("ledger")
 def export_ledger(
     city: City,
     out: Annotated[Path, typer.Option(help="The .xlsx file to write")],
     as_of: AsOf = None,
+    known_at: KnownAt = None,
     fmt: Annotated[str, typer.Option("--format", help="xlsx")] = "xlsx",
     unit: Annotated[str, typer.Option(help="万元 or 亿元")] = "万元",
     db: Db = DEFAULT_DB,
 ) -> None:
-    """Export the 台账 ledger as of a date."""
+    """Export the 台账 ledger as of a date (and as recorded by a time)."""
     if fmt != "xlsx":
         raise typer.BadParameter("only xlsx is supported")
     day = _as_of(as_of)
     with connect(db) as pl, _progress() as progress:
         profile = pl.city(city)
-        ids = project_ids(pl, profile.code)
-        task = progress.add_task("exporting", total=len(ids))
+        pl.projections.run()
+        rows = pl.ledger.rows(city=profile.code, as_of=day, known_at=_known_at(known_at), with_details=True)
+        task = progress.add_task("exporting", total=len(rows))
         n = export_ledger_xlsx(
-            ledger_rows(pl, profile, day, ids=ids),
+            rows,
             out,
             city=profile,
             as_of=day,
@@ -118,19 +92,16 @@ def export_oc4ids(
     city: City,
     out: Annotated[Path, typer.Option(help="The .json file to write")],
     as_of: AsOf = None,
+    known_at: KnownAt = None,
     db: Db = DEFAULT_DB,
 ) -> None:
     """Export the city's projects as an OC4IDS 0.9 project package."""
     day = _as_of(as_of)
-    with connect(db) as pl, _progress() as progress:
+    with connect(db) as pl:
         profile = pl.city(city)
-        ids = project_ids(pl, profile.code)
-        task = progress.add_task("loading projects", total=len(ids))
-        projects = []
-        for pid in ids:
-            projects.append(project_as_of(pl, pid, day))
-            progress.advance(task)
-        package = project_package([p for p in projects if p.conceived_on <= day], profile, as_of=day)
+        pl.projections.run()
+        rows = pl.ledger.rows(city=profile.code, as_of=day, known_at=_known_at(known_at), with_details=True)
+        package = project_package(rows, profile, as_of=day)
     out.write_text(json.dumps(package, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     console.print(f"{len(package['projects'])} projects written to {out}")
 

@@ -24,6 +24,7 @@ from projlife.domain.errors import ProjlifeError
 from projlife.domain.lifecycle import Pool, Stage
 from projlife.domain.money import YI
 from projlife.projections import timeline
+from projlife.projections.details import ProjectDetails, details
 from projlife.projections.facts import (
     OPEN_END,
     STAGES,
@@ -78,6 +79,10 @@ class SizeBands:
 
     def classify(self, yuan: Decimal) -> str:
         return self.labels[bisect.bisect_right(_limits_yuan(self.thresholds_yi), yuan)]
+
+
+def _str(_inst: Any, _field: Any, value: Any) -> Any:
+    return str(value) if isinstance(value, Decimal) else value
 
 
 @functools.lru_cache(maxsize=64)
@@ -146,6 +151,8 @@ class LedgerRow:
     cancelled_on: date | None
     land_reclaimed_on: date | None
     sources: dict[str, tuple[int, ...]]
+    details: ProjectDetails | None = None
+    """The descriptive details (credit code, land, counterparty, batch, team, cancel reason), when asked for."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -186,6 +193,7 @@ class LedgerRow:
             if self.land_reclaimed_on is None
             else self.land_reclaimed_on.isoformat(),
             "sources": {k: list(v) for k, v in self.sources.items()},
+            "details": None if self.details is None else attrs.asdict(self.details, value_serializer=_str),
         }
 
 
@@ -246,8 +254,9 @@ class Ledger:
         as_of: date | None = None,
         known_at: datetime | None = None,
         size_bands: SizeBands | None = None,
+        with_details: bool = False,
     ) -> list[LedgerRow]:
-        """The ledger rows in scope, ordered by project code."""
+        """The ledger rows in scope, ordered by project code (``with_details``: with their details)."""
         bands = size_bands or self.size_bands
         if size_class is not None and size_class not in bands.labels:
             raise ProjlifeError(
@@ -269,6 +278,9 @@ class Ledger:
                 continue
             out.append(row)
         out.sort(key=lambda r: r.code)
+        if with_details:
+            found = details(self._app, [r.project_id for r in out], as_of=as_of, known_at=known_at)
+            out = [attrs.evolve(r, details=found[r.project_id]) for r in out]
         return out
 
     def row(

@@ -1,28 +1,43 @@
 """The bulletin (周通报 / 月调度 / 季度 / 半年): a city's figures per county for a period, as of a date.
 
-:func:`build_bulletin` assembles a :class:`Bulletin` from the ledger (stage dates as of
-the date), and from optional sources, each a small Protocol so that the city rule
-engine, the tickets service and the audit trail plug in when present: quotas
-(:class:`QuotaSource`), a ranking (:class:`RankingSource`), the ticket loop
-(:class:`TicketLoopSource`) and the audit checkpoint the figures come from. A section
-whose source is absent is ``None`` and renders as "n/a" (暂无数据), never as zero.
+:func:`build_bulletin` reads every figure from the capability that owns it:
+
+- the 台账 counts per county from the ledger projection (``app.ledger.rows``), as of the
+  business date and, with ``known_at``, as the log stood at that recorded time;
+- the ledger summary, the cohort funnel and the rates (each with numerator and denominator)
+  from ``app.ledger.summary`` and ``app.metrics``, under the same ``as_of``/``known_at``;
+- quotas, overdue deadlines and the ranking from the city rule engine
+  (:mod:`projlife.reports.city_rules`), stamped with the rule-set hash;
+- the enterprise-problem loop from ``app.tickets`` (:mod:`projlife.reports.ticket_loop`);
+- the signed audit checkpoint from ``app.audit.latest_checkpoint()``.
+
+The rule engine and the tickets read model answer "as of a business date" only; a bulletin
+built ``known_at`` a past time leaves those sections out and says why, rather than mixing
+today's knowledge into a past report.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, timedelta
-from typing import Any, Protocol
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from projlife.audit.checkpoint import Checkpoint
 from projlife.domain.areas import Area, AreaLevel
-from projlife.domain.classification import ProjectCategory
 from projlife.domain.lifecycle import Stage
 from projlife.domain.periods import Period, PeriodKind
+from projlife.plugins.rules import canonical_decimal
 from projlife.plugins.types import CityProfile
-from projlife.reports.ledger_rows import LedgerRow
+from projlife.projections.ledger import LedgerRow, LedgerSummary
+from projlife.projections.metrics import Funnel, Rate
+from projlife.reports.city_rules import RuleSections, rule_sections
+from projlife.reports.ticket_loop import TicketLoop, ticket_loop
+
+if TYPE_CHECKING:
+    from projlife.application import Projlife
 
 __all__ = [
     "BULLETIN_KINDS",
@@ -30,15 +45,6 @@ __all__ = [
     "Bulletin",
     "CountyFigures",
     "FunnelStep",
-    "PacePoint",
-    "QuotaResult",
-    "QuotaSource",
-    "Ranking",
-    "RankingEntry",
-    "RankingSource",
-    "StaticQuotas",
-    "TicketLoop",
-    "TicketLoopSource",
     "build_bulletin",
 ]
 
@@ -46,7 +52,7 @@ BULLETIN_KINDS: dict[str, PeriodKind] = {
     "weekly": PeriodKind.WEEK,
     "monthly": PeriodKind.MONTH,
     "quarterly": PeriodKind.QUARTER,
-    "half_year": PeriodKind.HALF_YEAR,
+    "half-year": PeriodKind.HALF_YEAR,
 }
 """The bulletins officials read: 周通报, 月调度, 季度通报, 半年通报."""
 
@@ -55,30 +61,8 @@ FUNNEL_STAGES: tuple[Stage, ...] = (Stage.SIGNED, Stage.STARTED, Stage.IN_STATIS
 
 
 @attrs.frozen
-class QuotaResult:
-    """A quota for one stage in the period: target, actual, met or not, and the gap."""
-
-    stage: Stage
-    target: int
-    actual: int
-
-    @property
-    def met(self) -> bool:
-        return self.actual >= self.target
-
-    @property
-    def gap(self) -> int:
-        """How many short of the target (0 when met)."""
-        return max(0, self.target - self.actual)
-
-    @property
-    def surplus(self) -> int:
-        return max(0, self.actual - self.target)
-
-
-@attrs.frozen
 class FunnelStep:
-    """One step of the conversion funnel: count, and the rate from the previous step with its denominator."""
+    """One step of the stock funnel: count, and the rate from the previous step with its denominator."""
 
     stage: Stage
     count: int
@@ -101,97 +85,15 @@ class CountyFigures:
     cumulative: dict[Stage, int]
     """Projects that have reached each stage by the as-of date (claims not rejected)."""
     funnel: tuple[FunnelStep, ...]
-    quotas: tuple[QuotaResult, ...] | None
     overdue: int
     """Projects whose scheduled start or completion date has passed without it (计划节点逾期)."""
+    deadlines_overdue: int | None
+    """Deadlines of the city's rules overdue in the county (None: rules not evaluated)."""
+    tickets_overdue: int | None
     flagged: int
     """Projects carrying a flag (挂牌) on the as-of date."""
     removed: int
     cancelled: int
-
-
-@attrs.frozen
-class RankingEntry:
-    rank: int
-    area_code: str
-    name: str
-    score: float
-
-
-@attrs.frozen
-class Ranking:
-    """A ranking computed by the city's rules, with the hash of the rule set that produced it."""
-
-    entries: tuple[RankingEntry, ...]
-    rule_set_hash: str
-    title: str = "综合排名"
-
-
-@attrs.frozen
-class TicketLoop:
-    """The enterprise-problem loop in the period (诉求闭环)."""
-
-    raised: int
-    closed: int
-    overdue: int
-    reopened: int
-    satisfaction: float | None
-    """Share of revisited tickets rated satisfied (0–1), None if none revisited."""
-
-
-@attrs.frozen
-class PacePoint:
-    day: date
-    actual: int
-    quota: float
-
-
-class QuotaSource(Protocol):
-    """Where quotas come from (the city rule engine)."""
-
-    def quota(self, area: Area, stage: Stage, period: Period) -> int | None: ...
-
-    def counts(self, row: LedgerRow) -> bool:
-        """Whether the project counts toward the quota (e.g. only industry projects)."""
-        ...
-
-
-class RankingSource(Protocol):
-    def ranking(self, city: CityProfile, period: Period, as_of: date) -> Ranking | None: ...
-
-
-class TicketLoopSource(Protocol):
-    def loop_summary(self, city: CityProfile, period: Period, as_of: date) -> TicketLoop | None: ...
-
-
-@attrs.frozen
-class StaticQuotas:
-    """Quotas given as numbers per period kind, for counties and for zones (开发区/示范区).
-
-    ``source`` names the document the numbers come from. A quota for a longer period is
-    scaled down pro rata to shorter periods only if ``prorate`` is true.
-    """
-
-    kind: PeriodKind
-    county: Mapping[Stage, int]
-    zone: Mapping[Stage, int]
-    source: str
-    prorate: bool = False
-    industry_only: bool = False
-    """Only industry projects (产业项目) count toward the quota."""
-
-    def counts(self, row: LedgerRow) -> bool:
-        return not self.industry_only or ProjectCategory(row.category).is_industry
-
-    def quota(self, area: Area, stage: Stage, period: Period) -> int | None:
-        table = self.zone if area.is_zone else self.county
-        if stage not in table:
-            return None
-        if period.kind is self.kind:
-            return table[stage]
-        if self.prorate and period.kind.months and self.kind.months:
-            return round(table[stage] * period.kind.months / self.kind.months)
-        return None
 
 
 @attrs.frozen
@@ -204,92 +106,36 @@ class Bulletin:
     kind: str
     period: Period
     as_of: date
+    known_at: datetime | None
     counties: tuple[CountyFigures, ...]
     totals: CountyFigures
     funnel: tuple[FunnelStep, ...]
-    pace: tuple[PacePoint, ...] | None
-    pace_stage: Stage
-    quota_source: str | None
-    ranking: Ranking | None
+    ledger: LedgerSummary
+    cohort_funnel: Funnel
+    rates: tuple[Rate, ...]
+    rules: RuleSections | None
     tickets: TicketLoop | None
+    not_as_known: tuple[str, ...]
+    """Sections left out because their source cannot answer "as known at" a past time."""
     checkpoint: Checkpoint | None
+    log_head: int
+    """The last event position in the log when the bulletin was built."""
     projects: int
     generated_by: str = "projlife"
 
     @property
-    def period_start(self) -> date:
-        return self.period.start
+    def checkpoint_covers(self) -> bool:
+        """Whether the signed checkpoint covers every event the figures were read from."""
+        return self.checkpoint is not None and self.checkpoint.last_position >= self.log_head
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready form (dates ISO, stages by value, rates with their denominators)."""
+        """A JSON-ready form (dates ISO, stages and decimals as strings, rates with denominators)."""
+        return _to_dict(self)
 
-        def figures(c: CountyFigures) -> dict[str, Any]:
-            return {
-                "area_code": c.area_code,
-                "name": c.name,
-                "is_zone": c.is_zone,
-                "in_period": {s.value: n for s, n in c.in_period.items()},
-                "cumulative": {s.value: n for s, n in c.cumulative.items()},
-                "funnel": [step(f) for f in c.funnel],
-                "quotas": None
-                if c.quotas is None
-                else [
-                    {
-                        "stage": q.stage.value,
-                        "target": q.target,
-                        "actual": q.actual,
-                        "met": q.met,
-                        "gap": q.gap,
-                    }
-                    for q in c.quotas
-                ],
-                "overdue": c.overdue,
-                "flagged": c.flagged,
-                "removed": c.removed,
-                "cancelled": c.cancelled,
-            }
 
-        def step(f: FunnelStep) -> dict[str, Any]:
-            return {
-                "stage": f.stage.value,
-                "count": f.count,
-                "denominator": f.denominator,
-                "rate": None if f.rate is None else round(f.rate, 4),
-            }
-
-        return {
-            "city": {"slug": self.city_slug, "code": self.city_code, "name": self.city_name},
-            "kind": self.kind,
-            "period": {
-                "label": str(self.period),
-                "start": self.period.start.isoformat(),
-                "end": self.period.end.isoformat(),
-            },
-            "as_of": self.as_of.isoformat(),
-            "projects": self.projects,
-            "counties": [figures(c) for c in self.counties],
-            "totals": figures(self.totals),
-            "funnel": [step(f) for f in self.funnel],
-            "pace": None
-            if self.pace is None
-            else {
-                "stage": self.pace_stage.value,
-                "points": [
-                    {"day": p.day.isoformat(), "actual": p.actual, "quota": round(p.quota, 2)}
-                    for p in self.pace
-                ],
-            },
-            "quota_source": self.quota_source,
-            "ranking": None
-            if self.ranking is None
-            else {
-                "title": self.ranking.title,
-                "rule_set_hash": self.ranking.rule_set_hash,
-                "entries": [attrs.asdict(e) for e in self.ranking.entries],
-            },
-            "tickets": None if self.tickets is None else attrs.asdict(self.tickets),
-            "checkpoint": None if self.checkpoint is None else self.checkpoint.to_dict(),
-        }
+def _reached(row: LedgerRow, stage: Stage, within: tuple[date, date] | None = None) -> bool:
+    d = row.stage_dates.get(stage)
+    return d is not None and (within is None or within[0] <= d <= within[1])
 
 
 def _funnel(cumulative: Mapping[Stage, int]) -> tuple[FunnelStep, ...]:
@@ -301,141 +147,300 @@ def _funnel(cumulative: Mapping[Stage, int]) -> tuple[FunnelStep, ...]:
     return tuple(steps)
 
 
-def _overdue(row: LedgerRow, as_of: date) -> bool:
+def _planned_overdue(row: LedgerRow, as_of: date) -> bool:
     if row.cancelled_on is not None:
         return False
-    return any(
-        planned < as_of and stage not in row.stage_dates for stage, planned in row.planned_stage_dates.items()
-    )
+    return any(planned < as_of and stage not in row.stage_dates for stage, planned in row.scheduled.items())
 
 
 def _figures(
-    area: Area | None,
+    code: str,
     name: str,
+    is_zone: bool,
     rows: Sequence[LedgerRow],
     period: Period,
     as_of: date,
-    quotas: QuotaSource | None,
+    deadlines: Mapping[str, int] | None,
+    tickets: Mapping[str, int] | None,
 ) -> CountyFigures:
     window = (period.start, min(period.end, as_of))
-    in_period = {s: sum(r.reached(s, window) for r in rows) for s in FUNNEL_STAGES}
-    cumulative = {s: sum(r.reached(s) for r in rows) for s in FUNNEL_STAGES}
-    results: tuple[QuotaResult, ...] | None = None
-    if quotas is not None and area is not None:
-        found = []
-        for stage in FUNNEL_STAGES:
-            target = quotas.quota(area, stage, period)
-            if target is not None:
-                actual = sum(r.reached(stage, window) for r in rows if quotas.counts(r))
-                found.append(QuotaResult(stage, target, actual))
-        results = tuple(found)
+    cumulative = {s: sum(_reached(r, s) for r in rows) for s in FUNNEL_STAGES}
     return CountyFigures(
-        area_code=area.code if area else "",
+        area_code=code,
         name=name,
-        is_zone=bool(area and area.is_zone),
-        in_period=in_period,
+        is_zone=is_zone,
+        in_period={s: sum(_reached(r, s, window) for r in rows) for s in FUNNEL_STAGES},
         cumulative=cumulative,
         funnel=_funnel(cumulative),
-        quotas=results,
-        overdue=sum(_overdue(r, as_of) for r in rows),
+        overdue=sum(_planned_overdue(r, as_of) for r in rows),
+        deadlines_overdue=None if deadlines is None else deadlines.get(code, 0),
+        tickets_overdue=None if tickets is None else tickets.get(code, 0),
         flagged=sum(bool(r.flags) for r in rows),
-        removed=sum(bool(r.removals) for r in rows),
+        removed=sum(bool(r.removed) for r in rows),
         cancelled=sum(r.cancelled_on is not None for r in rows),
     )
 
 
-def _pace(
-    rows: Sequence[LedgerRow],
-    counties: Sequence[Area],
-    period: Period,
-    as_of: date,
-    stage: Stage,
-    quotas: QuotaSource | None,
-) -> tuple[PacePoint, ...] | None:
-    if quotas is None:
-        return None
-    target = 0
-    for area in counties:
-        t = quotas.quota(area, stage, period)
-        if t is not None:
-            target += t
-    if target == 0:
-        return None
-    end = min(period.end, as_of)
-    days = sorted(
-        r.stage_dates[stage] for r in rows if r.reached(stage, (period.start, end)) and quotas.counts(r)
+def _sum(name: str, parts: Sequence[CountyFigures], rows: Sequence[LedgerRow], as_of: date) -> CountyFigures:
+    def total(values: Sequence[int | None]) -> int | None:
+        return None if any(v is None for v in values) else sum(v or 0 for v in values)
+
+    cumulative = {s: sum(p.cumulative[s] for p in parts) for s in FUNNEL_STAGES}
+    return CountyFigures(
+        area_code="",
+        name=name,
+        is_zone=False,
+        in_period={s: sum(p.in_period[s] for p in parts) for s in FUNNEL_STAGES},
+        cumulative=cumulative,
+        funnel=_funnel(cumulative),
+        overdue=sum(p.overdue for p in parts),
+        deadlines_overdue=total([p.deadlines_overdue for p in parts]),
+        tickets_overdue=total([p.tickets_overdue for p in parts]),
+        flagged=sum(p.flagged for p in parts),
+        removed=sum(p.removed for p in parts),
+        cancelled=sum(p.cancelled for p in parts),
     )
-    points = []
-    day = period.start
-    step = timedelta(days=1 if period.days <= 31 else 7)
-    while True:
-        actual = sum(1 for d in days if d <= day)
-        quota = target * ((day - period.start).days + 1) / period.days
-        points.append(PacePoint(day, actual, quota))
-        if day >= end:
-            break
-        day = min(day + step, end)
-    return tuple(points)
+
+
+def bulletin_kind(kind: str | PeriodKind) -> tuple[str, PeriodKind]:
+    """The bulletin's name and period kind (``weekly`` … ``half-year``; ``half_year`` accepted)."""
+    if isinstance(kind, str) and kind.replace("_", "-") in BULLETIN_KINDS:
+        name = kind.replace("_", "-")
+        return name, BULLETIN_KINDS[name]
+    pk = PeriodKind(kind)
+    for name, k in BULLETIN_KINDS.items():
+        if k is pk:
+            return name, pk
+    return pk.value, pk
 
 
 def build_bulletin(
-    rows: Iterable[LedgerRow],
-    city: CityProfile,
+    app: Projlife,
+    city: CityProfile | str,
     *,
     kind: str | PeriodKind,
     as_of: date,
-    quotas: QuotaSource | None = None,
-    quota_source: str | None = None,
-    ranking: RankingSource | None = None,
-    tickets: TicketLoopSource | None = None,
+    known_at: datetime | None = None,
     checkpoint: Checkpoint | None = None,
-    pace_stage: Stage = Stage.STARTED,
 ) -> Bulletin:
-    """Assemble a bulletin from ledger rows as of ``as_of`` (see :func:`ledger_rows`)."""
-    period_kind = (
-        BULLETIN_KINDS[kind] if isinstance(kind, str) and kind in BULLETIN_KINDS else PeriodKind(kind)
-    )
-    kind_name = (
-        next(k for k, v in BULLETIN_KINDS.items() if v is period_kind)
-        if period_kind in BULLETIN_KINDS.values()
-        else period_kind.value
-    )
+    """Assemble the bulletin of ``city`` for the period of ``kind`` containing ``as_of``.
+
+    Catch the projections up (``app.projections.run()``) before calling it: the ledger and
+    metrics read their tables as they stand. ``checkpoint`` defaults to the audit trail's
+    latest signed checkpoint.
+    """
+    profile = app.city(city) if isinstance(city, str) else city
+    kind_name, period_kind = bulletin_kind(kind)
     period = Period.containing(period_kind, as_of)
-    all_rows = [r for r in rows if r.stage_dates.get(Stage.CONCEIVED, as_of) <= as_of]
-    counties = [a for a in city.areas if a.level is AreaLevel.COUNTY]
+    rows = app.ledger.rows(city=profile.code, as_of=as_of, known_at=known_at)
+    summary = app.ledger.summary(city=profile.code, as_of=as_of, known_at=known_at)
+    cohort = app.metrics.funnel(period, city=profile.code, as_of=as_of, known_at=known_at)
+    rates = app.metrics.rates(period=period, city=profile.code, as_of=as_of, known_at=known_at)
+    not_as_known: tuple[str, ...] = ()
+    rules: RuleSections | None = None
+    tickets: TicketLoop | None = None
+    if known_at is None:
+        rules = rule_sections(app, profile, period_kind, as_of)
+        tickets = ticket_loop(app, profile, as_of)
+    else:
+        not_as_known = ("rules", "tickets")
+    counties: list[Area] = [a for a in profile.areas if a.level is AreaLevel.COUNTY]
     by_county: dict[str, list[LedgerRow]] = {a.code: [] for a in counties}
     city_level: list[LedgerRow] = []
-    for row in all_rows:
-        by_county.get(row.county_code, city_level).append(row)
-    figures = tuple(_figures(a, a.name, by_county[a.code], period, as_of, quotas) for a in counties)
-    if city_level:
-        figures += (_figures(None, f"{city.name_zh}本级", city_level, period, as_of, None),)
-    totals = _figures(None, "合计", all_rows, period, as_of, None)
-    if quotas is not None:
-        sums: dict[Stage, int] = {}
-        for c in figures:
-            for q in c.quotas or ():
-                sums[q.stage] = sums.get(q.stage, 0) + q.target
-        actuals: dict[Stage, int] = {}
-        for c in figures:
-            for q in c.quotas or ():
-                actuals[q.stage] = actuals.get(q.stage, 0) + q.actual
-        totals = attrs.evolve(totals, quotas=tuple(QuotaResult(s, t, actuals[s]) for s, t in sums.items()))
+    for row in rows:
+        by_county.get(row.county_code or "", city_level).append(row)
+    deadlines = rules.deadlines.by_county if rules is not None else None
+    overdue_tickets = tickets.overdue_by_county if tickets is not None else None
+    figures = [
+        _figures(a.code, a.name, a.is_zone, by_county[a.code], period, as_of, deadlines, overdue_tickets)
+        for a in counties
+    ]
+    if city_level or (deadlines or {}).get(profile.code) or (overdue_tickets or {}).get(profile.code):
+        figures.append(
+            _figures(
+                profile.code,
+                f"{profile.name_zh}本级",
+                False,
+                city_level,
+                period,
+                as_of,
+                deadlines,
+                overdue_tickets,
+            )
+        )
+    totals = _sum("合计", figures, rows, as_of)
+    if checkpoint is None:
+        checkpoint = app.audit.latest_checkpoint()
     return Bulletin(
-        city_slug=city.slug,
-        city_code=city.code,
-        city_name=city.name_zh,
+        city_slug=profile.slug,
+        city_code=profile.code,
+        city_name=profile.name_zh,
         kind=kind_name,
         period=period,
         as_of=as_of,
-        counties=figures,
+        known_at=known_at,
+        counties=tuple(figures),
         totals=totals,
         funnel=totals.funnel,
-        pace=_pace(all_rows, counties, period, as_of, pace_stage, quotas),
-        pace_stage=pace_stage,
-        quota_source=quota_source if quotas is not None else None,
-        ranking=ranking.ranking(city, period, as_of) if ranking is not None else None,
-        tickets=tickets.loop_summary(city, period, as_of) if tickets is not None else None,
+        ledger=summary,
+        cohort_funnel=cohort,
+        rates=tuple(rates.values()),
+        rules=rules,
+        tickets=tickets,
+        not_as_known=not_as_known,
         checkpoint=checkpoint,
-        projects=len(all_rows),
+        log_head=app.store.recorder.max_notification_id() or 0,
+        projects=len(rows),
     )
+
+
+# -- JSON ----------------------------------------------------------------------------------------
+
+
+def _d(value: Decimal | None) -> str | None:
+    return None if value is None else canonical_decimal(value)
+
+
+def _to_dict(b: Bulletin) -> dict[str, Any]:
+    def step(f: FunnelStep) -> dict[str, Any]:
+        return {
+            "stage": f.stage.value,
+            "count": f.count,
+            "denominator": f.denominator,
+            "rate": None if f.rate is None else round(f.rate, 4),
+        }
+
+    def figures(c: CountyFigures) -> dict[str, Any]:
+        return {
+            "area_code": c.area_code,
+            "name": c.name,
+            "is_zone": c.is_zone,
+            "in_period": {s.value: n for s, n in c.in_period.items()},
+            "cumulative": {s.value: n for s, n in c.cumulative.items()},
+            "funnel": [step(f) for f in c.funnel],
+            "overdue_planned": c.overdue,
+            "deadlines_overdue": c.deadlines_overdue,
+            "tickets_overdue": c.tickets_overdue,
+            "flagged": c.flagged,
+            "removed": c.removed,
+            "cancelled": c.cancelled,
+        }
+
+    led = b.ledger
+    out: dict[str, Any] = {
+        "city": {"slug": b.city_slug, "code": b.city_code, "name": b.city_name},
+        "kind": b.kind,
+        "period": {
+            "label": str(b.period),
+            "start": b.period.start.isoformat(),
+            "end": b.period.end.isoformat(),
+        },
+        "as_of": b.as_of.isoformat(),
+        "known_at": None if b.known_at is None else b.known_at.isoformat(),
+        "projects": b.projects,
+        "counties": [figures(c) for c in b.counties],
+        "totals": figures(b.totals),
+        "funnel": [step(f) for f in b.funnel],
+        "ledger": {
+            "projects": led.projects,
+            "by_stage": {str(s): n for s, n in led.by_stage.items()},
+            "by_verified_stage": {str(s): n for s, n in led.by_verified_stage.items()},
+            "planned_investment_yuan": str(led.planned_investment),
+            "signed_amount_yuan": str(led.signed_amount),
+            "investment_reported_yuan": str(led.investment_reported),
+            "removed": led.removed,
+            "cancelled": led.cancelled,
+            "flagged": led.flagged,
+        },
+        "cohort_funnel": b.cohort_funnel.as_dict(),
+        "rates": {r.name: r.as_dict() for r in b.rates},
+        "not_as_known": list(b.not_as_known),
+        "quotas": None,
+        "deadlines": None,
+        "rankings": None,
+        "pace": None,
+        "tickets": None,
+        "checkpoint": None
+        if b.checkpoint is None
+        else {**b.checkpoint.to_dict(), "covers_figures": b.checkpoint_covers, "log_head": b.log_head},
+    }
+    if b.rules is not None:
+        r = b.rules
+        out["rule_set_sha256"] = r.rule_set_sha256
+        out["quota_rule_sets"] = {str(p): sha for p, sha in r.quotas.hashes.items()}
+        out["quotas"] = [
+            {
+                "rule_id": q.rule_id,
+                "title_zh": q.title_zh,
+                "period": str(q.period),
+                "area_code": q.area_code,
+                "area_name": q.area_name,
+                "city_wide": q.city_wide,
+                "measure": q.measure,
+                "value": _d(q.value),
+                "numerator": _d(q.numerator),
+                "denominator": _d(q.denominator),
+                "target": _d(q.target),
+                "margin": _d(q.margin),
+                "status": q.status.value,
+                "final": q.final,
+                "rule_set_sha256": q.rule_set_sha256,
+            }
+            for q in r.quotas.lines
+        ]
+        out["deadlines"] = {
+            "rule_set_sha256": r.deadlines.rule_set_sha256,
+            "triggered": r.deadlines.triggered,
+            "overdue": [
+                {**attrs.asdict(d, recurse=False), "due_on": d.due_on.isoformat()}
+                for d in r.deadlines.overdue
+            ],
+        }
+        out["rankings"] = [
+            {
+                "rule_id": k.rule_id,
+                "title_zh": k.title_zh,
+                "period": str(k.period),
+                "rule_set_sha256": k.rule_set_sha256,
+                "top_n": k.top_n,
+                "bottom_n": k.bottom_n,
+                "entries": [
+                    {
+                        "rank": e.rank,
+                        "area_code": e.area_code,
+                        "name": e.name,
+                        "score": _d(e.score),
+                        "mark": e.mark,
+                    }
+                    for e in k.entries
+                ],
+            }
+            for k in r.rankings
+        ]
+        if r.pace is not None and r.pace_rule is not None:
+            out["pace"] = {
+                "rule_id": r.pace_rule.rule_id,
+                "title_zh": r.pace_rule.title_zh,
+                "points": [
+                    {"day": p.day.isoformat(), "actual": _d(p.actual), "target": _d(p.target)} for p in r.pace
+                ],
+            }
+    if b.tickets is not None:
+        t = b.tickets
+        out["tickets"] = {
+            "raised": t.raised,
+            "open": t.open,
+            "answered": t.answered,
+            "closed": t.closed,
+            "withdrawn": t.withdrawn,
+            "overdue": t.overdue,
+            "reopened": t.reopened,
+            "revisits": t.revisits,
+            "satisfied_share": _d(t.satisfied_share),
+            "mean_satisfaction": _d(t.mean_satisfaction),
+            "overdue_by_county": t.overdue_by_county,
+            "most_overdue": [
+                {**attrs.asdict(o, recurse=False), "due_on": o.due_on.isoformat()} for o in t.most_overdue
+            ],
+        }
+    return out

@@ -18,9 +18,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from projlife.domain.lifecycle import Stage
-from projlife.domain.money import WAN, YI, Money
+from projlife.domain.classification import InvestorClass
+from projlife.domain.lifecycle import RemovalReason, Stage
+from projlife.domain.money import WAN, YI
 from projlife.plugins.types import CityProfile
+from projlife.projections.details import ProjectDetails
+from projlife.projections.ledger import LedgerRow
 from projlife.reports.layout import (
     COLUMNS,
     POOL_LABEL_ZH,
@@ -29,7 +32,6 @@ from projlife.reports.layout import (
     AmountUnit,
     ColumnKind,
 )
-from projlife.reports.ledger_rows import LedgerRow
 
 __all__ = ["LEDGER_SHEET", "export_ledger_xlsx", "ledger_title", "row_values"]
 
@@ -45,10 +47,10 @@ def ledger_title(city: CityProfile, as_of: date | None) -> str:
     return f"{city.name_zh}重大项目台账{when}"
 
 
-def _amount(money: Money | None, unit: AmountUnit) -> Decimal | None:
-    if money is None:
+def _amount(yuan: Decimal | None, unit: AmountUnit) -> Decimal | None:
+    if yuan is None:
         return None
-    return money.yuan / (WAN if unit is AmountUnit.WAN else YI)
+    return yuan / (WAN if unit is AmountUnit.WAN else YI)
 
 
 def _verified(row: LedgerRow) -> str:
@@ -59,34 +61,41 @@ def _verified(row: LedgerRow) -> str:
     return "待核实"
 
 
-def row_values(row: LedgerRow, unit: AmountUnit = AmountUnit.WAN) -> dict[str, Any]:
-    """The ledger cells of one project, by column key (dates as ``date``, amounts as Decimal)."""
+def row_values(row: LedgerRow, city: CityProfile, unit: AmountUnit = AmountUnit.WAN) -> dict[str, Any]:
+    """The ledger cells of one project, by column key (dates as ``date``, amounts as Decimal).
+
+    ``row`` comes from ``app.ledger.rows(…, with_details=True)``; without details the
+    descriptive columns (credit code, land, counterparty, batch, team, cancel reason) are empty.
+    """
+    d = row.details or ProjectDetails()
+    signed = Stage.SIGNED in row.stage_dates
+    area = city.areas[row.area_code].name if row.area_code in city.areas else row.area_code
     values: dict[str, Any] = {
         "code": row.code,
         "name": row.name,
-        "area": row.area_name,
-        "category": row.category_zh,
-        "investors": "、".join(row.investors_zh) or None,
-        "enterprise_code": row.enterprise_code,
-        "area_mu": row.area_mu,
+        "area": area,
+        "category": row.category.label_zh,
+        "investors": "、".join(InvestorClass(c).label_zh for c in row.investor_classes) or None,
+        "enterprise_code": d.enterprise_code,
+        "area_mu": d.area_mu,
         "planned_investment": _amount(row.planned_investment, unit),
         "stage": row.stage.label_zh,
         "signed_amount": _amount(row.signed_amount, unit),
-        "counterparty": row.counterparty,
-        "batch": row.batch,
-        "investment": _amount(row.investment, unit) if row.investment.yuan else None,
-        "leader": row.leader,
-        "department": row.department,
-        "team": row.team,
-        "team_lead": row.team_lead,
+        "counterparty": d.counterparty if signed else None,
+        "batch": d.batch if signed else None,
+        "investment": _amount(row.investment_reported, unit) if row.investment_reported else None,
+        "leader": row.sponsor[0] if row.sponsor else None,
+        "department": row.sponsor[1] if row.sponsor else None,
+        "team": d.team,
+        "team_lead": d.team_lead,
         "flags": "、".join(sorted(row.flags)) or None,
         "removals": "；".join(
-            f"{POOL_LABEL_ZH[pool]}剔除：{REMOVAL_LABEL_ZH[reason]}（{when.isoformat()}）"
-            for pool, (reason, when) in sorted(row.removals.items())
+            f"{POOL_LABEL_ZH[r.pool]}剔除：{REMOVAL_LABEL_ZH[RemovalReason(r.reason_code)]}（{r.on.isoformat()}）"
+            for r in sorted(row.removed, key=lambda r: r.pool)
         )
         or None,
         "cancelled_on": row.cancelled_on,
-        "cancel_reason": row.cancel_reason,
+        "cancel_reason": d.cancel_reason if row.cancelled_on else None,
         "verified": _verified(row) or None,
     }
     for stage, key in STAGE_DATE_COLUMNS.items():
@@ -103,7 +112,10 @@ def export_ledger_xlsx(
     unit: AmountUnit | str = AmountUnit.WAN,
     progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Write the ledger to ``path``; return the number of project rows written."""
+    """Write the ledger rows (``app.ledger.rows(city=…, as_of=…, with_details=True)``) to ``path``.
+
+    Returns the number of project rows written.
+    """
     unit = AmountUnit(unit)
     wb = Workbook()
     ws = wb.active
@@ -125,7 +137,7 @@ def export_ledger_xlsx(
     ws.row_dimensions[2].height = 30
     n = 0
     for n, row in enumerate(rows, start=1):
-        values = row_values(row, unit)
+        values = row_values(row, city, unit)
         r = n + 2
         for i, column in enumerate(COLUMNS, start=1):
             value = values[column.key]

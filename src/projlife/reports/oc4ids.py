@@ -28,10 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from projlife.domain.classification import ProjectCategory
-from projlife.domain.lifecycle import Stage
-from projlife.domain.money import Money
-from projlife.domain.project import Project
+from projlife.domain.lifecycle import RemovalReason, Stage
 from projlife.plugins.types import CityProfile
+from projlife.projections.details import ProjectDetails
+from projlife.projections.ledger import LedgerRow
 from projlife.reports.layout import POOL_LABEL_ZH, REMOVAL_LABEL_ZH
 
 __all__ = [
@@ -89,9 +89,9 @@ class Oc4idsInvalid(Exception):
     """The export does not validate against the OC4IDS schema (a projlife bug, never user input)."""
 
 
-def status_for(project: Project) -> str:
-    """The ``projectStatus`` code for a project."""
-    return "cancelled" if project.is_cancelled else _STATUS[project.stage]
+def status_for(project: LedgerRow) -> str:
+    """The ``projectStatus`` code for a ledger row."""
+    return "cancelled" if project.cancelled_on is not None else _STATUS[project.stage]
 
 
 def _dt(d: date) -> str:
@@ -102,8 +102,8 @@ def _number(amount: Decimal) -> int | float:
     return int(amount) if amount == amount.to_integral_value() else float(amount)
 
 
-def _value(money: Money) -> dict[str, Any]:
-    return {"amount": _number(money.yuan), "currency": "CNY"}
+def _value(yuan: Decimal) -> dict[str, Any]:
+    return {"amount": _number(yuan), "currency": "CNY"}
 
 
 def _period(start: date | None, end: date | None) -> dict[str, str] | None:
@@ -116,16 +116,17 @@ def _period(start: date | None, end: date | None) -> dict[str, str] | None:
 
 
 def project_to_oc4ids(
-    project: Project, city: CityProfile, *, id_prefix: str = "oc4ids-projlife", as_of: date | None = None
+    project: LedgerRow, city: CityProfile, *, id_prefix: str = "oc4ids-projlife", as_of: date | None = None
 ) -> dict[str, Any]:
-    """One project as an OC4IDS project object (with the ``projlife`` extension)."""
+    """One ledger row (``app.ledger.rows(…, with_details=True)``) as an OC4IDS project object."""
+    d = project.details or ProjectDetails()
     area = city.areas.get(project.area_code)
     county = city.areas.county_of(project.area_code) if area is not None else None
     authority_id = f"CN-AREA-{city.code}"
-    dates = {s: c.occurred_on for s, c in project.claims.items()}
+    dates = project.stage_dates
     out: dict[str, Any] = {
         "id": f"{id_prefix}-{city.code}-{project.code}",
-        "updated": project.modified_on.astimezone(UTC).isoformat(),
+        **({"updated": d.last_recorded.astimezone(UTC).isoformat()} if d.last_recorded else {}),
         "language": "zh",
         "identifiers": [{"id": project.code, "scheme": f"projlife-{city.code}"}],
         "title": project.name,
@@ -157,10 +158,10 @@ def project_to_oc4ids(
     parties: list[dict[str, Any]] = [
         {"id": authority_id, "name": f"{city.name_zh}人民政府", "roles": ["publicAuthority"]}
     ]
-    if project.counterparty and Stage.SIGNED in dates:
-        parties.append({"id": "investor-1", "name": project.counterparty, "roles": ["funder"]})
+    if d.counterparty and Stage.SIGNED in dates:
+        parties.append({"id": "investor-1", "name": d.counterparty, "roles": ["funder"]})
     out["parties"] = parties
-    planned = project.stages_planned
+    planned = project.scheduled
     if period := _period(
         planned.get(Stage.STARTED), planned.get(Stage.COMPLETED) or planned.get(Stage.PRODUCING)
     ):
@@ -176,7 +177,7 @@ def project_to_oc4ids(
     if Stage.COMPLETED in dates:
         out["completion"] = {"endDate": _dt(dates[Stage.COMPLETED])}
     milestones: list[dict[str, Any]] = []
-    for milestone, (met_on, _) in sorted(project.milestones_met.items(), key=lambda kv: kv[1][0]):
+    for milestone, met_on in sorted(d.milestones_met.items(), key=lambda kv: kv[1]):
         milestones.append(
             {
                 "id": f"prep-{milestone.value}",
@@ -186,8 +187,8 @@ def project_to_oc4ids(
                 "dateMet": _dt(met_on),
             }
         )
-    for milestone, planned_on in project.milestones_planned.items():
-        if milestone not in project.milestones_met:
+    for milestone, planned_on in d.milestones_planned.items():
+        if milestone not in d.milestones_met:
             milestones.append(
                 {
                     "id": f"prep-{milestone.value}",
@@ -211,8 +212,8 @@ def project_to_oc4ids(
         )
     if milestones:
         out["milestones"] = milestones
-    if project.cumulative_investment.yuan > 0:
-        last_month = max(project.investment_reports)
+    if project.investment_reported > 0 and d.last_investment_month is not None:
+        last_month = d.last_investment_month
         out["metrics"] = [
             {
                 "id": "financialProgress",
@@ -221,16 +222,16 @@ def project_to_oc4ids(
                     {
                         "id": f"investment-{last_month:%Y-%m}",
                         "period": {"endDate": _dt(as_of or last_month)},
-                        "value": _value(project.cumulative_investment),
+                        "value": _value(project.investment_reported),
                     }
                 ],
             }
         ]
-    out["projlife"] = _extension(project, dates)
+    out["projlife"] = _extension(project, d, dates)
     return out
 
 
-def _extension(project: Project, dates: dict[Stage, date]) -> dict[str, Any]:
+def _extension(project: LedgerRow, d: ProjectDetails, dates: dict[Stage, date]) -> dict[str, Any]:
     ext: dict[str, Any] = {
         "cityCode": project.city_code,
         "areaCode": project.area_code,
@@ -244,24 +245,24 @@ def _extension(project: Project, dates: dict[Stage, date]) -> dict[str, Any]:
             ext[key] = dates[stage].isoformat()
     if project.signed_amount is not None and Stage.SIGNED in dates:
         ext["signedAmount"] = _value(project.signed_amount)
-    if project.cumulative_investment.yuan > 0:
-        ext["cumulativeInvestment"] = _value(project.cumulative_investment)
-    if project.enterprise_code:
-        ext["enterpriseCode"] = project.enterprise_code
+    if project.investment_reported > 0:
+        ext["cumulativeInvestment"] = _value(project.investment_reported)
+    if d.enterprise_code:
+        ext["enterpriseCode"] = d.enterprise_code
     if project.sponsor:
         ext["sponsor"] = {"leader": project.sponsor[0], "department": project.sponsor[1]}
-    if project.flags:
-        ext["flags"] = [{"flag": f, "since": d.isoformat()} for f, d in sorted(project.flags.items())]
-    if project.removed_from:
+    if d.flags_since:
+        ext["flags"] = [{"flag": f, "since": on.isoformat()} for f, on in sorted(d.flags_since.items())]
+    if project.removed:
         ext["removals"] = [
             {
-                "pool": pool.value,
-                "poolLabel": POOL_LABEL_ZH[pool],
-                "reason": reason.value,
-                "reasonLabel": REMOVAL_LABEL_ZH[reason],
-                "date": when.isoformat(),
+                "pool": r.pool.value,
+                "poolLabel": POOL_LABEL_ZH[r.pool],
+                "reason": r.reason_code,
+                "reasonLabel": REMOVAL_LABEL_ZH[RemovalReason(r.reason_code)],
+                "date": r.on.isoformat(),
             }
-            for pool, (reason, when) in sorted(project.removed_from.items())
+            for r in sorted(project.removed, key=lambda r: r.pool)
         ]
     if project.cancelled_on:
         ext["cancelledDate"] = project.cancelled_on.isoformat()
@@ -269,7 +270,7 @@ def _extension(project: Project, dates: dict[Stage, date]) -> dict[str, Any]:
 
 
 def project_package(
-    projects: Iterable[Project],
+    projects: Iterable[LedgerRow],
     city: CityProfile,
     *,
     published: datetime | None = None,
@@ -278,7 +279,7 @@ def project_package(
     id_prefix: str = "oc4ids-projlife",
     as_of: date | None = None,
 ) -> dict[str, Any]:
-    """An OC4IDS project package of ``projects`` (one city)."""
+    """An OC4IDS project package of ``projects`` (ledger rows of one city, with their details)."""
     published = published or datetime.now(UTC)
     return {
         "uri": uri or f"https://projlife.invalid/oc4ids/{city.code}/{published:%Y%m%dT%H%M%SZ}.json",

@@ -2,7 +2,8 @@
 
 The charts are SVG with their labels kept as text; the page embeds the CJK font subset
 to exactly the characters it uses (a few hundred KB at most), so Chinese renders on a
-machine with no Chinese fonts, and nothing is fetched from the network.
+machine with no Chinese fonts, and nothing is fetched from the network. The text is the
+same as the Markdown's (:func:`projlife.reports.render_md.bulletin_sections`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from projlife.reports.charts import (
     find_cjk_font,
     render_svg,
 )
-from projlife.reports.render_md import funnel_cell, quota_cell
+from projlife.reports.render_md import Table, bulletin_sections
 from projlife.reports.terms import punctuate, stage_term, term
 
 __all__ = ["bulletin_charts", "bulletin_html"]
@@ -38,39 +39,60 @@ th, td { border: 1px solid #c9d3df; padding: 5px 7px; text-align: center; }
 th { background: #ddebf7; }
 td:first-child { text-align: left; white-space: nowrap; }
 tr.total td { font-weight: bold; background: #f2f2f2; }
-.bad { color: #c00000; font-weight: bold; } .good { color: #2e7d32; }
-.na { color: #888; font-style: italic; }
-.charts svg { width: 100%; height: auto; }
-.note { color: #666; font-size: 12px; }
-code { font-size: 11px; word-break: break-all; }
+td.bad { color: #c00000; font-weight: bold; } td.good { color: #2e7d32; }
+.charts { display: flex; flex-wrap: wrap; gap: 8px; }
+.charts svg { width: 49%; height: auto; }
+.charts.wide svg { width: 72%; margin: 0 auto; }
+p { font-size: 14px; line-height: 1.6; }
 footer { margin-top: 30px; color: #888; font-size: 12px; text-align: center; }
 """
 
 
 def bulletin_charts(b: Bulletin, lang: str = "zh") -> tuple[FunnelChart, PaceChart | None, RankingChart]:
-    """The three charts of a bulletin, as plain chart data."""
+    """The three charts of a bulletin, as plain chart data.
+
+    The pace chart follows the quota the rule engine evaluated (its actual value on each day
+    against the pro-rata target); the ranking chart shows the city's ranking scores when it
+    has a ranking rule, else the period's starts per county.
+    """
     funnel = FunnelChart(
         f"{b.city_name} {term('funnel_chart', lang)}",
         [stage_term(s, lang) for s in FUNNEL_STAGES],
         [f.count for f in b.funnel],
     )
-    stage = stage_term(b.pace_stage, lang)
     pace = None
-    if b.pace:
+    rules = b.rules
+    if rules is not None and rules.pace and rules.pace_rule is not None:
+        title = rules.pace_rule.title_zh
         pace = PaceChart(
-            term("pace_chart", lang, stage=stage),
-            [p.day for p in b.pace],
-            [p.actual for p in b.pace],
-            [p.quota for p in b.pace],
-            term("pace_actual", lang, stage=stage),
+            f"{title}（{rules.pace_rule.period.label_zh}）"
+            if lang == "zh"
+            else f"{title} ({rules.pace_rule.period})",
+            [p.day for p in rules.pace],
+            [int(p.actual) for p in rules.pace],
+            [float(p.target) for p in rules.pace],
+            term(
+                "pace_actual",
+                lang,
+                stage=stage_term(rules.pace_rule.stage, lang) if rules.pace_rule.stage else "",
+            ),
             term("pace_quota", lang),
         )
-    ordered = sorted(b.counties, key=lambda c: (-c.in_period[b.pace_stage], c.area_code))
-    ranking = RankingChart(
-        term("ranking_chart", lang, stage=stage),
-        [c.name for c in ordered],
-        [float(c.in_period[b.pace_stage]) for c in ordered],
-    )
+    if rules is not None and rules.rankings:
+        r = rules.rankings[0]
+        ranking = RankingChart(
+            f"{r.title_zh}（{r.period.label_zh}）" if lang == "zh" else f"{r.title_zh} ({r.period})",
+            [e.name for e in r.entries],
+            [float(round(e.score, 2)) for e in r.entries],
+        )
+    else:
+        stage = stage_term(FUNNEL_STAGES[1], lang)
+        ordered = sorted(b.counties, key=lambda c: (-c.in_period[FUNNEL_STAGES[1]], c.area_code))
+        ranking = RankingChart(
+            term("ranking_chart", lang, stage=stage),
+            [c.name for c in ordered],
+            [float(c.in_period[FUNNEL_STAGES[1]]) for c in ordered],
+        )
     return funnel, pace, ranking
 
 
@@ -78,12 +100,19 @@ def _e(text: object) -> str:
     return html.escape(str(text))
 
 
-def _table(header: list[str], rows: list[list[str]], total_last: bool = True) -> str:
-    head = "".join(f"<th>{_e(h)}</th>" for h in header)
+def _table(table: Table) -> str:
+    head = "".join(f"<th>{_e(h)}</th>" for h in table.header)
     body = []
-    for i, r in enumerate(rows):
-        cls = ' class="total"' if total_last and i == len(rows) - 1 else ""
-        body.append(f"<tr{cls}>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>")
+    for i, r in enumerate(table.rows):
+        cls = ' class="total"' if table.total_last and i == len(table.rows) - 1 else ""
+        classes = table.classes[i] if i < len(table.classes) else ()
+        cells = [
+            f'<td class="{classes[j]}">{_e(c)}</td>'
+            if j < len(classes) and classes[j]
+            else f"<td>{_e(c)}</td>"
+            for j, c in enumerate(r)
+        ]
+        body.append(f"<tr{cls}>" + "".join(cells) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
@@ -93,103 +122,26 @@ def bulletin_html(b: Bulletin, lang: str = "zh", *, font: CjkFont | None = None)
     def t(key: str, **kw: object) -> str:
         return term(key, lang, **kw)
 
-    kind = t(b.kind) if b.kind in ("weekly", "monthly", "quarterly", "half_year") else b.kind
-    title = t("title", city=b.city_name, kind=kind)
-    tot = b.totals
-    rows_all = (*b.counties, tot)
+    title = t("title", city=b.city_name, kind=t(b.kind))
     parts: list[str] = [f"<h1>{_e(title)}</h1>"]
     period = b.period.label_zh if lang == "zh" else str(b.period)
+    known = f"　{_e(t('known_at'))}：{_e(b.known_at.isoformat())}" if b.known_at else ""
     parts.append(
         f'<div class="meta">{_e(t("period"))}：{_e(period)}（{b.period.start} — {b.period.end}）'
-        f"　{_e(t('as_of'))}：{b.as_of}　{_e(t('projects'))}：{b.projects}</div>"
+        f"　{_e(t('as_of'))}：{b.as_of}{known}　{_e(t('projects'))}：{b.projects}</div>"
     )
-    parts.append(f"<h2>{_e(t('overview'))}</h2>")
-    summary = "；".join(
-        f"{_e(stage_term(s, lang))} <b>{tot.in_period[s]}</b>（{_e(t('cumulative'))} {tot.cumulative[s]}）"
-        for s in FUNNEL_STAGES
-    )
-    parts.append(f"<p>{_e(t('in_period'))}：{summary}。</p>")
     funnel_chart, pace_chart, ranking_chart = bulletin_charts(b, lang)
-    svgs = [render_svg(funnel_chart, font=font)]
-    if pace_chart is not None:
-        svgs.append(render_svg(pace_chart, font=font))
-    parts.append(f'<div class="charts">{"".join(svgs)}</div>')
-    parts.append(f"<h2>{_e(t('by_county'))}</h2>")
-    header = [t("county")] + [
-        f"{stage_term(s, lang)}（{t('in_period')}/{t('cumulative')}）" for s in FUNNEL_STAGES
-    ]
-    header += [t("overdue"), t("flagged")]
-    rows = [
-        [
-            _e(c.name),
-            *(f"{c.in_period[s]}/{c.cumulative[s]}" for s in FUNNEL_STAGES),
-            f'<span class="bad">{c.overdue}</span>' if c.overdue else "0",
-            str(c.flagged),
-        ]
-        for c in rows_all
-    ]
-    parts.append(_table(header, rows))
-    parts.append(f"<h2>{_e(t('quotas'))}</h2>")
-    if tot.quotas is None:
-        parts.append(f'<p class="na">{_e(t("na_quota"))}</p>')
-    else:
-        if b.quota_source:
-            parts.append(f'<p class="note">{_e(t("quota_source"))}：{_e(b.quota_source)}</p>')
-        qrows = []
-        for c in rows_all:
-            cells = []
-            for q, text in zip(c.quotas or (), quota_cell(c, lang), strict=True):
-                cells.append(f'<span class="{"good" if q.met else "bad"}">{_e(text)}</span>')
-            qrows.append([_e(c.name), "；".join(cells) or f'<span class="na">{_e(t("na"))}</span>'])
-        parts.append(_table([t("county"), t("target") + " / " + t("actual")], qrows))
-    parts.append(f'<h2>{_e(t("funnel"))}</h2><p class="note">{_e(t("denominator_note"))}</p>')
-    parts.append(
-        _table(
-            [t("county"), *(stage_term(s, lang) for s in FUNNEL_STAGES)],
-            [[_e(c.name), *(_e(funnel_cell(f)) for f in c.funnel)] for c in rows_all],
-        )
-    )
-    parts.append(f"<h2>{_e(t('overdue_flags'))}</h2>")
-    parts.append(
-        f"<p>{_e(t('overdue'))} <b>{tot.overdue}</b>；{_e(t('flagged'))} <b>{tot.flagged}</b>；"
-        f"{_e(t('removed'))} {tot.removed}；{_e(t('cancelled'))} {tot.cancelled}。</p>"
-    )
-    parts.append(f"<h2>{_e(t('tickets'))}</h2>")
-    if b.tickets is None:
-        parts.append(f'<p class="na">{_e(t("na_tickets"))}</p>')
-    else:
-        k = b.tickets
-        sat = t("na") if k.satisfaction is None else f"{k.satisfaction * 100:.1f}%"
-        parts.append(
-            _table(
-                [t("raised"), t("closed"), t("tickets_overdue"), t("reopened"), t("satisfaction")],
-                [[str(k.raised), str(k.closed), str(k.overdue), str(k.reopened), _e(sat)]],
-                total_last=False,
-            )
-        )
-    parts.append(f"<h2>{_e(t('ranking'))}</h2>")
-    if b.ranking is None:
-        parts.append(f'<p class="na">{_e(t("na_ranking"))}</p>')
-    else:
-        parts.append(
-            _table(
-                [t("rank"), t("county"), t("score")],
-                [[str(e.rank), _e(e.name), f"{e.score:g}"] for e in b.ranking.entries],
-                total_last=False,
-            )
-        )
-        parts.append(f'<p class="note">{_e(t("rule_set"))}：<code>{_e(b.ranking.rule_set_hash)}</code></p>')
-    parts.append(render_svg(ranking_chart, font=font).join(['<div class="charts">', "</div>"]))
-    parts.append(f"<h2>{_e(t('audit'))}</h2>")
-    if b.checkpoint is None:
-        parts.append(f'<p class="na">{_e(t("na_audit"))}</p>')
-    else:
-        cp = b.checkpoint.to_dict()
-        parts.append(
-            f"<p>{_e(t('checkpoint'))}：<code>{_e(cp['log_id'])}</code>；{_e(t('tree_size'))} {cp['tree_size']}；"
-            f"{_e(t('signed_at'))} {_e(cp['created_at'])}<br>{_e(t('root_hash'))}：<code>{_e(cp['root_hash'])}</code>"
-            f"<br>{_e(t('key_id'))}：<code>{_e(cp['key_id'])}</code></p>"
-        )
+    for section in bulletin_sections(b, lang):
+        parts.append(f"<h2>{_e(section.title)}</h2>")
+        for block in section.blocks:
+            parts.append(_table(block) if isinstance(block, Table) else f"<p>{_e(block)}</p>")
+        if section.key == "overview":
+            svgs = [render_svg(funnel_chart, font=font)]
+            if pace_chart is not None:
+                svgs.append(render_svg(pace_chart, font=font))
+            parts.append(f'<div class="charts">{"".join(svgs)}</div>')
+        if section.key == "ranking":
+            parts.append(f'<div class="charts wide">{render_svg(ranking_chart, font=font)}</div>')
     parts.append(f"<footer>{_e(t('footer'))}</footer>")
     body = punctuate("\n".join(parts), lang)
     font = font or find_cjk_font()
