@@ -33,13 +33,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LEDGER_PROJECTION",
+    "OPEN_END",
     "STAGES",
     "FactKind",
     "LedgerProjection",
     "fact_row",
     "facts_table",
+    "meta_table",
     "projects_table",
     "recorded_micros",
+    "timeline_table",
 ]
 
 if __name__ not in SCHEMA_MODULES:
@@ -72,7 +75,10 @@ class FactKind(IntEnum):
 facts_table = sa.Table(
     "pl_facts",
     metadata,
-    sa.Column("pos", sa.BigInteger, primary_key=True, autoincrement=False),
+    # INTEGER on SQLite makes ``pos`` the rowid: no separate primary-key index to maintain.
+    sa.Column(
+        "pos", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=False
+    ),
     sa.Column("project_id", sa.String(36), nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("city_code", sa.String(32), nullable=False),
@@ -108,8 +114,57 @@ projects_table = sa.Table(
     sa.Column("category", sa.String(50), nullable=False),
     sa.Column("investor_classes", sa.String(300), nullable=False),
     sa.Column("conceived_pos", sa.BigInteger, nullable=False),
+    sa.Index("ix_pl_projects_city", "city_code"),
+    sa.Index("ix_pl_projects_county", "county_code"),
+    sa.Index("ix_pl_projects_area", "area_code"),
 )
 """What never changes about a project (its name and amounts are facts: they can be corrected)."""
+
+COHORT_RANKS = (Stage.RESERVED.rank, Stage.SIGNED.rank, Stage.STARTED.rank, Stage.COMPLETED.rank)
+"""Stages whose entry dates the timeline indexes per city (the cohort stages of the rates)."""
+
+OPEN_END = 10_000_000
+"""``valid_to`` of a timeline row that is still valid (beyond every date ordinal)."""
+
+timeline_table = sa.Table(
+    "pl_ledger_timeline",
+    metadata,
+    sa.Column("project_id", sa.String(36), primary_key=True),
+    sa.Column("valid_from", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("valid_to", sa.Integer, nullable=False),
+    sa.Column("city_code", sa.String(32), nullable=False),
+    sa.Column("area_code", sa.String(32), nullable=False),
+    sa.Column("county_code", sa.String(32), nullable=True),
+    sa.Column("stage", sa.SmallInteger, nullable=False),
+    sa.Column("verified_stage", sa.SmallInteger, nullable=False),
+    sa.Column("verified_mask", sa.Integer, nullable=False),
+    sa.Column("planned_fen", sa.BigInteger, nullable=False),
+    sa.Column("signed_fen", sa.BigInteger, nullable=False),
+    sa.Column("reported_fen", sa.BigInteger, nullable=False),
+    sa.Column("exact", sa.SmallInteger, nullable=False),
+    sa.Column("removed_mask", sa.Integer, nullable=False),
+    sa.Column("cancelled", sa.SmallInteger, nullable=False),
+    sa.Column("flagged", sa.SmallInteger, nullable=False),
+    *(sa.Column(f"d{rank}", sa.Integer, nullable=True) for rank in range(len(STAGES))),
+    sa.Index("ix_pl_timeline_city", "city_code", "valid_to"),
+    sa.Index("ix_pl_timeline_county", "county_code", "valid_to"),
+    sa.Index("ix_pl_timeline_area", "area_code", "valid_to"),
+    # Cohorts of the conversion rates: entries into reserve, signing, start, completion.
+    *(
+        sa.Index(f"ix_pl_timeline_city_d{rank}", "city_code", f"d{rank}", "valid_to", "valid_from")
+        for rank in COHORT_RANKS
+    ),
+)
+"""The ledger state of each project per business-date interval [valid_from, valid_to),
+as known now (see :mod:`projlife.projections.timeline`)."""
+
+meta_table = sa.Table(
+    "pl_ledger_meta",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Integer, nullable=False),
+)
+"""Flags of the ledger projection (``timeline_stale`` while a rebuild has not finished)."""
 
 
 def recorded_micros(moment: datetime) -> int:
@@ -120,7 +175,8 @@ def recorded_micros(moment: datetime) -> int:
 
 
 def _rank(stage: Any) -> int:
-    return Stage(stage).rank
+    rank = _RANKS.get(stage)
+    return Stage(stage).rank if rank is None else rank
 
 
 _CLAIM_TOPICS = {
@@ -157,70 +213,99 @@ def fact_row(
     event: Any, notification: Notification, place: tuple[str, str, str | None]
 ) -> dict[str, Any] | None:
     """The facts-table row for one event (``place`` = city, area, county), or None."""
-    topic = notification.topic
-    row: dict[str, Any] = {
-        "pos": notification.id,
-        "project_id": str(notification.originator_id),
-        "version": notification.originator_version,
-        "city_code": place[0],
-        "area_code": place[1],
-        "county_code": place[2],
-        "kind": 0,
-        "stage": None,
-        "target_version": None,
-        "day": event.occurred_on.toordinal(),
-        "amount": None,
-        "text": None,
-        "value": None,
-        "business": event.occurred_on.toordinal(),
-        "recorded": recorded_micros(event.timestamp),
-    }
-    stage = _CLAIM_TOPICS.get(topic)
-    if stage is not None:
-        row["kind"] = FactKind.CLAIM
-        row["stage"] = stage.rank
-        if stage is Stage.SIGNED:
-            row["amount"] = str(event.amount.yuan)
-            row["text"] = event.counterparty
-    elif topic == Project.Conceived.TOPIC:
-        row.update(
-            kind=FactKind.CONCEIVED,
-            stage=_rank(event.initial_stage),
-            amount=str(event.planned_investment.yuan),
-            value=event.name,
-        )
-    elif topic == Project.StageVerified.TOPIC:
-        row.update(kind=FactKind.VERIFIED, stage=_rank(event.stage), text=str(event.method))
-    elif topic == Project.StageClaimRejected.TOPIC:
-        row.update(kind=FactKind.REJECTED, stage=_rank(event.stage), value=event.reason or "")
-    elif topic == Project.Corrected.TOPIC:
+    values = fact_values(
+        event, notification.topic, notification.id, str(notification.originator_id),
+        notification.originator_version, place,
+    )  # fmt: skip
+    return None if values is None else dict(zip(FACT_COLUMNS, values, strict=True))
+
+
+def fact_values(
+    event: Any, topic: str, pos: int, project_id: str, version: int, place: tuple[str, str, str | None]
+) -> tuple[Any, ...] | None:
+    """The facts-table row for one event as a tuple in :data:`FACT_COLUMNS` order, or None."""
+    business = event.occurred_on.toordinal()
+    kind: int
+    stage: int | None = None
+    target: int | None = None
+    day: int | None = business
+    amount: str | None = None
+    text: str | None = None
+    value: str | None = None
+    claimed = _CLAIM_TOPICS.get(topic)
+    if claimed is not None:
+        kind = _K_CLAIM
+        stage = claimed.rank
+        if claimed is Stage.SIGNED:
+            amount = str(event.amount.yuan)
+            text = event.counterparty
+    elif topic == _T_INVESTMENT:
+        kind, day, amount = _K_INVESTMENT, event.month.toordinal(), str(event.amount.yuan)
+    elif topic == _T_CONCEIVED:
+        kind, stage = _K_CONCEIVED, _rank(event.initial_stage)
+        amount, value = str(event.planned_investment.yuan), event.name
+    elif topic == _T_VERIFIED:
+        kind, stage, text = _K_VERIFIED, _rank(event.stage), str(event.method)
+    elif topic == _T_SCHEDULED:
+        kind, stage, day = _K_SCHEDULED, _rank(event.stage), event.planned_on.toordinal()
+    elif topic == _T_SPONSOR:
+        kind, text, value = _K_SPONSOR, event.leader, event.department
+    elif topic == _T_REJECTED:
+        kind, stage, value = _K_REJECTED, _rank(event.stage), event.reason or ""
+    elif topic == _T_CORRECTED:
         field = str(event.field)
-        row.update(kind=FactKind.CORRECTED, target_version=event.target_version, text=field)
+        kind, target, text = _K_CORRECTED, event.target_version, field
         if field == "occurred_on":
-            row["day"] = date.fromisoformat(event.new_value).toordinal()
+            day = date.fromisoformat(event.new_value).toordinal()
         elif field in ("signed_amount", "planned_investment", "investment_amount"):
-            row["amount"] = event.new_value
+            amount = event.new_value
         else:
-            row["value"] = event.new_value
-    elif topic == Project.StageScheduled.TOPIC:
-        row.update(kind=FactKind.SCHEDULED, stage=_rank(event.stage), day=event.planned_on.toordinal())
-    elif topic == Project.InvestmentReported.TOPIC:
-        row.update(kind=FactKind.INVESTMENT, day=event.month.toordinal(), amount=str(event.amount.yuan))
-    elif topic == Project.SponsorAssigned.TOPIC:
-        row.update(kind=FactKind.SPONSOR, text=event.leader, value=event.department)
-    elif topic == Project.Flagged.TOPIC:
-        row.update(kind=FactKind.FLAGGED, text=event.flag)
-    elif topic == Project.FlagCleared.TOPIC:
-        row.update(kind=FactKind.FLAG_CLEARED, text=event.flag)
-    elif topic == Project.RemovedFromPool.TOPIC:
-        row.update(kind=FactKind.REMOVED, text=str(event.pool), value=str(event.reason_code))
-    elif topic == Project.Cancelled.TOPIC:
-        row.update(kind=FactKind.CANCELLED, value=event.reason or "")
-    elif topic == Project.LandReclaimed.TOPIC:
-        row.update(kind=FactKind.LAND_RECLAIMED)
+            value = event.new_value
+    elif topic == _T_FLAGGED:
+        kind, text = _K_FLAGGED, event.flag
+    elif topic == _T_FLAG_CLEARED:
+        kind, text = _K_FLAG_CLEARED, event.flag
+    elif topic == _T_REMOVED:
+        kind, text, value = _K_REMOVED, str(event.pool), str(event.reason_code)
+    elif topic == _T_CANCELLED:
+        kind, value = _K_CANCELLED, event.reason or ""
+    elif topic == _T_LAND_RECLAIMED:
+        kind = _K_LAND_RECLAIMED
     else:
         return None
-    return row
+    return (
+        pos, project_id, version, place[0], place[1], place[2], kind, stage, target, day,
+        amount, text, value, business, recorded_micros(event.timestamp),
+    )  # fmt: skip
+
+
+_T_CONCEIVED = Project.Conceived.TOPIC
+_T_VERIFIED = Project.StageVerified.TOPIC
+_T_REJECTED = Project.StageClaimRejected.TOPIC
+_T_CORRECTED = Project.Corrected.TOPIC
+_T_SCHEDULED = Project.StageScheduled.TOPIC
+_T_INVESTMENT = Project.InvestmentReported.TOPIC
+_T_SPONSOR = Project.SponsorAssigned.TOPIC
+_T_FLAGGED = Project.Flagged.TOPIC
+_T_FLAG_CLEARED = Project.FlagCleared.TOPIC
+_T_REMOVED = Project.RemovedFromPool.TOPIC
+_T_CANCELLED = Project.Cancelled.TOPIC
+_T_LAND_RECLAIMED = Project.LandReclaimed.TOPIC
+_K_CONCEIVED = int(FactKind.CONCEIVED)
+_K_CLAIM = int(FactKind.CLAIM)
+_K_VERIFIED = int(FactKind.VERIFIED)
+_K_REJECTED = int(FactKind.REJECTED)
+_K_CORRECTED = int(FactKind.CORRECTED)
+_K_SCHEDULED = int(FactKind.SCHEDULED)
+_K_INVESTMENT = int(FactKind.INVESTMENT)
+_K_SPONSOR = int(FactKind.SPONSOR)
+_K_FLAGGED = int(FactKind.FLAGGED)
+_K_FLAG_CLEARED = int(FactKind.FLAG_CLEARED)
+_K_REMOVED = int(FactKind.REMOVED)
+_K_CANCELLED = int(FactKind.CANCELLED)
+_K_LAND_RECLAIMED = int(FactKind.LAND_RECLAIMED)
+_RANKS: dict[Any, int] = {s: s.rank for s in Stage} | {str(s): s.rank for s in Stage}
+_PLACE_CACHE_LIMIT = 200_000
 
 
 class LedgerProjection:
@@ -228,75 +313,110 @@ class LedgerProjection:
 
     name: str = LEDGER_PROJECTION
     topics: tuple[str, ...] = TOPICS
-    tables: tuple[sa.Table, ...] = (projects_table, facts_table)
+    tables: tuple[sa.Table, ...] = (projects_table, facts_table, timeline_table)
 
     def __init__(self, app: Projlife) -> None:
         self._app = app
         self._insert: Any = pg.insert if app.url.dialect == "postgresql" else sqlite_dialect.insert
         self._county_cache: dict[tuple[str, str], str | None] = {}
+        self._place_cache: dict[str, tuple[str, str, str | None]] = {}
 
     def process(self, conn: sa.Connection, event: DomainEvent, notification: Notification) -> None:
         self.process_batch(conn, [(event, notification)])
 
     def process_batch(self, conn: sa.Connection, items: Sequence[Item]) -> None:
         places = self._places(conn, items)
-        facts: list[dict[str, Any]] = []
-        projects: list[dict[str, Any]] = []
+        facts: list[tuple[Any, ...]] = []
+        projects: list[tuple[Any, ...]] = []
+        names: dict[Any, str] = {}
         for event, n in items:
-            place = places[str(n.originator_id)]
-            row = fact_row(event, n, place)
+            pid = names.get(n.originator_id)
+            if pid is None:
+                pid = names[n.originator_id] = str(n.originator_id)
+            place = places[pid]
+            row = fact_values(event, n.topic, n.id, pid, n.originator_version, place)
             if row is None:
                 continue
             facts.append(row)
-            if row["kind"] == FactKind.CONCEIVED:
+            if row[6] == _K_CONCEIVED:
                 ev: Any = event
-                projects.append(
-                    {
-                        "project_id": row["project_id"],
-                        "code": ev.code,
-                        "city_code": place[0],
-                        "area_code": place[1],
-                        "county_code": place[2],
-                        "category": str(ev.category),
-                        "investor_classes": ",".join(str(c) for c in ev.investor_classes),
-                        "conceived_pos": n.id,
-                    }
-                )
+                investors = ",".join(str(c) for c in ev.investor_classes)
+                projects.append((pid, ev.code, *place, str(ev.category), investors, n.id))
         # Plain DB-API executemany with one prepared statement: no per-row SQLAlchemy compilation.
         if projects:
-            cols = [c.name for c in projects_table.columns]
-            conn.exec_driver_sql(
-                self._sql(projects_table, "project_id"), [tuple(r[c] for c in cols) for r in projects]
-            )
+            conn.exec_driver_sql(self._sql(projects_table, "project_id"), projects)
         if facts:
-            for r in facts:
-                r["kind"] = int(r["kind"])
-            conn.exec_driver_sql(
-                self._sql(facts_table, "pos"), [tuple(r[c] for c in FACT_COLUMNS) for r in facts]
-            )
+            conn.exec_driver_sql(self._sql(facts_table, "pos"), facts)
+        self.after_facts(conn, facts)
 
-    def _sql(self, table: sa.Table, key: str) -> str:
+    def after_facts(self, conn: sa.Connection, facts: Sequence[tuple[Any, ...]]) -> None:
+        """Recompute the timeline of every project the batch touched (unless a rebuild is under way)."""
+        from projlife.projections import timeline
+
+        if not facts:
+            return
+        flag = timeline.stale_flag(conn)
+        if flag is None:
+            # Never marked: fresh if these are the first facts ever, else facts came before the timeline.
+            earlier = conn.execute(
+                sa.select(facts_table.c.pos).where(facts_table.c.pos < facts[0][0]).limit(1)
+            )
+            flag = 0 if earlier.first() is None else 1
+            timeline.set_stale(conn, self._insert, bool(flag))
+        if flag == 0:
+            timeline.refresh(conn, sorted({r[1] for r in facts}), self._sql(timeline_table, None))
+
+    def begin_rebuild(self, conn: sa.Connection) -> None:
+        """Mark the timeline stale: the replay fills only the facts; queries fold them meanwhile."""
+        from projlife.projections import timeline
+
+        timeline.set_stale(conn, self._insert, True)
+
+    def end_rebuild(self, conn: sa.Connection) -> None:
+        """Build every project's timeline in one pass over the facts, then mark it fresh."""
+        from projlife.projections import timeline
+
+        timeline.build_all(conn, self._sql(timeline_table, None))
+        timeline.set_stale(conn, self._insert, False)
+
+    def _sql(self, table: sa.Table, key: str | None) -> str:
         cols = [c.name for c in table.columns]
         mark = "?" if self._app.url.dialect == "sqlite" else "%s"
+        conflict = "" if key is None else f" ON CONFLICT ({key}) DO NOTHING"
         return (
-            f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join(mark for _ in cols)}) "
-            f"ON CONFLICT ({key}) DO NOTHING"
+            f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join(mark for _ in cols)}){conflict}"
         )
 
     def _places(self, conn: sa.Connection, items: Sequence[Item]) -> dict[str, tuple[str, str, str | None]]:
-        """City, area and county of every project in the batch (one query for the ones seen before)."""
+        """City, area and county of every project in the batch (one query for the ones not cached).
+
+        A project's place comes from its ``Conceived`` event and never changes, so the
+        cache is valid across batches, rebuilds and processes.
+        """
+        cache = self._place_cache
+        if len(cache) > _PLACE_CACHE_LIMIT:
+            cache.clear()
         places: dict[str, tuple[str, str, str | None]] = {}
+        missing: set[str] = set()
         for event, n in items:
-            if n.topic == Project.Conceived.TOPIC:
+            pid = str(n.originator_id)
+            if pid in places:
+                continue
+            if n.topic == _T_CONCEIVED:
                 ev: Any = event
-                places[str(n.originator_id)] = (
+                places[pid] = cache[pid] = (
                     ev.city_code,
                     ev.area_code,
                     self._county(ev.city_code, ev.area_code),
                 )
-        missing = list({str(n.originator_id) for _, n in items} - places.keys())
-        for i in range(0, len(missing), 500):
-            chunk = missing[i : i + 500]
+            elif pid in cache:
+                places[pid] = cache[pid]
+            else:
+                missing.add(pid)
+        missing -= places.keys()
+        wanted = list(missing)
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
             for r in conn.execute(
                 sa.select(
                     projects_table.c.project_id,
@@ -305,8 +425,8 @@ class LedgerProjection:
                     projects_table.c.county_code,
                 ).where(projects_table.c.project_id.in_(chunk))
             ):
-                places[r.project_id] = (r.city_code, r.area_code, r.county_code)
-        for pid in missing:
+                places[r.project_id] = cache[r.project_id] = (r.city_code, r.area_code, r.county_code)
+        for pid in wanted:
             if pid not in places:
                 raise LookupError(f"project {pid} has events before its Conceived event was projected")
         return places

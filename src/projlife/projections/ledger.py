@@ -8,6 +8,7 @@ Every figure carries the log positions (event ids) behind it in ``sources``.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
@@ -22,8 +23,16 @@ from projlife.domain.classification import ProjectCategory
 from projlife.domain.errors import ProjlifeError
 from projlife.domain.lifecycle import Pool, Stage
 from projlife.domain.money import YI
+from projlife.projections import timeline
 from projlife.projections.details import ProjectDetails, details
-from projlife.projections.facts import STAGES, facts_table, projects_table, recorded_micros
+from projlife.projections.facts import (
+    OPEN_END,
+    STAGES,
+    facts_table,
+    projects_table,
+    recorded_micros,
+    timeline_table,
+)
 from projlife.projections.state import QUERY_COLUMNS, FactRow, ProjectState, fold
 
 if TYPE_CHECKING:
@@ -69,8 +78,7 @@ class SizeBands:
         return _labels(self.thresholds_yi)
 
     def classify(self, yuan: Decimal) -> str:
-        i = sum(1 for t in self.thresholds_yi if yuan >= t * YI)
-        return self.labels[i]
+        return self.labels[bisect.bisect_right(_limits_yuan(self.thresholds_yi), yuan)]
 
 
 def _str(_inst: Any, _field: Any, value: Any) -> Any:
@@ -83,6 +91,11 @@ def _labels(thresholds: tuple[Decimal, ...]) -> tuple[str, ...]:
     if not t:
         return ("all",)
     return (f"<{t[0]}亿", *(f"{a}–{b}亿" for a, b in itertools.pairwise(t)), f"≥{t[-1]}亿")
+
+
+@functools.lru_cache(maxsize=64)
+def _limits_yuan(thresholds: tuple[Decimal, ...]) -> tuple[Decimal, ...]:
+    return tuple(t * YI for t in thresholds)
 
 
 def _fmt(x: Decimal) -> str:
@@ -289,7 +302,12 @@ class Ledger:
         as_of: date | None = None,
         known_at: datetime | None = None,
     ) -> LedgerSummary:
-        states = self.states(self.scope(city, county, area), as_of=as_of, known_at=known_at)
+        scope = self.scope(city, county, area)
+        if known_at is None:
+            fast = self._timeline_summary(scope, as_of)
+            if fast is not None:
+                return fast
+        states = self.states(scope, as_of=as_of, known_at=known_at)
         by_stage = dict.fromkeys(STAGES, 0)
         by_verified = dict.fromkeys(STAGES, 0)
         planned = signed = reported = Decimal(0)
@@ -315,6 +333,53 @@ class Ledger:
             flagged=flagged,
         )
 
+    def _timeline_summary(self, scope: Scope, as_of: date | None) -> LedgerSummary | None:
+        """The summary as one SQL aggregate over the timeline (None if it is stale or inexact)."""
+        t = timeline_table
+        query = (
+            sa.select(
+                t.c.stage,
+                t.c.verified_stage,
+                sa.func.count(),
+                sa.func.sum(t.c.planned_fen),
+                sa.func.sum(t.c.signed_fen),
+                sa.func.sum(t.c.reported_fen),
+                sa.func.sum(sa.case((t.c.removed_mask != 0, 1), else_=0)),
+                sa.func.sum(t.c.cancelled),
+                sa.func.sum(t.c.flagged),
+                sa.func.min(t.c.exact),
+            )
+            .where(*timeline_conditions(scope, as_of))
+            .group_by(t.c.stage, t.c.verified_stage)
+        )
+        with self._app.engine.connect() as conn:
+            if timeline.is_stale(conn):
+                return None
+            groups = conn.execute(query).all()
+        by_stage = dict.fromkeys(STAGES, 0)
+        by_verified = dict.fromkeys(STAGES, 0)
+        projects = removed = cancelled = flagged = 0
+        planned = signed = reported = 0
+        for stage, verified, n, p, sg, rp, rm, cn, fl, exact in groups:
+            if not exact:
+                return None
+            by_stage[STAGES[stage]] += n
+            by_verified[STAGES[verified]] += n
+            projects += n
+            planned, signed, reported = planned + int(p), signed + int(sg), reported + int(rp)
+            removed, cancelled, flagged = removed + int(rm), cancelled + int(cn), flagged + int(fl)
+        return LedgerSummary(
+            projects=projects,
+            by_stage=by_stage,
+            by_verified_stage=by_verified,
+            planned_investment=_yuan(planned),
+            signed_amount=_yuan(signed),
+            investment_reported=_yuan(reported),
+            removed=removed,
+            cancelled=cancelled,
+            flagged=flagged,
+        )
+
     # -- building blocks (used by the metrics) -----------------------------------------
 
     def states(
@@ -334,9 +399,15 @@ class Ledger:
         query = sa.select(t)
         out: dict[str, Any] = {}
         with self._app.engine.connect() as conn:
-            if len(states) > 2000 and scope.city_code is not None:
-                query = query.where(t.c.city_code == scope.city_code)
-                for r in conn.execute(query):
+            if len(states) > 500:
+                # One indexed range of the scope (or the whole table) beats many IN lists.
+                if scope.city_code is not None:
+                    query = query.where(t.c.city_code == scope.city_code)
+                if scope.county_code is not None:
+                    query = query.where(t.c.county_code == scope.county_code)
+                if scope.area_code is not None:
+                    query = query.where(t.c.area_code == scope.area_code)
+                for r in conn.execute(query).all():
                     if r.project_id in states:
                         out[r.project_id] = r
             else:
@@ -364,18 +435,46 @@ class Ledger:
             conds.append(f.c.recorded <= recorded_micros(known_at))
         with self._app.engine.connect() as conn:
             if project_ids is None:
-                yield from conn.execute(sa.select(*cols).where(*conds).order_by(f.c.pos)).tuples()
+                yield from conn.execute(sa.select(*cols).where(*conds).order_by(f.c.pos)).tuples().all()
                 return
+            # By project only (the project index), then the scope in Python: with the scope in
+            # SQL a planner may scan the whole city's facts instead.
+            conds = conds[len(conds) - (as_of is not None) - (known_at is not None) :]
+            place = [f.c.city_code, f.c.county_code, f.c.area_code]
+            want = (scope.city_code, scope.county_code, scope.area_code)
             rows: list[FactRow] = []
             for chunk in _chunks(list(project_ids), 500):
-                rows.extend(conn.execute(sa.select(*cols).where(*conds, f.c.project_id.in_(chunk))).tuples())
+                for r in conn.execute(sa.select(*cols, *place).where(*conds, f.c.project_id.in_(chunk))):
+                    if all(w is None or w == got for w, got in zip(want, r[-3:], strict=True)):
+                        rows.append(tuple(r[:-3]))
             rows.sort(key=lambda r: r[0])
             yield from rows
+
+
+def timeline_conditions(scope: Scope, as_of: date | None) -> list[Any]:
+    """Timeline rows of the projects in scope valid on ``as_of`` (the latest ones if None)."""
+    t = timeline_table
+    day = OPEN_END - 1 if as_of is None else as_of.toordinal()
+    conds: list[Any] = [t.c.valid_to > day, t.c.valid_from <= day]
+    if scope.city_code is not None:
+        conds.append(t.c.city_code == scope.city_code)
+    if scope.county_code is not None:
+        conds.append(t.c.county_code == scope.county_code)
+    if scope.area_code is not None:
+        conds.append(t.c.area_code == scope.area_code)
+    return conds
+
+
+def _yuan(fen: int) -> Decimal:
+    return Decimal(fen).scaleb(-2) if fen else Decimal(0)
 
 
 def _chunks(items: list[str], n: int) -> Iterable[list[str]]:
     for i in range(0, len(items), n):
         yield items[i : i + n]
+
+
+_CATEGORIES: dict[str, ProjectCategory] = {str(c): c for c in ProjectCategory}
 
 
 def to_row(st: ProjectState, static: Any, bands: SizeBands) -> LedgerRow:
@@ -426,7 +525,7 @@ def to_row(st: ProjectState, static: Any, bands: SizeBands) -> LedgerRow:
         city_code=static.city_code,
         area_code=static.area_code,
         county_code=static.county_code,
-        category=ProjectCategory(static.category),
+        category=_CATEGORIES.get(static.category) or ProjectCategory(static.category),
         investor_classes=tuple(c for c in static.investor_classes.split(",") if c),
         stage=st.stage,
         verified_stage=st.verified_stage,

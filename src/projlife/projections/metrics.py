@@ -10,7 +10,7 @@ Exact definitions: ``docs/projections.md``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -20,9 +20,11 @@ import sqlalchemy as sa
 from projlife.domain.errors import ProjlifeError
 from projlife.domain.lifecycle import Pool, Stage
 from projlife.domain.periods import Period, PeriodKind
-from projlife.projections.facts import FactKind, facts_table, recorded_micros
-from projlife.projections.ledger import Ledger, Scope
+from projlife.projections import timeline
+from projlife.projections.facts import STAGES, FactKind, facts_table, recorded_micros, timeline_table
+from projlife.projections.ledger import Ledger, Scope, timeline_conditions
 from projlife.projections.state import ProjectState
+from projlife.projections.timeline import POOL_BITS
 
 if TYPE_CHECKING:
     from projlife.application import Projlife
@@ -262,6 +264,48 @@ class Metrics:
         excluded.sort(key=lambda e: e.project_id)
         return states, members, excluded
 
+    def _timeline_cohort(
+        self, stage: Stage, period: Period, scope: Scope, as_of: date | None, verified: bool
+    ) -> tuple[dict[str, list[int | None]], list[str], list[Exclusion]] | None:
+        """The cohort from the ledger timeline: one indexed query, no fold (None if it is stale).
+
+        Returns each member's claim dates by stage rank (ordinals), the members and the
+        exclusions (whose removal details come from a fold of just those projects).
+        """
+        t = timeline_table
+        day_col = t.c[f"d{stage.rank}"]
+        day_cols = [t.c[f"d{rank}"] for rank in range(len(STAGES))]
+        query = sa.select(t.c.project_id, t.c.verified_mask, t.c.removed_mask, *day_cols).where(
+            *timeline_conditions(scope, as_of),
+            day_col >= period.start.toordinal(),
+            day_col <= period.end.toordinal(),
+        )
+        with self._app.engine.connect() as conn:
+            if timeline.is_stale(conn):
+                return None
+            rows = conn.execute(query).all()
+        pool = pool_of(stage)
+        bit = 0 if pool is None else POOL_BITS[str(pool)]
+        days: dict[str, list[int | None]] = {}
+        members: list[str] = []
+        removed: list[str] = []
+        for pid, verified_mask, removed_mask, *claimed in rows:
+            if verified and not verified_mask >> stage.rank & 1:
+                continue
+            if removed_mask & bit:
+                removed.append(pid)
+                continue
+            members.append(pid)
+            days[pid] = claimed
+        members.sort()
+        excluded: list[Exclusion] = []
+        if removed:
+            assert pool is not None
+            for pid, st in sorted(self.ledger.states(scope, as_of=as_of, project_ids=removed).items()):
+                reason, day, pos = st.removed[str(pool)]
+                excluded.append(Exclusion(pid, pool, reason, date.fromordinal(day), pos))
+        return days, members, excluded
+
     def _candidates(
         self, scope: Scope, stage: Stage, period: Period, as_of: date | None, known_at: datetime | None
     ) -> list[str]:
@@ -338,20 +382,31 @@ class Metrics:
                 )
         if within_days is not None and within_days < 0:
             raise ProjlifeError("build a funnel", f"within_days {within_days} is negative", "0 or more days")
-        states, members, excluded = self._cohort(
-            cohort_stage, period, self.ledger.scope(city, county, area), as_of, known_at, verified
+        scope = self.ledger.scope(city, county, area)
+        fast = (
+            self._timeline_cohort(cohort_stage, period, scope, as_of, verified) if known_at is None else None
         )
+        if fast is not None:
+            days, members, excluded = fast
+        else:
+            states, members, excluded = self._cohort(cohort_stage, period, scope, as_of, known_at, verified)
+            days = {pid: _claim_days(states[pid]) for pid in members}
+        base = _min_date(by, as_of)
+        base_day = None if base is None else base.toordinal()
         out = []
         for s in step_stages:
             hit = []
             for pid in members:
-                st = states[pid]
-                on = reached_on(st, s)
+                claimed = days[pid]
+                on = next((d for d in claimed[s.rank :] if d is not None), None)
                 if on is None:
                     continue
-                bound = _min_date(by, as_of)
+                bound = base_day
                 if within_days is not None:
-                    bound = _min_date(bound, st.claims[cohort_stage.rank].on + timedelta(days=within_days))
+                    entered = claimed[cohort_stage.rank]
+                    assert entered is not None  # a member has a claim of the cohort stage
+                    cap = entered + within_days
+                    bound = cap if bound is None else min(bound, cap)
                 if bound is None or on <= bound:
                     hit.append(pid)
             out.append(
@@ -569,6 +624,13 @@ def _scope_conditions(scope: Scope, as_of: date | None, known_at: datetime | Non
     if known_at is not None:
         conds.append(f.c.recorded <= recorded_micros(known_at))
     return conds
+
+
+def _claim_days(st: ProjectState) -> list[int | None]:
+    days: list[int | None] = [None] * len(STAGES)
+    for rank, claim in st.claims.items():
+        days[rank] = claim.day
+    return days
 
 
 def _period(p: Period | str) -> Period:

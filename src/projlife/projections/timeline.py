@@ -1,0 +1,193 @@
+"""The ledger timeline: each project's ledger figures per business-date interval.
+
+For the latest knowledge (no ``known_at``), a project's ledger "as of D" is the fold of
+its facts with business date ≤ D (:mod:`projlife.projections.state`); it can only change
+at the business dates of its facts. ``pl_ledger_timeline`` holds, per project, one row
+for each interval ``[valid_from, valid_to)`` between consecutive business dates (equal
+neighbours merged), with the figures the summary and the cohort metrics need: claimed and
+verified stage, the effective date of each stage's claim (``d0``…``d9`` by rank), which
+claims are verified, amounts in fen, removals, cancellation, flags. "As of D" is then one
+indexed range query (``valid_from <= D < valid_to``) and an SQL aggregate, not a fold.
+
+The rows are computed by the same fold as every other ledger figure, so they agree with
+it by construction (and ``tests/test_projection_timeline.py`` checks it). The projection
+recomputes a project's rows whenever one of its facts arrives; a rebuild skips that and
+builds them all in one pass at the end, with the timeline marked stale meanwhile (queries
+then fold the facts). Questions "as known at T" always fold the facts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
+from itertools import groupby
+from typing import Any
+
+import sqlalchemy as sa
+
+from projlife.domain.lifecycle import Pool
+from projlife.projections.facts import OPEN_END, STAGES, FactKind, facts_table, meta_table, timeline_table
+from projlife.projections.state import QUERY_COLUMNS, FactRow, ProjectState
+
+__all__ = ["POOL_BITS", "build_all", "is_stale", "project_timeline", "refresh", "set_stale", "stale_flag"]
+
+POOL_BITS: dict[str, int] = {str(p): 1 << i for i, p in enumerate(Pool)}
+"""Bit of each pool in ``removed_mask``."""
+
+_STALE = "timeline_stale"
+_COLUMNS = (*QUERY_COLUMNS, "city_code", "area_code", "county_code")
+_HUNDRED = Decimal(100)
+_N = len(STAGES)
+_UNSEEN = frozenset({int(FactKind.SPONSOR), int(FactKind.SCHEDULED)})
+"""Fact kinds that change no figure of the timeline."""
+
+
+def stale_flag(conn: sa.Connection) -> int | None:
+    """1 while the timeline is not kept (a rebuild under way), 0 when it is, None if never set."""
+    value = conn.execute(sa.select(meta_table.c.value).where(meta_table.c.name == _STALE)).scalar()
+    return None if value is None else int(value)
+
+
+def is_stale(conn: sa.Connection) -> bool:
+    """Whether queries must fold the facts instead of reading the timeline.
+
+    The timeline is trusted only once marked fresh: by a rebuild, or by the first batch
+    the projection ever applied. (Facts projected by a version without the timeline
+    leave it unmarked, hence stale, until the next rebuild.)
+    """
+    return stale_flag(conn) != 0
+
+
+def set_stale(conn: sa.Connection, insert: Callable[[sa.Table], Any], stale: bool) -> None:
+    stmt = insert(meta_table).values(name=_STALE, value=int(stale))
+    conn.execute(stmt.on_conflict_do_update(index_elements=[meta_table.c.name], set_={"value": int(stale)}))
+
+
+def _fen(amount: Decimal) -> tuple[int, bool]:
+    scaled = amount * _HUNDRED
+    whole = int(scaled)
+    return whole, whole == scaled
+
+
+def _snapshot(st: ProjectState) -> tuple[Any, ...]:
+    claims = st.claims
+    assert st.planned is not None
+    planned, ok1 = _fen(st.planned[0])
+    signed, ok2 = _fen(st.signed[0]) if st.signed is not None and 2 in claims else (0, True)
+    reported, ok3 = _fen(st.investment_total()) if st.investment else (0, True)
+    days: list[int | None] = [None] * _N
+    verified_mask = 0
+    verified_stage = 0
+    open_chain = True
+    for rank in sorted(claims):
+        claim = claims[rank]
+        days[rank] = claim.day
+        if claim.verified_pos is not None:
+            verified_mask |= 1 << rank
+        elif rank >= 2:
+            open_chain = False
+        if open_chain:
+            verified_stage = rank
+    removed_mask = 0
+    for pool in st.removed:
+        removed_mask |= POOL_BITS.get(pool, 0)
+    return (
+        max(claims),
+        verified_stage,
+        verified_mask,
+        planned,
+        signed,
+        reported,
+        1 if ok1 and ok2 and ok3 else 0,
+        removed_mask,
+        0 if st.cancelled is None else 1,
+        1 if st.flags else 0,
+        *days,
+    )
+
+
+def project_timeline(rows: Sequence[FactRow]) -> list[tuple[int, int, tuple[Any, ...]]]:
+    """``(valid_from, valid_to, figures)`` for one project's fact rows (in log order)."""
+    if not rows:
+        return []
+    pid = rows[0][1]
+    dates = sorted({r[10] for r in rows})
+    points: list[tuple[int, tuple[Any, ...] | None]] = []
+    if all(rows[i][10] <= rows[i + 1][10] for i in range(len(rows) - 1)):
+        # Business dates in log order: each state is a prefix of the log (one pass).
+        st = ProjectState(pid)
+        i = 0
+        snap: tuple[Any, ...] | None = None
+        for b in dates:
+            changed = False
+            while i < len(rows) and rows[i][10] <= b:
+                st.apply(rows[i])
+                changed = changed or rows[i][3] not in _UNSEEN
+                i += 1
+            if changed or snap is None:
+                snap = _snapshot(st) if st.exists else None
+            points.append((b, snap))
+    else:
+        for b in dates:
+            st = ProjectState(pid)
+            for r in rows:
+                if r[10] <= b:
+                    st.apply(r)
+            points.append((b, _snapshot(st) if st.exists else None))
+    out: list[tuple[int, int, tuple[Any, ...]]] = []
+    for i, (b, snap) in enumerate(points):
+        end = points[i + 1][0] if i + 1 < len(points) else OPEN_END
+        if snap is None:
+            continue
+        if out and out[-1][1] == b and out[-1][2] == snap:
+            out[-1] = (out[-1][0], end, snap)
+        else:
+            out.append((b, end, snap))
+    return out
+
+
+def _rows(group: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    facts = list(group)  # fact rows with city, area, county after the fold's columns
+    pid, place = facts[0][1], facts[0][12:15]
+    return [(pid, start, end, *place, *snap) for start, end, snap in project_timeline(facts)]
+
+
+def refresh(conn: sa.Connection, project_ids: Sequence[str], insert_sql: str) -> None:
+    """Recompute the timeline rows of these projects from their facts."""
+    f = facts_table
+    cols = [f.c[c] for c in _COLUMNS]
+    for i in range(0, len(project_ids), 500):
+        chunk = list(project_ids[i : i + 500])
+        facts = (
+            conn.execute(sa.select(*cols).where(f.c.project_id.in_(chunk)).order_by(f.c.project_id, f.c.pos))
+            .tuples()
+            .all()
+        )
+        conn.execute(timeline_table.delete().where(timeline_table.c.project_id.in_(chunk)))
+        rows = [r for _, g in groupby(facts, key=lambda r: r[1]) for r in _rows(g)]
+        if rows:
+            conn.exec_driver_sql(insert_sql, rows)
+
+
+def build_all(conn: sa.Connection, insert_sql: str, chunk: int = 20_000) -> None:
+    """Rebuild the whole timeline in one streamed pass over the facts (by project, in log order)."""
+    f = facts_table
+    conn.execute(timeline_table.delete())
+    indexes = sorted(timeline_table.indexes, key=lambda i: str(i.name))
+    for index in indexes:
+        index.drop(conn, checkfirst=True)
+    result = conn.execute(
+        sa.select(*[f.c[c] for c in _COLUMNS])
+        .order_by(f.c.project_id, f.c.pos)
+        .execution_options(stream_results=True, yield_per=chunk)
+    )
+    pending: list[tuple[Any, ...]] = []
+    for _, group in groupby(result.tuples(), key=lambda r: r[1]):
+        pending.extend(_rows(group))
+        if len(pending) >= chunk:
+            conn.exec_driver_sql(insert_sql, pending)
+            pending = []
+    if pending:
+        conn.exec_driver_sql(insert_sql, pending)
+    for index in indexes:
+        index.create(conn, checkfirst=True)
