@@ -15,6 +15,7 @@ from projlife.engine.evaluate import (
 )
 from projlife.engine.facts import FactsSource, ProjectFacts, StoreFacts, facts_from_project
 from projlife.engine.metrics import MetricValue, facts_by_area, measure
+from projlife.engine.projection_facts import ProjectionFacts
 
 __all__ = [
     "DeadlineReport",
@@ -23,6 +24,7 @@ __all__ = [
     "FactsSource",
     "MetricValue",
     "ProjectFacts",
+    "ProjectionFacts",
     "QuotaReport",
     "QuotaResult",
     "QuotaStatus",

@@ -1,7 +1,7 @@
 """Quotas, deadlines and rankings at any as-of date, each stamped with its rule-set hash.
 
-Each function takes either a :class:`~projlife.application.Projlife` (facts from its event
-store, rules from its plugins) or any :class:`~projlife.engine.facts.FactsSource` together with
+Each function takes either a :class:`~projlife.application.Projlife` (facts from its
+projections, :class:`~projlife.engine.projection_facts.ProjectionFacts`; rules from its plugins) or any :class:`~projlife.engine.facts.FactsSource` together with
 a :class:`~projlife.plugins.rules.RuleSet` (and optionally the calendar). Every result carries
 ``rule_set_sha256``: the same facts and the same hash give the same result, and a change of
 rules shows as a change of hash.
@@ -20,7 +20,7 @@ import attrs
 from projlife.calendar import DeadlineStatus, WorkdayCalendar, overdue_working_days, status
 from projlife.domain.errors import ProjlifeError
 from projlife.domain.periods import Period, PeriodKind
-from projlife.engine.facts import FactsSource, ProjectFacts, StoreFacts
+from projlife.engine.facts import FactsSource, ProjectFacts
 from projlife.engine.metrics import MetricValue, facts_by_area, measure
 from projlife.plugins.manager import city_calendar, rule_set
 from projlife.plugins.rules import Comparison, Normalisation, RuleSet, ScoringRule, canonical_decimal
@@ -75,7 +75,9 @@ def _inputs(
 
     if isinstance(source, Projlife):
         profile = source.city(city) if isinstance(city, str) else city
-        facts_source: FactsSource = StoreFacts(source)
+        from projlife.engine.projection_facts import ProjectionFacts
+
+        facts_source: FactsSource = ProjectionFacts(source)
         if rules is None:
             rules = rule_set(source.plugins, profile, period)
         if calendar is None:

@@ -1,8 +1,8 @@
 """The bulletin's rule sections, from the city rule engine: quotas, overdue deadlines, ranking.
 
 Every figure here comes from :mod:`projlife.engine` evaluated on the city plugin's rules for
-the period, and carries the ``rule_set_sha256`` of the rules that produced it. The store is
-read once (:class:`~projlife.engine.facts.StoreFacts`) and every rule is evaluated on those
+the period, and carries the ``rule_set_sha256`` of the rules that produced it. The facts are
+read once (:class:`~projlife.engine.projection_facts.ProjectionFacts`) and every rule is evaluated on those
 facts, so the sections agree with each other and with ``projlife`` 's city-rules demo.
 """
 
@@ -20,7 +20,8 @@ from projlife.calendar import WorkdayCalendar
 from projlife.domain.lifecycle import Stage
 from projlife.domain.periods import Period, PeriodKind
 from projlife.engine.evaluate import QuotaStatus, evaluate_deadlines, evaluate_quotas, rank
-from projlife.engine.facts import ProjectFacts, StoreFacts
+from projlife.engine.facts import ProjectFacts
+from projlife.engine.projection_facts import ProjectionFacts
 from projlife.plugins.manager import city_calendar, rule_set
 from projlife.plugins.rules import Comparison, Measure, RuleSet
 from projlife.plugins.types import CityProfile
@@ -189,7 +190,7 @@ def rule_sections(app: Projlife, city: CityProfile, kind: PeriodKind, as_of: dat
     Quotas of the bulletin's own period kind come first; longer periods follow (a weekly
     bulletin shows progress towards the quarter's and the year's quotas).
     """
-    facts = _Facts(list(StoreFacts(app).project_facts(city)))
+    facts = _Facts(list(ProjectionFacts(app).project_facts(city)))
     calendar = city_calendar(app.plugins, city)
     year_rules = rule_set(app.plugins, city, Period.containing(PeriodKind.YEAR, as_of))
     kinds = _kinds(year_rules)

@@ -17,7 +17,7 @@ import attrs
 
 from projlife.calendar import WorkdayCalendar
 from projlife.domain.periods import Period, PeriodKind
-from projlife.engine.facts import FactsSource, ProjectFacts, StoreFacts
+from projlife.engine.facts import FactsSource, ProjectFacts
 from projlife.engine.metrics import MetricValue, facts_by_area, measure
 from projlife.plugins.rules import AreaScope, Metric
 from projlife.plugins.types import CityProfile
@@ -115,8 +115,9 @@ class IndicatorRow:
 def known_facts(source: Projlife | FactsSource, city: CityProfile, as_of: date) -> list[ProjectFacts]:
     """The facts of ``city``'s projects known by business date ``as_of``."""
     from projlife.application import Projlife
+    from projlife.engine.projection_facts import ProjectionFacts
 
-    facts_source: FactsSource = StoreFacts(source) if isinstance(source, Projlife) else source
+    facts_source: FactsSource = ProjectionFacts(source) if isinstance(source, Projlife) else source
     return [g for f in facts_source.project_facts(city) if (g := f.as_of(as_of)) is not None]
 
 
