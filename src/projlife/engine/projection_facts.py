@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -196,10 +197,10 @@ def _project_facts(
         project_id=UUID(pid),
         code=code,
         area_code=area_code,
-        category=ProjectCategory(category),
+        category=_category(category),
         planned_investment=Money(state.planned[0]),
         conceived_on=date.fromordinal(dates[Project.Conceived.TOPIC]),
-        investor_classes=tuple(InvestorClass(c) for c in investors.split(",") if c),
+        investor_classes=_investors(investors),
         signed_amount=None if state.signed is None else Money(state.signed[0]),
         stage_dates={STAGES[rank]: date.fromordinal(claim.day) for rank, claim in state.claims.items()},
         milestone_dates=milestones,
@@ -211,3 +212,14 @@ def _project_facts(
         },
         cancelled_on=None if state.cancelled is None else date.fromordinal(state.cancelled[0]),
     )
+
+
+@lru_cache(maxsize=256)
+def _category(value: str) -> ProjectCategory:
+    return ProjectCategory(value)
+
+
+@lru_cache(maxsize=1024)
+def _investors(value: str) -> tuple[InvestorClass, ...]:
+    """``pl_projects.investor_classes`` (comma-joined values, in the event's order) as enums."""
+    return tuple(InvestorClass(c) for c in value.split(",") if c)
