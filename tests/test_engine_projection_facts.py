@@ -27,6 +27,8 @@ from projlife.engine.projection_facts import TOPIC_SOURCES
 from projlife.plugins.manager import city_calendar, rule_set
 from projlife.plugins.rules import Measure, Metric, Normalisation, RuleSet, ScoringIndicator, ScoringRule
 from projlife.plugins.types import CityProfile
+from projlife.projections.facts import LEDGER_PROJECTION
+from projlife.projections.runner import ProjectionFailed
 from projlife.simulation import simulate
 
 CITIES = ("xiaogan", "zhumadian", "xiamen", "jiangyan")
@@ -150,3 +152,21 @@ def test_projection_facts_equal_store_facts_for_any_drive(seed: int, n: int, slu
                     assert g.as_of(day) == f.as_of(day)
         finally:
             app.close()
+
+
+def test_a_projection_stuck_behind_the_log_is_refused_not_read(
+    app: Projlife, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    city = app.city("jiangyan")
+    app.projects.ingest(simulate(city, 5, seed=2).commands)
+    ledger = app.projections.get(LEDGER_PROJECTION)
+
+    def broken(*args: Any) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(ledger, "process_batch", broken)
+    monkeypatch.setattr(ledger, "process", broken)
+    with pytest.raises(ProjectionFailed, match="stopped behind"):
+        list(ProjectionFacts(app).project_facts(city))
+    monkeypatch.undo()
+    assert by_id(StoreFacts(app).project_facts(city))  # the reference still answers
