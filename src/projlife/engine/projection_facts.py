@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -198,14 +199,14 @@ def _project_facts(
         code=code,
         area_code=area_code,
         category=_category(category),
-        planned_investment=Money(state.planned[0]),
+        planned_investment=_money(state.planned[0]),
         conceived_on=date.fromordinal(dates[Project.Conceived.TOPIC]),
         investor_classes=_investors(investors),
-        signed_amount=None if state.signed is None else Money(state.signed[0]),
+        signed_amount=None if state.signed is None else _money(state.signed[0]),
         stage_dates={STAGES[rank]: date.fromordinal(claim.day) for rank, claim in state.claims.items()},
         milestone_dates=milestones,
         event_dates={topic: date.fromordinal(day) for topic, day in dates.items()},
-        investment={date.fromordinal(month): Money(report[0]) for month, report in state.investment.items()},
+        investment={date.fromordinal(month): _money(report[0]) for month, report in state.investment.items()},
         removed={
             Pool(pool): (RemovalReason(reason), date.fromordinal(day))
             for pool, (reason, day, _) in state.removed.items()
@@ -223,3 +224,9 @@ def _category(value: str) -> ProjectCategory:
 def _investors(value: str) -> tuple[InvestorClass, ...]:
     """``pl_projects.investor_classes`` (comma-joined values, in the event's order) as enums."""
     return tuple(InvestorClass(c) for c in value.split(",") if c)
+
+
+@lru_cache(maxsize=65_536)
+def _money(yuan: Decimal) -> Money:
+    """Amounts repeat across projects (Money is immutable: one instance per amount will do)."""
+    return Money(yuan)
