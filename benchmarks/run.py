@@ -556,7 +556,7 @@ def figures(n: int, small_n: int, r: dict[str, Any]) -> list[dict[str, Any]]:
         ),
         _fig(
             "rank",
-            f"ranking, one city over its scoring period ({q['rank_areas']} areas, engine over the store)",
+            f"ranking, one city over its scoring period ({q['rank_areas']} areas, engine)",
             q["rank_ms"],
             "ms",
         ),
