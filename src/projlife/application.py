@@ -32,6 +32,7 @@ from projlife.domain.errors import CommandRejected, ConcurrentUpdateError, NotFo
 from projlife.domain.project import Project, project_id_for
 from projlife.plugins.manager import PluginError, city_profiles, get_plugin_manager, validate_command
 from projlife.plugins.types import CityProfile
+from projlife.retry import save_with_retries
 from projlife.tickets.service import TicketService
 from projlife.transcodings import register_transcodings
 
@@ -51,8 +52,6 @@ __all__ = [
 ]
 
 TCommand = TypeVar("TCommand", bound=Command)
-
-MAX_RETRIES = 5
 
 
 class DatabaseNotInitialised(ProjlifeError):
@@ -160,20 +159,16 @@ class ProjectService:
         return CommandResult(project.id, project.version, _last_position(recordings))
 
     def _run(self, cmd: ProjectCommand) -> CommandResult:
-        for _ in range(MAX_RETRIES):
+        def load_and_apply() -> Project:
             project = self.get(cmd.project_id, attempted=f"{cmd.name} project {cmd.project_id}")
             self._check_context(cmd, project)
             cmd.apply(project)
-            try:
-                recordings = self._app.store.save(project)
-            except RecordConflictError:
-                continue  # someone else wrote first: reload and re-check the command
-            return CommandResult(project.id, project.version, _last_position(recordings))
-        raise ConcurrentUpdateError(
-            f"{cmd.name} project {cmd.project_id}",
-            f"another writer changed the project {MAX_RETRIES} times while this command was retried",
-            "send the command again",
+            return project
+
+        project, recordings = save_with_retries(
+            self._app.store, load_and_apply, attempted=f"{cmd.name} project {cmd.project_id}", what="project"
         )
+        return CommandResult(project.id, project.version, _last_position(recordings))
 
     def _check_context(self, cmd: Command, project: Project | None = None) -> None:
         """Problems that need more than the command itself: known city and area."""

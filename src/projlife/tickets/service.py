@@ -25,6 +25,7 @@ from projlife.domain.errors import CommandRejected, ConcurrentUpdateError, NotFo
 from projlife.domain.project import Project
 from projlife.domain.revisit_draw import RevisitDraw, revisit_draw_id_for
 from projlife.domain.ticket import AssigneeKind, Satisfaction, Ticket, TicketStatus, ticket_id_for
+from projlife.retry import MAX_RETRIES, save_with_retries
 from projlife.tickets.commands import (
     TICKET_COMMANDS,
     AnswerTicket,
@@ -47,7 +48,6 @@ if TYPE_CHECKING:
 
 __all__ = ["DrawResult", "LoopSummary", "OverdueTicket", "TicketService"]
 
-MAX_RETRIES = 5
 RAISED_TOPIC = Ticket.Raised.TOPIC
 
 
@@ -147,19 +147,16 @@ class TicketService:
             return CommandResult(result.draw_id, 1, result.position)
         if not isinstance(cmd, TicketCommand):
             raise CommandRejected(type(cmd).__name__, [Problem("(command)", "not a ticket command")])
-        for _ in range(MAX_RETRIES):
+
+        def load_and_apply() -> Any:
             ticket = self._load_for(cmd)
             self._apply(cmd, ticket, self.policy(ticket.city_code))
-            try:
-                recordings = self._app.store.save(ticket)
-            except RecordConflictError:
-                continue
-            return CommandResult(ticket.id, ticket.version, _last_position(recordings))
-        raise ConcurrentUpdateError(
-            f"{cmd.name} {cmd.ticket_id}",
-            f"another writer changed the ticket {MAX_RETRIES} times while this command was retried",
-            "send the command again",
+            return ticket
+
+        ticket, recordings = save_with_retries(
+            self._app.store, load_and_apply, attempted=f"{cmd.name} {cmd.ticket_id}", what="ticket"
         )
+        return CommandResult(ticket.id, ticket.version, _last_position(recordings))
 
     def _parse(self, command: Command | Mapping[str, Any], kind: str | None) -> Command:
         from projlife.application import validate
