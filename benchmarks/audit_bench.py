@@ -5,7 +5,7 @@
 ``run_audit_benchmark(url, n_projects)`` is importable for the benchmarks suite. In one
 run on one database it measures, in order:
 
-1. ``ingest``: ``app.projects.ingest`` of a seeded drive (``projlife.simulation``);
+1. ``ingest``: ``app.projects.ingest`` of a seeded drive (``projlife.demo.simulation``);
 2. ``chain``: sealing the hash chain and Merkle frontier alone (``seal(with_log=False)``),
    reported as a share of the ingest time: the chain's cost on ingest;
 3. ``log``: rebuilding the chain plus the who/what/when/why rows (the full ``app.audit.seal()``);
@@ -25,10 +25,10 @@ from typing import Any
 
 from sqlalchemy import text
 
-from projlife.application import connect
+from projlife.app.application import connect
 from projlife.audit.keys import SigningKey
 from projlife.audit.sealing import seal
-from projlife.simulation import simulate
+from projlife.demo.simulation import simulate
 
 __all__ = ["run_audit_benchmark"]
 

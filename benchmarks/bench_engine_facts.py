@@ -14,12 +14,12 @@ from datetime import date
 
 import attrs
 
-from projlife.application import connect
+from projlife.app.application import connect
+from projlife.demo.simulation import simulate
 from projlife.domain.periods import Period, PeriodKind
 from projlife.engine import ProjectionFacts, StoreFacts, rank
 from projlife.plugins.manager import city_calendar, rule_set
 from projlife.plugins.rules import Measure, Metric, ScoringIndicator, ScoringRule
-from projlife.simulation import simulate
 
 CITIES = ["xiaogan", "zhumadian", "xiamen", "jiangyan"]
 

@@ -2,7 +2,7 @@
 
     PYTHONPATH=src python benchmarks/bench_projections.py --projects 10000 [--db sqlite:///bench.db]
 
-Generates the drive with ``projlife.simulation.simulate`` (spread over the four built-in
+Generates the drive with ``projlife.demo.simulation.simulate`` (spread over the four built-in
 cities), imports it with ``app.projects.ingest``, then measures.
 """
 
@@ -16,9 +16,9 @@ import time
 from datetime import date
 from pathlib import Path
 
-from projlife.application import connect
+from projlife.app.application import connect
+from projlife.demo.simulation import simulate
 from projlife.projections.facts import LEDGER_PROJECTION
-from projlife.simulation import simulate
 
 
 def timed(fn, repeat: int = 5) -> float:  # type: ignore[no-untyped-def]

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Any
 
-from projlife.application import EventStore
+from projlife.app.application import EventStore
 from projlife.domain import Actor, Money, Project, ProjectCategory, Role
 
 POSTGRES_URL = os.environ.get("PROJLIFE_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -86,7 +86,7 @@ def sqlalchemy_sqlite() -> Iterator[dict[str, str]]:
 def es_postgres() -> Iterator[dict[str, str]]:
     import psycopg
 
-    from projlife.database import DatabaseURL
+    from projlife.store.database import DatabaseURL
 
     schema = f"bench_{uuid.uuid4().hex[:10]}"
     u = DatabaseURL.parse(f"{POSTGRES_URL}?schema={schema}")

@@ -69,8 +69,8 @@ def _share(n: int, i: int) -> int:
 
 def _province(app: Any, n_projects: int, hold: bool) -> Iterator[tuple[Any, list[Any], list[Any], Any]]:
     """Per city: (city, batched commands, held-out commands, simulation)."""
+    from projlife.demo.simulation import simulate
     from projlife.domain.project import project_id_for
-    from projlife.simulation import simulate
 
     step = max(1, n_projects // HELD_PROJECTS) if hold else 0
     for i, slug in enumerate(CITIES):
@@ -90,7 +90,7 @@ def _province(app: Any, n_projects: int, hold: bool) -> Iterator[tuple[Any, list
 
 
 def _pid(cmd: Any) -> Any:
-    from projlife.commands import ConceiveProject
+    from projlife.app.commands import ConceiveProject
 
     if isinstance(cmd, ConceiveProject):
         from projlife.domain.project import project_id_for
@@ -106,9 +106,9 @@ def phase_ingest(url: str, n_projects: int, hold: bool) -> dict[str, Any]:
     """Batched import, the hash chain's cost, the audit log, one command at a time, tickets."""
     from sqlalchemy import text
 
-    from projlife.application import EventStore, connect
+    from projlife.app.application import EventStore, connect
     from projlife.audit.sealing import seal
-    from projlife.tickets.simulation import simulate_tickets
+    from projlife.demo.ticket_simulation import simulate_tickets
 
     app = connect(url, create_tables=True)
     seconds = 0.0
@@ -205,7 +205,7 @@ def phase_ingest(url: str, n_projects: int, hold: bool) -> dict[str, Any]:
 
 def phase_rebuild(url: str) -> dict[str, Any]:
     """Read and decode every projection's events (the baseline), then rebuild every read model."""
-    from projlife.application import connect
+    from projlife.app.application import connect
 
     app = connect(url)
     runner = app.projections
@@ -249,7 +249,7 @@ def phase_queries(url: str, n_projects: int) -> dict[str, Any]:
     """Ledger as of a date (one county, whole province), funnel (one city-quarter), ranking."""
     import attrs
 
-    from projlife.application import connect
+    from projlife.app.application import connect
     from projlife.domain.periods import Period
     from projlife.engine import rank
     from projlife.plugins.manager import rule_set
@@ -300,7 +300,7 @@ def phase_queries(url: str, n_projects: int) -> dict[str, Any]:
 
 
 def phase_audit(url: str) -> dict[str, Any]:
-    from projlife.application import connect
+    from projlife.app.application import connect
 
     app = connect(url)
     t = time.perf_counter()
@@ -351,7 +351,7 @@ def _databases(db: str | None) -> Iterator[tuple[str, str, str]]:
         return
     import psycopg
 
-    from projlife.database import DatabaseURL
+    from projlife.store.database import DatabaseURL
 
     base = DatabaseURL.parse(db)
     params = {"host": base.host, "port": base.port, "user": base.user, "dbname": base.database}
@@ -404,7 +404,7 @@ def machine(url: str) -> dict[str, Any]:
     if url.startswith("postgresql"):
         from sqlalchemy import text
 
-        from projlife.database import DatabaseURL
+        from projlife.store.database import DatabaseURL
 
         engine = DatabaseURL.parse(url).create_engine()
         with engine.connect() as conn:

@@ -10,10 +10,10 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from projlife.application import connect
+from projlife.app.application import connect
 from projlife.audit import SigningKey
 from projlife.audit.verify import verify_consistency_bundle, verify_inclusion_bundle
-from projlife.simulation import simulate
+from projlife.demo.simulation import simulate
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from projlife import connect
-from projlife.simulation import simulate
+from projlife.demo.simulation import simulate
 
 with connect(f"sqlite:///{Path(tempfile.mkdtemp()) / 'example.db'}", create_tables=True) as app:
     report = app.projects.ingest(simulate(app.city("xiaogan"), 300, seed=1).commands)

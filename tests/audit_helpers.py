@@ -8,8 +8,8 @@ from uuid import UUID
 
 from sqlalchemy import text
 
-from projlife.application import Projlife
-from projlife.simulation import simulate
+from projlife.app.application import Projlife
+from projlife.demo.simulation import simulate
 
 XIAOGAN = "420900"
 AREA = "420902"

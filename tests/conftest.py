@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from projlife.application import Projlife, connect
+from projlife.app.application import Projlife, connect
 
 # Wall-clock deadlines make property tests flaky on a shared 2-core machine: speed is measured in
 # benchmarks/, never here.
@@ -31,7 +31,7 @@ def _postgres_reason() -> str | None:
     try:
         import psycopg
 
-        from projlife.database import DatabaseURL
+        from projlife.store.database import DatabaseURL
 
         u = DatabaseURL.parse(POSTGRES_URL)
         with psycopg.connect(
@@ -60,7 +60,7 @@ def require_postgres() -> None:
 def _drop_schema(schema: str) -> None:
     import psycopg
 
-    from projlife.database import DatabaseURL
+    from projlife.store.database import DatabaseURL
 
     u = DatabaseURL.parse(POSTGRES_URL)
     with psycopg.connect(

@@ -13,7 +13,7 @@ from typing import Any
 def create_tables_at_once(url: str, barrier: Any) -> str | None:
     """Wait for the others, then create the tables; return the error text or None."""
     try:
-        from projlife.application import connect
+        from projlife.app.application import connect
 
         barrier.wait(timeout=60)
         connect(url, create_tables=True).close()
@@ -24,7 +24,7 @@ def create_tables_at_once(url: str, barrier: Any) -> str | None:
 
 def report_months(url: str, project_id: str, months: list[str], barrier: Any) -> tuple[int, str | None]:
     """Report investment for each month on one project; return (done, error)."""
-    from projlife.application import connect
+    from projlife.app.application import connect
     from projlife.domain.errors import ConcurrentUpdateError
 
     done = 0
@@ -53,7 +53,7 @@ def report_months(url: str, project_id: str, months: list[str], barrier: Any) ->
 
 def add_flags(url: str, project_ids: list[str], flags: list[str], barrier: Any) -> tuple[int, str | None]:
     """Add each flag to each project; return (done, error)."""
-    from projlife.application import connect
+    from projlife.app.application import connect
     from projlife.domain.errors import ConcurrentUpdateError
 
     done = 0

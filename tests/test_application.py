@@ -15,8 +15,8 @@ from sqlalchemy import inspect, text
 import process_workers
 from conftest import POSTGRES_URL, require_postgres
 from domain_helpers import CLERK, VERIFIER, VERIFIER_2
-from projlife.application import DatabaseNotInitialised, Projlife, connect
-from projlife.commands import ConceiveProject, FlagProject, ReportInvestment, SignProject
+from projlife.app.application import DatabaseNotInitialised, Projlife, connect
+from projlife.app.commands import ConceiveProject, FlagProject, ReportInvestment, SignProject
 from projlife.domain import (
     CommandRejected,
     IllegalTransition,
@@ -422,7 +422,7 @@ def test_create_tables_from_several_processes_at_once(db_url: str, processes: in
 
 def test_postgres_url_without_schema_uses_public_tables() -> None:
     require_postgres()
-    from projlife.database import DatabaseURL
+    from projlife.store.database import DatabaseURL
 
     url = DatabaseURL.parse(POSTGRES_URL)
     assert url.schema is None

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from audit_helpers import delete_row, drive, flip_state_byte, started_project
-from projlife.application import connect
+from projlife.app.application import connect
 from projlife.audit import SigningKey
 from projlife.audit.offline import main as offline_main
 from projlife.cli.app import main

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from audit_helpers import drive, event_count, read_row, set_column, sql
-from projlife.application import Projlife, connect
+from projlife.app.application import Projlife, connect
 from projlife.audit import SigningKey
 from projlife.audit.records import decode_record, encode_record
 from projlife.audit.verify import verify_consistency_bundle, verify_inclusion_bundle

@@ -22,7 +22,7 @@ from audit_helpers import (
     started_project,
     swap_rows,
 )
-from projlife.application import Projlife, connect
+from projlife.app.application import Projlife, connect
 from projlife.audit import SigningKey
 from projlife.audit.errors import AuditKeyError, ProofError
 from projlife.audit.integrity import TamperKind

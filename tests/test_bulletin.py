@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from projlife.application import Projlife
+from projlife.app.application import Projlife
 from projlife.audit.keys import SigningKey
 from projlife.domain.lifecycle import Stage
 from projlife.domain.periods import Period, PeriodKind

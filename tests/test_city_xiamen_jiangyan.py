@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from city_helpers import ListFacts, fact
-from projlife.application import Projlife
-from projlife.commands import ConceiveProject, ReserveProject
+from projlife.app.application import Projlife
+from projlife.app.commands import ConceiveProject, ReserveProject
 from projlife.domain.actor import Actor, Role
 from projlife.domain.classification import InvestorClass
 from projlife.domain.errors import CommandRejected

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from city_helpers import ListFacts, fact
-from projlife.application import Projlife
-from projlife.commands import (
+from projlife.app.application import Projlife
+from projlife.app.commands import (
     AssignSponsor,
     ConceiveProject,
     EnterStatistics,

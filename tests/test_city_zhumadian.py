@@ -6,9 +6,9 @@ from datetime import date
 from decimal import Decimal
 
 from city_helpers import ListFacts, fact
-from projlife.application import Projlife
+from projlife.app.application import Projlife
+from projlife.app.commands import ConceiveProject, FormTeam, SignProject
 from projlife.calendar import DeadlineRule
-from projlife.commands import ConceiveProject, FormTeam, SignProject
 from projlife.domain.actor import Actor, Role
 from projlife.domain.classification import ProjectCategory
 from projlife.domain.money import Money

@@ -19,9 +19,9 @@ from eventsourcing.persistence import RecordConflictError
 
 import process_workers
 from domain_helpers import CLERK, new_project
-from projlife.application import Projlife, connect
+from projlife.app.application import Projlife, connect
+from projlife.app.retry import MAX_RETRIES
 from projlife.domain import ConcurrentUpdateError, IllegalTransition, Money, Project
-from projlife.retry import MAX_RETRIES
 
 PROCESSES = 3
 

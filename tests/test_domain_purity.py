@@ -58,7 +58,7 @@ def test_domain_module_imports_nothing_impure(path: Path) -> None:
     [
         "import sqlalchemy",
         "from eventsourcing.application import Application",
-        "from projlife.application import connect",
+        "from projlife.app.application import connect",
         "from pydantic import BaseModel",
         "import eventsourcing",
     ],

@@ -12,7 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from projlife.application import Projlife, connect
+from projlife.app.application import Projlife, connect
+from projlife.demo.simulation import simulate
 from projlife.domain.periods import Period, PeriodKind
 from projlife.domain.project import Project
 from projlife.engine import (
@@ -29,7 +30,6 @@ from projlife.plugins.rules import Measure, Metric, Normalisation, RuleSet, Scor
 from projlife.plugins.types import CityProfile
 from projlife.projections.facts import LEDGER_PROJECTION
 from projlife.projections.runner import ProjectionFailed
-from projlife.simulation import simulate
 
 CITIES = ("xiaogan", "zhumadian", "xiamen", "jiangyan")
 SEEDS = {"xiaogan": 3, "zhumadian": 5, "xiamen": 1, "jiangyan": 1}

@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from projlife.application import Projlife, connect
-from projlife.calendar import DeadlineStatus
-from projlife.commands import (
+from projlife.app.application import Projlife, connect
+from projlife.app.commands import (
     ConceiveProject,
     FormTeam,
     ReportInvestment,
     SignProject,
     StartConstruction,
 )
+from projlife.calendar import DeadlineStatus
 from projlife.domain.actor import Actor, Role
 from projlife.domain.money import Money
 from projlife.domain.periods import Period

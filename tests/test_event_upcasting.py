@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import StoredEvent
 
-from projlife.application import EventStore
+from projlife.app.application import EventStore
 
 
 class Memo(Aggregate):

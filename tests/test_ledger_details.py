@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from projlife.application import Projlife
+from projlife.app.application import Projlife
 from projlife.domain.lifecycle import Milestone
 
 CITY = "420900"

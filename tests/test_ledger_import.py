@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from projlife.application import Projlife, connect
+from projlife.app.application import Projlife, connect
+from projlife.demo.simulation import simulate
 from projlife.domain.actor import Role
 from projlife.domain.lifecycle import Pool, Stage
 from projlife.domain.project import Project, project_id_for
@@ -20,7 +21,6 @@ from projlife.projections.ledger import LedgerRow
 from projlife.reports.layout import AmountUnit
 from projlife.reports.ledger_export import export_ledger_xlsx, row_values
 from projlife.reports.ledger_import import ImportMode, LedgerImportRejected, import_ledger
-from projlife.simulation import simulate
 
 ZMD = "411700"
 HEADERS = [

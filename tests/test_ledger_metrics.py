@@ -9,7 +9,7 @@ from uuid import UUID
 
 import pytest
 
-from projlife.application import Projlife
+from projlife.app.application import Projlife
 from projlife.domain.errors import ProjlifeError
 from projlife.domain.lifecycle import Pool, Stage
 from projlife.projections.ledger import SizeBands

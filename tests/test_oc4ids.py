@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from projlife.application import Projlife, connect
+from projlife.app.application import Projlife, connect
+from projlife.demo.simulation import simulate
 from projlife.domain.lifecycle import Stage
 from projlife.reports.oc4ids import project_package, validate_package
-from projlife.simulation import simulate
 
 OC4IDS = Path("/work/shared/oc4ids")
 AS_OF = date(2024, 12, 31)

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from projlife.application import Projlife, connect
-from projlife.commands import Command, ConceiveProject, StartConstruction
+from projlife.app.application import Projlife, connect
+from projlife.app.commands import Command, ConceiveProject, StartConstruction
 from projlife.domain.actor import Actor, Role
 from projlife.domain.errors import CommandRejected, Problem
 from projlife.domain.money import Money
@@ -89,7 +89,7 @@ def test_a_policy_problem_rejects_the_command_and_writes_nothing(policy_app: Pro
 def test_a_crashing_policy_hook_is_named_and_leaves_no_partial_data(policy_app: Projlife) -> None:
     policy_app.projects.execute(conceive("B-1", "2"))
     pid = project_id_for("420900", "B-1")
-    from projlife.commands import SignProject
+    from projlife.app.commands import SignProject
 
     policy_app.projects.execute(
         SignProject(

@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from domain_helpers import CLERK, CLERK_2, VERIFIER, VERIFIER_2
-from projlife.application import EventStore
+from projlife.app.application import EventStore
 from projlife.domain import (
     Actor,
     CorrectableField,

@@ -20,13 +20,13 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from projlife.application import Projlife, connect
+from projlife.app.application import Projlife, connect
+from projlife.demo.simulation import simulate
 from projlife.domain.lifecycle import Stage
 from projlife.domain.periods import Period
 from projlife.domain.project import Project
 from projlife.projections.facts import LEDGER_PROJECTION, facts_table, projects_table
 from projlife.projections.metrics import RATES
-from projlife.simulation import simulate
 
 SETTINGS = settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 

@@ -11,7 +11,8 @@ import pytest
 import sqlalchemy as sa
 from eventsourcing.persistence import Notification
 
-from projlife.application import Projlife, connect
+from projlife.app.application import Projlife, connect
+from projlife.demo.simulation import simulate
 from projlife.projections import registry
 from projlife.projections.runner import (
     Item,
@@ -20,7 +21,6 @@ from projlife.projections.runner import (
     ProjectionTimeout,
     UnknownProjection,
 )
-from projlife.simulation import simulate
 
 view_metadata = sa.MetaData()
 seen_table = sa.Table(

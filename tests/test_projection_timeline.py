@@ -18,13 +18,13 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from projlife.application import Projlife, connect
-from projlife.commands import FlagProject
+from projlife.app.application import Projlife, connect
+from projlife.app.commands import FlagProject
+from projlife.demo.simulation import simulate
 from projlife.domain.actor import Actor, Role
 from projlife.domain.lifecycle import Stage
 from projlife.projections import timeline
 from projlife.projections.facts import LEDGER_PROJECTION, meta_table, timeline_table
-from projlife.simulation import simulate
 
 SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
 LATER = datetime(2100, 1, 1, tzinfo=UTC)

@@ -12,10 +12,10 @@ import projlife
 PUBLIC_MODULES = [
     "projlife",
     "projlife.domain",
-    "projlife.application",
-    "projlife.commands",
-    "projlife.database",
-    "projlife.transcodings",
+    "projlife.app.application",
+    "projlife.app.commands",
+    "projlife.store.database",
+    "projlife.store.transcodings",
 ]
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from projlife.application import connect
+from projlife.app.application import connect
 from projlife.cli import main
-from projlife.simulation import simulate
+from projlife.demo.simulation import simulate
 
 
 def _ingest(url: str, n: int, seed: int = 5) -> None:

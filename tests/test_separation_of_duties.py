@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from audit_helpers import actor, event_count, started_project
-from projlife.application import Projlife
-from projlife.authorization import require_role, require_someone_else
+from projlife.app.application import Projlife
+from projlife.app.authorization import require_role, require_someone_else
 from projlife.domain.actor import Actor, Role
 from projlife.domain.errors import PermissionDenied, SeparationOfDutiesViolation
 

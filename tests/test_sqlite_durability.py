@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from projlife.application import connect
-from projlife.database import DatabaseURL, UnsupportedDatabase
+from projlife.app.application import connect
+from projlife.store.database import DatabaseURL, UnsupportedDatabase
 
 LEVELS = {"1": "NORMAL", "2": "FULL", "3": "EXTRA"}
 

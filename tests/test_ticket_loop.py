@@ -8,7 +8,7 @@ from uuid import uuid4
 
 import pytest
 
-from projlife.application import Projlife
+from projlife.app.application import Projlife
 from projlife.domain.errors import (
     CommandRejected,
     IllegalTransition,

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from projlife.application import Projlife, connect
+from projlife.app.application import Projlife, connect
 from projlife.calendar import DeadlineRule, WorkdayCalendar
 from projlife.domain.errors import CommandRejected, IllegalTransition
 from projlife.domain.ticket import CloseBasis, Satisfaction, TicketStatus

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from projlife.application import Projlife
-from projlife.simulation import simulate
-from projlife.tickets.simulation import simulate_tickets
+from projlife.app.application import Projlife
+from projlife.demo.simulation import simulate
+from projlife.demo.ticket_simulation import simulate_tickets
 
 
 def test_same_seed_same_commands_in_business_date_order(app: Projlife) -> None:

@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ticket_reference as ref
-from projlife.application import Projlife, connect
+from projlife.app.application import Projlife, connect
 from projlife.domain.errors import ProjlifeError
 from projlife.tickets.projection import TICKETS_PROJECTION, tickets_table
 

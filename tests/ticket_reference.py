@@ -10,7 +10,7 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from projlife.application import Projlife
+from projlife.app.application import Projlife
 from projlife.domain.ticket import AssigneeKind, Satisfaction, Ticket, TicketStatus
 
 

@@ -10,9 +10,14 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from projlife.application import CommandResult, DatabaseNotInitialised, IngestReport, Projlife, connect
+    from projlife.app.application import (
+        CommandResult,
+        DatabaseNotInitialised,
+        IngestReport,
+        Projlife,
+        connect,
+    )
     from projlife.calendar import Deadline, DeadlineRule, DeadlineStatus, DeadlineUnit, WorkdayCalendar
-    from projlife.database import DatabaseURL, UnsupportedDatabase
     from projlife.domain import (
         Actor,
         Area,
@@ -42,6 +47,7 @@ if TYPE_CHECKING:
         project_id_for,
     )
     from projlife.plugins import CityProfile, PluginError
+    from projlife.store.database import DatabaseURL, UnsupportedDatabase
 
 __version__ = "0.1.0"
 
@@ -54,17 +60,17 @@ _LAZY = {
     "AreaTree": "projlife.domain",
     "CityProfile": "projlife.plugins",
     "CommandRejected": "projlife.domain",
-    "CommandResult": "projlife.application",
+    "CommandResult": "projlife.app.application",
     "ConcurrentUpdateError": "projlife.domain",
     "CorrectableField": "projlife.domain",
-    "DatabaseNotInitialised": "projlife.application",
-    "DatabaseURL": "projlife.database",
+    "DatabaseNotInitialised": "projlife.app.application",
+    "DatabaseURL": "projlife.store.database",
     "Deadline": "projlife.calendar",
     "DeadlineRule": "projlife.calendar",
     "DeadlineStatus": "projlife.calendar",
     "DeadlineUnit": "projlife.calendar",
     "IllegalTransition": "projlife.domain",
-    "IngestReport": "projlife.application",
+    "IngestReport": "projlife.app.application",
     "InvestorClass": "projlife.domain",
     "Milestone": "projlife.domain",
     "Money": "projlife.domain",
@@ -77,16 +83,16 @@ _LAZY = {
     "Problem": "projlife.domain",
     "Project": "projlife.domain",
     "ProjectCategory": "projlife.domain",
-    "Projlife": "projlife.application",
+    "Projlife": "projlife.app.application",
     "ProjlifeError": "projlife.domain",
     "RemovalReason": "projlife.domain",
     "Role": "projlife.domain",
     "SeparationOfDutiesViolation": "projlife.domain",
     "Stage": "projlife.domain",
-    "UnsupportedDatabase": "projlife.database",
+    "UnsupportedDatabase": "projlife.store.database",
     "VerificationMethod": "projlife.domain",
     "WorkdayCalendar": "projlife.calendar",
-    "connect": "projlife.application",
+    "connect": "projlife.app.application",
     "project_id_for": "projlife.domain",
 }
 

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from projlife.application import Projlife
+from projlife.app.application import Projlife
+from projlife.app.commands import ConceiveProject, SignProject
 from projlife.calendar import DeadlineStatus
-from projlife.commands import ConceiveProject, SignProject
 from projlife.domain.actor import Actor, Role
 from projlife.domain.errors import CommandRejected
 from projlife.domain.money import Money

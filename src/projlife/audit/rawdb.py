@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from projlife.database import DatabaseURL
+from projlife.store.database import DatabaseURL
 
 __all__ = ["RawDB", "StoredRow"]
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from projlife.sql import SCHEMA_MODULES, metadata
+from projlife.store.sql import SCHEMA_MODULES, metadata
 
 __all__ = ["audit_chain", "audit_checkpoints", "audit_head", "audit_log"]
 

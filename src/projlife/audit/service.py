@@ -29,7 +29,7 @@ from .records import encode_record
 from .sealing import SealReport, canonical_id, read_head, seal
 
 if TYPE_CHECKING:
-    from projlife.application import Projlife
+    from projlife.app.application import Projlife
 
 __all__ = ["DEFAULT_LOG_ID", "AuditService", "CheckpointPolicy"]
 

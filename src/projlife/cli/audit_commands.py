@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from projlife.application import connect
+from projlife.app.application import connect
 from projlife.audit.errors import ProofError
 from projlife.audit.keys import DEFAULT_KEY_ENV_VAR, SigningKey, VerifyingKey
 from projlife.cli.app import DEFAULT_DB, app, console, err_console

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from projlife.application import connect
+from projlife.app.application import connect
 from projlife.cli.app import DEFAULT_DB, app, console
 
 DbOption = Annotated[str, typer.Option("--db", help="Database URL: sqlite:///FILE or postgresql+psycopg://…")]

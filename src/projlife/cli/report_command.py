@@ -9,7 +9,7 @@ from typing import Annotated
 import sqlalchemy as sa
 import typer
 
-from projlife.application import Projlife, connect
+from projlife.app.application import Projlife, connect
 from projlife.cli.app import DEFAULT_DB, app, console
 from projlife.domain.errors import ProjlifeError
 from projlife.projections.facts import projects_table

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from projlife.application import connect
+from projlife.app.application import connect
 from projlife.cli.app import DEFAULT_DB, app, console
 from projlife.reports.layout import AmountUnit
 from projlife.reports.ledger_export import export_ledger_xlsx

@@ -1,6 +1,6 @@
 """Quotas, deadlines and rankings at any as-of date, each stamped with its rule-set hash.
 
-Each function takes either a :class:`~projlife.application.Projlife` (facts from its
+Each function takes either a :class:`~projlife.app.application.Projlife` (facts from its
 projections, :class:`~projlife.engine.projection_facts.ProjectionFacts`; rules from its plugins) or any :class:`~projlife.engine.facts.FactsSource` together with
 a :class:`~projlife.plugins.rules.RuleSet` (and optionally the calendar). Every result carries
 ``rule_set_sha256``: the same facts and the same hash give the same result, and a change of
@@ -27,7 +27,7 @@ from projlife.plugins.rules import Comparison, Normalisation, RuleSet, ScoringRu
 from projlife.plugins.types import CityProfile
 
 if TYPE_CHECKING:
-    from projlife.application import Projlife
+    from projlife.app.application import Projlife
 
 __all__ = [
     "DeadlineReport",
@@ -71,7 +71,7 @@ def _inputs(
     rules: RuleSet | None,
     calendar: WorkdayCalendar | None,
 ) -> _Inputs:
-    from projlife.application import Projlife
+    from projlife.app.application import Projlife
 
     if isinstance(source, Projlife):
         profile = source.city(city) if isinstance(city, str) else city

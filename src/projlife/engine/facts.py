@@ -27,7 +27,7 @@ from projlife.plugins.rules import EventRef, EventRefKind, ProjectFilter
 from projlife.plugins.types import CityProfile
 
 if TYPE_CHECKING:
-    from projlife.application import Projlife
+    from projlife.app.application import Projlife
     from projlife.domain.project import Project
 
 __all__ = ["FactsSource", "ProjectFacts", "StoreFacts", "facts_from_project"]
@@ -156,7 +156,7 @@ def facts_from_project(project: Project, events: Iterable[Any] = ()) -> ProjectF
 
 
 class StoreFacts:
-    """:class:`FactsSource` over a :class:`~projlife.application.Projlife`'s event store.
+    """:class:`FactsSource` over a :class:`~projlife.app.application.Projlife`'s event store.
 
     Reads the notification log for the projects conceived in the city, then each project's
     events. Exact and simple; a projections read model is the faster source for large drives.

@@ -39,7 +39,7 @@ from projlife.projections.runner import ProjectionFailed
 from projlife.projections.state import QUERY_COLUMNS, ProjectState, fold
 
 if TYPE_CHECKING:
-    from projlife.application import Projlife
+    from projlife.app.application import Projlife
 
 __all__ = ["CLAIM_TOPICS", "DETAIL_TOPICS", "KIND_TOPICS", "TOPIC_SOURCES", "ProjectionFacts"]
 

@@ -39,7 +39,7 @@ from projlife.plugins.rules import (
 from projlife.plugins.types import CityProfile
 
 if TYPE_CHECKING:
-    from projlife.commands import Command
+    from projlife.app.commands import Command
     from projlife.domain.project import Project
 
 __all__ = [
@@ -239,9 +239,9 @@ def projlife_validate_command(
     """Check a command against ``city``'s policy before anything is written.
 
     :param city: the city of the project the command concerns.
-    :param command: the validated command (a :class:`projlife.commands.Command`).
+    :param command: the validated command (a :class:`projlife.app.commands.Command`).
     :param project: the project as it stands before the command, or ``None`` for
-        :class:`~projlife.commands.ConceiveProject`.
+        :class:`~projlife.app.commands.ConceiveProject`.
     :returns: the :class:`~projlife.domain.errors.Problem` s found (empty or ``None`` when the
         command is acceptable).
 

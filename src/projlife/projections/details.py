@@ -24,10 +24,10 @@ from projlife.domain.project import CorrectableField, Project
 from projlife.projections.facts import FactKind, facts_table, recorded_micros
 from projlife.projections.registry import register_projection
 from projlife.projections.runner import DomainEvent, Item
-from projlife.sql import SCHEMA_MODULES, metadata
+from projlife.store.sql import SCHEMA_MODULES, metadata
 
 if TYPE_CHECKING:
-    from projlife.application import Projlife
+    from projlife.app.application import Projlife
 
 __all__ = [
     "DETAILS_PROJECTION",

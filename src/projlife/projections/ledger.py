@@ -36,7 +36,7 @@ from projlife.projections.facts import (
 from projlife.projections.state import QUERY_COLUMNS, FactRow, ProjectState, fold
 
 if TYPE_CHECKING:
-    from projlife.application import Projlife
+    from projlife.app.application import Projlife
 
 __all__ = [
     "DEFAULT_SIZE_BANDS",

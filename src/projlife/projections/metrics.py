@@ -27,7 +27,7 @@ from projlife.projections.state import ProjectState
 from projlife.projections.timeline import POOL_BITS
 
 if TYPE_CHECKING:
-    from projlife.application import Projlife
+    from projlife.app.application import Projlife
 
 __all__ = [
     "RATES",

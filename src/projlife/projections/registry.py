@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from projlife.application import Projlife
+    from projlife.app.application import Projlife
     from projlife.projections.runner import Projection
 
 __all__ = ["DEFAULT_PROJECTIONS", "PROJECTION_MODULES", "default_projections", "register_projection"]

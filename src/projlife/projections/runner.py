@@ -36,10 +36,10 @@ from sqlalchemy.dialects import postgresql as pg
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 
 from projlife.domain.errors import ProjlifeError
-from projlife.sql import SCHEMA_MODULES, metadata
+from projlife.store.sql import SCHEMA_MODULES, metadata
 
 if TYPE_CHECKING:
-    from projlife.application import Projlife
+    from projlife.app.application import Projlife
 
 __all__ = [
     "BatchProjection",

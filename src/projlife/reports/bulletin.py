@@ -37,7 +37,7 @@ from projlife.reports.city_rules import RuleSections, rule_sections
 from projlife.reports.ticket_loop import TicketLoop, ticket_loop
 
 if TYPE_CHECKING:
-    from projlife.application import Projlife
+    from projlife.app.application import Projlife
 
 __all__ = [
     "BULLETIN_KINDS",

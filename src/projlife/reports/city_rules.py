@@ -27,7 +27,7 @@ from projlife.plugins.rules import Comparison, Measure, RuleSet
 from projlife.plugins.types import CityProfile
 
 if TYPE_CHECKING:
-    from projlife.application import Projlife
+    from projlife.app.application import Projlife
 
 __all__ = [
     "DeadlineSection",

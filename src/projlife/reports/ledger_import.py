@@ -33,8 +33,8 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from projlife.application import Projlife, validate
-from projlife.commands import (
+from projlife.app.application import Projlife, validate
+from projlife.app.commands import (
     AssignSponsor,
     BecomeAboveScale,
     BeginProduction,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import attrs
 
-from projlife.application import Projlife
+from projlife.app.application import Projlife
 from projlife.plugins.types import CityProfile
 from projlife.reports.bulletin import Bulletin, build_bulletin
 from projlife.reports.charts import find_cjk_font, render_png

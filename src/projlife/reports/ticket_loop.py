@@ -18,7 +18,7 @@ from projlife.plugins.types import CityProfile
 from projlife.reports.city_rules import county_name
 
 if TYPE_CHECKING:
-    from projlife.application import Projlife
+    from projlife.app.application import Projlife
 
 __all__ = ["OverdueTicketLine", "TicketLoop", "ticket_loop"]
 

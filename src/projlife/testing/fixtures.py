@@ -9,7 +9,7 @@ Enable them in your ``conftest.py``::
         import my_city_plugin
         return [("my-city", my_city_plugin)]
 
-Then ``projlife_app`` is a connected :class:`~projlife.application.Projlife` on a fresh SQLite
+Then ``projlife_app`` is a connected :class:`~projlife.app.application.Projlife` on a fresh SQLite
 file holding exactly those plugins (no entry points), and ``projlife_pm`` its plugin manager.
 """
 
@@ -21,7 +21,7 @@ from pathlib import Path
 import pluggy
 import pytest
 
-from projlife.application import Projlife, connect
+from projlife.app.application import Projlife, connect
 from projlife.plugins.manager import get_plugin_manager
 
 __all__ = ["make_projlife", "projlife_app", "projlife_plugins", "projlife_pm"]

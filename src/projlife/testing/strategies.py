@@ -22,8 +22,7 @@ from uuid import UUID
 
 from hypothesis import strategies as st
 
-from projlife.calendar import DeadlineRule, DeadlineUnit
-from projlife.commands import (
+from projlife.app.commands import (
     BeginProduction,
     Command,
     CompleteProject,
@@ -34,6 +33,7 @@ from projlife.commands import (
     SignProject,
     StartConstruction,
 )
+from projlife.calendar import DeadlineRule, DeadlineUnit
 from projlife.domain.actor import Actor, Role
 from projlife.domain.classification import InvestorClass, ProjectCategory
 from projlife.domain.lifecycle import Stage

@@ -13,7 +13,7 @@ from uuid import UUID
 
 from pydantic import BeforeValidator, Field
 
-from projlife.commands import AreaCode, Code, Command, CreditCode, LongText, ShortText, _no_float
+from projlife.app.commands import AreaCode, Code, Command, CreditCode, LongText, ShortText, _no_float
 from projlife.domain.ticket import AssigneeKind
 
 __all__ = [

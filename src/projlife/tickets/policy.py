@@ -24,7 +24,7 @@ from projlife.plugins.manager import ticket_rules
 from projlife.plugins.rules import EscalationStep, TicketCategory, TicketRules
 
 if TYPE_CHECKING:
-    from projlife.application import Projlife
+    from projlife.app.application import Projlife
 
 __all__ = [
     "DEFAULT_TICKET_POLICY",

@@ -44,10 +44,10 @@ from projlife.domain.ticket import (
 )
 from projlife.projections.registry import register_projection
 from projlife.projections.runner import DomainEvent, Item
-from projlife.sql import SCHEMA_MODULES, metadata
+from projlife.store.sql import SCHEMA_MODULES, metadata
 
 if TYPE_CHECKING:
-    from projlife.application import Projlife
+    from projlife.app.application import Projlife
 
 __all__ = [
     "TICKETS_PROJECTION",

@@ -3,7 +3,7 @@
 Every command is validated (pydantic, then the city's :class:`TicketPolicy` and the
 ticket's own rules) before anything is written; a refused command raises a
 :class:`~projlife.domain.errors.ProjlifeError` and records nothing. Version conflicts are
-retried like :class:`~projlife.application.ProjectService`.
+retried like :class:`~projlife.app.application.ProjectService`.
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ import attrs
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import RecordConflictError
 
+from projlife.app.commands import Command
+from projlife.app.retry import MAX_RETRIES, save_with_retries
 from projlife.calendar import WorkdayCalendar
-from projlife.commands import Command
 from projlife.domain.errors import CommandRejected, ConcurrentUpdateError, NotFound, Problem
 from projlife.domain.project import Project
 from projlife.domain.revisit_draw import RevisitDraw, revisit_draw_id_for
 from projlife.domain.ticket import AssigneeKind, Satisfaction, Ticket, TicketStatus, ticket_id_for
-from projlife.retry import MAX_RETRIES, save_with_retries
 from projlife.tickets.commands import (
     TICKET_COMMANDS,
     AnswerTicket,
@@ -44,7 +44,7 @@ from projlife.tickets.policy import TicketPolicy, ticket_policy_for
 from projlife.tickets.projection import TICKETS_PROJECTION, TicketState, mean_and_share, states_as_of
 
 if TYPE_CHECKING:
-    from projlife.application import CommandResult, Projlife
+    from projlife.app.application import CommandResult, Projlife
 
 __all__ = ["DrawResult", "LoopSummary", "OverdueTicket", "TicketService"]
 
@@ -129,7 +129,7 @@ class TicketService:
 
     def execute(self, command: Command | Mapping[str, Any], *, kind: str | None = None) -> CommandResult:
         """Run one ticket command, given as a model or as a mapping plus its ``kind`` name."""
-        from projlife.application import CommandResult, _last_position
+        from projlife.app.application import CommandResult, _last_position
 
         cmd = self._parse(command, kind)
         if isinstance(cmd, RaiseTicket):
@@ -159,7 +159,7 @@ class TicketService:
         return CommandResult(ticket.id, ticket.version, _last_position(recordings))
 
     def _parse(self, command: Command | Mapping[str, Any], kind: str | None) -> Command:
-        from projlife.application import validate
+        from projlife.app.application import validate
 
         if isinstance(command, Command):
             return command
@@ -281,7 +281,7 @@ class TicketService:
         answer and never drawn before (a reopened ticket that was drawn stays drawn), answered
         on or before the draw date and within the window.
         """
-        from projlife.application import _last_position, validate
+        from projlife.app.application import _last_position, validate
 
         cmd = validate(DrawRevisitSample, command) if not isinstance(command, DrawRevisitSample) else command
         attempted = f"draw revisit sample {cmd.seed!r} in {cmd.city_code}"

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from projlife.app.commands import Command, ConceiveProject, ReserveProject
 from projlife.calendar import DeadlineRule
-from projlife.commands import Command, ConceiveProject, ReserveProject
 from projlife.domain.areas import Area, AreaLevel, AreaTree
 from projlife.domain.errors import Problem
 from projlife.domain.money import Money

@@ -23,7 +23,7 @@ from projlife.plugins.rules import AreaScope, Metric
 from projlife.plugins.types import CityProfile
 
 if TYPE_CHECKING:
-    from projlife.application import Projlife
+    from projlife.app.application import Projlife
     from projlife.domain.project import Project
 
 __all__ = [
@@ -114,7 +114,7 @@ class IndicatorRow:
 
 def known_facts(source: Projlife | FactsSource, city: CityProfile, as_of: date) -> list[ProjectFacts]:
     """The facts of ``city``'s projects known by business date ``as_of``."""
-    from projlife.application import Projlife
+    from projlife.app.application import Projlife
     from projlife.engine.projection_facts import ProjectionFacts
 
     facts_source: FactsSource = ProjectionFacts(source) if isinstance(source, Projlife) else source

@@ -10,7 +10,7 @@ intake, and the evaluation of investment against output, invoiced sales, tax and
 
 from __future__ import annotations
 
-from projlife.commands import Command, ConceiveProject, ReserveProject
+from projlife.app.commands import Command, ConceiveProject, ReserveProject
 from projlife.domain.errors import Problem
 from projlife.domain.periods import Period
 from projlife.domain.project import Project

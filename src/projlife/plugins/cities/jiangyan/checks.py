@@ -22,7 +22,7 @@ from projlife.plugins.rules import AreaScope, RuleSet
 from projlife.plugins.types import CityProfile
 
 if TYPE_CHECKING:
-    from projlife.application import Projlife
+    from projlife.app.application import Projlife
 
 __all__ = ["ProjectEvaluation", "evaluate_projects", "red_flag", "size_class_counts"]
 

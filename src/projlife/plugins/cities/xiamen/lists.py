@@ -15,7 +15,7 @@ from projlife.plugins.cities._support import city_projects
 from projlife.plugins.cities.xiamen.rules import PLANNED_STAGES
 
 if TYPE_CHECKING:
-    from projlife.application import Projlife
+    from projlife.app.application import Projlife
 
 __all__ = ["ClosedLoopLists", "Lateness", "closed_loop_lists", "schedule_lateness"]
 

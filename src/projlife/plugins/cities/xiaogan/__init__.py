@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from projlife.commands import AssignSponsor, Command
+from projlife.app.commands import AssignSponsor, Command
 from projlife.domain.errors import Problem
 from projlife.domain.money import Money
 from projlife.domain.periods import Period

@@ -11,9 +11,9 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from projlife.authorization import require_role
+from projlife.app.authorization import require_role
+from projlife.app.commands import FlagProject, RemoveFromPool
 from projlife.calendar import DeadlineStatus, status
-from projlife.commands import FlagProject, RemoveFromPool
 from projlife.domain.actor import Actor, Role
 from projlife.domain.lifecycle import Pool, RemovalReason, Stage
 from projlife.plugins.cities._support import city_projects
@@ -21,7 +21,7 @@ from projlife.plugins.cities.xiaogan.rules import REMOVAL, SUPERVISION, XiaoganS
 from projlife.plugins.manager import city_calendar
 
 if TYPE_CHECKING:
-    from projlife.application import Projlife
+    from projlife.app.application import Projlife
     from projlife.plugins.types import CityProfile
 
 __all__ = ["SUPERVISION_FLAG", "quarterly_check", "supervision_review"]

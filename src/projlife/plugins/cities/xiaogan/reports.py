@@ -27,7 +27,7 @@ from projlife.plugins.cities.xiaogan.rules import (
 from projlife.plugins.types import CityProfile
 
 if TYPE_CHECKING:
-    from projlife.application import Projlife
+    from projlife.app.application import Projlife
 
 __all__ = ["EvaluationIndices", "evaluation_indices", "monthly_dispatch", "pace_by_county", "weekly_bulletin"]
 

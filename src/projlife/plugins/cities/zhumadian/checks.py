@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from projlife.authorization import require_role
+from projlife.app.authorization import require_role
+from projlife.app.commands import FlagProject
 from projlife.calendar import Deadline, WorkdayCalendar
-from projlife.commands import FlagProject
 from projlife.domain.actor import Actor, Role
 from projlife.domain.classification import ProjectCategory
 from projlife.domain.lifecycle import Stage
@@ -28,7 +28,7 @@ from projlife.plugins.rules import AreaScope
 from projlife.plugins.types import CityProfile
 
 if TYPE_CHECKING:
-    from projlife.application import Projlife
+    from projlife.app.application import Projlife
 
 __all__ = [
     "AreaCheck",

@@ -106,7 +106,7 @@ class DatabaseURL:
         if self.dialect == "sqlite":
             assert self.sqlite_path is not None
             return {
-                "PERSISTENCE_MODULE": "projlife.sqlite_store:SQLiteStoreFactory",
+                "PERSISTENCE_MODULE": "projlife.store.sqlite_store:SQLiteStoreFactory",
                 "SQLITE_DBNAME": self.sqlite_path,
                 "SQLITE_SYNCHRONOUS": self.sqlite_synchronous,
                 "SQLITE_LOCK_TIMEOUT": "30",

@@ -13,7 +13,7 @@ from projlife.domain.money import Money
 from projlife.domain.periods import Period
 
 if TYPE_CHECKING:
-    from projlife.demo import DemoContext
+    from projlife.demo.context import DemoContext
 
 __all__ = ["rates_and_funnels"]
 

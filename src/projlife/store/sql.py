@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Engine, MetaData, inspect, text
 from sqlalchemy.exc import DBAPIError
 
-from projlife.database import DatabaseURL
+from projlife.store.database import DatabaseURL
 
 __all__ = ["SCHEMA_MODULES", "create_all", "has_event_table", "metadata"]
 

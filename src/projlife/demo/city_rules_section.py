@@ -15,7 +15,7 @@ from projlife.plugins.manager import rule_set
 from projlife.plugins.rules import canonical_decimal
 
 if TYPE_CHECKING:
-    from projlife.demo import DemoContext
+    from projlife.demo.context import DemoContext
 
 __all__ = ["city_rules"]
 

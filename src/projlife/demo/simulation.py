@@ -15,7 +15,7 @@ from typing import TypeVar
 
 import attrs
 
-from projlife.commands import (
+from projlife.app.commands import (
     AssignSponsor,
     BecomeAboveScale,
     BeginProduction,

@@ -14,7 +14,7 @@ from projlife.domain.project import project_id_for
 from projlife.domain.ticket import TicketStatus
 
 if TYPE_CHECKING:
-    from projlife.demo import DemoContext
+    from projlife.demo.context import DemoContext
 
 __all__ = ["ticket_loop"]
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from projlife.audit.keys import SigningKey
 
 if TYPE_CHECKING:
-    from projlife.demo import DemoContext
+    from projlife.demo.context import DemoContext
 
 __all__ = ["audit_trail"]
 

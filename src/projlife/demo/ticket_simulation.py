@@ -1,6 +1,6 @@
 """Seeded ticket traffic for a simulated drive: raise, assign, sometimes escalate, mostly answer.
 
-:func:`simulate_tickets` turns the projects of a :class:`~projlife.simulation.Simulation` into
+:func:`simulate_tickets` turns the projects of a :class:`~projlife.demo.simulation.Simulation` into
 ticket commands (as mappings for :meth:`TicketService.execute`), in business-date order.
 The same seed always gives the same commands; ticket ids follow from city and code
 (:func:`~projlife.domain.ticket.ticket_id_for`), so every command can be written down
@@ -15,9 +15,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from projlife.calendar import WorkdayCalendar
+from projlife.demo.simulation import SimulatedProject
 from projlife.domain.project import project_id_for
 from projlife.domain.ticket import ticket_id_for
-from projlife.simulation import SimulatedProject
 
 __all__ = ["TICKET_PROBLEMS", "simulate_tickets"]
 

@@ -24,17 +24,17 @@ from eventsourcing.persistence import JSONTranscoder, RecordConflictError
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Engine, text
 
-from projlife import sql
+from projlife.app.commands import PROJECT_COMMANDS, Command, ConceiveProject, ProjectCommand
+from projlife.app.retry import save_with_retries
 from projlife.audit.service import AuditService
-from projlife.commands import PROJECT_COMMANDS, Command, ConceiveProject, ProjectCommand
-from projlife.database import DatabaseURL
 from projlife.domain.errors import CommandRejected, ConcurrentUpdateError, NotFound, Problem, ProjlifeError
 from projlife.domain.project import Project, project_id_for
 from projlife.plugins.manager import PluginError, city_profiles, get_plugin_manager, validate_command
 from projlife.plugins.types import CityProfile
-from projlife.retry import save_with_retries
+from projlife.store import sql
+from projlife.store.database import DatabaseURL
+from projlife.store.transcodings import register_transcodings
 from projlife.tickets.service import TicketService
-from projlife.transcodings import register_transcodings
 
 if TYPE_CHECKING:
     from projlife.projections.ledger import Ledger
