@@ -17,7 +17,7 @@ import pytest
 from openpyxl import Workbook
 
 import process_workers
-from domain_helpers import CLERK, new_project
+from domain_helpers import new_project
 from projlife.app.application import connect
 from projlife.domain.project import project_id_for
 from projlife.store.postgres_store import CHUNK_EVENTS, chunks
@@ -67,7 +67,9 @@ def _run_beside(target: Any, args: tuple[Any, ...], url: str) -> tuple[tuple[int
 def test_a_50k_event_save_finishes_on_postgresql_while_a_clerk_writes(postgres_url: str) -> None:
     connect(postgres_url, create_tables=True).close()
 
-    (saved, error), version = _run_beside(process_workers.save_many_events, (postgres_url, 50_000), postgres_url)
+    (saved, error), version = _run_beside(
+        process_workers.save_many_events, (postgres_url, 50_000), postgres_url
+    )
 
     assert error is None, error
     assert saved == 50_000
@@ -98,7 +100,9 @@ def test_a_10000_row_all_or_nothing_ledger_import_finishes_on_postgresql_while_a
     connect(postgres_url, create_tables=True).close()
     path = _ledger(tmp_path / "ledger.xlsx", 10_000)
 
-    (written, error), version = _run_beside(process_workers.import_ledger_file, (postgres_url, str(path)), postgres_url)
+    (written, error), version = _run_beside(
+        process_workers.import_ledger_file, (postgres_url, str(path)), postgres_url
+    )
 
     assert error is None, error
     assert written == 10_000

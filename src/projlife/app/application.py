@@ -11,6 +11,7 @@ the domain.
 
 from __future__ import annotations
 
+import functools
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -321,6 +322,7 @@ class Projlife:
         *,
         plugin_manager: pluggy.PluginManager | None = None,
         create_tables: bool = False,
+        chain_on_write: bool = True,
     ) -> None:
         self.url = DatabaseURL.parse(url)
         self.plugins = plugin_manager if plugin_manager is not None else get_plugin_manager()
@@ -331,6 +333,8 @@ class Projlife:
         self.store = EventStore(env=self.url.eventsourcing_env())
         if not create_tables:
             self._check_initialised()
+        if chain_on_write:
+            self._chain_on_write()
         self.projects = ProjectService(self)
         self._projections: Any = None
         self._ledger: Any = None
@@ -380,6 +384,15 @@ class Projlife:
     def create_tables(self) -> None:
         """Create every table projlife needs. Idempotent, and safe from two processes at once."""
         sql.create_all(self.url, self.engine)
+
+    def _chain_on_write(self) -> None:
+        """Chain (and log) every event in the transaction that writes it (docs/audit.md)."""
+        from projlife.audit.rawdb import RawDB
+        from projlife.audit.sealing import chain_in_transaction
+
+        recorder: Any = self.store.recorder
+        if hasattr(recorder, "on_insert"):
+            recorder.on_insert = functools.partial(chain_in_transaction, RawDB(self.url, self.engine))
 
     def _check_initialised(self) -> None:
         if not sql.has_event_table(self.url, self.engine):
@@ -433,6 +446,12 @@ def connect(
     *,
     create_tables: bool = False,
     plugin_manager: pluggy.PluginManager | None = None,
+    chain_on_write: bool = True,
 ) -> Projlife:
-    """Open projlife on ``url`` (``sqlite:///…`` or ``postgresql+psycopg://…``)."""
-    return Projlife(url, plugin_manager=plugin_manager, create_tables=create_tables)
+    """Open projlife on ``url`` (``sqlite:///…`` or ``postgresql+psycopg://…``).
+
+    ``chain_on_write=False`` leaves the audit chain to ``app.audit.seal()`` (measuring only).
+    """
+    return Projlife(
+        url, plugin_manager=plugin_manager, create_tables=create_tables, chain_on_write=chain_on_write
+    )

@@ -72,6 +72,11 @@ class PostgresStoreRecorder(PostgresApplicationRecorder):
 
     on_insert: InsertHook | None = None
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # the on_insert hook's SQL names tables without a schema, as the read models do
+        self._search_path = SQL("SET LOCAL search_path TO {}").format(Identifier(self.datastore.schema))
+
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         if not stored_events:
             return []
@@ -94,6 +99,7 @@ class PostgresStoreRecorder(PostgresApplicationRecorder):
                             for i, e in zip(ids, stored_events, strict=True)
                         ]
                         with conn.cursor(row_factory=tuple_row) as raw:
+                            raw.execute(self._search_path)
                             self.on_insert(raw, rows)
             except psycopg.errors.LockNotAvailable:
                 raise StoreLocked(
