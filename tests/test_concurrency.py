@@ -16,9 +16,9 @@ from datetime import date
 from unittest import mock
 
 import pytest
+from eventsourcing.persistence import RecordConflictError
 from hypothesis import given
 from hypothesis import strategies as st
-from eventsourcing.persistence import RecordConflictError
 
 import process_workers
 from domain_helpers import CLERK, new_project
