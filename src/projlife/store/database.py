@@ -145,7 +145,6 @@ class DatabaseURL:
             "POSTGRES_PASSWORD": self.password or "",
             "POSTGRES_LOCK_TIMEOUT": str(self.lock_timeout),
             "POSTGRES_POOL_SIZE": "4",
-            "POSTGRES_PRE_PING": "y",
             "CREATE_TABLE": "n",
         }
         if self.schema:

@@ -15,9 +15,11 @@ that flush completely, in chunks of at most :data:`CHUNK_EVENTS` events or
 :data:`CHUNK_BYTES` bytes of state, all in **one** transaction under the same table lock, so a
 save is still all or nothing and positions stay in commit order. A lock not granted within
 the URL's ``lock_timeout`` raises :class:`~projlife.store.errors.StoreLocked` naming the holder
-(eventsourcing would retry it ten times, ten times the bound). The pool checks each
-connection before handing it out (``pre_ping``), so a backend killed by the server or an
-administrator costs a reconnect, not a failed command.
+(eventsourcing would retry it ten times, ten times the bound). A pooled connection whose
+backend was killed (server restart, ``pg_terminate_backend``) fails before the commit is sent:
+the pool's idle connections are then checked and replaced and the save runs once more, so it
+costs a reconnect, not a failed command. (psycopg_pool's own check-before-use backs off 1, 2,
+4, 8 s between dead connections: 16 s for the first command after a restart, so it is off.)
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from typing import Any
 
 import psycopg
 import psycopg.errors
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresFactory
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
@@ -80,15 +82,27 @@ class PostgresStoreRecorder(PostgresApplicationRecorder):
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         if not stored_events:
             return []
+        ids = self._insert_once(stored_events)
+        if ids is None:  # the pooled connection was dead before anything was committed
+            self.datastore.pool.check()  # replace every dead idle connection, then try once more
+            ids = self._insert_once(stored_events)
+            if ids is None:
+                raise OperationalError("the database connection was lost twice while writing events")
+        return ids
+
+    def _insert_once(self, stored_events: Sequence[StoredEvent]) -> list[int] | None:
+        """Insert in one transaction; ``None`` if the connection broke before the commit was sent."""
         ids: list[int] = []
+        committing = False
         with self.datastore.get_connection() as conn:
             try:
-                with conn.transaction(), conn.cursor() as curs:
-                    self._lock_table(curs)
-                    self._notify_channel(curs)
-                    for chunk in chunks(stored_events):
-                        self._insert_stored_chunk(curs, chunk)
-                        ids.extend(row["notification_id"] for row in curs.fetchall())
+                with conn.transaction():
+                    with conn.cursor() as curs:
+                        self._lock_table(curs)
+                        self._notify_channel(curs)
+                        for chunk in chunks(stored_events):
+                            self._insert_stored_chunk(curs, chunk)
+                            ids.extend(row["notification_id"] for row in curs.fetchall())
                     if len(ids) != len(stored_events):
                         raise psycopg.ProgrammingError(
                             f"got {len(ids)} notification ids for {len(stored_events)} events"
@@ -101,12 +115,17 @@ class PostgresStoreRecorder(PostgresApplicationRecorder):
                         with conn.cursor(row_factory=tuple_row) as raw:
                             raw.execute(self._search_path)
                             self.on_insert(raw, rows)
+                    committing = True
             except psycopg.errors.LockNotAvailable:
                 raise StoreLocked(
                     f"write {len(stored_events)} event(s) to {self.datastore.schema}.{self.events_table_name}",
                     float(self.datastore.lock_timeout),
                     self._holders(conn),
                 ) from None
+            except psycopg.OperationalError:
+                if conn.broken and not committing:
+                    return None  # nothing was committed: safe to run again on a fresh connection
+                raise
         return ids
 
     def _insert_stored_chunk(self, curs: Any, chunk: Sequence[StoredEvent]) -> None:
