@@ -12,8 +12,9 @@ the domain.
 from __future__ import annotations
 
 import functools
+import json
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
@@ -89,6 +90,8 @@ class IngestReport:
     events: int
     aggregates: int
     last_position: int | None
+    skipped: int = 0
+    """Projects already stored with exactly these events (a re-run after an interruption)."""
 
 
 def validate(
@@ -232,9 +235,18 @@ class ProjectService:
         The ``keep`` most recently saved projects stay in memory between batches, so the
         import should be the only writer to its projects while it runs; a concurrent
         write to one of them is detected and raised as :class:`ConcurrentUpdateError`.
+
+        Idempotent, so an interrupted import can simply be run again: a project the import
+        conceives that is already stored has its commands replayed on a copy and each event
+        compared with the stored one (everything but the recorded time). Identical events
+        are skipped (``skipped`` counts projects stored with all of them; a stored history
+        that goes on after them counts too); where the stored history ends, the remaining
+        commands are applied and written. A different event is a :class:`CommandRejected`
+        naming the project and the version.
         """
         pending: dict[UUID, Project] = {}
         recent: OrderedDict[UUID, Project] = OrderedDict()
+        replaying: dict[UUID, _Replay] = {}
         done = events = aggregates = 0
         in_batch = 0
         last: int | None = None
@@ -243,18 +255,40 @@ class ProjectService:
                 if isinstance(cmd, ConceiveProject):
                     self._check_context(cmd)
                     project: Project = cmd.create()
-                    if project.id in pending or self._exists(project.id):
+                    if project.id in pending or project.id in replaying:
                         raise CommandRejected(
                             f"conceive project {cmd.code}",
                             [
                                 Problem(
                                     "code",
-                                    f"project {cmd.code} already exists in city {cmd.city_code}",
+                                    f"project {cmd.code} already exists in city {cmd.city_code} "
+                                    "(conceived twice in this import)",
                                     cmd.code,
                                 )
                             ],
                         )
-                    pending[project.id] = project
+                    stored = self._app.store.recorder.select_events(project.id)
+                    if stored:
+                        # already written (an earlier, interrupted run of the same import?)
+                        replay = _Replay(cmd.code, stored, project)
+                        replay.check(self._app.store.mapper, 0)
+                        replaying[project.id] = replay
+                    else:
+                        pending[project.id] = project
+                elif isinstance(cmd, ProjectCommand) and cmd.project_id in replaying:
+                    replay = replaying[cmd.project_id]
+                    before = replay.shadow.version
+                    if before < len(replay.stored):
+                        self._check_context(cmd, replay.shadow)
+                        cmd.apply(replay.shadow)
+                        replay.check(self._app.store.mapper, before)
+                    else:  # the stored history ends here: the rest is new, apply it for real
+                        del replaying[cmd.project_id]
+                        replay.resumed = True
+                        project = self.get(cmd.project_id)
+                        self._check_context(cmd, project)
+                        cmd.apply(project)
+                        pending[project.id] = project
                 elif isinstance(cmd, ProjectCommand):
                     project = (
                         pending.get(cmd.project_id)
@@ -287,7 +321,13 @@ class ProjectService:
             events += n_events
             aggregates += len(pending)
             done += in_batch
-        return IngestReport(commands=done, events=events, aggregates=aggregates, last_position=last)
+        return IngestReport(
+            commands=done,
+            events=events,
+            aggregates=aggregates,
+            last_position=last,
+            skipped=len(replaying),
+        )
 
     def _flush(self, pending: Mapping[UUID, Project]) -> tuple[int, int | None]:
         try:
@@ -302,6 +342,48 @@ class ProjectService:
 
     def _exists(self, project_id: UUID) -> bool:
         return bool(self._app.store.recorder.select_events(project_id, limit=1))
+
+
+class _Replay:
+    """A project the import conceives that is already stored: its commands are replayed on a
+    shadow copy and each event compared with the stored one at the same version."""
+
+    def __init__(self, code: str, stored: Sequence[Any], shadow: Project) -> None:
+        self.code = code
+        self.stored = stored
+        self.shadow = shadow
+        self.resumed = False
+
+    def check(self, mapper: Any, before: int) -> None:
+        """Compare the shadow's events after version ``before`` with the stored ones."""
+        produced = self.shadow.collect_events()
+        for event in produced:
+            version = event.originator_version
+            if version > len(self.stored):
+                raise self._conflict(version, "the stored history ends before it (a different history)")
+            mine = _comparable(mapper.to_stored_event(event))
+            theirs = _comparable(self.stored[version - 1])
+            if mine != theirs:
+                raise self._conflict(version, f"stored {theirs[0]} {theirs[1]}, imported {mine[0]} {mine[1]}")
+
+    def _conflict(self, version: int, detail: str) -> CommandRejected:
+        return CommandRejected(
+            f"import project {self.code}",
+            [
+                Problem(
+                    "code",
+                    f"project {self.code} already exists with different events: at version {version}, {detail}",
+                    self.code,
+                )
+            ],
+        )
+
+
+def _comparable(stored: Any) -> tuple[str, dict[str, Any]]:
+    """An event's topic and state without the time it was recorded."""
+    state = json.loads(bytes(stored.state))
+    state.pop("timestamp", None)
+    return stored.topic, state
 
 
 def _last_position(recordings: list[Any]) -> int | None:
