@@ -24,8 +24,9 @@ from projlife.domain.errors import ProjlifeError
 from projlife.domain.lifecycle import Pool, Stage
 from projlife.domain.money import YI
 from projlife.projections import timeline
-from projlife.projections.details import ProjectDetails, details
+from projlife.projections.details import DETAILS_PROJECTION, ProjectDetails, details
 from projlife.projections.facts import (
+    LEDGER_PROJECTION,
     OPEN_END,
     STAGES,
     facts_table,
@@ -303,6 +304,7 @@ class Ledger:
         known_at: datetime | None = None,
     ) -> LedgerSummary:
         scope = self.scope(city, county, area)
+        self._refuse_if_rebuilding("summarise the ledger")
         if known_at is None:
             fast = self._timeline_summary(scope, as_of)
             if fast is not None:
@@ -390,8 +392,19 @@ class Ledger:
         known_at: datetime | None = None,
         project_ids: Sequence[str] | None = None,
     ) -> dict[str, ProjectState]:
-        """The folded state of each project in scope, as of ``as_of`` and as known at ``known_at``."""
+        """The folded state of each project in scope, as of ``as_of`` and as known at ``known_at``.
+
+        Raises :class:`~projlife.projections.runner.ProjectionRebuilding` while the ledger's
+        projections are being rebuilt (or a rebuild was interrupted): never partial figures.
+        """
+        self._refuse_if_rebuilding("read the ledger")
         return fold(self._fact_rows(scope, as_of, known_at, project_ids))
+
+    def _refuse_if_rebuilding(self, attempted: str) -> None:
+        from projlife.projections.runner import refuse_if_rebuilding
+
+        with self._app.engine.connect() as conn:
+            refuse_if_rebuilding(conn, (LEDGER_PROJECTION, DETAILS_PROJECTION), attempted)
 
     def statics(self, scope: Scope, states: dict[str, ProjectState]) -> dict[str, Any]:
         """The ``pl_projects`` rows of the given states."""

@@ -46,11 +46,15 @@ __all__ = [
     "Item",
     "Projection",
     "ProjectionFailed",
+    "ProjectionRebuilding",
     "ProjectionRunner",
     "ProjectionStatus",
     "ProjectionTimeout",
     "RebuildAware",
     "UnknownProjection",
+    "rebuilding",
+    "rebuilds_table",
+    "refuse_if_rebuilding",
     "tracking_table",
 ]
 
@@ -69,6 +73,46 @@ tracking_table = sa.Table(
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True),
 )
 """One row per projection: how far it has applied the log, and its last failure."""
+
+rebuilds_table = sa.Table(
+    "projection_rebuilds",
+    metadata,
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+)
+"""A row while a projection is being rebuilt: set when its tables are cleared, removed when
+the replay, its indexes and ``end_rebuild`` are done. A crashed rebuild leaves it, so readers
+refuse partial figures and the next ``run()`` finishes the rebuild."""
+
+
+class ProjectionRebuilding(ProjlifeError):
+    """A read model is being rebuilt (or a rebuild was interrupted): its figures would be partial."""
+
+
+def rebuilding(conn: sa.Connection) -> dict[str, datetime]:
+    """The projections being rebuilt (or whose rebuild was interrupted), with when it started.
+
+    Use a connection of its own: on a database from before the table existed the failed
+    query is rolled back with it (and nothing is being rebuilt).
+    """
+    try:
+        return {r.name: r.started_at for r in conn.execute(sa.select(rebuilds_table))}
+    except (sa.exc.ProgrammingError, sa.exc.OperationalError):
+        conn.rollback()
+        return {}
+
+
+def refuse_if_rebuilding(conn: sa.Connection, names: Sequence[str], attempted: str) -> None:
+    """Raise :class:`ProjectionRebuilding` if any of ``names`` is being rebuilt."""
+    busy = {n: t for n, t in rebuilding(conn).items() if n in names}
+    if busy:
+        listed = ", ".join(f"{n} (since {t})" for n, t in sorted(busy.items()))
+        raise ProjectionRebuilding(
+            attempted,
+            f"rebuilding: {listed}; its tables are partial until the rebuild finishes",
+            "wait for the rebuild, or run `app.projections.run()` to finish an interrupted one",
+        )
+
 
 Item = tuple[DomainEvent, Notification]
 """A decoded event and the notification it came from (``.id`` is the log position)."""
@@ -248,17 +292,27 @@ class ProjectionRunner:
                 .where(tracking_table.c.name == name)
                 .values(position=0, last_error=None, failed_event_id=None, updated_at=_now())
             )
+            conn.execute(rebuilds_table.delete().where(rebuilds_table.c.name == name))
+            conn.execute(rebuilds_table.insert().values(name=name, started_at=_now()))
             if isinstance(projection, RebuildAware):
                 projection.begin_rebuild(conn)
         try:
             position = self._catch_up(projection, batch_size, None)
         finally:
             self._create_indexes(projection)
-        if isinstance(projection, RebuildAware):
-            with self._transaction() as conn:
-                self._lock(conn, name)
-                projection.end_rebuild(conn)
+        self._finish_rebuild(projection)
         return position
+
+    def _finish_rebuild(self, projection: Projection) -> None:
+        """The rebuild's last step, in one transaction: ``end_rebuild``, and the marker's removal
+        once the projection has replayed the whole log (a projection stuck on a failing event
+        stays marked, so readers keep refusing its partial tables)."""
+        with self._transaction() as conn:
+            position = self._lock(conn, projection.name)
+            if isinstance(projection, RebuildAware):
+                projection.end_rebuild(conn)
+            if position >= self._head(conn):
+                conn.execute(rebuilds_table.delete().where(rebuilds_table.c.name == projection.name))
 
     def status(self) -> list[ProjectionStatus]:
         self._ensure_tracking_rows()
@@ -291,7 +345,16 @@ class ProjectionRunner:
         while True:
             position, done = self._run_batch(projection, batch_size, until)
             if done:
-                return position
+                break
+        if until is None and projection.name in self._interrupted_rebuilds():
+            # a rebuild crashed after clearing the tables: it has now replayed the log; finish it
+            self._create_indexes(projection)
+            self._finish_rebuild(projection)
+        return position
+
+    def _interrupted_rebuilds(self) -> dict[str, datetime]:
+        with self.app.engine.connect() as conn:
+            return rebuilding(conn)
 
     def _run_batch(self, projection: Projection, batch_size: int, until: int | None) -> tuple[int, bool]:
         """One transaction: lock, read position, read events, apply, move position."""
@@ -435,6 +498,7 @@ class ProjectionRunner:
         insert: Callable[[sa.Table], Any] = (
             pg.insert if self._dialect == "postgresql" else sqlite_dialect.insert
         )
+        rebuilds_table.create(self.app.engine, checkfirst=True)  # databases from before it existed
         with self.app.engine.begin() as conn:
             for name in self._projections:
                 conn.execute(
