@@ -39,7 +39,7 @@ from projlife.domain.errors import ProjlifeError
 from projlife.store.sql import SCHEMA_MODULES, metadata
 
 if TYPE_CHECKING:
-    from projlife.app.application import Projlife
+    from projlife.ports import ReadModelSources
 
 __all__ = [
     "BatchProjection",
@@ -148,19 +148,32 @@ class _BatchFailure(Exception):
 class ProjectionRunner:
     """Runs projections over one projlife database; safe to run in several processes at once."""
 
-    def __init__(self, app: Projlife, projections: Sequence[Projection] | None = None) -> None:
+    def __init__(
+        self,
+        sources: ReadModelSources,
+        projections: Sequence[Projection] | None = None,
+        *,
+        after_catch_up: Callable[[], object] | None = None,
+    ) -> None:
+        """Run ``projections`` (default: every registered one, built from ``sources``).
+
+        ``after_catch_up`` is called after a full catch-up by ``run()`` (the application passes
+        its audit trail's ``seal``).
+        """
         from projlife.projections.registry import default_projections
 
-        self.app = app
-        chosen = list(projections) if projections is not None else default_projections(app)
+        self._database = sources
+        self._mapper = sources.store.mapper
+        self._after_catch_up = after_catch_up
+        chosen = list(projections) if projections is not None else default_projections(sources)
         names = [p.name for p in chosen]
         if len(set(names)) != len(names):
             raise ProjlifeError(
                 "build a projection runner", f"duplicate projection names in {names}", "unique names"
             )
         self._projections: dict[str, Projection] = {p.name: p for p in chosen}
-        self._dialect = app.url.dialect
-        self._events_table = app.url.events_table
+        self._dialect = sources.url.dialect
+        self._events_table = sources.url.events_table
         self._id_column = "rowid" if self._dialect == "sqlite" else "notification_id"
         self._ready = False
 
@@ -184,14 +197,15 @@ class ProjectionRunner:
         Returns each projection's position. A projection that fails stops at the
         failing event (see :meth:`status`); the others still run.
 
-        A full catch-up (``until=None``) with ``seal=True`` then calls ``app.audit.seal()``,
-        after every projection transaction has committed, so the audit chain covers every
-        event the read models have seen (sealing is idempotent and exactly once).
+        A full catch-up (``until=None``) with ``seal=True`` then calls ``after_catch_up``
+        (``app.audit.seal()`` for the application's runner), after every projection transaction
+        has committed, so the audit chain covers every event the read models have seen (sealing
+        is idempotent and exactly once).
         """
         self._ensure_tracking_rows()
         positions = {name: self._catch_up(p, batch_size, until) for name, p in self._projections.items()}
-        if seal and until is None:
-            self.app.audit.seal()
+        if seal and until is None and self._after_catch_up is not None:
+            self._after_catch_up()
         return positions
 
     def run_one(self, name: str, *, batch_size: int = 2000, until: int | None = None) -> int:
@@ -262,7 +276,7 @@ class ProjectionRunner:
 
     def status(self) -> list[ProjectionStatus]:
         self._ensure_tracking_rows()
-        with self.app.engine.connect() as conn:
+        with self._database.engine.connect() as conn:
             head = self._head(conn)
             rows = {
                 r.name: r
@@ -368,13 +382,13 @@ class ProjectionRunner:
         return done
 
     def _decode(self, notification: Notification) -> DomainEvent:
-        return self.app.store.mapper.to_domain_event(notification)
+        return self._mapper.to_domain_event(notification)
 
     # -- SQL ---------------------------------------------------------------------------
 
     @contextmanager
     def _transaction(self) -> Iterator[sa.Connection]:
-        conn = self.app.engine.connect()
+        conn = self._database.engine.connect()
         if self._dialect == "sqlite":
             conn = conn.execution_options(sqlite_begin="BEGIN IMMEDIATE")
         try:
@@ -435,7 +449,7 @@ class ProjectionRunner:
         insert: Callable[[sa.Table], Any] = (
             pg.insert if self._dialect == "postgresql" else sqlite_dialect.insert
         )
-        with self.app.engine.begin() as conn:
+        with self._database.engine.begin() as conn:
             for name in self._projections:
                 conn.execute(
                     insert(tracking_table)
