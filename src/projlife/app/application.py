@@ -85,7 +85,9 @@ class Projlife:
     ) -> None:
         self.url = DatabaseURL.parse(url)
         self.database = Database(self.url)
-        self.directory = InstalledCities(plugin_manager if plugin_manager is not None else get_plugin_manager())
+        self.directory = InstalledCities(
+            plugin_manager if plugin_manager is not None else get_plugin_manager()
+        )
         self.calendar = calendar if calendar is not None else WorkdayCalendar.china()
         if create_tables:
             self.create_tables()
