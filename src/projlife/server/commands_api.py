@@ -196,6 +196,14 @@ for _name, _model in TICKET_COMMANDS.items():
     _register("tickets", _name, _model)
 
 
+@router.post("/api/{kind}/{name}", include_in_schema=False)
+async def unknown_command(kind: str, name: str, request: Request, state: StateDep, who: CallerDep) -> JSONResponse:
+    """Any other command name: the library's own "unknown command" rejection (422)."""
+    if kind not in ("projects", "tickets"):
+        return JSONResponse({"detail": "Not Found"}, status_code=404)
+    return await _command(kind, name, request, state, who)
+
+
 def command_models() -> list[type[BaseModel]]:
     """Every command model, for the OpenAPI components."""
     return [*PROJECT_COMMANDS.values(), *TICKET_COMMANDS.values()]

@@ -13,7 +13,8 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
-from projlife.domain.errors import ProjlifeError
+from projlife.domain.errors import CommandRejected, Problem, ProjlifeError
+from projlife.domain.periods import Period
 from projlife.reports.bulletin import BULLETIN_KINDS
 from projlife.reports.render_html import bulletin_html
 from projlife.reports.render_md import bulletin_json, bulletin_markdown
@@ -23,6 +24,13 @@ from projlife.server.state import Caller, ServerState, caller, server_state
 from projlife.server.views import bulletin_for, ledger_page, project_view, proof_view, ticket_queue
 
 __all__ = ["router"]
+
+
+def _period(text: str) -> Period:
+    try:
+        return Period.parse(text)
+    except ValueError as exc:
+        raise CommandRejected("read figures for a period", [Problem("period", str(exc), text)]) from None
 
 router = APIRouter(prefix="/api", tags=["reads"])
 StateDep = Annotated[ServerState, Depends(server_state)]
@@ -113,7 +121,7 @@ def rates(
     app = state.fresh()
     c, k, a = who.scope.ledger_filters(city, county, area, attempted="read rates")
     found = app.metrics.rates(
-        period=period, city=c, county=k, area=a, as_of=as_of, known_at=known_at, verified=verified
+        period=_period(period), city=c, county=k, area=a, as_of=as_of, known_at=known_at, verified=verified
     )
     return {"period": period, "rates": {name: r.as_dict() for name, r in found.items()}}
 
@@ -137,7 +145,7 @@ def funnel(
     c, k, a = who.scope.ledger_filters(city, county, area, attempted="read a funnel")
     kwargs: dict[str, Any] = {"steps": steps} if steps else {}
     f = app.metrics.funnel(
-        period,
+        _period(period),
         cohort_stage=cohort_stage,
         within_days=within_days,
         city=c,
