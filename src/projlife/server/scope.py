@@ -51,8 +51,10 @@ class AreaScope:
         self, city: str | None, county: str | None, area: str | None, *, attempted: str
     ) -> tuple[str | None, str | None, str | None]:
         """The (city, county, area) filters of a read, narrowed to this scope; outside it is refused."""
-        if self.area_code is None or self.city is None:
+        if self.area_code is None:
             return city, county, area
+        if self.city is None:
+            raise OutOfArea(attempted, f"no installed city has area {self.area_code}", "a token for a known area")
         own = self.city.code
         if city is not None and city not in (own, self.city.slug):
             raise OutOfArea(attempted, f"this token reads city {own} only", own)
