@@ -132,3 +132,37 @@ def ticket_lifecycle(post: Post, tokens: Tokens, code: str = "XG-T-001") -> tupl
     ok("/api/tickets/revisit_ticket", tokens.revisitor, {"ticket_id": tid, "occurred_on": "2024-10-12", "satisfaction": 5})
     ok("/api/tickets/close_ticket", tokens.revisitor, {"ticket_id": tid, "occurred_on": "2024-10-12"})
     return tid, positions
+
+
+class LiveServer:
+    """The app served by uvicorn on a free loopback port, in a thread (stopped with ``stop()``)."""
+
+    def __init__(self, app: Projlife) -> None:
+        import socket
+        import threading
+        import time
+
+        import uvicorn
+
+        from projlife.server import create_app
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        config = uvicorn.Config(
+            create_app(app, signing_key=SIGNING_KEY), host="127.0.0.1", port=self.port, log_level="warning"
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+        self._thread.start()
+        for _ in range(200):
+            if self._server.started:
+                break
+            time.sleep(0.05)
+        else:  # pragma: no cover
+            raise RuntimeError("the test server did not start")
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
