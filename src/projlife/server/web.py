@@ -99,7 +99,7 @@ def _lang(request: Request) -> str:
     return "en" if lang == "en" else "zh"
 
 
-def _render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+def _render(request: Request, template: str, http_status: int = 200, **context: Any) -> HTMLResponse:
     lang = _lang(request)
     words = {k: v[1] if lang == "en" else v[0] for k, v in WORDS.items()}
     other = "zh" if lang == "en" else "en"
@@ -117,7 +117,7 @@ def _render(request: Request, template: str, status: int = 200, **context: Any) 
     )
     digest = _fonts.register(page_characters(page))
     page = page.replace("__FONT_URL__", f"/static/fonts/{digest}.woff")
-    response = HTMLResponse(page, status_code=status)
+    response = HTMLResponse(page, status_code=http_status)
     if request.query_params.get("lang") in ("zh", "en"):
         response.set_cookie("projlife_lang", lang, httponly=True, samesite="lax")
     return response
@@ -133,7 +133,7 @@ def _web_caller(request: Request, state: ServerState) -> Caller:
 def _refused(request: Request, exc: ProjlifeError) -> Response:
     if isinstance(exc, InvalidToken):
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-    return _render(request, "error.html", status=error_status(exc), error=error_body(exc))
+    return _render(request, "error.html", http_status=error_status(exc), error=error_body(exc), who=None)
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -148,7 +148,7 @@ def login(
     try:
         state.tokens.authenticate(token.strip())
     except InvalidToken as exc:
-        return _render(request, "error.html", status=401, error=error_body(exc), who=None)
+        return _render(request, "error.html", http_status=401, error=error_body(exc), who=None)
     response = RedirectResponse(
         next if next.startswith("/") and not next.startswith("//") else "/", status_code=303
     )
