@@ -217,7 +217,9 @@ def run(db: str, clients: int, seconds: float, read_share: float, port: int) -> 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--db", default=None, help="database URL (default: a fresh SQLite file)")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=30.0)
@@ -225,7 +227,11 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()
     db = args.db or f"sqlite:///{Path(tempfile.mkdtemp()) / 'load.db'}"
-    print(json.dumps(run(db, args.clients, args.seconds, args.read_share, args.port), ensure_ascii=False, indent=2))
+    print(
+        json.dumps(
+            run(db, args.clients, args.seconds, args.read_share, args.port), ensure_ascii=False, indent=2
+        )
+    )
 
 
 if __name__ == "__main__":

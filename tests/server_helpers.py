@@ -84,11 +84,19 @@ def project_lifecycle(post: Post, tokens: Tokens, code: str = "XG-2024-001") -> 
     pid = str(ok("/api/projects/conceive", tokens.clerk, conceive_body(code))["aggregate_id"])
     steps: list[tuple[str, str, dict[str, Any]]] = [
         ("reserve", tokens.clerk, {"occurred_on": "2024-01-20"}),
-        ("sign", tokens.clerk, {"occurred_on": "2024-02-01", "amount_yuan": "480000000.00", "counterparty": "某电池公司"}),
+        (
+            "sign",
+            tokens.clerk,
+            {"occurred_on": "2024-02-01", "amount_yuan": "480000000.00", "counterparty": "某电池公司"},
+        ),
         ("verify", tokens.verifier, {"occurred_on": "2024-02-10", "stage": "signed", "method": "documents"}),
         ("start", tokens.clerk, {"occurred_on": "2024-03-15", "evidence": ["施工许可证 420902-2024-17"]}),
         ("verify", tokens.verifier2, {"occurred_on": "2024-03-20", "stage": "started", "method": "site"}),
-        ("report_investment", tokens.clerk, {"occurred_on": "2024-04-05", "month": "2024-03-01", "amount_yuan": "12000000"}),
+        (
+            "report_investment",
+            tokens.clerk,
+            {"occurred_on": "2024-04-05", "month": "2024-03-01", "amount_yuan": "12000000"},
+        ),
         ("enter_statistics", tokens.clerk, {"occurred_on": "2024-06-01"}),
         ("complete", tokens.clerk, {"occurred_on": "2024-09-01"}),
         ("begin_production", tokens.clerk, {"occurred_on": "2024-10-01"}),
@@ -126,10 +134,36 @@ def ticket_lifecycle(post: Post, tokens: Tokens, code: str = "XG-T-001") -> tupl
         },
     )
     tid = str(raised["aggregate_id"])
-    ok("/api/tickets/assign_ticket", tokens.clerk, {"ticket_id": tid, "occurred_on": "2024-09-27", "assignee_kind": "department", "assignee": "市供电公司"})
-    ok("/api/tickets/answer_ticket", tokens.handler, {"ticket_id": tid, "occurred_on": "2024-10-10", "resolution": "已完成增容", "evidence": ["函〔2024〕12号"]})
-    ok("/api/tickets/draw_revisit_sample", tokens.clerk, {"city_code": CITY, "seed": f"{code}-W41", "rate": "1", "occurred_on": "2024-10-11"})
-    ok("/api/tickets/revisit_ticket", tokens.revisitor, {"ticket_id": tid, "occurred_on": "2024-10-12", "satisfaction": 5})
+    ok(
+        "/api/tickets/assign_ticket",
+        tokens.clerk,
+        {
+            "ticket_id": tid,
+            "occurred_on": "2024-09-27",
+            "assignee_kind": "department",
+            "assignee": "市供电公司",
+        },
+    )
+    ok(
+        "/api/tickets/answer_ticket",
+        tokens.handler,
+        {
+            "ticket_id": tid,
+            "occurred_on": "2024-10-10",
+            "resolution": "已完成增容",
+            "evidence": ["函〔2024〕12号"],
+        },
+    )
+    ok(
+        "/api/tickets/draw_revisit_sample",
+        tokens.clerk,
+        {"city_code": CITY, "seed": f"{code}-W41", "rate": "1", "occurred_on": "2024-10-11"},
+    )
+    ok(
+        "/api/tickets/revisit_ticket",
+        tokens.revisitor,
+        {"ticket_id": tid, "occurred_on": "2024-10-12", "satisfaction": 5},
+    )
     ok("/api/tickets/close_ticket", tokens.revisitor, {"ticket_id": tid, "occurred_on": "2024-10-12"})
     return tid, positions
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
+from uuid import UUID
 
 import pytest
 from fastapi.testclient import TestClient
@@ -58,11 +60,11 @@ def _head(pl: Projlife) -> int:
 def test_a_project_and_a_ticket_live_their_whole_lives_over_http(served: Any) -> None:
     pl, client, tokens = served
     pid, positions = project_lifecycle(_post(client), tokens)
-    tid, tpositions = ticket_lifecycle(_post(client), tokens)
+    tid, _ = ticket_lifecycle(_post(client), tokens)
     assert positions == sorted(positions) and len(set(positions)) == 12
-    project = pl.projects.get(__import__("uuid").UUID(pid))
+    project = pl.projects.get(UUID(pid))
     assert str(project.stage) == "at_capacity"
-    assert pl.tickets.get(__import__("uuid").UUID(tid)).status.value == "closed"
+    assert pl.tickets.get(UUID(tid)).status.value == "closed"
     # every command recorded with the token's actor
     log = pl.audit.log(project=pid)
     assert [e.actor_id for e in log[:2]] == ["clerk-1", "clerk-1"]
@@ -91,9 +93,13 @@ def test_an_invalid_command_lists_every_problem_with_a_stable_code_and_writes_no
         ({"unexpected": 1}, "unexpected"),
     ],
 )
-def test_the_actor_comes_from_the_token_never_from_the_body(served: Any, body: dict[str, Any], field: str) -> None:
+def test_the_actor_comes_from_the_token_never_from_the_body(
+    served: Any, body: dict[str, Any], field: str
+) -> None:
     pl, client, tokens = served
-    r = client.post("/api/projects/conceive", json={**conceive_body("XG-2"), **body}, headers=_h(tokens.clerk))
+    r = client.post(
+        "/api/projects/conceive", json={**conceive_body("XG-2"), **body}, headers=_h(tokens.clerk)
+    )
     assert r.status_code == 422
     assert field in {p["field"] for p in r.json()["problems"]}
     assert _head(pl) == 0
@@ -102,15 +108,23 @@ def test_the_actor_comes_from_the_token_never_from_the_body(served: Any, body: d
 def test_a_body_that_is_not_a_json_object_is_rejected(served: Any) -> None:
     _, client, tokens = served
     for raw in (b"[1, 2]", b"{not json"):
-        r = client.post("/api/projects/conceive", content=raw, headers=_h(tokens.clerk, **{"content-type": "application/json"}))
+        r = client.post(
+            "/api/projects/conceive",
+            content=raw,
+            headers=_h(tokens.clerk, **{"content-type": "application/json"}),
+        )
         assert r.status_code == 422 and r.json()["problems"][0]["field"] == "(body)"
 
 
 def test_a_skipped_stage_is_an_illegal_transition_409_with_the_current_state(served: Any) -> None:
     pl, client, tokens = served
-    pid = client.post("/api/projects/conceive", json=conceive_body("XG-3"), headers=_h(tokens.clerk)).json()["aggregate_id"]
+    pid = client.post("/api/projects/conceive", json=conceive_body("XG-3"), headers=_h(tokens.clerk)).json()[
+        "aggregate_id"
+    ]
     before = _head(pl)
-    r = client.post("/api/projects/start", json={"project_id": pid, "occurred_on": "2024-02-01"}, headers=_h(tokens.clerk))
+    r = client.post(
+        "/api/projects/start", json={"project_id": pid, "occurred_on": "2024-02-01"}, headers=_h(tokens.clerk)
+    )
     assert r.status_code == 409
     body = r.json()
     assert body["code"] == "illegal_transition" and body["error"] == "IllegalTransition"
@@ -123,7 +137,11 @@ def test_roles_and_separation_of_duties_are_enforced_by_the_server(served: Any) 
     post = _post(client)
     pid = post("/api/projects/conceive", tokens.clerk, conceive_body("XG-4"))[1]["aggregate_id"]
     post("/api/projects/reserve", tokens.clerk, {"project_id": pid, "occurred_on": "2024-01-20"})
-    post("/api/projects/sign", tokens.clerk, {"project_id": pid, "occurred_on": "2024-02-01", "amount_yuan": "1", "counterparty": "某公司"})
+    post(
+        "/api/projects/sign",
+        tokens.clerk,
+        {"project_id": pid, "occurred_on": "2024-02-01", "amount_yuan": "1", "counterparty": "某公司"},
+    )
     verify = {"project_id": pid, "occurred_on": "2024-02-10", "stage": "signed", "method": "documents"}
     before = _head(pl)
     status, body = post("/api/projects/verify", tokens.clerk, verify)
@@ -141,13 +159,26 @@ def test_unknown_commands_projects_and_tickets_are_refused(served: Any) -> None:
     assert (r.status_code, r.json()["code"]) == (422, "command_rejected")
     assert "known:" in r.json()["problems"][0]["message"]
     missing = "00000000-0000-0000-0000-000000000001"
-    r = client.post("/api/projects/reserve", json={"project_id": missing, "occurred_on": "2024-01-01"}, headers=_h(tokens.clerk))
+    r = client.post(
+        "/api/projects/reserve",
+        json={"project_id": missing, "occurred_on": "2024-01-01"},
+        headers=_h(tokens.clerk),
+    )
     assert (r.status_code, r.json()["code"]) == (404, "not_found")
-    r = client.post("/api/tickets/close_ticket", json={"ticket_id": missing, "occurred_on": "2024-01-01"}, headers=_h(tokens.clerk))
+    r = client.post(
+        "/api/tickets/close_ticket",
+        json={"ticket_id": missing, "occurred_on": "2024-01-01"},
+        headers=_h(tokens.clerk),
+    )
     # the same answer the Python API gives
     with pytest.raises(ProjlifeError) as raised:
         pl.tickets.execute(
-            {"command": "close_ticket", "ticket_id": missing, "occurred_on": "2024-01-01", "actor": {"id": "clerk-1", "role": "clerk"}}
+            {
+                "command": "close_ticket",
+                "ticket_id": missing,
+                "occurred_on": "2024-01-01",
+                "actor": {"id": "clerk-1", "role": "clerk"},
+            }
         )
     assert r.json() == error_body(raised.value) and r.status_code == error_status(raised.value)
     r = client.get(f"/api/projects/{missing}", headers=_h(tokens.admin))
@@ -189,7 +220,11 @@ def test_a_retried_request_with_an_idempotency_key_writes_once(served: Any) -> N
     pid = first.json()["aggregate_id"]
     sign_headers = _h(tokens.clerk, **{"Idempotency-Key": "reserve-XG-6"})
     for _ in range(3):
-        r = client.post("/api/projects/reserve", json={"project_id": pid, "occurred_on": "2024-01-20"}, headers=sign_headers)
+        r = client.post(
+            "/api/projects/reserve",
+            json={"project_id": pid, "occurred_on": "2024-01-20"},
+            headers=sign_headers,
+        )
         assert r.status_code == 201
     assert _head(pl) == 2
     # the same key for a different request is refused, and writes nothing
@@ -202,7 +237,11 @@ def test_a_retried_request_with_an_idempotency_key_writes_once(served: Any) -> N
     b = client.post("/api/projects/start", json={"project_id": pid, "occurred_on": "2024-02-01"}, headers=bad)
     assert a.status_code == b.status_code == 409 and a.json() == b.json()
     # keys are per token: another token's same key is its own request
-    other = client.post("/api/projects/conceive", json=conceive_body("XG-8"), headers=_h(tokens.admin, **{"Idempotency-Key": "conceive-XG-6"}))
+    other = client.post(
+        "/api/projects/conceive",
+        json=conceive_body("XG-8"),
+        headers=_h(tokens.admin, **{"Idempotency-Key": "conceive-XG-6"}),
+    )
     assert other.status_code in (201, 403)
 
 
@@ -211,7 +250,11 @@ def test_the_ledger_reads_as_of_a_date_as_known_at_a_time_filtered_and_paged(ser
     post = _post(client)
     project_lifecycle(post, tokens, "XG-A")
     for i in range(5):
-        post("/api/projects/conceive", tokens.clerk, conceive_body(f"XG-B{i}", area=OTHER_COUNTY if i % 2 else COUNTY))
+        post(
+            "/api/projects/conceive",
+            tokens.clerk,
+            conceive_body(f"XG-B{i}", area=OTHER_COUNTY if i % 2 else COUNTY),
+        )
     h = _h(tokens.admin)
     whole = client.get("/api/ledger", headers=h).json()
     assert whole["total"] == 6 and len(whole["rows"]) == 6
@@ -227,7 +270,7 @@ def test_the_ledger_reads_as_of_a_date_as_known_at_a_time_filtered_and_paged(ser
     march = client.get("/api/ledger?as_of=2024-03-31", headers=h).json()
     row = next(r for r in march["rows"] if r["code"] == "XG-A")
     assert row["stage"] == "started"
-    assert pl.ledger.row(row["project_id"], as_of=__import__("datetime").date(2024, 3, 31)).as_dict() == row
+    assert pl.ledger.row(row["project_id"], as_of=date(2024, 3, 31)).as_dict() == row
     known = client.get("/api/ledger?known_at=2000-01-01T00:00:00%2B08:00", headers=h).json()
     assert known["total"] == 0
     r = client.get("/api/ledger?known_at=2024-01-01T00:00:00", headers=h)
@@ -238,7 +281,9 @@ def test_the_ledger_reads_as_of_a_date_as_known_at_a_time_filtered_and_paged(ser
     assert r.status_code == 400 and r.json()["code"] == "refused"
 
 
-def test_a_project_shows_its_events_with_actor_and_reason_and_each_event_has_a_valid_proof(served: Any) -> None:
+def test_a_project_shows_its_events_with_actor_and_reason_and_each_event_has_a_valid_proof(
+    served: Any,
+) -> None:
     _, client, tokens = served
     pid, positions = project_lifecycle(_post(client), tokens)
     body = client.get(f"/api/projects/{pid}", headers=_h(tokens.admin)).json()
@@ -260,7 +305,9 @@ def test_rates_funnels_and_rules_carry_numerators_denominators_and_the_rule_set_
     h = _h(tokens.admin)
     rates = client.get("/api/metrics/rates?period=2024-Q1&city=xiaogan", headers=h).json()["rates"]
     assert rates["signed_to_started"]["numerator"] == "1" and rates["signed_to_started"]["denominator"] == "1"
-    funnel = client.get("/api/metrics/funnel?period=2024-Q1&city=xiaogan&steps=started&steps=producing", headers=h).json()
+    funnel = client.get(
+        "/api/metrics/funnel?period=2024-Q1&city=xiaogan&steps=started&steps=producing", headers=h
+    ).json()
     assert [s["stage"] for s in funnel["steps"]] == ["started", "producing"] and funnel["cohort"] == 1
     rules = client.get("/api/rules?city=xiaogan&kind=quarterly&as_of=2024-12-31", headers=h).json()
     assert len(rules["rule_set_sha256"]) == 64
@@ -275,7 +322,9 @@ def test_bulletins_come_in_md_json_and_html(served: Any) -> None:
     project_lifecycle(_post(client), tokens)
     h = _h(tokens.admin)
     md = client.get("/api/bulletins/weekly?format=md&city=xiaogan&as_of=2024-12-31", headers=h)
-    assert md.status_code == 200 and md.text.startswith("# 孝感市") and "markdown" in md.headers["content-type"]
+    assert (
+        md.status_code == 200 and md.text.startswith("# 孝感市") and "markdown" in md.headers["content-type"]
+    )
     js = client.get("/api/bulletins/monthly?format=json&city=xiaogan&as_of=2024-12-31", headers=h).json()
     assert js["kind"] == "monthly" and js["projects"] == 1
     html = client.get("/api/bulletins/quarterly?format=html&lang=en&city=xiaogan&as_of=2024-12-31", headers=h)
@@ -291,9 +340,27 @@ def test_ticket_queues_and_overdue_lists(served: Any) -> None:
     late = post(
         "/api/tickets/raise_ticket",
         tokens.clerk,
-        {"code": "XG-T-LATE", "city_code": "420900", "area_code": COUNTY, "category": "融资贷款", "description": "贷款审批慢", "raised_by": "走访", "enterprise_code": ENTERPRISE, "occurred_on": "2024-09-02"},
+        {
+            "code": "XG-T-LATE",
+            "city_code": "420900",
+            "area_code": COUNTY,
+            "category": "融资贷款",
+            "description": "贷款审批慢",
+            "raised_by": "走访",
+            "enterprise_code": ENTERPRISE,
+            "occurred_on": "2024-09-02",
+        },
     )[1]["aggregate_id"]
-    post("/api/tickets/assign_ticket", tokens.clerk, {"ticket_id": late, "occurred_on": "2024-09-02", "assignee_kind": "department", "assignee": "市金融办"})
+    post(
+        "/api/tickets/assign_ticket",
+        tokens.clerk,
+        {
+            "ticket_id": late,
+            "occurred_on": "2024-09-02",
+            "assignee_kind": "department",
+            "assignee": "市金融办",
+        },
+    )
     h = _h(tokens.admin)
     queue = client.get("/api/tickets?city=xiaogan&as_of=2024-10-30", headers=h).json()
     assert {t["code"] for t in queue["tickets"]} == {"XG-T-001", "XG-T-LATE"}
@@ -321,7 +388,10 @@ def test_the_event_feed_gives_the_log_in_order_page_by_page(served: Any) -> None
         after = page["next_after"]
     assert seen == list(range(1, _head(pl) + 1))
     assert page["head"] == _head(pl)
-    assert client.get("/api/events?after=0&limit=1", headers=_h(tokens.admin)).json()["events"][0]["position"] == 1
+    assert (
+        client.get("/api/events?after=0&limit=1", headers=_h(tokens.admin)).json()["events"][0]["position"]
+        == 1
+    )
     r = client.get("/events?limit=100000", headers=_h(tokens.admin))
     assert r.status_code == 422
 

@@ -51,7 +51,11 @@ def site(sqlite_url: str) -> Iterator[tuple[str, Tokens]]:
 
     project_lifecycle(post, tokens, "XG-2024-001")
     for i in range(3):
-        post("/api/projects/conceive", tokens.clerk, conceive_body(f"XG-2024-10{i}", area=OTHER_COUNTY, project_name=f"智能装备产业园{i}期"))
+        post(
+            "/api/projects/conceive",
+            tokens.clerk,
+            conceive_body(f"XG-2024-10{i}", area=OTHER_COUNTY, project_name=f"智能装备产业园{i}期"),
+        )
     try:
         yield server.url, tokens
     finally:
@@ -74,13 +78,19 @@ def _fallbacks(page: Any) -> list[str]:
         if node.get("nodeName") in ("SCRIPT", "STYLE", "HEAD", "TITLE"):
             return
         if node.get("nodeType") == 1:
-            texts = [c for c in node.get("children", []) if c.get("nodeType") == 3 and c.get("nodeValue", "").strip()]
+            texts = [
+                c
+                for c in node.get("children", [])
+                if c.get("nodeType") == 3 and c.get("nodeValue", "").strip()
+            ]
             if texts:
                 fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node["nodeId"]})["fonts"]
                 checked += 1
                 for f in fonts:
                     if not f.get("isCustomFont"):
-                        found.append(f"{node['nodeName']} {texts[0]['nodeValue'].strip()[:20]!r}: {f['familyName']}")
+                        found.append(
+                            f"{node['nodeName']} {texts[0]['nodeValue'].strip()[:20]!r}: {f['familyName']}"
+                        )
         for child in node.get("children", []):
             walk(child)
 

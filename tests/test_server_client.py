@@ -29,7 +29,9 @@ def live(db_url: str) -> Iterator[tuple[str, Tokens, Any]]:
         pl.close()
 
 
-def _call(method: str, url: str, token: str, body: dict[str, Any] | None = None, **headers: str) -> tuple[int, Any]:
+def _call(
+    method: str, url: str, token: str, body: dict[str, Any] | None = None, **headers: str
+) -> tuple[int, Any]:
     data = None if body is None else json.dumps(body).encode("utf-8")
     request = urllib.request.Request(url, data=data, method=method)
     request.add_header("Authorization", f"Bearer {token}")

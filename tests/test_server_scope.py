@@ -30,7 +30,9 @@ def _h(token: str) -> dict[str, str]:
 
 
 def _two_counties(client: TestClient, tokens: Tokens) -> tuple[str, str]:
-    mine = client.post("/api/projects/conceive", json=conceive_body("XG-MINE"), headers=_h(tokens.clerk)).json()
+    mine = client.post(
+        "/api/projects/conceive", json=conceive_body("XG-MINE"), headers=_h(tokens.clerk)
+    ).json()
     other = client.post(
         "/api/projects/conceive", json=conceive_body("XG-OTHER", area=OTHER_COUNTY), headers=_h(tokens.clerk)
     ).json()
@@ -41,13 +43,29 @@ def test_an_area_token_writes_in_its_area_and_is_refused_outside_it(served: Any)
     pl, client, tokens = served
     mine, other = _two_counties(client, tokens)
     head = pl.store.recorder.max_notification_id()
-    r = client.post("/api/projects/conceive", json=conceive_body("XG-NEW", area=OTHER_COUNTY), headers=_h(tokens.county_clerk))
+    r = client.post(
+        "/api/projects/conceive",
+        json=conceive_body("XG-NEW", area=OTHER_COUNTY),
+        headers=_h(tokens.county_clerk),
+    )
     assert (r.status_code, r.json()["code"]) == (403, "out_of_area")
-    r = client.post("/api/projects/reserve", json={"project_id": other, "occurred_on": "2024-01-20"}, headers=_h(tokens.county_clerk))
+    r = client.post(
+        "/api/projects/reserve",
+        json={"project_id": other, "occurred_on": "2024-01-20"},
+        headers=_h(tokens.county_clerk),
+    )
     assert (r.status_code, r.json()["code"]) == (403, "out_of_area")
     assert pl.store.recorder.max_notification_id() == head
-    r = client.post("/api/projects/reserve", json={"project_id": mine, "occurred_on": "2024-01-20"}, headers=_h(tokens.county_clerk))
-    assert r.status_code == 201 and r.json()["actor"] == {"id": "xiaonan-clerk", "role": "clerk", "area_code": COUNTY}
+    r = client.post(
+        "/api/projects/reserve",
+        json={"project_id": mine, "occurred_on": "2024-01-20"},
+        headers=_h(tokens.county_clerk),
+    )
+    assert r.status_code == 201 and r.json()["actor"] == {
+        "id": "xiaonan-clerk",
+        "role": "clerk",
+        "area_code": COUNTY,
+    }
     r = client.post("/api/projects/conceive", json=conceive_body("XG-NEW2"), headers=_h(tokens.county_clerk))
     assert r.status_code == 201
 
@@ -79,17 +97,40 @@ def test_an_area_token_reads_only_its_area(served: Any) -> None:
 
 def test_an_area_token_sees_only_its_areas_tickets(served: Any) -> None:
     _, client, tokens = served
-    base = {"city_code": CITY, "category": "用能用地", "description": "用电", "raised_by": "走访", "enterprise_code": "91420900MA49ABCD1X", "occurred_on": "2024-09-02"}
-    client.post("/api/tickets/raise_ticket", json={**base, "code": "T-MINE", "area_code": COUNTY}, headers=_h(tokens.clerk))
-    other = client.post("/api/tickets/raise_ticket", json={**base, "code": "T-OTHER", "area_code": OTHER_COUNTY}, headers=_h(tokens.clerk)).json()
+    base = {
+        "city_code": CITY,
+        "category": "用能用地",
+        "description": "用电",
+        "raised_by": "走访",
+        "enterprise_code": "91420900MA49ABCD1X",
+        "occurred_on": "2024-09-02",
+    }
+    client.post(
+        "/api/tickets/raise_ticket",
+        json={**base, "code": "T-MINE", "area_code": COUNTY},
+        headers=_h(tokens.clerk),
+    )
+    other = client.post(
+        "/api/tickets/raise_ticket",
+        json={**base, "code": "T-OTHER", "area_code": OTHER_COUNTY},
+        headers=_h(tokens.clerk),
+    ).json()
     h = _h(tokens.county_clerk)
     queue = client.get("/api/tickets?as_of=2024-09-30", headers=h).json()["tickets"]
     assert [t["code"] for t in queue] == ["T-MINE"]
     r = client.get(f"/api/tickets/{other['aggregate_id']}", headers=h)
     assert r.status_code == 403
-    r = client.post("/api/tickets/withdraw_ticket", json={"ticket_id": other["aggregate_id"], "occurred_on": "2024-09-03", "reason": "重复"}, headers=h)
+    r = client.post(
+        "/api/tickets/withdraw_ticket",
+        json={"ticket_id": other["aggregate_id"], "occurred_on": "2024-09-03", "reason": "重复"},
+        headers=h,
+    )
     assert (r.status_code, r.json()["code"]) == (403, "out_of_area")
-    r = client.post("/api/tickets/draw_revisit_sample", json={"city_code": CITY, "seed": "x", "occurred_on": "2024-09-30"}, headers=h)
+    r = client.post(
+        "/api/tickets/draw_revisit_sample",
+        json={"city_code": CITY, "seed": "x", "occurred_on": "2024-09-30"},
+        headers=h,
+    )
     assert (r.status_code, r.json()["code"]) == (403, "out_of_area")
 
 

@@ -22,23 +22,31 @@ def _need_server() -> None:
         import uvicorn  # noqa: F401
     except ImportError as exc:
         raise ProjlifeError(
-            "start the projlife server", f"the server extra is not installed ({exc.name})", 'pip install "projlife[server]"'
+            "start the projlife server",
+            f"the server extra is not installed ({exc.name})",
+            'pip install "projlife[server]"',
         ) from None
 
 
 @app.command("serve")
 def serve(
     db: Annotated[str, typer.Option("--db", help="Database URL")] = DEFAULT_DB,
-    host: Annotated[str, typer.Option(help="Interface to listen on (keep 127.0.0.1 behind a reverse proxy)")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option(help="Interface to listen on (keep 127.0.0.1 behind a reverse proxy)")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,
     audit_key: Annotated[
         str | None,
-        typer.Option("--audit-key", help="Ed25519 key (PEM) to sign checkpoints so every event can be proven"),
+        typer.Option(
+            "--audit-key", help="Ed25519 key (PEM) to sign checkpoints so every event can be proven"
+        ),
     ] = None,
     proxy_headers: Annotated[
         bool, typer.Option(help="Trust X-Forwarded-* from the reverse proxy at --forwarded-allow-ips")
     ] = True,
-    forwarded_allow_ips: Annotated[str, typer.Option(help="Proxy addresses trusted for X-Forwarded-*")] = "127.0.0.1",
+    forwarded_allow_ips: Annotated[
+        str, typer.Option(help="Proxy addresses trusted for X-Forwarded-*")
+    ] = "127.0.0.1",
 ) -> None:
     """Serve the JSON API (OpenAPI at /docs and /openapi.json), the event feed and the web 台账 at /."""
     _need_server()
@@ -65,7 +73,9 @@ def serve(
 def tokens_create(
     actor: Annotated[str, typer.Option("--actor", help="The actor id every command with this token records")],
     role: Annotated[str, typer.Option("--role", help=f"One of: {', '.join(r.value for r in Role)}")],
-    area: Annotated[str | None, typer.Option("--area", help="Area code: the token reads and writes only it")] = None,
+    area: Annotated[
+        str | None, typer.Option("--area", help="Area code: the token reads and writes only it")
+    ] = None,
     label: Annotated[str | None, typer.Option(help="A note for whom the token is")] = None,
     db: Annotated[str, typer.Option("--db", help="Database URL")] = DEFAULT_DB,
 ) -> None:
@@ -75,12 +85,18 @@ def tokens_create(
     try:
         chosen = Role(role)
     except ValueError:
-        raise ProjlifeError(f"create a token with role {role!r}", "unknown role", ", ".join(r.value for r in Role)) from None
+        raise ProjlifeError(
+            f"create a token with role {role!r}", "unknown role", ", ".join(r.value for r in Role)
+        ) from None
     with connect(db) as pl:
         if area is not None and not any(area in c.areas for c in pl.cities.values()):
-            raise ProjlifeError(f"create a token for area {area}", "no installed city has that area", "an area code")
+            raise ProjlifeError(
+                f"create a token for area {area}", "no installed city has that area", "an area code"
+            )
         issued = TokenStore(pl.engine).create(actor, chosen, area, label=label)
-    console.print(f"token id {issued.info.token_id} for {actor} ({chosen.value}{', ' + area if area else ''})")
+    console.print(
+        f"token id {issued.info.token_id} for {actor} ({chosen.value}{', ' + area if area else ''})"
+    )
     typer.echo(issued.token)
 
 
@@ -106,7 +122,9 @@ def tokens_list(
             typer.echo(json.dumps(record, ensure_ascii=False))
         else:
             state = "revoked" if t.revoked_at else "active"
-            console.print(f"{t.token_id}  {t.actor.id}  {t.actor.role.value}  {t.actor.area_code or '-'}  {state}")
+            console.print(
+                f"{t.token_id}  {t.actor.id}  {t.actor.role.value}  {t.actor.area_code or '-'}  {state}"
+            )
 
 
 @tokens_app.command("revoke")

@@ -197,7 +197,9 @@ for _name, _model in TICKET_COMMANDS.items():
 
 
 @router.post("/api/{kind}/{name}", include_in_schema=False)
-async def unknown_command(kind: str, name: str, request: Request, state: StateDep, who: CallerDep) -> JSONResponse:
+async def unknown_command(
+    kind: str, name: str, request: Request, state: StateDep, who: CallerDep
+) -> JSONResponse:
     """Any other command name: the library's own "unknown command" rejection (422)."""
     if kind not in ("projects", "tickets"):
         return JSONResponse({"detail": "Not Found"}, status_code=404)

@@ -32,6 +32,7 @@ def _period(text: str) -> Period:
     except ValueError as exc:
         raise CommandRejected("read figures for a period", [Problem("period", str(exc), text)]) from None
 
+
 router = APIRouter(prefix="/api", tags=["reads"])
 StateDep = Annotated[ServerState, Depends(server_state)]
 CallerDep = Annotated[Caller, Depends(caller)]

@@ -54,7 +54,9 @@ class AreaScope:
         if self.area_code is None:
             return city, county, area
         if self.city is None:
-            raise OutOfArea(attempted, f"no installed city has area {self.area_code}", "a token for a known area")
+            raise OutOfArea(
+                attempted, f"no installed city has area {self.area_code}", "a token for a known area"
+            )
         own = self.city.code
         if city is not None and city not in (own, self.city.slug):
             raise OutOfArea(attempted, f"this token reads city {own} only", own)
