@@ -1,7 +1,7 @@
 """Load test of ``projlife serve`` on loopback: concurrent clients mixing commands and ledger reads.
 
     PYTHONPATH=src python benchmarks/load_server.py [--db URL] [--clients 20] [--seconds 30]
-        [--read-share 0.4] [--framework fastapi|starlette-probe]
+        [--read-share 0.4] [--probe-frameworks]
 
 Starts the server in a subprocess (uvicorn, one process) on 127.0.0.1, then runs ``--clients``
 threads for ``--seconds``. Each client conceives its own projects and advances them one command
@@ -216,6 +216,46 @@ def run(db: str, clients: int, seconds: float, read_share: float, port: int) -> 
     }
 
 
+def probe_frameworks(requests: int = 3000) -> dict[str, float]:
+    """Microseconds per request of a bare JSON endpoint with a bearer-header dependency, in process.
+
+    The framework's own cost, on the same machine as the load test: what choosing FastAPI over
+    plain Starlette costs per request (its dependency injection and response validation).
+    """
+    import asyncio
+
+    from fastapi import Depends, FastAPI, Request
+    from starlette.applications import Starlette
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    def who(request: Request) -> str:
+        return request.headers.get("authorization", "")
+
+    fast = FastAPI()
+
+    @fast.get("/x")
+    def fast_x(w: str = Depends(who)) -> dict[str, Any]:
+        return {"who": w, "n": 1}
+
+    async def star_x(request: Request) -> JSONResponse:
+        return JSONResponse({"who": request.headers.get("authorization", ""), "n": 1})
+
+    star = Starlette(routes=[Route("/x", star_x)])
+
+    async def bench(app: Any) -> float:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://probe") as client:
+            for _ in range(200):
+                await client.get("/x", headers={"Authorization": "Bearer t"})
+            t = time.perf_counter()
+            for _ in range(requests):
+                await client.get("/x", headers={"Authorization": "Bearer t"})
+            return (time.perf_counter() - t) / requests * 1e6
+
+    return {"fastapi_us": round(asyncio.run(bench(fast)), 1), "starlette_us": round(asyncio.run(bench(star)), 1)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -225,7 +265,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--read-share", type=float, default=0.4)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--probe-frameworks", action="store_true", help="only measure FastAPI vs Starlette")
     args = parser.parse_args()
+    if args.probe_frameworks:
+        print(json.dumps(probe_frameworks(), indent=2))
+        return
     db = args.db or f"sqlite:///{Path(tempfile.mkdtemp()) / 'load.db'}"
     print(
         json.dumps(
