@@ -106,3 +106,35 @@ def test_a_plain_http_client_runs_both_lifecycles_and_follows_the_feed_without_a
     again = _call("POST", f"{base}/api/projects/flag", tokens.clerk, body, Idempotency_Key="flag-1")
     assert first == again and first[0] == 201
     assert follower.poll() == 1
+
+
+def test_concurrent_requests_with_one_idempotency_key_write_once(live: Any) -> None:
+    import threading
+
+    base, tokens, pl = live
+    from server_helpers import conceive_body
+
+    answers: list[tuple[int, Any]] = []
+    lock = threading.Lock()
+
+    def send() -> None:
+        got = _call(
+            "POST",
+            f"{base}/api/projects/conceive",
+            tokens.clerk,
+            conceive_body("XG-RACE"),
+            Idempotency_Key="race-1",
+        )
+        with lock:
+            answers.append(got)
+
+    threads = [threading.Thread(target=send) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert pl.store.recorder.max_notification_id() == 1
+    ok = [a for a in answers if a[0] == 201]
+    assert ok and all(a == ok[0] for a in ok)
+    # the others were told the first request was still running, never answered with a second write
+    assert all(a[0] == 201 or a[1]["code"] == "idempotency_conflict" for a in answers)
