@@ -253,7 +253,10 @@ def probe_frameworks(requests: int = 3000) -> dict[str, float]:
                 await client.get("/x", headers={"Authorization": "Bearer t"})
             return (time.perf_counter() - t) / requests * 1e6
 
-    return {"fastapi_us": round(asyncio.run(bench(fast)), 1), "starlette_us": round(asyncio.run(bench(star)), 1)}
+    return {
+        "fastapi_us": round(asyncio.run(bench(fast)), 1),
+        "starlette_us": round(asyncio.run(bench(star)), 1),
+    }
 
 
 def main() -> None:
