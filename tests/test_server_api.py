@@ -421,3 +421,18 @@ def _refs(node: Any) -> Iterator[str]:
     elif isinstance(node, list):
         for v in node:
             yield from _refs(v)
+
+
+def test_without_an_audit_key_an_event_no_checkpoint_covers_has_no_proof_yet(db_url: str) -> None:
+    pl = connect(db_url, create_tables=True)
+    try:
+        client = TestClient(create_app(pl))
+        tokens = make_tokens(pl)
+        client.post("/api/projects/conceive", json=conceive_body("XG-NOKEY"), headers=_h(tokens.clerk))
+        r = client.get("/api/proofs/1", headers=_h(tokens.admin))
+        assert (r.status_code, r.json()["code"], r.json()["error"]) == (400, "refused", "ProofError")
+        pl.audit.checkpoint(SIGNING_KEY)
+        r = client.get("/api/proofs/1", headers=_h(tokens.admin))
+        assert r.status_code == 200 and r.json()["verified"].startswith("VALID")
+    finally:
+        pl.close()
