@@ -1,9 +1,11 @@
-"""Shared fixtures: a projlife on SQLite and on PostgreSQL, with the same tests for both.
+"""Shared fixtures: a projlife on SQLite, PostgreSQL and MariaDB/MySQL, with the same tests for each.
 
 PostgreSQL tests use ``PROJLIFE_TEST_POSTGRES`` (default
 ``postgresql+psycopg://postgres@127.0.0.1:5432/test``), each in a schema of its own
-that is dropped afterwards. They skip with a reason when no server answers, except
-under ``CI=true``, where an unreachable server is a failure.
+that is dropped afterwards. MariaDB/MySQL tests use ``PROJLIFE_TEST_MYSQL`` (default
+``mysql+pymysql://root@127.0.0.1:3306/test``, whose account may create databases), each in
+a database of its own that is dropped afterwards. They skip with a reason when no server
+answers, except under ``CI=true``, where an unreachable server is a failure.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+from mysql_helpers import create_mysql_database, drop_mysql_database, mysql_url_for
 from projlife.app.application import Projlife, connect
 
 # Wall-clock deadlines make property tests flaky on a shared 2-core machine: speed is measured in
@@ -67,6 +70,14 @@ def _drop_schema(schema: str) -> None:
         host=u.host, port=u.port, user=u.user, password=u.password or None, dbname=u.database, autocommit=True
     ) as conn:
         conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+@pytest.fixture
+def mysql_url() -> Iterator[str]:
+    """A MariaDB/MySQL URL on a database of its own (dropped afterwards)."""
+    name = create_mysql_database()
+    yield mysql_url_for(name)
+    drop_mysql_database(name)
 
 
 @pytest.fixture
