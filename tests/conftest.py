@@ -94,11 +94,21 @@ def postgres_url() -> Iterator[str]:
     _drop_schema(schema)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param("postgres", marks=pytest.mark.postgres),
+        pytest.param("mysql", marks=pytest.mark.mysql),
+    ]
+)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh database URL, once for SQLite and once for PostgreSQL."""
+    """A fresh database URL, once each for SQLite, PostgreSQL and MariaDB/MySQL."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'projlife.db'}"
+    elif request.param == "mysql":
+        name = create_mysql_database()
+        yield mysql_url_for(name)
+        drop_mysql_database(name)
     else:
         require_postgres()
         schema = f"t_{uuid.uuid4().hex[:12]}"

@@ -21,9 +21,9 @@ def test_init_creates_the_tables_and_can_run_again(
 
 
 def test_init_refuses_an_unsupported_database(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["init", "--db", "mysql://root@localhost/projlife"]) == 2
+    assert main(["init", "--db", "mssql://sa@localhost/projlife"]) == 2
     err = " ".join(capsys.readouterr().err.split())  # rich wraps long lines
-    assert "mysql is not supported for the event store" in err
+    assert "mssql is not supported for the event store" in err
     assert "postgresql+psycopg://" in err
 
 
