@@ -50,13 +50,13 @@ def require_mysql() -> None:
 
 
 def create_mysql_database() -> str:
-    """A fresh, empty database (utf8mb4, binary collation); returns its name."""
+    """A fresh, empty database (utf8mb4, the server's default collation: projlife sets its own); returns its name."""
     require_mysql()
     name = f"t_{uuid.uuid4().hex[:12]}"
     conn = _mysql_connect()
     try:
         with conn.cursor() as cur:
-            cur.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")
+            cur.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
     finally:
         conn.close()
     return name

@@ -40,6 +40,19 @@ def test_demo_runs_for_every_built_in_city(
     assert "nothing was written" in printed
 
 
+@pytest.mark.mysql
+def test_the_whole_demo_runs_on_mariadb(
+    mysql_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "demo"
+    assert main(["demo", "--db", mysql_url, "--out", str(out), "--projects", "60"]) == 0
+    printed = capsys.readouterr().out
+    assert "events for 60 projects" in printed and f"database: {mysql_url}" in printed
+    assert not (out / "projlife.db").exists()  # the events went to MariaDB
+    for report in ("bulletin.md", "report.html", "ledger.xlsx", "oc4ids.json", "checkpoint.json"):
+        assert (out / report).is_file(), report
+
+
 def test_demo_with_an_unknown_city_names_the_installed_ones(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 
 import pytest
+import sqlalchemy as sa
 from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.tests.persistence import (
     AggregateRecorderTestCase,
@@ -180,3 +182,31 @@ def test_the_factory_reads_its_settings_from_the_environment() -> None:
 def test_the_factory_refuses_to_start_without_a_database_name() -> None:
     with pytest.raises(OSError, match="MYSQL_DBNAME"):
         MySQLFactory({})
+
+
+def test_read_model_text_compares_case_and_all_as_on_the_other_databases(mysql_url: str) -> None:
+    """Tables get a binary collation: "a" and "A" are two keys, as on PostgreSQL and SQLite."""
+    from projlife.app.application import connect
+    from projlife.projections.runner import tracking_table
+
+    with connect(mysql_url, create_tables=True) as app, app.sql() as conn:
+        conn.execute(tracking_table.insert(), [{"name": "a", "position": 1}, {"name": "A", "position": 2}])
+        found = conn.execute(sa.select(tracking_table.c.position).where(tracking_table.c.name == "A")).all()
+    assert found == [(2,)]
+
+
+def test_aware_times_are_stored_in_utc_and_read_back_aware(mysql_url: str) -> None:
+    from projlife.app.application import connect
+    from projlife.projections.runner import tracking_table
+
+    beijing = datetime(2024, 3, 1, 9, 30, 15, 123456, tzinfo=timezone(timedelta(hours=8)))
+    with connect(mysql_url, create_tables=True) as app:
+        with app.sql() as conn:
+            conn.execute(tracking_table.insert(), {"name": "t", "position": 0, "updated_at": beijing})
+        with app.sql() as conn:
+            stored = conn.execute(sa.select(tracking_table.c.updated_at)).scalar_one()
+            raw = conn.exec_driver_sql(
+                "SELECT CAST(updated_at AS CHAR) FROM projection_tracking"
+            ).scalar_one()
+    assert stored == beijing and stored.tzinfo is not None
+    assert raw == "2024-03-01 01:30:15.123456"  # UTC, microseconds kept
