@@ -28,7 +28,7 @@ from projlife.store.dialect import sql_dialect
 from projlife.store.sql import SCHEMA_MODULES, metadata
 
 if TYPE_CHECKING:
-    from projlife.app.application import Projlife
+    from projlife.ports import SqlDatabase
 
 __all__ = [
     "DETAILS_PROJECTION",
@@ -148,8 +148,8 @@ class DetailsProjection:
     topics: tuple[str, ...] = TOPICS
     tables: tuple[sa.Table, ...] = (details_table,)
 
-    def __init__(self, app: Projlife) -> None:
-        self._app = app
+    def __init__(self, database: SqlDatabase) -> None:
+        self._dialect = sql_dialect(database.url.dialect)
         self._cities: dict[str, str] = {}
 
     def process(self, conn: sa.Connection, event: DomainEvent, notification: Notification) -> None:
@@ -164,7 +164,7 @@ class DetailsProjection:
         self._fill_cities(conn, rows)
         cols = [c.name for c in details_table.columns]
         conn.exec_driver_sql(
-            sql_dialect(conn).insert_ignore_sql(details_table.name, cols, ["pos", "field"]),
+            self._dialect.insert_ignore_sql(details_table.name, cols, ["pos", "field"]),
             [tuple(r[c] for c in cols) for r in rows],
         )
 
@@ -188,7 +188,7 @@ register_projection(DetailsProjection)
 
 
 def details(
-    app: Projlife,
+    database: SqlDatabase,
     project_ids: Iterable[str],
     *,
     as_of: date | None = None,
@@ -212,7 +212,7 @@ def details(
         fact_conds.append(f.c.business <= as_of.toordinal())
     if known_at is not None:
         fact_conds.append(f.c.recorded <= recorded_micros(known_at))
-    with app.engine.connect() as conn:
+    with database.engine.connect() as conn:
         for i in range(0, len(ids), 500):
             chunk = ids[i : i + 500]
             query = sa.select(t.c.project_id, t.c.field, t.c.value, t.c.version, t.c.recorded).where(

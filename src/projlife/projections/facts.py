@@ -28,7 +28,7 @@ from projlife.store.dialect import sql_dialect
 from projlife.store.sql import SCHEMA_MODULES, metadata
 
 if TYPE_CHECKING:
-    from projlife.app.application import Projlife
+    from projlife.ports import ReadModelSources
 
 __all__ = [
     "LEDGER_PROJECTION",
@@ -314,9 +314,9 @@ class LedgerProjection:
     topics: tuple[str, ...] = TOPICS
     tables: tuple[sa.Table, ...] = (projects_table, facts_table, timeline_table)
 
-    def __init__(self, app: Projlife) -> None:
-        self._app = app
-        self._dialect = sql_dialect(app.url.dialect)
+    def __init__(self, sources: ReadModelSources) -> None:
+        self._dialect = sql_dialect(sources.url.dialect)
+        self._cities = sources
         self._county_cache: dict[tuple[str, str], str | None] = {}
         self._place_cache: dict[str, tuple[str, str, str | None]] = {}
 
@@ -429,7 +429,7 @@ class LedgerProjection:
     def _county(self, city_code: str, area_code: str) -> str | None:
         key = (city_code, area_code)
         if key not in self._county_cache:
-            city = self._app.city_by_code(city_code)
+            city = self._cities.city_by_code(city_code)
             county = None
             if city is not None and area_code in city.areas:
                 found = city.areas.county_of(area_code)

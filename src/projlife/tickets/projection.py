@@ -46,7 +46,7 @@ from projlife.store.dialect import sql_dialect
 from projlife.store.sql import SCHEMA_MODULES, metadata
 
 if TYPE_CHECKING:
-    from projlife.app.application import Projlife
+    from projlife.ports import ReadModelSources
 
 __all__ = [
     "TICKETS_PROJECTION",
@@ -172,8 +172,8 @@ class TicketsProjection:
     topics: tuple[str, ...] = TICKET_TOPICS
     tables: tuple[sa.Table, ...] = (ticket_states_table, tickets_table)
 
-    def __init__(self, app: Projlife) -> None:
-        self._app = app
+    def __init__(self, sources: ReadModelSources) -> None:
+        self._sources = sources
         self._tickets: dict[UUID, Ticket] = {}
 
     def process(self, conn: sa.Connection, event: DomainEvent, notification: Notification) -> None:
@@ -193,7 +193,7 @@ class TicketsProjection:
                 "version": n.originator_version,
                 "pos": n.id,
                 "paused_working_days": ticket.paused_working_days(
-                    ticket.last_fact_on, self._app.tickets.calendar
+                    ticket.last_fact_on, self._sources.calendar
                 ),
                 **row,
             }
@@ -213,7 +213,7 @@ class TicketsProjection:
         if held is None or held.version != n.originator_version - 1:
             held = None
             if n.originator_version > 1:
-                loaded: Any = self._app.store.repository.get(tid, version=n.originator_version - 1)
+                loaded: Any = self._sources.store.repository.get(tid, version=n.originator_version - 1)
                 held = loaded
         mutating: Any = event
         mutated: Any = mutating.mutate(held)
