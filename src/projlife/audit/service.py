@@ -125,7 +125,7 @@ class AuditService:
         for op, bound in ((">=", period_from), ("<=", period_to)):
             if bound is not None:
                 where.append(f"occurred_on {op} ?")
-                params.append(bound.isoformat() if db.sqlite else bound)
+                params.append(db.dialect.raw_date(bound))
         sql = (
             "SELECT position, aggregate_type, aggregate_id, aggregate_version, event_type, summary, actor_id, "
             "actor_role, actor_area, occurred_on, recorded_at, reason, evidence, subject_code, subject_area, "
@@ -247,7 +247,7 @@ class AuditService:
             cp = sign_checkpoint(
                 key, log_id=chosen_log_id, tree_size=size, root_hash=root, last_position=last_position
             )
-            created: Any = cp.created_at if not db.sqlite else cp.created_at.isoformat()
+            created: Any = db.dialect.raw_datetime(cp.created_at)
             cur.execute(
                 db.q(
                     "INSERT INTO audit_checkpoints (tree_size, last_position, root_hash, created_at, key_id, "
