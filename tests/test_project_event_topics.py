@@ -41,7 +41,7 @@ STORED_TOPICS = {
 def test_every_stored_project_topic_resolves_to_the_same_class(topic: str, attribute: str) -> None:
     expected = getattr(Project, attribute) if attribute else Project
     assert resolve_topic(topic) is expected
-    assert expected.TOPIC == topic
+    assert topic == expected.TOPIC
 
 
 @pytest.mark.parametrize("attribute", sorted(a for a in STORED_TOPICS.values() if a))
