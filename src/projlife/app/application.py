@@ -11,9 +11,11 @@ the domain.
 
 from __future__ import annotations
 
+import logging
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
@@ -21,8 +23,10 @@ import attrs
 import pluggy
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import JSONTranscoder, RecordConflictError
+from eventsourcing.utils import Environment
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
 
 from projlife.app.commands import PROJECT_COMMANDS, Command, ConceiveProject, ProjectCommand
 from projlife.app.retry import save_with_retries
@@ -44,6 +48,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CommandResult",
     "DatabaseNotInitialised",
+    "DatabaseUnreachable",
     "EventStore",
     "IngestReport",
     "ProjectService",
@@ -52,16 +57,29 @@ __all__ = [
 ]
 
 TCommand = TypeVar("TCommand", bound=Command)
+log = logging.getLogger(__name__)
 
 
 class DatabaseNotInitialised(ProjlifeError):
     """The database has no projlife tables yet."""
 
 
+class DatabaseUnreachable(ProjlifeError):
+    """The database cannot be opened: no server answers, it does not exist, or access is refused."""
+
+
 class EventStore(Application[UUID]):
-    """eventsourcing's application, with projlife's transcodings registered."""
+    """eventsourcing's application, with projlife's transcodings registered.
+
+    Its settings come only from the database URL: eventsourcing would otherwise read
+    ``PROJLIFE_SQLITE_DBNAME``, ``PERSISTENCE_MODULE`` … from the process environment
+    first and store events somewhere else than the read models.
+    """
 
     name = "Projlife"
+
+    def construct_env(self, name: str, env: Mapping[str, str] | None = None) -> Environment:
+        return Environment(name, {**type(self).env, **(env or {})})
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -303,6 +321,16 @@ class ProjectService:
         return bool(self._app.store.recorder.select_events(project_id, limit=1))
 
 
+def _unreachable(url: DatabaseURL, exc: DBAPIError) -> DatabaseUnreachable:
+    first_line = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
+    where = url.sqlite_path if url.dialect == "sqlite" else f"{url.host}:{url.port}/{url.database}"
+    return DatabaseUnreachable(
+        f"open the {url.dialect} database {where}",
+        first_line,
+        "a running server, an existing database and a user allowed to use it",
+    )
+
+
 def _last_position(recordings: list[Any]) -> int | None:
     if not recordings:
         return None
@@ -326,11 +354,17 @@ class Projlife:
         self.plugins = plugin_manager if plugin_manager is not None else get_plugin_manager()
         self.cities: dict[str, CityProfile] = city_profiles(self.plugins)
         self._engine: Engine | None = None
-        if create_tables:
-            self.create_tables()
+        self._check_sqlite_path(create_tables)
+        try:
+            if create_tables:
+                self.create_tables()
+            else:
+                self._check_initialised()
+        except BaseException:
+            self.close()
+            raise
         self.store = EventStore(env=self.url.eventsourcing_env())
-        if not create_tables:
-            self._check_initialised()
+        log.debug("opened %s", self.url.raw if self.url.password is None else self.url.dialect)
         self.projects = ProjectService(self)
         self._projections: Any = None
         self._ledger: Any = None
@@ -379,10 +413,38 @@ class Projlife:
 
     def create_tables(self) -> None:
         """Create every table projlife needs. Idempotent, and safe from two processes at once."""
-        sql.create_all(self.url, self.engine)
+        try:
+            sql.create_all(self.url, self.engine)
+        except DBAPIError as exc:
+            raise _unreachable(self.url, exc) from None
+        log.info("tables ready in %s", self.url.dialect)
+
+    def _check_sqlite_path(self, create: bool) -> None:
+        """Refuse a missing SQLite file (or folder) before anything creates it."""
+        if self.url.sqlite_path is None:
+            return
+        path = Path(self.url.sqlite_path)
+        if not path.parent.is_dir():
+            raise DatabaseUnreachable(
+                f"open {self.url.raw}",
+                f"the folder {str(path.parent)!r} does not exist",
+                "an existing folder",
+            )
+        if path.exists() and not path.is_file():
+            raise DatabaseUnreachable(f"open {self.url.raw}", f"{str(path)!r} is not a file", "a file path")
+        if not create and not path.exists():
+            raise DatabaseNotInitialised(
+                f"open {self.url.raw}",
+                f"the file {str(path)!r} does not exist",
+                "run `projlife init --db URL` or connect(url, create_tables=True) first",
+            )
 
     def _check_initialised(self) -> None:
-        if not sql.has_event_table(self.url, self.engine):
+        try:
+            initialised = sql.has_event_table(self.url, self.engine)
+        except DBAPIError as exc:
+            raise _unreachable(self.url, exc) from None
+        if not initialised:
             raise DatabaseNotInitialised(
                 f"open {self.url.raw}",
                 "the database has no projlife tables",
@@ -390,7 +452,9 @@ class Projlife:
             )
 
     def close(self) -> None:
-        self.store.close()
+        store = getattr(self, "store", None)
+        if store is not None:
+            store.close()
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None

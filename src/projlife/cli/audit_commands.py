@@ -8,14 +8,15 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
 from projlife.app.application import connect
 from projlife.audit.errors import ProofError
 from projlife.audit.keys import DEFAULT_KEY_ENV_VAR, SigningKey, VerifyingKey
-from projlife.cli.app import DEFAULT_DB, app, console, err_console
+from projlife.cli.app import DEFAULT_DB, DbOption, app, console, err_console
+from projlife.domain.errors import ProjlifeError
 
 __all__ = ["audit_app"]
 
@@ -26,7 +27,6 @@ audit_app = typer.Typer(
 )
 app.add_typer(audit_app, name="audit")
 
-DbOption = Annotated[str, typer.Option("--db", help="Database URL: sqlite:///FILE or postgresql+psycopg://…")]
 KeyOption = Annotated[
     Path | None,
     typer.Option(
@@ -44,7 +44,16 @@ def _signing_key(path: Path | None) -> SigningKey:
 def _write(out: Path, text: str) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
-    console.print(f"written {out}")
+    err_console.print(f"written {out}", markup=False, highlight=False)
+
+
+def _day(text: str | None, option: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise ProjlifeError(f"read {option} {text!r}", str(exc), "a date YYYY-MM-DD") from None
 
 
 @audit_app.command("seal")
@@ -69,19 +78,18 @@ def log_command(
     date_from: Annotated[str | None, typer.Option("--from", help="First business date, YYYY-MM-DD")] = None,
     date_to: Annotated[str | None, typer.Option("--to", help="Last business date, YYYY-MM-DD")] = None,
     limit: Annotated[int | None, typer.Option("--limit", help="At most this many entries")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="md or json")] = "md",
+    fmt: Annotated[Literal["md", "json"], typer.Option("--format")] = "md",
 ) -> None:
     """Who did what, when and why: the audit log, filtered."""
-    if fmt not in ("md", "json"):
-        raise typer.BadParameter("use md or json", param_hint="--format")
+    first, last = _day(date_from, "--from"), _day(date_to, "--to")
     with connect(db) as pl:
         entries = pl.audit.log(
             project=project,
             ticket=ticket,
             actor=actor,
             area=area,
-            period_from=date.fromisoformat(date_from) if date_from else None,
-            period_to=date.fromisoformat(date_to) if date_to else None,
+            period_from=first,
+            period_to=last,
             limit=limit,
         )
     if fmt == "json":
@@ -105,7 +113,7 @@ def log_command(
             "; ".join(e.evidence),
         ]
         typer.echo("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
-    err_console.print(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}")
+    err_console.print(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}", markup=False)
 
 
 @audit_app.command("verify")
@@ -125,7 +133,9 @@ def verify_command(
     rate = report.checked / report.seconds if report.seconds > 0 else 0.0
     target = console if report.ok else err_console
     target.print(str(report), markup=False)
-    console.print(f"[dim]{report.checked} events in {report.seconds:.2f}s ({rate:,.0f} events/s)[/]")
+    err_console.print(
+        f"{report.checked} events in {report.seconds:.2f}s ({rate:,.0f} events/s)", markup=False
+    )
     if report.problem is not None:
         raise typer.Exit(report.exit_code)
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
@@ -29,9 +30,15 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+
+from projlife.extras import missing_extra
+
+try:
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
+except ImportError as exc:  # pragma: no cover - only without the [excel] extra
+    raise missing_extra("excel", exc) from None
 
 from projlife.app.application import Projlife, validate
 from projlife.app.commands import (
@@ -58,7 +65,6 @@ from projlife.domain.actor import Actor, Role
 from projlife.domain.areas import AreaLevel
 from projlife.domain.errors import CommandRejected, NotFound, ProjlifeError
 from projlife.domain.lifecycle import Pool, RemovalReason, Stage, allowed_sources
-from projlife.domain.money import WAN, YI
 from projlife.domain.project import Project, project_id_for
 from projlife.plugins.types import CityProfile
 from projlife.reports.layout import (
@@ -77,9 +83,11 @@ from projlife.reports.layout import (
 
 __all__ = [
     "ImportMode",
+    "LedgerFileRejected",
     "LedgerImportRejected",
     "LedgerImportReport",
     "RowProblem",
+    "check_ledger_file",
     "import_ledger",
     "read_ledger",
 ]
@@ -255,7 +263,7 @@ def _cell_decimal(value: Any) -> Decimal:
 
 
 def _yuan(amount: Decimal, unit: AmountUnit) -> Decimal:
-    yuan = amount * (WAN if unit is AmountUnit.WAN else YI)
+    yuan = amount * unit.yuan
     if yuan != yuan.quantize(Decimal("0.01")):
         raise ValueError(f"more precise than a cent ({yuan} yuan)")
     return yuan.quantize(Decimal("0.01"))
@@ -311,17 +319,44 @@ def _parse_cell(row: _Row, column: Column, unit: AmountUnit | None, raw: Any) ->
         row.problem(key, str(exc), raw)
 
 
+class LedgerFileRejected(ProjlifeError):
+    """The file is missing, is not an .xlsx workbook, or has no sheet with a 台账 header."""
+
+
+def check_ledger_file(path: str | Path) -> Path:
+    """Refuse a missing file or one that is not an .xlsx workbook, before anything is opened or written."""
+    path = Path(path)
+    if not path.is_file():
+        raise LedgerFileRejected(f"import ledger {path}", "no such file", "the path of a ledger .xlsx")
+    if not zipfile.is_zipfile(path):
+        raise LedgerFileRejected(
+            f"import ledger {path}", "the file is not an .xlsx workbook", "a ledger saved as .xlsx"
+        )
+    return path
+
+
 def read_ledger(path: Path) -> tuple[list[_Row], list[RowProblem], list[str]]:
-    """Read every sheet with a ledger header; return its rows, sheet-level problems and ignored headers."""
-    wb = load_workbook(path, data_only=True)
+    """Read every sheet with a ledger header; return its rows, sheet-level problems and ignored headers.
+
+    Raises :class:`LedgerFileRejected` when no sheet has a ledger header row.
+    """
+    path = check_ledger_file(path)
+    try:
+        wb = load_workbook(path, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise LedgerFileRejected(
+            f"import ledger {path}", f"the workbook cannot be read ({exc})", "a ledger saved as .xlsx"
+        ) from None
     rows: list[_Row] = []
     problems: list[RowProblem] = []
     ignored: list[str] = []
+    ledger_sheets = 0
     try:
         for ws in wb.worksheets:
             found = _header_row(ws)
             if found is None:
                 continue
+            ledger_sheets += 1
             header_row, mapping, sheet_ignored = found
             ignored += [f"{ws.title}!{h}" for h in sheet_ignored]
             present = {col.key for col, _, _ in mapping.values()}
@@ -349,6 +384,13 @@ def read_ledger(path: Path) -> tuple[list[_Row], list[RowProblem], list[str]]:
                 rows.append(row)
     finally:
         wb.close()
+    if not ledger_sheets:
+        required = ", ".join(c.header for c in COLUMNS if c.required)
+        raise LedgerFileRejected(
+            f"import ledger {path}",
+            f"no sheet of the workbook has a 台账 header row ({len(wb.sheetnames)} sheet(s) looked at)",
+            f"a sheet whose header row has the columns {required}",
+        )
     return rows, problems, ignored
 
 
@@ -658,7 +700,7 @@ def import_ledger(
 
     ``progress(done, total)`` is called as projects are checked and written.
     """
-    path = Path(path)
+    path = check_ledger_file(path)
     mode = ImportMode(mode)
     profile = city if isinstance(city, CityProfile) else app.city(city)
     sha = _sha256(path)

@@ -17,10 +17,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from projlife.domain.errors import ProjlifeError
+from projlife.extras import require
 
 __all__ = ["DatabaseURL", "UnsupportedDatabase"]
 
 Dialect = Literal["sqlite", "postgresql"]
+CONNECT_TIMEOUT = 5
+"""Seconds to wait for a PostgreSQL server before giving up (both the event store and read models)."""
 _SUPPORTED = "sqlite:///PATH or postgresql+psycopg://USER@HOST:PORT/DB[?schema=NAME]"
 
 
@@ -53,6 +56,12 @@ class DatabaseURL:
             raise UnsupportedDatabase(f"open database {url!r}", "not a database URL", _SUPPORTED) from None
         backend = parsed.get_backend_name()
         if backend == "sqlite":
+            if parsed.host:
+                raise UnsupportedDatabase(
+                    f"open database {url!r}",
+                    f"{parsed.host!r} is read as a host name: a SQLite file path follows three slashes",
+                    f"sqlite:///{parsed.host} (relative) or sqlite:////absolute/path.db",
+                )
             path = parsed.database or ""
             if path in ("", ":memory:") or "mode=memory" in path:
                 raise UnsupportedDatabase(
@@ -71,7 +80,14 @@ class DatabaseURL:
             return cls(
                 raw=url, dialect="sqlite", sqlite_path=str(Path(path).expanduser()), sqlite_synchronous=sync
             )
+        if backend == "postgres":
+            raise UnsupportedDatabase(
+                f"open database {url!r}",
+                "postgres:// is not a SQLAlchemy dialect name",
+                "postgresql+psycopg://USER@HOST:PORT/DB[?schema=NAME]",
+            )
         if backend == "postgresql":
+            require("postgres", "psycopg", "psycopg_pool")
             driver = parsed.get_driver_name()
             if driver not in ("psycopg", "psycopg3"):
                 raise UnsupportedDatabase(
@@ -120,6 +136,7 @@ class DatabaseURL:
             "POSTGRES_USER": self.user or "postgres",
             "POSTGRES_PASSWORD": self.password or "",
             "POSTGRES_LOCK_TIMEOUT": "10",
+            "POSTGRES_CONNECT_TIMEOUT": str(CONNECT_TIMEOUT),
             "POSTGRES_POOL_SIZE": "4",
             "CREATE_TABLE": "n",
         }
@@ -131,7 +148,7 @@ class DatabaseURL:
         """A SQLAlchemy engine on the same database (and schema) as the events."""
         if self.dialect == "sqlite":
             return _sqlite_engine(str(self.sqlite_path), self.sqlite_synchronous)
-        connect_args: dict[str, object] = {}
+        connect_args: dict[str, object] = {"connect_timeout": CONNECT_TIMEOUT}
         if self.schema:
             connect_args["options"] = f"-csearch_path={self.schema}"
         url = make_url("postgresql+psycopg://").set(
