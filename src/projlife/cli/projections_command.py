@@ -79,7 +79,7 @@ def rebuild_command(
             MofNCompleteColumn(),
             TimeElapsedColumn(),
             console=err_console,
-            transient=not err_console.is_terminal,
+            disable=not err_console.is_terminal,
         ) as progress:
             task = progress.add_task("rebuilding", total=len(names))
             for n in names:

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from projlife.app.application import connect
+from projlife.app.application import DatabaseNotInitialised, connect
 from projlife.cli.app import DEFAULT_DB, DbOption, app, err_console
 from projlife.domain.errors import ProjlifeError
 from projlife.reports.layout import AmountUnit
@@ -87,7 +87,7 @@ def _progress() -> Progress:
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=err_console,
-        transient=not err_console.is_terminal,
+        disable=not err_console.is_terminal,
     )
 
 
@@ -164,7 +164,13 @@ def import_ledger_command(
     from projlife.reports.ledger_import import LedgerImportRejected, check_ledger_file, import_ledger
 
     check_ledger_file(file)
-    with connect(db, create_tables=init) as pl, _progress() as progress:
+    try:
+        pl = connect(db, create_tables=init)
+    except DatabaseNotInitialised as exc:
+        raise DatabaseNotInitialised(
+            exc.attempted, exc.reason, "`projlife init --db URL` first, or import with --init"
+        ) from None
+    with pl, _progress() as progress:
         task = progress.add_task("importing", total=None)
         try:
             report = import_ledger(
