@@ -123,7 +123,18 @@ CASES: dict[str, tuple[list[str], tuple[str, ...]]] = {
         ("--as-of", "2024-13-01", "YYYY-MM-DD"),
     ),
     "export-a-bad-unit": (
-        ["export", "ledger", "--city", "xiaogan", "--out", "l.xlsx", "--unit", "千元", "--db", "sqlite:///{db}"],
+        [
+            "export",
+            "ledger",
+            "--city",
+            "xiaogan",
+            "--out",
+            "l.xlsx",
+            "--unit",
+            "千元",
+            "--db",
+            "sqlite:///{db}",
+        ],
         ("千元", "万元"),
     ),
     "demo-a-misspelt-city": (["demo", "--city", "xiaogna", "--out", "demo"], ("xiaogna", "xiaogan")),
@@ -193,8 +204,10 @@ def test_a_ledger_exports_in_yuan_as_officials_say_it(tmp_path: Path, xiaogan_db
     shutil.copy(xiaogan_db, db)
     out = tmp_path / "ledger.xlsx"
     result = _run(
-        ["export", "ledger", "--city", "420900", "--out", str(out), "--unit", "元", "--as-of", "2024-06-30"]
-        + ["--db", f"sqlite:///{db}"],
+        [
+            *("export", "ledger", "--city", "420900", "--out", str(out)),
+            *("--unit", "元", "--as-of", "2024-06-30", "--db", f"sqlite:///{db}"),
+        ],
         tmp_path,
     )
     assert result.returncode == 0, result.stderr

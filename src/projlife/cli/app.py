@@ -37,6 +37,7 @@ DbOption = Annotated[
     str,
     typer.Option(
         "--db",
+        metavar="URL",
         envvar=DB_ENV_VAR,
         show_envvar=True,
         help="Database URL: sqlite:///FILE or postgresql+psycopg://USER@HOST:PORT/DB",

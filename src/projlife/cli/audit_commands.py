@@ -31,10 +31,11 @@ KeyOption = Annotated[
     Path | None,
     typer.Option(
         "--key",
+        metavar="FILE",
         help=f"Ed25519 private key PEM (PKCS#8). Without it, ${DEFAULT_KEY_ENV_VAR} must hold the key's path.",
     ),
 ]
-OutOption = Annotated[Path, typer.Option("--out", help="File to write")]
+OutOption = Annotated[Path, typer.Option("--out", metavar="FILE", help="File to write")]
 
 
 def _signing_key(path: Path | None) -> SigningKey:
@@ -69,15 +70,23 @@ def seal_command(db: DbOption = DEFAULT_DB) -> None:
 @audit_app.command("log")
 def log_command(
     db: DbOption = DEFAULT_DB,
-    project: Annotated[str | None, typer.Option("--project", help="Project id or project code")] = None,
-    ticket: Annotated[str | None, typer.Option("--ticket", help="Ticket id or number")] = None,
-    actor: Annotated[str | None, typer.Option("--actor", help="Actor id")] = None,
-    area: Annotated[
-        str | None, typer.Option("--area", help="Area code (of the fact or of the actor)")
+    project: Annotated[
+        str | None, typer.Option("--project", metavar="ID", help="Project id or project code")
     ] = None,
-    date_from: Annotated[str | None, typer.Option("--from", help="First business date, YYYY-MM-DD")] = None,
-    date_to: Annotated[str | None, typer.Option("--to", help="Last business date, YYYY-MM-DD")] = None,
-    limit: Annotated[int | None, typer.Option("--limit", help="At most this many entries")] = None,
+    ticket: Annotated[str | None, typer.Option("--ticket", metavar="ID", help="Ticket id or number")] = None,
+    actor: Annotated[str | None, typer.Option("--actor", metavar="ID", help="Actor id")] = None,
+    area: Annotated[
+        str | None, typer.Option("--area", metavar="CODE", help="Area code (of the fact or of the actor)")
+    ] = None,
+    date_from: Annotated[
+        str | None, typer.Option("--from", metavar="DATE", help="First business date, YYYY-MM-DD")
+    ] = None,
+    date_to: Annotated[
+        str | None, typer.Option("--to", metavar="DATE", help="Last business date, YYYY-MM-DD")
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", metavar="N", help="At most this many entries")
+    ] = None,
     fmt: Annotated[Literal["md", "json"], typer.Option("--format")] = "md",
 ) -> None:
     """Who did what, when and why: the audit log, filtered."""
@@ -122,7 +131,9 @@ def verify_command(
     public_key: Annotated[
         Path | None,
         typer.Option(
-            "--public-key", help="The public key PEM you trust (default: the one stored with each checkpoint)"
+            "--public-key",
+            metavar="FILE",
+            help="The public key PEM you trust (default: the one stored with each checkpoint)",
         ),
     ] = None,
 ) -> None:
@@ -145,7 +156,7 @@ def checkpoint_command(
     db: DbOption = DEFAULT_DB,
     key: KeyOption = None,
     log_id: Annotated[
-        str | None, typer.Option("--log-id", help="Name of this log, e.g. the county code")
+        str | None, typer.Option("--log-id", metavar="NAME", help="Name of this log, e.g. the county code")
     ] = None,
 ) -> None:
     """Seal, then sign a checkpoint over every sealed event (needs the signing key)."""
@@ -163,10 +174,13 @@ def export_checkpoint_command(
     out: OutOption,
     db: DbOption = DEFAULT_DB,
     size: Annotated[
-        int | None, typer.Option("--size", help="Tree size of the checkpoint (default: latest)")
+        int | None, typer.Option("--size", metavar="N", help="Tree size of the checkpoint (default: latest)")
     ] = None,
     public_key_out: Annotated[
-        Path | None, typer.Option("--public-key-out", help="Also write the signing key's public key PEM here")
+        Path | None,
+        typer.Option(
+            "--public-key-out", metavar="FILE", help="Also write the signing key's public key PEM here"
+        ),
     ] = None,
 ) -> None:
     """Write a signed checkpoint as JSON, for a higher level to keep."""
@@ -186,11 +200,12 @@ def export_checkpoint_command(
 
 @audit_app.command("prove-inclusion")
 def prove_inclusion_command(
-    position: Annotated[int, typer.Option("--position", help="Log position of the event")],
+    position: Annotated[int, typer.Option("--position", metavar="N", help="Log position of the event")],
     out: OutOption,
     db: DbOption = DEFAULT_DB,
     checkpoint: Annotated[
-        int | None, typer.Option("--checkpoint", help="Tree size of the checkpoint (default: latest)")
+        int | None,
+        typer.Option("--checkpoint", metavar="N", help="Tree size of the checkpoint (default: latest)"),
     ] = None,
 ) -> None:
     """Proof that the event at a position is covered by a checkpoint."""
@@ -201,11 +216,12 @@ def prove_inclusion_command(
 
 @audit_app.command("prove-consistency")
 def prove_consistency_command(
-    old: Annotated[int, typer.Option("--old", help="Tree size of the older checkpoint")],
+    old: Annotated[int, typer.Option("--old", metavar="N", help="Tree size of the older checkpoint")],
     out: OutOption,
     db: DbOption = DEFAULT_DB,
     new: Annotated[
-        int | None, typer.Option("--new", help="Tree size of the newer checkpoint (default: latest)")
+        int | None,
+        typer.Option("--new", metavar="N", help="Tree size of the newer checkpoint (default: latest)"),
     ] = None,
 ) -> None:
     """Proof that a newer checkpoint extends an older one without rewriting it."""

@@ -25,14 +25,22 @@ def _city_slug(city: str) -> str:
 @app.command("demo")
 def demo(
     city: Annotated[
-        str, typer.Option(help="City plugin slug or code: xiaogan (420900), zhumadian, xiamen, jiangyan, …")
+        str,
+        typer.Option(
+            metavar="CITY", help="City plugin slug or code: xiaogan (420900), zhumadian, xiamen, jiangyan, …"
+        ),
     ] = "xiaogan",
     out: Annotated[
-        Path | None, typer.Option(help="Folder to write into (default: a new ./projlife-demo-N folder)")
+        Path | None,
+        typer.Option(metavar="DIR", help="Folder to write into (default: a new ./projlife-demo-N folder)"),
     ] = None,
-    db: Annotated[str | None, typer.Option(help="Database URL (default: sqlite in --out)")] = None,
-    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same drive")] = 1,
-    projects: Annotated[int, typer.Option(min=1, help="How many projects to generate")] = 400,
+    db: Annotated[
+        str | None, typer.Option(metavar="URL", help="Database URL (default: sqlite in --out)")
+    ] = None,
+    seed: Annotated[
+        int, typer.Option(metavar="N", help="Random seed; the same seed gives the same drive")
+    ] = 1,
+    projects: Annotated[int, typer.Option(metavar="N", min=1, help="How many projects to generate")] = 400,
 ) -> None:
     """Create a database, drive projects of one city through their lifecycle, print a summary."""
     from projlife.demo import run_demo

@@ -60,7 +60,10 @@ def plugins(
     as_json: Annotated[bool, typer.Option("--json", hidden=True, help="Same as --format json")] = False,
     period: Annotated[
         str | None,
-        typer.Option(help="Period whose rule sets are hashed, e.g. 2024 or 2024-Q2 (default: this year)"),
+        typer.Option(
+            metavar="PERIOD",
+            help="Period whose rule sets are hashed, e.g. 2024 or 2024-Q2 (default: this year)",
+        ),
     ] = None,
 ) -> None:
     """List city plugins, the hooks each implements, and each city's rule-set hash."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 import typer
@@ -22,6 +23,11 @@ projections_app = typer.Typer(
 app.add_typer(projections_app, name="projections")
 
 
+def _aware(moment: datetime) -> datetime:
+    # SQLite keeps no zone; the runner records UTC.
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 def projections_status(pl: Any) -> dict[str, Any]:
     """What ``projlife projections status --format json`` prints (schema ``projections-status``)."""
     with pl.engine.connect() as conn:
@@ -34,7 +40,7 @@ def projections_status(pl: Any) -> dict[str, Any]:
             "stale": s.lag > 0 or s.failed_event_id is not None or (s.name == "ledger" and timeline_stale),
             "failed_event_id": s.failed_event_id,
             "last_error": s.last_error,
-            "updated_at": None if s.updated_at is None else s.updated_at.isoformat(),
+            "updated_at": None if s.updated_at is None else _aware(s.updated_at).isoformat(),
         }
         for s in pl.projections.status()
     ]
@@ -65,7 +71,8 @@ def status_command(
 def rebuild_command(
     db: DbOption = DEFAULT_DB,
     name: Annotated[
-        list[str] | None, typer.Option("--name", help="Only this projection (repeatable; default: all)")
+        list[str] | None,
+        typer.Option("--name", metavar="NAME", help="Only this projection (repeatable; default: all)"),
     ] = None,
 ) -> None:
     """Clear read models and replay the whole event log into them, with progress on stderr."""

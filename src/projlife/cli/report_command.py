@@ -50,18 +50,21 @@ def report(
     ],
     db: DbOption = DEFAULT_DB,
     city: Annotated[
-        str | None, typer.Option(help="City slug or code (default: the only city with projects)")
+        str | None,
+        typer.Option(metavar="CITY", help="City slug or code (default: the only city with projects)"),
     ] = None,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Business date YYYY-MM-DD (default: today)")
+        str | None, typer.Option("--as-of", metavar="DATE", help="Business date YYYY-MM-DD (default: today)")
     ] = None,
     known_at: Annotated[
         str | None,
-        typer.Option("--known-at", help="Only what was recorded by this ISO timestamp (with zone)"),
+        typer.Option(
+            "--known-at", metavar="TIMESTAMP", help="Only what was recorded by this ISO timestamp (with zone)"
+        ),
     ] = None,
     fmt: Annotated[Literal["md", "json", "html"], typer.Option("--format")] = "md",
     lang: Annotated[Literal["zh", "en"], typer.Option()] = "zh",
-    out: Annotated[Path | None, typer.Option(help="File to write (default: print)")] = None,
+    out: Annotated[Path | None, typer.Option(metavar="FILE", help="File to write (default: print)")] = None,
 ) -> None:
     """Catch the projections up, then print the period's bulletin: per-county figures, quotas,
     deadlines, ranking, ticket loop, ledger summary, funnels and rates, and the audit checkpoint."""

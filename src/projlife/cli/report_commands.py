@@ -22,10 +22,15 @@ import_app = typer.Typer(help="Import a 台账 ledger .xlsx as events.", no_args
 app.add_typer(export_app, name="export")
 app.add_typer(import_app, name="import")
 
-City = Annotated[str, typer.Option(help="City plugin slug or code (zhumadian or 411700, …)")]
-AsOf = Annotated[str | None, typer.Option("--as-of", help="Business date YYYY-MM-DD (default: today)")]
+City = Annotated[str, typer.Option(metavar="CITY", help="City plugin slug or code (zhumadian or 411700, …)")]
+AsOf = Annotated[
+    str | None, typer.Option("--as-of", metavar="DATE", help="Business date YYYY-MM-DD (default: today)")
+]
 KnownAt = Annotated[
-    str | None, typer.Option("--known-at", help="Only what was recorded by this ISO timestamp (with zone)")
+    str | None,
+    typer.Option(
+        "--known-at", metavar="TIMESTAMP", help="Only what was recorded by this ISO timestamp (with zone)"
+    ),
 ]
 UNITS = {
     "元": AmountUnit.YUAN,
@@ -94,11 +99,13 @@ def _progress() -> Progress:
 @export_app.command("ledger")
 def export_ledger(
     city: City,
-    out: Annotated[Path, typer.Option(help="The .xlsx file to write")],
+    out: Annotated[Path, typer.Option(metavar="FILE", help="The .xlsx file to write")],
     as_of: AsOf = None,
     known_at: KnownAt = None,
     fmt: Annotated[Literal["xlsx"], typer.Option("--format")] = "xlsx",
-    unit: Annotated[str, typer.Option(help="Amount unit: 元, 万元 (万) or 亿元 (亿)")] = "万元",
+    unit: Annotated[
+        str, typer.Option(metavar="UNIT", help="Amount unit: 元, 万元 (万) or 亿元 (亿)")
+    ] = "万元",
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Export the 台账 ledger as of a date (and as recorded by a time)."""
@@ -127,7 +134,7 @@ def export_ledger(
 @export_app.command("oc4ids")
 def export_oc4ids(
     city: City,
-    out: Annotated[Path, typer.Option(help="The .json file to write")],
+    out: Annotated[Path, typer.Option(metavar="FILE", help="The .json file to write")],
     as_of: AsOf = None,
     known_at: KnownAt = None,
     db: DbOption = DEFAULT_DB,
@@ -154,7 +161,9 @@ def import_ledger_command(
     mode: Annotated[
         Literal["all_or_nothing", "good_rows_only"], typer.Option(help="What bad rows do")
     ] = "all_or_nothing",
-    actor: Annotated[str, typer.Option(help="Importer id recorded on every fact")] = "ledger-import",
+    actor: Annotated[
+        str, typer.Option(metavar="ID", help="Importer id recorded on every fact")
+    ] = "ledger-import",
     init: Annotated[
         bool, typer.Option("--init", help="Create the projlife tables first if the database has none")
     ] = False,

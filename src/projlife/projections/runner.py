@@ -20,6 +20,7 @@ kept, the tracking row records the failing event's id and the error, and the nex
 
 from __future__ import annotations
 
+import logging
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -37,6 +38,8 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 
 from projlife.domain.errors import ProjlifeError
 from projlife.store.sql import SCHEMA_MODULES, metadata
+
+_log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from projlife.app.application import Projlife
@@ -290,6 +293,7 @@ class ProjectionRunner:
     def _catch_up(self, projection: Projection, batch_size: int, until: int | None) -> int:
         while True:
             position, done = self._run_batch(projection, batch_size, until)
+            _log.debug("projection %s at log position %d", projection.name, position)
             if done:
                 return position
 
