@@ -1,6 +1,6 @@
 """The code in README.md and docs/*.md runs: every ```python block, in order, one namespace per page.
 
-A block whose fence says ``python notest`` is a fragment shown for reading (a hook signature, a
+A block right after a ``<!-- notest -->`` line is a fragment shown for reading (a hook signature, a
 placeholder-laden excerpt); every other block must run as printed, in an empty working folder.
 """
 
@@ -13,13 +13,14 @@ import pytest
 
 ROOT = Path(__file__).parents[1]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
-FENCE = re.compile(r"^```python([^\n]*)\n(.*?)^```", re.S | re.M)
+FENCE = re.compile(r"^(<!-- notest -->\n)?```python[^\n]*\n(.*?)^```", re.S | re.M)
 
 
 def _blocks(page: Path) -> list[tuple[int, str, str]]:
     text = page.read_text(encoding="utf-8")
     return [
-        (text[: m.start()].count("\n") + 1, m.group(1).strip(), m.group(2)) for m in FENCE.finditer(text)
+        (text[: m.start()].count("\n") + 1, "notest" if m.group(1) else "", m.group(2))
+        for m in FENCE.finditer(text)
     ]
 
 
