@@ -81,6 +81,7 @@ def _register() -> None:
         projections_command,
         report_command,
         report_commands,
+        server_commands,
     )
 
 
