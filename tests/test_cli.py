@@ -16,7 +16,7 @@ def test_init_creates_the_tables_and_can_run_again(
     db = tmp_path / "p.db"
     assert main(["init", "--db", f"sqlite:///{db}"]) == 0
     assert main(["init", "--db", f"sqlite:///{db}"]) == 0
-    assert "projlife tables ready" in capsys.readouterr().out
+    assert "projlife tables ready" in capsys.readouterr().err
     assert inspect(create_engine(f"sqlite:///{db}")).has_table("stored_events")
 
 

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
@@ -27,6 +28,8 @@ from .merkle import EMPTY_ROOT
 from .rawdb import RawDB
 from .records import encode_record
 from .sealing import SealReport, canonical_id, read_head, seal
+
+_log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from projlife.ports import SqlDatabase
@@ -85,7 +88,10 @@ class AuditService:
 
     def seal(self, *, batch_size: int = 5000) -> SealReport:
         """Chain and log every event stored since the last seal (idempotent, exactly once)."""
-        return seal(self.db, batch_size=batch_size)
+        report = seal(self.db, batch_size=batch_size)
+        if report.sealed:
+            _log.info("sealed %d event(s); the chain covers %d", report.sealed, report.size)
+        return report
 
     # -- the readable log ---------------------------------------------------------------
 

@@ -20,6 +20,7 @@ kept, the tracking row records the failing event's id and the error, and the nex
 
 from __future__ import annotations
 
+import logging
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -51,6 +52,8 @@ from projlife.projections.rebuilds import (
     refuse_if_rebuilding,
 )
 from projlife.store.dialect import sql_dialect
+
+_log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from projlife.ports import ReadModelSources
@@ -252,6 +255,7 @@ class ProjectionRunner:
     def _catch_up(self, projection: Projection, batch_size: int, until: int | None) -> int:
         while True:
             position, done = self._run_batch(projection, batch_size, until)
+            _log.debug("projection %s at log position %d", projection.name, position)
             if done:
                 break
         if until is None and projection.name in self._interrupted_rebuilds():

@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from projlife.domain.errors import ProjlifeError
+from projlife.extras import require
 
 __all__ = [
     "DEFAULT_LOCK_TIMEOUT",
@@ -31,6 +32,8 @@ __all__ = [
 ]
 
 Dialect = Literal["sqlite", "postgresql", "mysql"]
+CONNECT_TIMEOUT = 5
+"""Seconds to wait for a database server before giving up (both the event store and read models)."""
 _SUPPORTED = (
     "sqlite:///PATH, postgresql+psycopg://USER@HOST:PORT/DB[?schema=NAME] "
     "or mysql+pymysql://USER@HOST:PORT/DB (MariaDB/MySQL)"
@@ -89,6 +92,12 @@ class DatabaseURL:
             raise UnsupportedDatabase(f"open database {url!r}", "not a database URL", _SUPPORTED) from None
         backend = parsed.get_backend_name()
         if backend == "sqlite":
+            if parsed.host:
+                raise UnsupportedDatabase(
+                    f"open database {url!r}",
+                    f"{parsed.host!r} is read as a host name: a SQLite file path follows three slashes",
+                    f"sqlite:///{parsed.host} (relative) or sqlite:////absolute/path.db",
+                )
             path = parsed.database or ""
             if path in ("", ":memory:") or "mode=memory" in path:
                 raise UnsupportedDatabase(
@@ -113,6 +122,7 @@ class DatabaseURL:
             )
         if backend in ("postgresql", "postgres"):
             # ``postgres://`` and ``postgresql://`` (no driver named) mean psycopg 3.
+            require("postgres", "psycopg", "psycopg_pool")
             driver = parsed.get_driver_name() if "+" in parsed.drivername else "psycopg"
             if driver not in ("psycopg", "psycopg3"):
                 raise UnsupportedDatabase(
@@ -139,6 +149,7 @@ class DatabaseURL:
                 lock_timeout=_lock_timeout(url, parsed.query.get("lock_timeout"), "postgresql"),
             )
         if backend in ("mysql", "mariadb"):
+            require("mysql", "pymysql")
             driver = parsed.get_driver_name() if "+" in parsed.drivername else "pymysql"
             if driver != "pymysql":
                 raise UnsupportedDatabase(
@@ -217,6 +228,7 @@ class DatabaseURL:
             "POSTGRES_USER": self.user or "postgres",
             "POSTGRES_PASSWORD": self.password or "",
             "POSTGRES_LOCK_TIMEOUT": str(self.lock_timeout),
+            "POSTGRES_CONNECT_TIMEOUT": str(CONNECT_TIMEOUT),
             "POSTGRES_POOL_SIZE": "4",
             "CREATE_TABLE": "n",
         }
@@ -232,7 +244,7 @@ class DatabaseURL:
             from projlife.store.dialect import mysql_engine
 
             return mysql_engine(self)
-        connect_args: dict[str, object] = {}
+        connect_args: dict[str, object] = {"connect_timeout": CONNECT_TIMEOUT}
         if self.schema:
             connect_args["options"] = f"-csearch_path={quote_schema(self.schema)}"
         url = make_url("postgresql+psycopg://").set(
