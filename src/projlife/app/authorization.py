@@ -18,11 +18,9 @@ role required; it never records anything itself.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 
-from projlife.app.input_rules import canonical_actor_id
-from projlife.domain.actor import Actor, Role
+from projlife.domain.actor import Actor, Role, same_actor
 from projlife.domain.errors import PermissionDenied, SeparationOfDutiesViolation
 
 __all__ = [
@@ -72,7 +70,9 @@ def authorize_command(name: str, actor: Actor) -> None:
     """Raise :class:`PermissionDenied` unless ``actor``'s role may issue command ``name``."""
     roles = COMMAND_ROLES.get(name)
     if roles is None:
-        raise PermissionDenied(f"run command {name}", "no role may issue an unlisted command", "a listed command")
+        raise PermissionDenied(
+            f"run command {name}", "no role may issue an unlisted command", "a listed command"
+        )
     require_role(actor, sorted(roles), attempted=f"{name} (as {actor.id})")
 
 
@@ -101,17 +101,9 @@ def require_someone_else(actor: Actor, others: Iterable[str], *, attempted: str,
 
     ``did`` says what those others did (e.g. ``"claimed or verified the stages being scored"``).
     """
-    if canonical_actor_id(actor.id) in {_canonical(o) for o in others}:
+    if any(same_actor(actor.id, other) for other in others):
         raise SeparationOfDutiesViolation(
             attempted,
             f"{actor.id} {did}, and may not also do this",
             "an actor who took no part in it",
         )
-
-
-def _canonical(actor_id: str) -> str:
-    """Canonical form of a stored id; an id stored before the rules keeps its NFKC-casefold form."""
-    try:
-        return canonical_actor_id(actor_id)
-    except ValueError:
-        return unicodedata.normalize("NFKC", actor_id).casefold()

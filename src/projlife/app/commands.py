@@ -27,7 +27,6 @@ from pydantic import (
 )
 
 from projlife.app.input_rules import canonical_actor_id, check_texts, latest_business_date, nfkc
-
 from projlife.domain.actor import Actor, Role
 from projlife.domain.classification import InvestorClass, ProjectCategory
 from projlife.domain.lifecycle import Milestone, Pool, RemovalReason, Stage, VerificationMethod
@@ -86,12 +85,12 @@ ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1
 Code = Annotated[
     str,
     BeforeValidator(nfkc),
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[\w\-./]+$")
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[\w\-./]+$"),
 ]
 AreaCode = Annotated[
     str,
     BeforeValidator(nfkc),
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=32, pattern=r"^[A-Za-z0-9\-]+$")
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=32, pattern=r"^[A-Za-z0-9\-]+$"),
 ]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 EvidenceRef = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
@@ -335,7 +334,9 @@ class ReportInvestment(ProjectCommand):
     @classmethod
     def _month_not_in_future(cls, value: date) -> date:
         if value > latest_business_date():
-            raise ValueError(f"month {value} is later than today plus the tolerance ({latest_business_date()})")
+            raise ValueError(
+                f"month {value} is later than today plus the tolerance ({latest_business_date()})"
+            )
         return value
 
     def apply(self, project: Project) -> None:
@@ -425,9 +426,13 @@ class CorrectFact(ProjectCommand):
             value = TypeAdapter(bound).validate_python(self.new_value, strict=False)
         except ValidationError as exc:
             first = exc.errors()[0]["msg"]
-            raise ValueError(f"new value {self.new_value!r} for {self.field.value} is not valid: {first}") from None
+            raise ValueError(
+                f"new value {self.new_value!r} for {self.field.value} is not valid: {first}"
+            ) from None
         if isinstance(value, date) and value > latest_business_date():
-            raise ValueError(f"new date {value} is later than today plus the tolerance ({latest_business_date()})")
+            raise ValueError(
+                f"new date {value} is later than today plus the tolerance ({latest_business_date()})"
+            )
         return self
 
     def apply(self, project: Project) -> None:

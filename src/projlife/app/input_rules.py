@@ -102,4 +102,3 @@ def canonical_actor_id(value: str) -> str:
             "so that no look-alike of another id is accepted"
         )
     return canonical
-

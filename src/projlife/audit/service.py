@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
@@ -29,6 +30,8 @@ from .merkle import root as merkle_root
 from .rawdb import RawDB
 from .records import encode_record
 from .sealing import SealReport, canonical_id, read_head, seal
+
+_log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from projlife.ports import SqlDatabase
@@ -52,6 +55,7 @@ class AgainstReport:
                 f"{self.checkpoint_size} of this log's {self.local_size}"
             )
         return f"NOT CONSISTENT with the kept checkpoint of {self.checkpoint_size} events: {self.problem}"
+
 
 DEFAULT_LOG_ID = "projlife"
 
@@ -105,7 +109,10 @@ class AuditService:
 
     def seal(self, *, batch_size: int = 5000) -> SealReport:
         """Chain and log every event stored since the last seal (idempotent, exactly once)."""
-        return seal(self.db, batch_size=batch_size)
+        report = seal(self.db, batch_size=batch_size)
+        if report.sealed:
+            _log.info("sealed %d event(s); the chain covers %d", report.sealed, report.size)
+        return report
 
     # -- the readable log ---------------------------------------------------------------
 
@@ -145,7 +152,7 @@ class AuditService:
         for op, bound in ((">=", period_from), ("<=", period_to)):
             if bound is not None:
                 where.append(f"occurred_on {op} ?")
-                params.append(bound.isoformat() if db.sqlite else bound)
+                params.append(db.dialect.raw_date(bound))
         sql = (
             "SELECT position, aggregate_type, aggregate_id, aggregate_version, event_type, summary, actor_id, "
             "actor_role, actor_area, occurred_on, recorded_at, reason, evidence, subject_code, subject_area, "
@@ -207,7 +214,9 @@ class AuditService:
             return AgainstReport(ok=ok, problem=problem, local_size=local, checkpoint_size=size)
 
         if not verify_checkpoint_signature(kept, public_key):
-            return report(False, f"the kept checkpoint's signature does not verify with key {public_key.key_id}", 0)
+            return report(
+                False, f"the kept checkpoint's signature does not verify with key {public_key.key_id}", 0
+            )
         self.seal()
         db = self.db
         with db.transaction() as cur:
@@ -311,7 +320,7 @@ class AuditService:
             cp = sign_checkpoint(
                 key, log_id=chosen_log_id, tree_size=size, root_hash=root, last_position=last_position
             )
-            created: Any = cp.created_at if not db.sqlite else cp.created_at.isoformat()
+            created: Any = db.dialect.raw_datetime(cp.created_at)
             cur.execute(
                 db.q(
                     "INSERT INTO audit_checkpoints (tree_size, last_position, root_hash, created_at, key_id, "
