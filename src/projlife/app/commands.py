@@ -8,13 +8,25 @@ method carries it out (``apply``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar
 from uuid import UUID
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
+from projlife.app.input_rules import canonical_actor_id, check_texts, latest_business_date, nfkc
 from projlife.domain.actor import Actor, Role
 from projlife.domain.classification import InvestorClass, ProjectCategory
 from projlife.domain.lifecycle import Milestone, Pool, RemovalReason, Stage, VerificationMethod
@@ -71,26 +83,44 @@ Yuan = Annotated[
 Mu = Annotated[Decimal, BeforeValidator(_no_float), Field(ge=0, le=Decimal("1e8"), allow_inf_nan=False)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Code = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[\w\-./]+$")
+    str,
+    BeforeValidator(nfkc),
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[\w\-./]+$"),
 ]
 AreaCode = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32, pattern=r"^[A-Za-z0-9\-]+$")
+    str,
+    BeforeValidator(nfkc),
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=32, pattern=r"^[A-Za-z0-9\-]+$"),
 ]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 EvidenceRef = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 CreditCode = Annotated[
     str,
+    BeforeValidator(nfkc),
     StringConstraints(strip_whitespace=True, pattern=r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$"),
 ]
 """统一社会信用代码: 18 characters."""
 
 
+def _checked_texts(value: Any) -> Any:
+    check_texts(value.model_dump() if isinstance(value, BaseModel) else value)
+    return value
+
+
+def _actor_id(value: Any) -> Any:
+    return canonical_actor_id(value) if isinstance(value, str) else value
+
+
+ActorId = Annotated[ShortText, BeforeValidator(_actor_id)]
+"""An actor id in its canonical form (see :func:`~projlife.app.input_rules.canonical_actor_id`)."""
+
+
 class ActorIn(BaseModel):
-    """Who issues a command."""
+    """Who issues a command (its id canonical: NFKC, casefolded, no look-alike letters)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    id: ShortText
+    id: ActorId
     role: Role
     area_code: AreaCode | None = None
 
@@ -114,6 +144,22 @@ class Command(BaseModel):
     actor: Annotated[ActorIn, BeforeValidator(_actor)]
     reason: LongText | None = None
     evidence: tuple[EvidenceRef, ...] = Field(default=(), max_length=50)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _safe_text(cls, data: Any) -> Any:
+        """Every string of the input passes the input rules (no controls, bidi, zero-width)."""
+        if not isinstance(data, Mapping | BaseModel):
+            raise ValueError(f"a command is a mapping of fields, not {type(data).__name__}")
+        return _checked_texts(data)
+
+    @field_validator("occurred_on")
+    @classmethod
+    def _not_in_future(cls, value: date) -> date:
+        latest = latest_business_date()
+        if value > latest:
+            raise ValueError(f"business date {value} is later than today plus the tolerance ({latest})")
+        return value
 
     def meta(self) -> dict[str, Any]:
         return {
@@ -284,6 +330,15 @@ class ReportInvestment(ProjectCommand):
     month: date
     amount_yuan: Yuan
 
+    @field_validator("month")
+    @classmethod
+    def _month_not_in_future(cls, value: date) -> date:
+        if value > latest_business_date():
+            raise ValueError(
+                f"month {value} is later than today plus the tolerance ({latest_business_date()})"
+            )
+        return value
+
     def apply(self, project: Project) -> None:
         project.report_investment(month=self.month, amount=Money(self.amount_yuan), **self.meta())
 
@@ -355,6 +410,30 @@ class CorrectFact(ProjectCommand):
     field: CorrectableField
     new_value: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
     reason: LongText
+
+    @model_validator(mode="after")
+    def _same_bounds_as_the_fact(self) -> CorrectFact:
+        """A corrected value passes the same rules as the fact it supersedes."""
+        bound: Any = {
+            CorrectableField.SIGNED_AMOUNT: Yuan,
+            CorrectableField.PLANNED_INVESTMENT: Yuan,
+            CorrectableField.INVESTMENT_AMOUNT: Yuan,
+            CorrectableField.AREA_MU: Mu,
+            CorrectableField.NAME: ShortText,
+            CorrectableField.OCCURRED_ON: date,
+        }[self.field]
+        try:
+            value = TypeAdapter(bound).validate_python(self.new_value, strict=False)
+        except ValidationError as exc:
+            first = exc.errors()[0]["msg"]
+            raise ValueError(
+                f"new value {self.new_value!r} for {self.field.value} is not valid: {first}"
+            ) from None
+        if isinstance(value, date) and value > latest_business_date():
+            raise ValueError(
+                f"new date {value} is later than today plus the tolerance ({latest_business_date()})"
+            )
+        return self
 
     def apply(self, project: Project) -> None:
         meta = self.meta()

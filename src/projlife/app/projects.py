@@ -11,7 +11,8 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import RecordConflictError
 
-from projlife.app.commands import PROJECT_COMMANDS, Command, ConceiveProject, ProjectCommand
+from projlife.app.authorization import authorize_command, require_may_correct
+from projlife.app.commands import PROJECT_COMMANDS, Command, ConceiveProject, CorrectFact, ProjectCommand
 from projlife.app.ingest_replay import Replay
 from projlife.app.results import CommandResult, IngestReport, last_position, validate
 from projlife.app.retry import save_with_retries
@@ -47,6 +48,11 @@ class ProjectService:
     def _parse(self, command: Command | Mapping[str, Any], kind: str | None) -> Command:
         if isinstance(command, Command):
             return command
+        if not isinstance(command, Mapping):
+            raise CommandRejected(
+                f"run command {kind or '?'}",
+                [Problem("(command)", f"a command is a mapping of fields, not {type(command).__name__}")],
+            )
         name = kind or str(command.get("command", ""))
         model = PROJECT_COMMANDS.get(name)
         if model is None:
@@ -92,7 +98,16 @@ class ProjectService:
         return CommandResult(project.id, project.version, last_position(recordings))
 
     def _check_context(self, cmd: Command, project: Project | None = None) -> None:
-        """Problems that need more than the command itself: known city and area."""
+        """Problems that need more than the command itself: role, known city and area."""
+        actor = cmd.actor.to_domain()
+        authorize_command(cmd.name, actor)
+        if isinstance(cmd, CorrectFact) and project is not None:
+            verified = any(
+                c.version == cmd.target_version and c.verified_by is not None for c in project.claims.values()
+            )
+            require_may_correct(
+                actor, verified=verified, attempted=f"correct {cmd.field.value} of {project.code}"
+            )
         problems: list[Problem] = []
         if isinstance(cmd, ConceiveProject):
             problems += self._city_area_problems(cmd.city_code, cmd.area_code)

@@ -47,6 +47,11 @@ def validate(
     """Build a command from ``data``, or raise :class:`CommandRejected` listing every problem."""
     if isinstance(data, model):
         return data
+    if not isinstance(data, Mapping | BaseModel):
+        raise CommandRejected(
+            attempted or model.name,
+            [Problem("(command)", f"a command is a mapping of fields, not {type(data).__name__}")],
+        )
     try:
         return model.model_validate(dict(data) if not isinstance(data, BaseModel) else data.model_dump())
     except ValidationError as exc:

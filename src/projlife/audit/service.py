@@ -20,11 +20,13 @@ import attrs
 from . import schema as _schema  # noqa: F401  (registers the audit tables)
 from .auditlog import AuditEntry
 from .bundles import ConsistencyBundle, InclusionBundle, make_consistency_bundle, make_inclusion_bundle
-from .checkpoint import Checkpoint, sign_checkpoint
+from .checkpoint import Checkpoint, sign_checkpoint, verify_checkpoint_signature
 from .errors import AuditError, AuditKeyError, ProofError
 from .integrity import VerifyReport, verify_log
 from .keys import SigningKey, VerifyingKey
+from .logcheck import check_audit_log
 from .merkle import EMPTY_ROOT
+from .merkle import root as merkle_root
 from .rawdb import RawDB
 from .records import encode_record
 from .sealing import SealReport, canonical_id, read_head, seal
@@ -34,7 +36,26 @@ _log = logging.getLogger(__name__)
 if TYPE_CHECKING:
     from projlife.ports import SqlDatabase
 
-__all__ = ["DEFAULT_LOG_ID", "AuditService", "CheckpointPolicy"]
+__all__ = ["DEFAULT_LOG_ID", "AgainstReport", "AuditService", "CheckpointPolicy"]
+
+
+@attrs.frozen
+class AgainstReport:
+    """The result of checking the log against a kept checkpoint."""
+
+    ok: bool
+    problem: str | None
+    local_size: int
+    checkpoint_size: int
+
+    def __str__(self) -> str:
+        if self.ok:
+            return (
+                f"CONSISTENT with the kept checkpoint: its {self.checkpoint_size} events are the first "
+                f"{self.checkpoint_size} of this log's {self.local_size}"
+            )
+        return f"NOT CONSISTENT with the kept checkpoint of {self.checkpoint_size} events: {self.problem}"
+
 
 DEFAULT_LOG_ID = "projlife"
 
@@ -170,8 +191,54 @@ class AuditService:
     # -- verification -------------------------------------------------------------------
 
     def verify(self, *, public_key: VerifyingKey | None = None, batch_size: int = 20_000) -> VerifyReport:
-        """Re-hash the stored log and check it against the chain and the signed checkpoints."""
-        return verify_log(self.db, public_key=public_key, batch_size=batch_size)
+        """Re-hash the stored log, check it against the chain and the signed checkpoints, and
+        check every ``audit_log`` row against the event it describes."""
+        report = verify_log(self.db, public_key=public_key, batch_size=batch_size)
+        if report.problem is not None:
+            return report
+        with self.db.transaction() as cur:
+            problem = check_audit_log(self.db, cur, batch_size=batch_size)
+        return report if problem is None else attrs.evolve(report, problem=problem)
+
+    def verify_against(self, kept: Checkpoint, public_key: VerifyingKey) -> AgainstReport:
+        """Check this database against a checkpoint kept elsewhere (e.g. by the province).
+
+        Fails if the kept checkpoint's signature does not verify with ``public_key``, if the
+        local sealed log is smaller than the kept one (a rollback to an older backup), or if
+        the root of the local log's first ``kept.tree_size`` events differs from the kept root
+        (the history was rewritten: the kept checkpoint is not a prefix of this log).
+        """
+        size = kept.tree_size
+
+        def report(ok: bool, problem: str | None, local: int) -> AgainstReport:
+            return AgainstReport(ok=ok, problem=problem, local_size=local, checkpoint_size=size)
+
+        if not verify_checkpoint_signature(kept, public_key):
+            return report(
+                False, f"the kept checkpoint's signature does not verify with key {public_key.key_id}", 0
+            )
+        self.seal()
+        db = self.db
+        with db.transaction() as cur:
+            head = read_head(db, cur)
+            local = head.size if head else 0
+            if local < size:
+                return report(
+                    False,
+                    f"this log holds {local} sealed events, fewer than the {size} the kept checkpoint covers: "
+                    "the database was rolled back or cut",
+                    local,
+                )
+            cur.execute(db.q("SELECT event_hash FROM audit_chain WHERE seq < ? ORDER BY seq"), (size,))
+            hashes = [db.as_bytes(r[0]) for r in cur.fetchall()]
+        if len(hashes) != size or merkle_root(hashes) != kept.root_hash:
+            return report(
+                False,
+                f"the first {size} events of this log do not hash to the kept root: "
+                "the history before the checkpoint was rewritten",
+                local,
+            )
+        return report(True, None, local)
 
     # -- checkpoints --------------------------------------------------------------------
 

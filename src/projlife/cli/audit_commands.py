@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 import typer
 
 from projlife.app.application import connect
+from projlife.audit.checkpoint import Checkpoint
 from projlife.audit.errors import ProofError
 from projlife.audit.keys import DEFAULT_KEY_ENV_VAR, SigningKey, VerifyingKey
 from projlife.cli.app import DEFAULT_DB, DbOption, app, console, err_console
@@ -136,11 +137,31 @@ def verify_command(
             help="The public key PEM you trust (default: the one stored with each checkpoint)",
         ),
     ] = None,
+    against: Annotated[
+        Path | None,
+        typer.Option(
+            "--against",
+            help="A checkpoint JSON kept elsewhere (e.g. by the province); needs --public-key. "
+            "Fails if this log is smaller or its root is inconsistent (a rollback to an old backup)",
+        ),
+    ] = None,
 ) -> None:
     """Re-hash the whole log; exit 0 if intact, 1 and the first bad position if not."""
     key = VerifyingKey.from_file(public_key) if public_key is not None else None
+    if against is not None and key is None:
+        err_console.print(
+            "--against needs --public-key: the key you trust to have signed the kept checkpoint"
+        )
+        raise typer.Exit(2)
     with connect(db) as pl:
         report = pl.audit.verify(public_key=key)
+        if against is not None and key is not None:
+            kept = Checkpoint.from_json(against.read_bytes())
+            result = pl.audit.verify_against(kept, key)
+            (console if result.ok else err_console).print(str(result), markup=False)
+            if not result.ok:
+                console.print(str(report), markup=False)
+                raise typer.Exit(1)
     rate = report.checked / report.seconds if report.seconds > 0 else 0.0
     target = console if report.ok else err_console
     target.print(str(report), markup=False)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
 from enum import StrEnum
 
 import attrs
 
-__all__ = ["Actor", "Role"]
+__all__ = ["Actor", "Role", "same_actor"]
 
 
 class Role(StrEnum):
@@ -56,3 +57,17 @@ class Actor:
 
 
 SYSTEM_ACTOR = Actor(id="projlife", role=Role.SYSTEM)
+
+
+def same_actor(a: str, b: str) -> bool:
+    """Whether two actor ids name one person: compared NFKC-casefolded, invisible characters dropped.
+
+    New ids are canonical already (the application's input rules); this also covers ids
+    stored before those rules, e.g. ``clerk-420900-LK``.
+    """
+    return _fold(a) == _fold(b)
+
+
+def _fold(actor_id: str) -> str:
+    text = unicodedata.normalize("NFKC", actor_id).casefold().strip()
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")

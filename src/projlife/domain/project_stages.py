@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from projlife.domain import project_events as events
-from projlife.domain.actor import Actor, Role
+from projlife.domain.actor import Actor, Role, same_actor
 from projlife.domain.errors import (
     IllegalTransition,
     PermissionDenied,
@@ -178,7 +178,7 @@ class StageCommands(ProjectBase):
             raise IllegalTransition(
                 full, f"{stage.value} is not claimed", claimed or "no stage is claimed yet"
             )
-        if claim.claimed_by == actor.id:
+        if same_actor(claim.claimed_by, actor.id):
             raise SeparationOfDutiesViolation(
                 full,
                 f"{actor.id} claimed this stage and cannot also check it",

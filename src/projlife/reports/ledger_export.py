@@ -18,6 +18,7 @@ from projlife.extras import missing_extra
 
 try:
     from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 except ImportError as exc:  # pragma: no cover - only without the [excel] extra
@@ -145,7 +146,8 @@ def export_ledger_xlsx(
         r = n + 2
         for i, column in enumerate(COLUMNS, start=1):
             value = values[column.key]
-            cell = ws.cell(row=r, column=i, value=value)
+            cell = ws.cell(row=r, column=i)
+            _set_value(cell, value)
             if column.kind is ColumnKind.DATE:
                 cell.number_format = _DATE_FORMAT
             elif column.kind is ColumnKind.AMOUNT:
@@ -162,3 +164,16 @@ def export_ledger_xlsx(
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return n
+
+
+def _set_value(cell: Cell, value: Any) -> None:
+    """Write ``value``; text is always a text cell, never a formula (OWASP formula injection).
+
+    A character a worksheet cannot hold is replaced by U+FFFD in that cell only, so one bad
+    value never stops the export of a whole city.
+    """
+    if isinstance(value, str):
+        cell.value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+        cell.data_type = "s"
+    else:
+        cell.value = value
