@@ -7,6 +7,8 @@ store, the projections, the plugins and the audit trail. Everything else is an e
 extra          for
 =============  ==========================================================
 ``postgres``   PostgreSQL event store and read models (psycopg, needs libpq)
+``mysql``      MariaDB/MySQL event store and read models (PyMySQL)
+``server``     ``projlife serve``, the HTTP API and web 台账 (FastAPI, uvicorn)
 ``excel``      台账 ledger export and import (.xlsx, openpyxl)
 ``charts``     PNG charts and the HTML report's embedded font (matplotlib)
 ``cli``        the ``projlife`` command line (typer, rich)
@@ -23,6 +25,8 @@ __all__ = ["EXTRAS", "MODULE_EXTRAS", "MissingExtra", "missing_extra", "require"
 
 EXTRAS: dict[str, str] = {
     "postgres": "a PostgreSQL database",
+    "mysql": "a MariaDB/MySQL database",
+    "server": "projlife serve (the HTTP API and web ledger)",
     "excel": "reading and writing .xlsx ledgers",
     "charts": "charts and the HTML report",
     "cli": "the projlife command line",
@@ -32,6 +36,9 @@ EXTRAS: dict[str, str] = {
 MODULE_EXTRAS: dict[str, str] = {
     "psycopg": "postgres",
     "psycopg_pool": "postgres",
+    "pymysql": "mysql",
+    "fastapi": "server",
+    "uvicorn": "server",
     "openpyxl": "excel",
     "matplotlib": "charts",
     "notojp_matplotlib": "charts",
