@@ -21,10 +21,10 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import JSONTranscoder
 from sqlalchemy import Engine, text
 
+from projlife.app.calendar_notices import CalendarNotices
 from projlife.app.projects import ProjectService
 from projlife.app.results import CommandResult, IngestReport, validate
 from projlife.audit.service import AuditService
-from projlife.app.calendar_notices import CalendarNotices
 from projlife.calendar import HolidayNotice, StoredNotice, WorkdayCalendar
 from projlife.domain.errors import ProjlifeError
 from projlife.plugins.directory import InstalledCities

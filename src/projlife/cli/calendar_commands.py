@@ -14,7 +14,9 @@ from projlife.calendar import HolidayNotice, NoticeError
 from projlife.cli.app import DEFAULT_DB, app, console
 from projlife.domain.errors import ProjlifeError
 
-calendar_app = typer.Typer(help="The working-day calendar: load a year's holiday notice, show what is loaded.")
+calendar_app = typer.Typer(
+    help="The working-day calendar: load a year's holiday notice, show what is loaded."
+)
 app.add_typer(calendar_app, name="calendar")
 
 
@@ -22,16 +24,16 @@ app.add_typer(calendar_app, name="calendar")
 def load(
     file: Annotated[Path, typer.Argument(help="The notice: a .json or .toml file (see docs/calendar.md)")],
     db: Annotated[str, typer.Option("--db", help="Database URL")] = DEFAULT_DB,
-    by: Annotated[
-        str | None, typer.Option("--by", help="Who loads it (default: the login name)")
-    ] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Who loads it (default: the login name)")] = None,
     reason: Annotated[str, typer.Option("--reason", help="Why (e.g. 'correction of 2027-02-14')")] = "",
 ) -> None:
     """Store a year's holiday notice as its next version; later deadlines use it and name it."""
     try:
         notice = HolidayNotice.from_file(file)
     except NoticeError as exc:
-        raise ProjlifeError(f"load the holiday notice {file}", str(exc), "a notice file as in docs/calendar.md") from None
+        raise ProjlifeError(
+            f"load the holiday notice {file}", str(exc), "a notice file as in docs/calendar.md"
+        ) from None
     with connect(db) as pl:
         stored = pl.load_calendar_notice(notice, loaded_by=by or getpass.getuser(), reason=reason)
         if stored is None:

@@ -54,7 +54,10 @@ def report(
         str | None, typer.Option(help="City slug or code (default: the only city with projects)")
     ] = None,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Business date YYYY-MM-DD (default: the last business date in the data)")
+        str | None,
+        typer.Option(
+            "--as-of", help="Business date YYYY-MM-DD (default: the last business date in the data)"
+        ),
     ] = None,
     known_at: Annotated[
         str | None,
@@ -86,7 +89,9 @@ def report(
         slug = _city(pl, city)
         if day is None:
             day = _last_business_date(pl, slug)
-            err_console.print(f"--as-of not given: using {day.isoformat()}, the last business date in the data")
+            err_console.print(
+                f"--as-of not given: using {day.isoformat()}, the last business date in the data"
+            )
         bulletin = build_bulletin(pl, slug, kind=kind, as_of=day, known_at=moment)
         if fmt == "json":
             text = bulletin_json(bulletin)

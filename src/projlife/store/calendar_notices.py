@@ -57,7 +57,13 @@ def notice_rows(db: SqlDatabase) -> list[NoticeRow]:
         rows = conn.execute(sa.select(t).order_by(t.c.year, t.c.version)).mappings().all()
     return [
         NoticeRow(
-            r["year"], r["version"], r["document"], r["sha256"], r["loaded_by"], _aware(r["loaded_at"]), r["reason"]
+            r["year"],
+            r["version"],
+            r["document"],
+            r["sha256"],
+            r["loaded_by"],
+            _aware(r["loaded_at"]),
+            r["reason"],
         )
         for r in rows
     ]
@@ -85,7 +91,10 @@ def append_notice(
         try:
             with db.engine.begin() as conn:
                 latest = conn.execute(
-                    sa.select(t.c.version, t.c.sha256).where(t.c.year == year).order_by(t.c.version.desc()).limit(1)
+                    sa.select(t.c.version, t.c.sha256)
+                    .where(t.c.year == year)
+                    .order_by(t.c.version.desc())
+                    .limit(1)
                 ).first()
                 if latest is not None and latest.sha256 == sha256:
                     return None
