@@ -199,7 +199,25 @@ def test_the_cli_loads_a_notice_and_refuses_a_bad_file_without_storing(
 def test_a_bulletin_in_a_year_without_data_warns_in_its_text_json_and_on_the_console(
     sqlite_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    connect(sqlite_url, create_tables=True).close()
+    from decimal import Decimal
+
+    from projlife.app.commands import ConceiveProject
+    from projlife.domain.actor import Actor, Role
+
+    with connect(sqlite_url, create_tables=True) as pl:
+        county = next(a.code for a in pl.city("xiaogan").areas if a.level is AreaLevel.COUNTY)
+        pl.projects.execute(
+            ConceiveProject(
+                code="420900-2026-00001",
+                project_name="孝感示例产业园项目",
+                city_code="420900",
+                area_code=county,
+                category=ProjectCategory.INDUSTRIAL,
+                planned_investment_yuan=Decimal("200000000"),
+                occurred_on=date(2026, 12, 1),
+                actor=Actor("clerk", Role.CLERK, county),
+            )
+        )
     args = ["report", "weekly", "--db", sqlite_url, "--city", "xiaogan", "--as-of", "2027-03-01"]
     assert main(args) == 0
     out = capsys.readouterr()

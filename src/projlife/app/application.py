@@ -11,15 +11,20 @@ the domain.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+import logging
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import pluggy
 from eventsourcing.application import Application
 from eventsourcing.persistence import JSONTranscoder
+from eventsourcing.utils import Environment
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
 
 from projlife.app.calendar_notices import CalendarNotices
 from projlife.app.projects import ProjectService
@@ -40,9 +45,12 @@ if TYPE_CHECKING:
     from projlife.projections.metrics import Metrics
     from projlife.projections.runner import ProjectionRunner
 
+log = logging.getLogger(__name__)
+
 __all__ = [
     "CommandResult",
     "DatabaseNotInitialised",
+    "DatabaseUnreachable",
     "EventStore",
     "IngestReport",
     "ProjectService",
@@ -56,10 +64,22 @@ class DatabaseNotInitialised(ProjlifeError):
     """The database has no projlife tables yet."""
 
 
+class DatabaseUnreachable(ProjlifeError):
+    """The database cannot be opened: no server answers, it does not exist, or access is refused."""
+
+
 class EventStore(Application[UUID]):
-    """eventsourcing's application, with projlife's transcodings registered."""
+    """eventsourcing's application, with projlife's transcodings registered.
+
+    Its settings come only from the database URL: eventsourcing would otherwise read
+    ``PROJLIFE_SQLITE_DBNAME``, ``PERSISTENCE_MODULE`` … from the process environment
+    first and store events somewhere else than the read models.
+    """
 
     name = "Projlife"
+
+    def construct_env(self, name: str, env: Mapping[str, str] | None = None) -> Environment:
+        return Environment(name, {**type(self).env, **(env or {})})
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -83,6 +103,7 @@ class Projlife:
         plugin_manager: pluggy.PluginManager | None = None,
         create_tables: bool = False,
         calendar: WorkdayCalendar | None = None,
+        chain_on_write: bool = True,
     ) -> None:
         self.url = DatabaseURL.parse(url)
         self.database = Database(self.url)
@@ -90,13 +111,21 @@ class Projlife:
             plugin_manager if plugin_manager is not None else get_plugin_manager()
         )
         self.calendar_notices = CalendarNotices(self.database)
-        if create_tables:
-            self.create_tables()
         self._calendar_given = calendar is not None
-        self.calendar = calendar if calendar is not None else self.calendar_notices.calendar()
+        self._check_sqlite_path(create_tables)
+        try:
+            if create_tables:
+                self.create_tables()
+            else:
+                self._check_initialised()
+            self.calendar = calendar if calendar is not None else self.calendar_notices.calendar()
+        except BaseException:
+            self.close()
+            raise
         self.store = EventStore(env=self.url.eventsourcing_env())
-        if not create_tables:
-            self._check_initialised()
+        if chain_on_write:
+            self._chain_on_write()
+        log.debug("opened a %s database", self.url.dialect)
         self.projects = ProjectService(self.store, self.directory)
         self._projections: Any = None
         self._ledger: Any = None
@@ -172,10 +201,47 @@ class Projlife:
 
     def create_tables(self) -> None:
         """Create every table projlife needs. Idempotent, and safe from two processes at once."""
-        sql.create_all(self.url, self.engine)
+        try:
+            sql.create_all(self.url, self.engine)
+        except DBAPIError as exc:
+            raise _unreachable(self.url, exc) from None
+        log.info("tables ready in the %s database", self.url.dialect)
+
+    def _check_sqlite_path(self, create: bool) -> None:
+        """Refuse a missing SQLite file (or folder) before anything creates it."""
+        if self.url.sqlite_path is None:
+            return
+        path = Path(self.url.sqlite_path)
+        if not path.parent.is_dir():
+            raise DatabaseUnreachable(
+                f"open {self.url.raw}",
+                f"the folder {str(path.parent)!r} does not exist",
+                "an existing folder",
+            )
+        if path.exists() and not path.is_file():
+            raise DatabaseUnreachable(f"open {self.url.raw}", f"{str(path)!r} is not a file", "a file path")
+        if not create and not path.exists():
+            raise DatabaseNotInitialised(
+                f"open {self.url.raw}",
+                f"the file {str(path)!r} does not exist",
+                "run `projlife init --db URL` or connect(url, create_tables=True) first",
+            )
+
+    def _chain_on_write(self) -> None:
+        """Chain (and log) every event in the transaction that writes it (docs/audit.md)."""
+        from projlife.audit.rawdb import RawDB
+        from projlife.audit.sealing import chain_in_transaction
+
+        recorder: Any = self.store.recorder
+        if hasattr(recorder, "on_insert"):
+            recorder.on_insert = functools.partial(chain_in_transaction, RawDB(self.url, self.engine))
 
     def _check_initialised(self) -> None:
-        if not sql.has_event_table(self.url, self.engine):
+        try:
+            initialised = sql.has_event_table(self.url, self.engine)
+        except DBAPIError as exc:
+            raise _unreachable(self.url, exc) from None
+        if not initialised:
             raise DatabaseNotInitialised(
                 f"open {self.url.raw}",
                 "the database has no projlife tables",
@@ -183,7 +249,9 @@ class Projlife:
             )
 
     def close(self) -> None:
-        self.store.close()
+        store = getattr(self, "store", None)
+        if store is not None:
+            store.close()
         self.database.close()
 
     def __enter__(self) -> Projlife:
@@ -212,11 +280,28 @@ class Projlife:
             return conn.execute(text("SELECT 1")).scalar() == 1
 
 
+def _unreachable(url: DatabaseURL, exc: DBAPIError) -> DatabaseUnreachable:
+    text_ = str(exc.orig).strip()
+    first_line = text_.splitlines()[0] if text_ else type(exc.orig).__name__
+    where = url.sqlite_path if url.dialect == "sqlite" else f"{url.host}:{url.port}/{url.database}"
+    return DatabaseUnreachable(
+        f"open the {url.dialect} database {where}",
+        first_line,
+        "a running server, an existing database and a user allowed to use it",
+    )
+
+
 def connect(
     url: str | DatabaseURL,
     *,
     create_tables: bool = False,
     plugin_manager: pluggy.PluginManager | None = None,
+    chain_on_write: bool = True,
 ) -> Projlife:
-    """Open projlife on ``url`` (``sqlite:///…`` or ``postgresql+psycopg://…``)."""
-    return Projlife(url, plugin_manager=plugin_manager, create_tables=create_tables)
+    """Open projlife on ``url`` (``sqlite:///…`` or ``postgresql+psycopg://…``).
+
+    ``chain_on_write=False`` leaves the audit chain to ``app.audit.seal()`` (measuring only).
+    """
+    return Projlife(
+        url, plugin_manager=plugin_manager, create_tables=create_tables, chain_on_write=chain_on_write
+    )

@@ -11,7 +11,7 @@ from rich.markup import escape
 
 from projlife.app.application import connect
 from projlife.calendar import HolidayNotice, NoticeError
-from projlife.cli.app import DEFAULT_DB, app, console
+from projlife.cli.app import DEFAULT_DB, DbOption, app, console
 from projlife.domain.errors import ProjlifeError
 
 calendar_app = typer.Typer(
@@ -23,7 +23,7 @@ app.add_typer(calendar_app, name="calendar")
 @calendar_app.command("load")
 def load(
     file: Annotated[Path, typer.Argument(help="The notice: a .json or .toml file (see docs/calendar.md)")],
-    db: Annotated[str, typer.Option("--db", help="Database URL")] = DEFAULT_DB,
+    db: DbOption = DEFAULT_DB,
     by: Annotated[str | None, typer.Option("--by", help="Who loads it (default: the login name)")] = None,
     reason: Annotated[str, typer.Option("--reason", help="Why (e.g. 'correction of 2027-02-14')")] = "",
 ) -> None:
@@ -48,7 +48,7 @@ def load(
 
 
 @calendar_app.command("show")
-def show(db: Annotated[str, typer.Option("--db", help="Database URL")] = DEFAULT_DB) -> None:
+def show(db: DbOption = DEFAULT_DB) -> None:
     """Every notice version loaded (who, when, why) and the calendar version now in force."""
     with connect(db) as pl:
         for s in pl.calendar_notices.stored():
