@@ -34,7 +34,7 @@ MODULE_EXTRAS: dict[str, str] = {
     "psycopg_pool": "postgres",
     "openpyxl": "excel",
     "matplotlib": "charts",
-    "notojp_matplotlib": "charts",
+    "mplfonts": "charts",
     "fontTools": "charts",
     "typer": "cli",
     "click": "cli",
