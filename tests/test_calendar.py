@@ -162,8 +162,13 @@ def test_a_deadline_reaching_past_the_official_data_is_provisional() -> None:
 def test_a_deadline_within_the_official_data_is_not_provisional() -> None:
     deadline = DeadlineRule.parse("90 working days").due(date(2025, 8, 28), CAL)
     assert deadline == Deadline(
-        date(2025, 8, 28), date(2026, 1, 8), False, DeadlineRule(90, DeadlineUnit.WORKING_DAYS)
+        date(2025, 8, 28),
+        date(2026, 1, 8),
+        False,
+        DeadlineRule(90, DeadlineUnit.WORKING_DAYS),
+        calendar_version=CAL.calendar_version,
     )
+    assert deadline.warning is None
 
 
 def test_calendar_day_and_month_rules_are_never_provisional() -> None:

@@ -41,7 +41,7 @@ MODULE_EXTRAS: dict[str, str] = {
     "uvicorn": "server",
     "openpyxl": "excel",
     "matplotlib": "charts",
-    "notojp_matplotlib": "charts",
+    "mplfonts": "charts",
     "fontTools": "charts",
     "typer": "cli",
     "click": "cli",

@@ -26,10 +26,11 @@ from eventsourcing.utils import Environment
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
+from projlife.app.calendar_notices import CalendarNotices
 from projlife.app.projects import ProjectService
 from projlife.app.results import CommandResult, IngestReport, validate
 from projlife.audit.service import AuditService
-from projlife.calendar import WorkdayCalendar
+from projlife.calendar import HolidayNotice, StoredNotice, WorkdayCalendar
 from projlife.domain.errors import ProjlifeError
 from projlife.plugins.directory import InstalledCities
 from projlife.plugins.manager import get_plugin_manager
@@ -109,13 +110,15 @@ class Projlife:
         self.directory = InstalledCities(
             plugin_manager if plugin_manager is not None else get_plugin_manager()
         )
-        self.calendar = calendar if calendar is not None else WorkdayCalendar.china()
+        self.calendar_notices = CalendarNotices(self.database)
+        self._calendar_given = calendar is not None
         self._check_sqlite_path(create_tables)
         try:
             if create_tables:
                 self.create_tables()
             else:
                 self._check_initialised()
+            self.calendar = calendar if calendar is not None else self.calendar_notices.calendar()
         except BaseException:
             self.close()
             raise
@@ -181,6 +184,20 @@ class Projlife:
             self._metrics = Metrics(self, self.ledger)
         metrics: Metrics = self._metrics
         return metrics
+
+    def load_calendar_notice(
+        self, notice: HolidayNotice, *, loaded_by: str, reason: str = ""
+    ) -> StoredNotice | None:
+        """Store a State Council holiday notice as the next version of its year (see docs/calendar.md).
+
+        Returns ``None`` when it is identical to the latest version already loaded. The
+        application's calendar is rebuilt, so deadlines computed afterwards use it.
+        """
+        stored = self.calendar_notices.load(notice, loaded_by=loaded_by, reason=reason)
+        if stored is not None and not self._calendar_given:
+            self.calendar = self.calendar_notices.calendar()
+            self.tickets.calendar = self.calendar
+        return stored
 
     def create_tables(self) -> None:
         """Create every table projlife needs. Idempotent, and safe from two processes at once."""

@@ -75,6 +75,7 @@ def _register() -> None:
     # Import command modules for their @app.command side effects.
     from projlife.cli import (  # noqa: F401
         audit_commands,
+        calendar_commands,
         db_commands,
         demo_command,
         plugins_command,

@@ -8,11 +8,12 @@ from typing import Annotated, Literal
 
 import sqlalchemy as sa
 import typer
+from rich.markup import escape
 
 from projlife.app.application import Projlife, connect
 from projlife.cli.app import DEFAULT_DB, DbOption, app, err_console
 from projlife.domain.errors import ProjlifeError
-from projlife.projections.facts import projects_table
+from projlife.projections.facts import facts_table, projects_table
 from projlife.reports.bulletin import BULLETIN_KINDS, build_bulletin
 from projlife.reports.render_html import bulletin_html
 from projlife.reports.render_md import bulletin_json, bulletin_markdown
@@ -43,6 +44,16 @@ def _city(pl: Projlife, city: str | None) -> str:
     )
 
 
+def _last_business_date(pl: Projlife, slug: str) -> date:
+    """The latest business date of the city's recorded facts (today when it has none)."""
+    code = pl.city(slug).code
+    with pl.engine.connect() as conn:
+        last = conn.execute(
+            sa.select(sa.func.max(facts_table.c.business)).where(facts_table.c.city_code == code)
+        ).scalar()
+    return date.today() if last is None else date.fromordinal(int(last))
+
+
 @app.command("report")
 def report(
     kind: Annotated[
@@ -54,7 +65,12 @@ def report(
         typer.Option(metavar="CITY", help="City slug or code (default: the only city with projects)"),
     ] = None,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", metavar="DATE", help="Business date YYYY-MM-DD (default: today)")
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="DATE",
+            help="Business date YYYY-MM-DD (default: the last business date in the data)",
+        ),
     ] = None,
     known_at: Annotated[
         str | None,
@@ -75,7 +91,7 @@ def report(
     if lang not in LANGS:
         raise ProjlifeError(f"print a report in {lang!r}", "unknown language", ", ".join(LANGS))
     try:
-        day = date.fromisoformat(as_of) if as_of else date.today()
+        day = date.fromisoformat(as_of) if as_of else None
         moment = datetime.fromisoformat(known_at) if known_at else None
     except ValueError as exc:
         raise ProjlifeError("read --as-of/--known-at", str(exc), "YYYY-MM-DD and an ISO timestamp") from None
@@ -85,13 +101,22 @@ def report(
         )
     with connect(db) as pl:
         pl.projections.run()
-        bulletin = build_bulletin(pl, _city(pl, city), kind=kind, as_of=day, known_at=moment)
+        slug = _city(pl, city)
+        if day is None:
+            day = _last_business_date(pl, slug)
+            err_console.print(
+                f"--as-of not given: using {day.isoformat()}, the last business date in the data"
+            )
+        bulletin = build_bulletin(pl, slug, kind=kind, as_of=day, known_at=moment)
         if fmt == "json":
             text = bulletin_json(bulletin)
         elif fmt == "html":
             text = bulletin_html(bulletin, lang)
         else:
             text = bulletin_markdown(bulletin, lang)
+    if bulletin.rules is not None:
+        for warning in bulletin.rules.deadlines.warnings:
+            err_console.print(f"[bold yellow]warning[/]: {escape(warning)}")
     if out is None:
         typer.echo(text, nl=False)
     else:

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TypeVar
+from uuid import UUID
 
 import attrs
 
@@ -42,6 +43,7 @@ from projlife.app.commands import (
 from projlife.domain.actor import Actor, Role
 from projlife.domain.areas import AreaLevel
 from projlife.domain.classification import InvestorClass, ProjectCategory
+from projlife.domain.credit_code import make_credit_code
 from projlife.domain.lifecycle import Milestone, Pool, RemovalReason, Stage, VerificationMethod
 from projlife.domain.money import YI
 from projlife.domain.project import CorrectableField, project_id_for
@@ -112,6 +114,13 @@ class Simulation:
         return iter(self.commands)
 
 
+def _credit_code(area_code: str, city_code: str, pid: UUID) -> str:
+    """A 统一社会信用代码 with valid check digits, registered in the project's county (from its id,
+    so that it takes nothing from the simulation's random stream)."""
+    region = area_code if len(area_code) == 6 and area_code.isdigit() else city_code
+    return make_credit_code(region, f"{pid.int % 10**8:08d}")
+
+
 def _pick(rng: random.Random, weighted: Sequence[tuple[T, int]]) -> T:
     items = [item for item, _ in weighted]
     return rng.choices(items, weights=[w for _, w in weighted])[0]
@@ -159,6 +168,7 @@ def simulate(
                 category=category,
                 planned_investment_yuan=planned,
                 investor_classes=(investor,),
+                enterprise_code=_credit_code(area.code, city.code, pid),
                 area_mu=Decimal(rng.randrange(20, 600)),
                 occurred_on=conceived,
                 actor=clerk,

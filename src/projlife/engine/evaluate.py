@@ -17,7 +17,13 @@ from uuid import UUID
 
 import attrs
 
-from projlife.calendar import DeadlineStatus, WorkdayCalendar, overdue_working_days, status
+from projlife.calendar import (
+    DeadlineStatus,
+    WorkdayCalendar,
+    calendar_warning,
+    overdue_working_days,
+    status,
+)
 from projlife.domain.errors import ProjlifeError
 from projlife.domain.periods import Period, PeriodKind
 from projlife.engine.facts import FactsSource, ProjectFacts
@@ -81,7 +87,7 @@ def _inputs(
         if rules is None:
             rules = rule_set(source.plugins, profile, period)
         if calendar is None:
-            calendar = city_calendar(source.plugins, profile)
+            calendar = city_calendar(source.plugins, profile, source.calendar)
     else:
         if not isinstance(city, CityProfile):
             raise EngineError(
@@ -237,6 +243,8 @@ class DeadlineResult:
     status: DeadlineStatus
     overdue_working_days: int
     flag: str | None
+    calendar_version: str = ""
+    years_without_data: tuple[int, ...] = ()
 
     @property
     def is_overdue(self) -> bool:
@@ -255,6 +263,8 @@ class DeadlineResult:
             "status": self.status.value,
             "overdue_working_days": self.overdue_working_days,
             "flag": self.flag,
+            "calendar_version": self.calendar_version,
+            "years_without_data": list(self.years_without_data),
         }
 
 
@@ -269,12 +279,24 @@ class DeadlineReport:
         """The projects flagged: overdue as of the report date."""
         return tuple(r for r in self.results if r.is_overdue)
 
+    @property
+    def years_without_data(self) -> tuple[int, ...]:
+        """Years some due day was counted across without official holiday data."""
+        return tuple(sorted({y for r in self.results for y in r.years_without_data}))
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Loud warnings for the reader (a due day counted on assumed Monday–Friday weeks)."""
+        warning = calendar_warning(self.years_without_data)
+        return () if warning is None else (warning,)
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "city": self.city,
             "as_of": self.as_of.isoformat(),
             "rule_set_sha256": self.rule_set_sha256,
             "results": [r.as_dict() for r in self.results],
+            "warnings": list(self.warnings),
         }
 
 
@@ -321,6 +343,8 @@ def evaluate_deadlines(
                     status=st,
                     overdue_working_days=overdue_working_days(deadline, met_on, as_of, inp.calendar),
                     flag=spec.flag if st in (DeadlineStatus.OVERDUE, DeadlineStatus.MET_LATE) else None,
+                    calendar_version=deadline.calendar_version,
+                    years_without_data=deadline.years_without_data,
                 )
             )
     return DeadlineReport(inp.city.slug, as_of, inp.rules.sha256, tuple(results))

@@ -352,13 +352,15 @@ def city_profiles(pm: pluggy.PluginManager) -> dict[str, CityProfile]:
     return dict(sorted(out.items()))
 
 
-def city_calendar(pm: pluggy.PluginManager, city: CityProfile) -> WorkdayCalendar:
-    """China's official calendar with every plugin's overrides for ``city`` layered on top.
+def city_calendar(
+    pm: pluggy.PluginManager, city: CityProfile, base: WorkdayCalendar | None = None
+) -> WorkdayCalendar:
+    """``base`` (China's official calendar) with every plugin's overrides for ``city`` on top.
 
     Layered in plugin-name order, so the result does not depend on registration order.
     """
     answers = sorted(call_hook(pm, "projlife_calendar", city=city), key=lambda pa: pa[0])
-    cal = WorkdayCalendar.china()
+    cal = base if base is not None else WorkdayCalendar.china()
     if not answers:
         return cal
     for plugin, value in answers:

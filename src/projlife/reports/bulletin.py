@@ -362,6 +362,7 @@ def _to_dict(b: Bulletin) -> dict[str, Any]:
         "cohort_funnel": b.cohort_funnel.as_dict(),
         "rates": {r.name: r.as_dict() for r in b.rates},
         "not_as_known": list(b.not_as_known),
+        "warnings": [],
         "quotas": None,
         "deadlines": None,
         "rankings": None,
@@ -403,7 +404,10 @@ def _to_dict(b: Bulletin) -> dict[str, Any]:
                 {**attrs.asdict(d, recurse=False), "due_on": d.due_on.isoformat()}
                 for d in r.deadlines.overdue
             ],
+            "calendar_version": r.deadlines.calendar_version,
+            "years_without_data": list(r.deadlines.years_without_data),
         }
+        out["warnings"] = list(r.deadlines.warnings)
         out["rankings"] = [
             {
                 "rule_id": k.rule_id,

@@ -4,11 +4,11 @@ Charts take plain data (labels and numbers), so they do not depend on where the 
 come from. Each renders to SVG with its text kept as text (for the HTML report, where an
 embedded subset of the CJK font draws it) and to PNG (for slides).
 
-Chinese labels need a CJK font. :func:`find_cjk_font` looks, in order, at
-``PROJLIFE_CJK_FONT`` (a font file), at installed system fonts with Simplified
-Chinese coverage (Noto Sans CJK SC, Source Han Sans SC, WenQuanYi, …), and at the
-Noto Sans CJK font shipped by the ``notojp-matplotlib`` wheel (SIL OFL 1.1), a
-dependency of projlife so that a fresh machine has one. A font is only used if its
+Chinese labels need a CJK font with Simplified Chinese glyph forms. :func:`find_cjk_font`
+looks, in order, at ``PROJLIFE_CJK_FONT`` (a font file), at Noto Sans CJK SC shipped by the
+``mplfonts`` wheel (the font under SIL OFL 1.1; a dependency of the ``[charts]`` extra, so a
+fresh machine has it and every machine draws the same forms), and at installed system fonts
+with Simplified Chinese coverage (Noto Sans CJK SC, Source Han Sans SC, WenQuanYi, …). A font is only used if its
 character map covers every character of the labels; rendering never falls back to
 boxes silently.
 """
@@ -41,6 +41,7 @@ __all__ = [
     "embedded_font_css",
     "find_cjk_font",
     "missing_glyphs",
+    "packaged_sc_font",
     "render_png",
     "render_svg",
 ]
@@ -95,22 +96,28 @@ def _family(path: Path) -> str:
     return str(FontProperties(fname=str(path)).get_name())
 
 
+def packaged_sc_font() -> Path | None:
+    """Noto Sans CJK **SC** (Simplified Chinese glyph forms) from the ``mplfonts`` wheel, if installed."""
+    spec = importlib.util.find_spec("mplfonts")  # locate without importing (its import sets rcParams)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / "fonts" / "NotoSansCJKsc-Regular.otf"
+    return path if path.is_file() else None
+
+
 def _candidates() -> Iterator[CjkFont]:
     env = os.environ.get("PROJLIFE_CJK_FONT")
     if env and Path(env).is_file():
         yield CjkFont(Path(env), _family(Path(env)), "env")
+    # the packaged SC face first: the same Simplified Chinese forms on every machine
+    path = packaged_sc_font()
+    if path is not None:
+        yield CjkFont(path, _family(path), "package")
     from matplotlib.font_manager import fontManager
 
     for entry in fontManager.ttflist:
         if entry.name in _SYSTEM_FAMILIES:
             yield CjkFont(Path(entry.fname), entry.name, "system")
-    spec = importlib.util.find_spec(
-        "notojp_matplotlib"
-    )  # locate without importing (its import sets rcParams)
-    if spec is not None and spec.submodule_search_locations:
-        path = Path(next(iter(spec.submodule_search_locations))) / "fonts" / "NotoSansCJKjp-Regular.otf"
-        if path.is_file():
-            yield CjkFont(path, _family(path), "package")
 
 
 def find_cjk_font(text: str = "驻马店市签约开工纳统投产") -> CjkFont:
@@ -124,7 +131,7 @@ def find_cjk_font(text: str = "驻马店市签约开工纳统投产") -> CjkFont
     raise FontMissing(
         "find a font for Chinese chart labels",
         "no installed font covers the labels" + (f": {'; '.join(tried)}" if tried else ""),
-        "pip install notojp-matplotlib, install fonts-noto-cjk, or set PROJLIFE_CJK_FONT to a .otf/.ttf file",
+        "pip install 'projlife[charts]' (mplfonts), install fonts-noto-cjk, or set PROJLIFE_CJK_FONT to a font",
     )
 
 

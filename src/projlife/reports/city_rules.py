@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from projlife.calendar import WorkdayCalendar
+from projlife.calendar import WorkdayCalendar, calendar_warning
 from projlife.domain.lifecycle import Stage
 from projlife.domain.periods import Period, PeriodKind
 from projlife.engine.evaluate import QuotaStatus, evaluate_deadlines, evaluate_quotas, rank
@@ -121,6 +121,16 @@ class DeadlineSection:
     overdue: tuple[OverdueDeadline, ...]
     by_county: dict[str, int]
     """Overdue deadlines per county code (a city-level project counts under the city code)."""
+    calendar_version: str = ""
+    """The working-day calendar data the due days were counted with."""
+    years_without_data: tuple[int, ...] = ()
+    """Years the due days or the report's date fall in that have no official holiday data."""
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Loud warnings: days counted Monday–Friday for want of an official holiday table."""
+        warning = calendar_warning(self.years_without_data)
+        return () if warning is None else (warning,)
 
 
 @attrs.frozen
@@ -184,6 +194,13 @@ def _kinds(rules: RuleSet) -> list[PeriodKind]:
     return sorted({q.period_kind for q in rules.quotas}, key=lambda k: (k.months, k.value))
 
 
+def _years_without_data(calendar: WorkdayCalendar, as_of: date, years: tuple[int, ...]) -> tuple[int, ...]:
+    missing = set(years)
+    if not calendar.has_official_data(as_of.year):
+        missing.add(as_of.year)
+    return tuple(sorted(missing))
+
+
 def rule_sections(app: Projlife, city: CityProfile, kind: PeriodKind, as_of: date) -> RuleSections:
     """Quotas of every kind (each on its period containing ``as_of``), deadlines and rankings.
 
@@ -191,7 +208,7 @@ def rule_sections(app: Projlife, city: CityProfile, kind: PeriodKind, as_of: dat
     bulletin shows progress towards the quarter's and the year's quotas).
     """
     facts = _Facts(list(ProjectionFacts(app).project_facts(city)))
-    calendar = city_calendar(app.plugins, city)
+    calendar = city_calendar(app.plugins, city, app.calendar)
     year_rules = rule_set(app.plugins, city, Period.containing(PeriodKind.YEAR, as_of))
     kinds = _kinds(year_rules)
     kinds.sort(key=lambda k: (k is not kind, k.months, k.value))
@@ -247,6 +264,8 @@ def rule_sections(app: Projlife, city: CityProfile, kind: PeriodKind, as_of: dat
             for d in overdue
         ),
         dict(by_county),
+        calendar.calendar_version,
+        _years_without_data(calendar, as_of, deadlines.years_without_data),
     )
     rankings = []
     for scoring in sorted(year_rules.scoring, key=lambda s: (s.period_kind is not kind, s.id)):

@@ -166,6 +166,9 @@ def bulletin_sections(b: Bulletin, lang: str = "zh") -> list[Section]:
     ]
     if b.not_as_known:
         overview.append(t("not_as_known", known_at=b.known_at.isoformat() if b.known_at else ""))
+    if b.rules is not None and b.rules.deadlines.years_without_data:
+        years = "、".join(str(y) for y in b.rules.deadlines.years_without_data)
+        overview.insert(0, t("calendar_warning", years=years if lang == "zh" else years.replace("、", ", ")))
     sections.append(Section("overview", t("overview"), tuple(overview)))
     sections.append(Section("by_county", t("by_county"), (_county_table(b, lang), t("planned_overdue_note"))))
 

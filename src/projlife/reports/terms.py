@@ -125,6 +125,13 @@ _TERMS: dict[str, tuple[str, str]] = {
     "numerator": ("分子", "numerator"),
     "denominator": ("分母", "denominator"),
     "known_at": ("按记录时间", "As recorded by"),
+    "calendar_warning": (
+        "⚠ 注意：{years}年尚无国务院节假日安排数据，工作日暂按周一至周五计算，期限可能不准；"
+        "请用 projlife calendar load 加载当年通知。",
+        "⚠ Warning: no official holiday data for {years}; working days there are counted "
+        "Monday–Friday and deadlines may be wrong. Load the State Council notice with "
+        "projlife calendar load.",
+    ),
     "not_as_known": (
         "本通报按{known_at}的记录生成；城市规则评估与诉求闭环仅支持按业务日期计算，故本期从略。",
         "This report is as recorded by {known_at}; city rules and the ticket loop answer by business date "

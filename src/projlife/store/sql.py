@@ -26,6 +26,7 @@ SCHEMA_MODULES.append("projlife.projections.facts")
 SCHEMA_MODULES.append("projlife.tickets.projection")
 SCHEMA_MODULES.append("projlife.projections.details")
 SCHEMA_MODULES.append("projlife.projections.rebuilds")
+SCHEMA_MODULES.append("projlife.store.calendar_notices")
 
 _LOCK_KEY = 0x70726F6A  # "proj"
 

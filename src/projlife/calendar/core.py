@@ -41,6 +41,8 @@ __all__ = [
     "DeadlineUnit",
     "WorkdayCalendar",
     "add_months",
+    "calendar_warning",
+    "official_data_version",
     "overdue_working_days",
     "status",
 ]
@@ -49,6 +51,11 @@ __all__ = [
 # --------------------------------------------------------------------------------------------
 # Per-year tables
 # --------------------------------------------------------------------------------------------
+
+
+def official_data_version() -> str:
+    """The version of the packaged official tables, e.g. ``"chinesecalendar 1.11.0"``."""
+    return f"chinesecalendar {getattr(chinese_calendar, '__version__', 'unknown')}"
 
 
 def _package_has_year(year: int) -> bool:
@@ -131,6 +138,8 @@ class WorkdayCalendar:
     workdays: frozenset[date] = attrs.field(default=frozenset(), converter=_dates)
     holidays: frozenset[date] = attrs.field(default=frozenset(), converter=_dates)
     official_years: frozenset[int] = attrs.field(default=frozenset(), converter=_ints)
+    version: str = attrs.field(default="", eq=False)
+    """Which loaded data this calendar adds to the packaged tables (e.g. ``"notice 2027 v1"``)."""
     _years: dict[int, _Year] = attrs.field(factory=dict, init=False, repr=False, eq=False, hash=False)
 
     _default: ClassVar[WorkdayCalendar | None] = None
@@ -196,11 +205,29 @@ class WorkdayCalendar:
 
     def with_overrides(self, other: WorkdayCalendar) -> WorkdayCalendar:
         """A new calendar with ``other``'s overrides layered on top of this one's (``other`` wins)."""
+        versions = [v for v in (self.version, other.version) if v]
         return WorkdayCalendar(
             workdays=(self.workdays - other.holidays) | other.workdays,
             holidays=(self.holidays - other.workdays) | other.holidays,
             official_years=self.official_years | other.official_years,
+            version=" + ".join(versions),
         )
+
+    @property
+    def calendar_version(self) -> str:
+        """The full version a verdict records: the packaged tables plus any loaded data."""
+        base = official_data_version()
+        return f"{base} + {self.version}" if self.version else base
+
+    def has_official_data(self, year: int) -> bool:
+        """Whether ``year``'s working days come from official data (packaged, declared or loaded)."""
+        return self._year(year).provisional is None
+
+    def years_without_data(self, start: date, end: date) -> tuple[int, ...]:
+        """The years touched by ``[start, end]`` (either order) that have no official table."""
+        if end < start:
+            start, end = end, start
+        return tuple(y for y in range(start.year, end.year + 1) if not self.has_official_data(y))
 
     # -- per-year tables ----------------------------------------------------------------------
 
@@ -438,17 +465,48 @@ class DeadlineRule:
             return Deadline(trigger, add_months(trigger, self.amount), False, self)
         cal = calendar if calendar is not None else WorkdayCalendar.china()
         due_on = cal.add_working_days(trigger, self.amount)
-        return Deadline(trigger, due_on, cal.any_provisional(trigger, due_on), self)
+        return Deadline(
+            trigger,
+            due_on,
+            cal.any_provisional(trigger, due_on),
+            self,
+            calendar_version=cal.calendar_version,
+            years_without_data=cal.years_without_data(trigger, due_on),
+        )
 
 
 @attrs.frozen
 class Deadline:
-    """A computed deadline: due on ``due_on`` (inclusive), ``provisional`` if computed on assumed days."""
+    """A computed deadline: due on ``due_on`` (inclusive), ``provisional`` if computed on assumed days.
+
+    ``calendar_version`` names the calendar data the due day was counted with (empty for
+    ``days``/``months`` rules, which do not consult it); ``years_without_data`` lists the years
+    it crosses that had no official holiday table, counted Monday–Friday.
+    """
 
     trigger: date
     due_on: date
     provisional: bool
     rule: DeadlineRule
+    calendar_version: str = ""
+    years_without_data: tuple[int, ...] = ()
+
+    @property
+    def warning(self) -> str | None:
+        """A loud, readable warning when the due day rests on assumed Monday–Friday weeks."""
+        return calendar_warning(self.years_without_data)
+
+
+def calendar_warning(years: Iterable[int]) -> str | None:
+    """The warning for years without official holiday data, or ``None`` when there are none."""
+    ys = sorted(set(years))
+    if not ys:
+        return None
+    listed = ", ".join(str(y) for y in ys)
+    return (
+        f"no official holiday data for {listed}: working days there are counted Monday–Friday; "
+        "load the State Council notice with `projlife calendar load FILE`"
+    )
 
 
 # --------------------------------------------------------------------------------------------
