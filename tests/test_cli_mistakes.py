@@ -142,10 +142,6 @@ CASES: dict[str, tuple[list[str], tuple[str, ...]]] = {
         ["report", "weekly", "--city", "zhumadian", "--db", "sqlite:///{db}"],
         ("驻马店", "xiaogan"),
     ),
-    "postgres-url-without-dialect-name": (
-        ["report", "weekly", "--db", "postgres://postgres@127.0.0.1/test"],
-        ("postgresql+psycopg://",),
-    ),
     "sqlite-url-with-two-slashes": (["report", "weekly", "--db", "sqlite://x.db"], ("sqlite:///x.db",)),
     "rich-markup-in-the-input": (
         ["report", "weekly", "--city", "[/]bad[bold]", "--db", "sqlite:///{db}"],

@@ -304,7 +304,7 @@ def test_rates_funnels_and_rules_carry_numerators_denominators_and_the_rule_set_
     project_lifecycle(_post(client), tokens)
     h = _h(tokens.admin)
     rates = client.get("/api/metrics/rates?period=2024-Q1&city=xiaogan", headers=h).json()["rates"]
-    assert rates["signed_to_started"]["numerator"] == "1" and rates["signed_to_started"]["denominator"] == "1"
+    assert rates["signed_to_started"]["numerator"] == 1 and rates["signed_to_started"]["denominator"] == 1
     funnel = client.get(
         "/api/metrics/funnel?period=2024-Q1&city=xiaogan&steps=started&steps=producing", headers=h
     ).json()

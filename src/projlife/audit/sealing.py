@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import struct
 from collections.abc import Sequence
@@ -38,6 +39,7 @@ __all__ = [
     "seal",
 ]
 
+_log = logging.getLogger(__name__)
 _AUDIT_LOCK_KEY = 0x61756474  # "audt": the same advisory lock as RawDB.transaction(write=True)
 
 _sha256 = hashlib.sha256
@@ -285,4 +287,5 @@ def chain_in_transaction(db: RawDB, cur: Any, rows: Sequence[StoredRow]) -> int:
         return 0
     todo = [*earlier, *rows]
     _append(db, cur, stored_head, todo, {})
+    _log.debug("sealed %d event(s) in the transaction that wrote them", len(todo))
     return len(todo)
