@@ -1,7 +1,8 @@
 """Quotas, deadlines and rankings at any as-of date, each stamped with its rule-set hash.
 
-Each function takes either a :class:`~projlife.app.application.Projlife` (facts from its
-projections, :class:`~projlife.engine.projection_facts.ProjectionFacts`; rules from its plugins) or any :class:`~projlife.engine.facts.FactsSource` together with
+Each function takes either a :class:`~projlife.app.application.Projlife` (facts from the one
+counting layer, :class:`~projlife.projections.counting.Counting`, as of the date and optionally
+as known at ``known_at``; rules from its plugins) or an in-memory :class:`~projlife.engine.facts.FactsSource` together with
 a :class:`~projlife.plugins.rules.RuleSet` (and optionally the calendar). Every result carries
 ``rule_set_sha256``: the same facts and the same hash give the same result, and a change of
 rules shows as a change of hash.
@@ -79,7 +80,7 @@ def _inputs(
     counting: Counting | None = None
     if isinstance(source, Projlife):
         profile = source.city(city) if isinstance(city, str) else city
-        counting = Counting(source.engine, catch_up=source.projections.run)
+        counting = Counting(source.engine, catch_up=lambda: _caught_up(source))
         if rules is None:
             rules = rule_set(source.plugins, profile, period)
         if calendar is None:
@@ -115,6 +116,24 @@ def _inputs(
             if (g := f.as_of(as_of)) is not None
         ]
     return _Inputs(profile, known, rules, calendar)
+
+
+def _caught_up(app: Projlife) -> None:
+    """Catch the projections up; refuse to count from a read model stopped behind the log."""
+    from projlife.projections.details import DETAILS_PROJECTION
+    from projlife.projections.facts import LEDGER_PROJECTION
+    from projlife.projections.runner import ProjectionFailed
+
+    head = app.store.recorder.max_notification_id() or 0
+    positions = app.projections.run()
+    behind = {n: positions.get(n, 0) for n in (LEDGER_PROJECTION, DETAILS_PROJECTION)}
+    behind = {n: p for n, p in behind.items() if p < head}
+    if behind:
+        raise ProjectionFailed(
+            "count the engine's facts from the projections",
+            f"these projections stopped behind log position {head}: {behind}",
+            "fix the failing projection (see app.projections.status())",
+        )
 
 
 # -- quotas -----------------------------------------------------------------------------------

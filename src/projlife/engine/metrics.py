@@ -69,7 +69,8 @@ def measure(
     Projects outside the metric's filter are ignored. The window is ``period.start`` to the
     earlier of ``period.end`` and ``as_of``.
     """
-    judged_at = metric.base_stage or metric.stage
+    # A rate's cohort is judged at its base stage; a share's batch (Y) at its own stage.
+    judged_at = metric.stage if metric.measure is Measure.SHARE else metric.base_stage or metric.stage
     chosen = [f for f in facts if f.matches(metric.filter, judged_at)]
     end = min(period.end, as_of)
     m = metric.measure
