@@ -56,7 +56,11 @@ class Oracle:
         return None if claim is None or claim.occurred_on > self.as_of else claim.occurred_on
 
     def amount(self, p: Any, stage: Stage) -> Money:
-        if stage >= Stage.SIGNED and self.date_of(p, Stage.SIGNED) is not None and p.signed_amount is not None:
+        if (
+            stage >= Stage.SIGNED
+            and self.date_of(p, Stage.SIGNED) is not None
+            and p.signed_amount is not None
+        ):
             amount: Money = p.signed_amount
             return amount
         planned: Money = p.planned_investment

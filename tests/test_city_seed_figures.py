@@ -113,7 +113,12 @@ def test_jiangyan_first_half_2023_counts_come_out_of_the_size_classes() -> None:
     ]
     facts += [
         fact(
-            f"S-S{i}", JY_TOWN, 3, verified=("started",), signed=date(2022, 9, 1), started=h1 + timedelta(days=6 * i)
+            f"S-S{i}",
+            JY_TOWN,
+            3,
+            verified=("started",),
+            signed=date(2022, 9, 1),
+            started=h1 + timedelta(days=6 * i),
         )
         for i in range(29)
     ]

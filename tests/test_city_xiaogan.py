@@ -252,7 +252,11 @@ def test_half_year_ranking_names_the_top_two_and_bottom_two() -> None:
         plugins=[("xiaogan", xiaogan.XiaoganPlugin(xiaogan.XiaoganSettings(ranking_includes_zones=True)))],
     )
     with_zones = rank(
-        ListFacts(facts), xiaogan.CITY, period, date(2024, 12, 31), rules=rule_set(zones, xiaogan.CITY, period)
+        ListFacts(facts),
+        xiaogan.CITY,
+        period,
+        date(2024, 12, 31),
+        rules=rule_set(zones, xiaogan.CITY, period),
     )
     assert [r.area_code for r in with_zones.top] == ["420900-SFS", "420900-LK"]  # 9 and 8 completed
 
@@ -272,7 +276,15 @@ def test_equal_scores_share_a_rank_and_top_and_bottom_include_the_ties() -> None
         ListFacts(facts), xiaogan.CITY, period, date(2024, 12, 31), rules=rule_set(pm, xiaogan.CITY, period)
     )
     ranks = {r.area_code: r.rank for r in ranking.rows}
-    assert ranks == {"420902": 1, "420921": 1, "420922": 3, "420923": 4, "420981": 4, "420982": 4, "420984": 7}
+    assert ranks == {
+        "420902": 1,
+        "420921": 1,
+        "420922": 3,
+        "420923": 4,
+        "420981": 4,
+        "420982": 4,
+        "420984": 7,
+    }
     assert {r.area_code for r in ranking.top} == {"420902", "420921"}  # both ranked 1 (并列); 420922 is 3rd
     # bottom two: 420984 (0) and the three tied at 1 completed — everyone tied at the boundary
     assert {r.area_code for r in ranking.bottom} == {"420984", "420923", "420981", "420982"}

@@ -132,7 +132,11 @@ def test_start_is_due_ninety_working_days_after_signing_or_ninety_days_as_a_sett
     # 001 says both 签约后90个工作日内开工建设 and 原则上签约90天内实现项目开工建设: a warning after
     # 90 calendar days (20 Sep + 90 days = 19 Dec), overdue after 90 working days.
     (warning,) = [r for r in report.results if r.rule_id == "signed.start-warning"]
-    assert (warning.due_on, warning.status.value, warning.flag) == (date(2024, 12, 19), "overdue", "start-warning")
+    assert (warning.due_on, warning.status.value, warning.flag) == (
+        date(2024, 12, 19),
+        "overdue",
+        "start-warning",
+    )
     assert start.status.value != "overdue" and start.flag is None
     plain = ZhumadianPlugin(ZhumadianSettings(start_within=DeadlineRule.parse("90 days")))
     pm2 = get_plugin_manager(load_entry_points=False, plugins=[("zhumadian", plugin) for plugin in [plain]])

@@ -13,16 +13,16 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import attrs
 import pytest
-from counting_oracle import Oracle
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from counting_oracle import Oracle
 from projlife.app.application import Projlife, connect
 from projlife.demo.simulation import simulate
 from projlife.domain.areas import AreaLevel
@@ -55,7 +55,9 @@ def _quotas(level: AreaLevel) -> list[QuotaRule]:
     scopes = {"city": AreaScope.city(), "area": AreaScope(level=level)}
     for where, scope in scopes.items():
         for s in COUNTED:
-            out.append(QuotaRule(f"entries-{s}-{where}", "", Metric(Measure.STAGE_ENTRIES, s), 1, "quarter", scope))
+            out.append(
+                QuotaRule(f"entries-{s}-{where}", "", Metric(Measure.STAGE_ENTRIES, s), 1, "quarter", scope)
+            )
         out += [
             QuotaRule(
                 f"verified-started-{where}", "", Metric(Measure.STAGE_ENTRIES, "started", verified=True), 1,
@@ -93,7 +95,9 @@ def _expected(o: Oracle, rule: QuotaRule, area: str | None, q: Period, end: date
     if m.measure is Measure.RATE:
         hits, n = o.rate(Stage.SIGNED, Stage.STARTED, prev.start, min(prev.end, o.as_of), end, area)
     else:
-        hits, n = o.share(Stage.SIGNED, Stage.STARTED, (q.start, end), (prev.start, min(prev.end, o.as_of)), area)
+        hits, n = o.share(
+            Stage.SIGNED, Stage.STARTED, (q.start, end), (prev.start, min(prev.end, o.as_of)), area
+        )
     return (None if n == 0 else hits / n, hits, n)
 
 
@@ -176,7 +180,9 @@ def _history(app: Projlife, slug: str, seed: int, n: int, extra: list[tuple[int,
     app.projections.run()
 
 
-def check_every_surface(app: Projlife, slug: str, as_of: date, known_at: datetime | None, county_pick: int) -> None:
+def check_every_surface(
+    app: Projlife, slug: str, as_of: date, known_at: datetime | None, county_pick: int
+) -> None:
     city = app.city(slug)
     q = Period.containing(PeriodKind.QUARTER, as_of)
     end = min(q.end, as_of)
@@ -213,8 +219,12 @@ def check_every_surface(app: Projlife, slug: str, as_of: date, known_at: datetim
                 s, period=p, city=slug, county=county, as_of=as_of, known_at=known_at
             ).project_ids
             assert list(got_ids) == o.entries(s, p.start, p.end, county), (s, p, county)
-    rate = app.metrics.rate("signed_to_started", period=q, city=slug, county=county, as_of=as_of, known_at=known_at)
-    assert (rate.numerator, rate.denominator) == o.rate(Stage.SIGNED, Stage.STARTED, q.start, q.end, as_of, county)
+    rate = app.metrics.rate(
+        "signed_to_started", period=q, city=slug, county=county, as_of=as_of, known_at=known_at
+    )
+    assert (rate.numerator, rate.denominator) == o.rate(
+        Stage.SIGNED, Stage.STARTED, q.start, q.end, as_of, county
+    )
 
     # the ledger summary (the register of claims)
     summary = app.ledger.summary(city=slug, as_of=as_of, known_at=known_at)
@@ -230,8 +240,6 @@ def check_every_surface(app: Projlife, slug: str, as_of: date, known_at: datetim
     for s in (Stage.SIGNED, Stage.STARTED, Stage.IN_STATISTICS, Stage.PRODUCING):
         assert b["totals"]["in_period"][s.value] == len(o.entries(s, q.start, end))
     assert b["projects"] == sum(1 for p in o.projects.values() if o.in_scope(p))
-
-
 
 
 def _examples(n: int) -> Any:
@@ -304,7 +312,14 @@ def test_the_march_start_corrected_and_rejected_in_april_still_counts_as_of_31_m
         do("start", pid, occurred_on="2024-03-10")
     do("correct", ids[0], target_version=3, field="occurred_on", new_value="2024-04-03",
        reason="开工日期录入错误", occurred_on="2024-04-10")  # fmt: skip
-    do("reject_claim", ids[1], stage="started", reason="现场未见施工", occurred_on="2024-04-12", actor=VERIFIER)
+    do(
+        "reject_claim",
+        ids[1],
+        stage="started",
+        reason="现场未见施工",
+        occurred_on="2024-04-12",
+        actor=VERIFIER,
+    )
     app.projections.run()
     q1 = Period.parse("2024-Q1")
     march = date(2024, 3, 31)
@@ -320,4 +335,6 @@ def test_the_march_start_corrected_and_rejected_in_april_still_counts_as_of_31_m
     # the closed quarter, evaluated later, knows of the correction and the rejection
     later = evaluate_quotas(app, city, q1, date(2024, 4, 30), rules=rules).results[0].value.value
     assert later == 0
-    assert app.metrics.count_entries("started", period=q1, city="zhumadian", as_of=date(2024, 4, 30)).count == 0
+    assert (
+        app.metrics.count_entries("started", period=q1, city="zhumadian", as_of=date(2024, 4, 30)).count == 0
+    )

@@ -231,7 +231,9 @@ def test_investment_completion_is_reported_over_planned(app: Projlife) -> None:
     d.do("report_investment", a, month="2024-03-01", amount_yuan="30000000", occurred_on="2024-04-05")
     app.projections.run()
     # 投资完成率 = completed ÷ the year's planned investment (年度投资目标 of the 目标责任书), not total planned
-    r = app.metrics.rate("investment_completion", period="2024-Q1", city="xiaogan", annual_target=Money.yi("0.8"))
+    r = app.metrics.rate(
+        "investment_completion", period="2024-Q1", city="xiaogan", annual_target=Money.yi("0.8")
+    )
     assert (r.numerator, r.denominator) == (Decimal("50000000"), Decimal("80000000.00"))
     assert app.metrics.rate("investment_completion", period="2024-Q1", city="xiaogan").value is None
     early = app.metrics.rate(

@@ -20,12 +20,19 @@ import attrs
 
 from projlife.calendar import DeadlineStatus, WorkdayCalendar, overdue_working_days, status
 from projlife.domain.errors import ProjlifeError
+from projlife.domain.lifecycle import Stage
 from projlife.domain.periods import Period, PeriodKind
 from projlife.engine.facts import FactsSource, ProjectFacts
 from projlife.engine.metrics import MetricValue, facts_by_area, measure
 from projlife.plugins.manager import city_calendar, rule_set
-from projlife.domain.lifecycle import Stage
-from projlife.plugins.rules import EventRefKind, Comparison, Normalisation, RuleSet, ScoringRule, canonical_decimal
+from projlife.plugins.rules import (
+    Comparison,
+    EventRefKind,
+    Normalisation,
+    RuleSet,
+    ScoringRule,
+    canonical_decimal,
+)
 from projlife.plugins.types import CityProfile
 from projlife.projections.counting import Counting
 

@@ -527,9 +527,9 @@ class ScoringIndicator:
 class ScoringRule:
     """How areas are scored and ranked over a period (e.g. Xiaogan's half-year on-site scoring).
 
-    Score = Σ weight × normalised indicator. Ties are broken deterministically: higher score,
-    then higher indicator values in the order listed, then area code ascending. ``top_n`` areas
-    are praised and ``bottom_n`` must explain themselves (000: 前两名 … 后两名).
+    Score = Σ weight × normalised indicator. Equal scores share a rank (并列). The ``top_n`` areas
+    are praised and the ``bottom_n`` must explain themselves (000: 前两名 … 后两名), everyone
+    tied at the boundary included.
     """
 
     id: str = attrs.field(validator=_rule_id)

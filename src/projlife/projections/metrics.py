@@ -23,7 +23,15 @@ from projlife.domain.lifecycle import Pool, Stage
 from projlife.domain.money import Money
 from projlife.domain.periods import Period, PeriodKind
 from projlife.plugins.counting_policy import CountingPolicy
-from projlife.projections.counting import DEFAULT_POLICY, Count, Counting, ProjectFacts, entries, pool_of, round_rate
+from projlife.projections.counting import (
+    DEFAULT_POLICY,
+    Count,
+    Counting,
+    ProjectFacts,
+    entries,
+    pool_of,
+    round_rate,
+)
 from projlife.projections.facts import projects_table
 from projlife.projections.ledger import Scope
 
@@ -255,7 +263,11 @@ class Metrics:
             out.extend(
                 f
                 for f in self.counting.projects(
-                    code, as_of=as_of, known_at=known_at, policy=self._policy_of(code), county_code=scope.county_code
+                    code,
+                    as_of=as_of,
+                    known_at=known_at,
+                    policy=self._policy_of(code),
+                    county_code=scope.county_code,
                 )
                 if scope.area_code is None or f.area_code == scope.area_code
             )
@@ -284,7 +296,9 @@ class Metrics:
         """Projects entering ``stage`` in ``period`` as counted (removed, cancelled, rejected ones shown, not counted)."""
         stage, period = Stage(stage), _period(period)
         facts = self.projects(city=city, county=county, area=area, as_of=as_of, known_at=known_at)
-        c = entries((f for f in facts if f.in_scope(stage)), stage, period.start, period.end, verified=verified)
+        c = entries(
+            (f for f in facts if f.in_scope(stage)), stage, period.start, period.end, verified=verified
+        )
         return EntryCount(
             stage,
             period,
@@ -376,7 +390,13 @@ class Metrics:
     ) -> Rate:
         """A named rate (see :data:`RATES`, plus ``on_time_start`` and ``investment_completion``)."""
         period = _period(period)
-        where: dict[str, Any] = {"city": city, "county": county, "area": area, "as_of": as_of, "known_at": known_at}
+        where: dict[str, Any] = {
+            "city": city,
+            "county": county,
+            "area": area,
+            "as_of": as_of,
+            "known_at": known_at,
+        }
         if name == "on_time_start":
             return self.on_time_start(period=period, **where)
         if name == "investment_completion":
@@ -414,7 +434,9 @@ class Metrics:
             pid = str(f.project_id)
             removal = f.removal_of(Stage.STARTED)
             if removal is not None and Stage.STARTED in f.stage_dates:
-                excluded.append(Exclusion(pid, Pool.STARTED, removal[1].value, removal[2], f.removal_events[Pool.STARTED]))
+                excluded.append(
+                    Exclusion(pid, Pool.STARTED, removal[1].value, removal[2], f.removal_events[Pool.STARTED])
+                )
                 continue
             members.append(pid)
             started = f.entered(Stage.STARTED)
@@ -453,15 +475,26 @@ class Metrics:
             pid = str(f.project_id)
             removal = f.removal_of(Stage.STARTED)
             if removal is not None:
-                excluded.append(Exclusion(pid, Pool.STARTED, removal[1].value, removal[2], f.removal_events[Pool.STARTED]))
+                excluded.append(
+                    Exclusion(pid, Pool.STARTED, removal[1].value, removal[2], f.removal_events[Pool.STARTED])
+                )
                 continue
-            amount = sum((a.yuan for m, a in f.investment.items() if year_start <= m <= period.end), Decimal(0))
+            amount = sum(
+                (a.yuan for m, a in f.investment.items() if year_start <= m <= period.end), Decimal(0)
+            )
             if amount:
                 members.append(pid)
                 num += amount
         den = Decimal(0) if annual_target is None else annual_target.yuan
         return Rate(
-            "investment_completion", "投资完成率", num, den, tuple(members), (), tuple(excluded), bounded=False
+            "investment_completion",
+            "投资完成率",
+            num,
+            den,
+            tuple(members),
+            (),
+            tuple(excluded),
+            bounded=False,
         )
 
     def pace(
@@ -501,7 +534,14 @@ class Metrics:
                 break
             b = b.next()
         progress = Rate(
-            f"pace_{stage}", f"{stage.label_zh}进度", cumulative, target, c.project_ids, (), _exclusions(c), bounded=False
+            f"pace_{stage}",
+            f"{stage.label_zh}进度",
+            cumulative,
+            target,
+            c.project_ids,
+            (),
+            _exclusions(c),
+            bounded=False,
         )
         return Pace(stage, period, target, tuple(out), progress)
 

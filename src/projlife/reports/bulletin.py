@@ -32,9 +32,9 @@ from projlife.audit.checkpoint import Checkpoint
 from projlife.domain.areas import Area, AreaLevel
 from projlife.domain.lifecycle import Stage
 from projlife.domain.periods import Period, PeriodKind
+from projlife.plugins.manager import rule_set
 from projlife.plugins.rules import canonical_decimal
 from projlife.plugins.types import CityProfile
-from projlife.plugins.manager import rule_set
 from projlife.projections.counting import Counting, ProjectFacts, entries
 from projlife.projections.ledger import LedgerSummary
 from projlife.projections.metrics import Funnel, Rate

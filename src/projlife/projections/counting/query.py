@@ -82,14 +82,16 @@ class Counting:
             statics = {
                 r[0]: tuple(r)
                 for r in conn.execute(
-                    sa.select(p.c.project_id, p.c.code, p.c.area_code, p.c.category, p.c.investor_classes).where(
-                        *pconds
-                    )
+                    sa.select(
+                        p.c.project_id, p.c.code, p.c.area_code, p.c.category, p.c.investor_classes
+                    ).where(*pconds)
                 )
             }
             rows: list[FactRow] = [
                 tuple(r)
-                for r in conn.execute(sa.select(*(f.c[c] for c in QUERY_COLUMNS)).where(*conds).order_by(f.c.pos))
+                for r in conn.execute(
+                    sa.select(*(f.c[c] for c in QUERY_COLUMNS)).where(*conds).order_by(f.c.pos)
+                )
             ]
             details = list(
                 conn.execute(
@@ -128,7 +130,9 @@ def _first(event_dates: dict[str, dict[str, int]], pid: str, topic: str, busines
         dates[topic] = business
 
 
-def _milestones(details: list[Any], event_dates: dict[str, dict[str, int]]) -> dict[str, dict[Milestone, date]]:
+def _milestones(
+    details: list[Any], event_dates: dict[str, dict[str, int]]
+) -> dict[str, dict[Milestone, date]]:
     """Each project's milestones met, with date corrections applied (rows in log order)."""
     from projlife.projections.counting.topics import DETAIL_TOPICS
 
@@ -189,7 +193,8 @@ def _facts(
         cancelled_on=None if state.cancelled is None else date.fromordinal(state.cancelled[0]),
         cancel_reason="" if state.cancelled is None else state.cancelled[2],
         rejections=tuple(
-            Rejection(STAGES[rank], date.fromordinal(day), reason, pos) for rank, day, reason, pos in state.rejections
+            Rejection(STAGES[rank], date.fromordinal(day), reason, pos)
+            for rank, day, reason, pos in state.rejections
         ),
         claim_events={STAGES[rank]: c.event_ids for rank, c in claims.items()},
         scheduled={STAGES[rank]: date.fromordinal(day) for rank, (day, _) in state.scheduled.items()},

@@ -93,7 +93,9 @@ class ProjectFacts:
 
     def amount_at(self, stage: Stage | None = None) -> Money:
         """The amount that fits ``stage`` (default: the current stage): signed from signing on."""
-        return stage_amount(self.stage if stage is None else stage, self.planned_investment, self.signed_amount)
+        return stage_amount(
+            self.stage if stage is None else stage, self.planned_investment, self.signed_amount
+        )
 
     def in_scope(self, stage: Stage | None = None) -> bool:
         """Whether the city's drive counts this project at ``stage`` (000: 亿元以上产业项目)."""

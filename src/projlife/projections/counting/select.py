@@ -48,7 +48,13 @@ def kind_of(area: Area) -> AreaKind | None:
 
 
 def _opt_money(value: Any) -> Money | None:
-    return None if value is None or isinstance(value, Money) else Money(value)
+    if value is None or isinstance(value, Money):
+        return value
+    return Money(value)
+
+
+def _categories(values: Iterable[Any]) -> frozenset[ProjectCategory]:
+    return frozenset(ProjectCategory(c) for c in values)
 
 
 @attrs.frozen
@@ -58,9 +64,7 @@ class Selection:
 
     area: str | None = None
     area_kind: AreaKind | None = attrs.field(default=None, converter=attrs.converters.optional(AreaKind))
-    categories: frozenset[ProjectCategory] = attrs.field(
-        default=frozenset(), converter=lambda v: frozenset(ProjectCategory(c) for c in v)
-    )
+    categories: frozenset[ProjectCategory] = attrs.field(default=frozenset(), converter=_categories)
     min_amount: Money | None = attrs.field(default=None, converter=_opt_money)
     max_amount: Money | None = attrs.field(default=None, converter=_opt_money)
     industry_only: bool = False
@@ -145,7 +149,9 @@ def entries(
         removal = f.removal_of(stage)
         if removal is not None:
             assert pool is not None
-            excluded.append(Excluded(pid, "removed", removal[1].value, removal[2], f.removal_events.get(pool)))
+            excluded.append(
+                Excluded(pid, "removed", removal[1].value, removal[2], f.removal_events.get(pool))
+            )
         elif f.cancelled_on is not None:
             excluded.append(Excluded(pid, "cancelled", f.cancel_reason, f.cancelled_on, None))
     members.sort(key=lambda f: str(f.project_id))

@@ -169,8 +169,9 @@ def rule_docs(s: JiangyanSettings) -> list[RuleDoc]:
         RuleDoc(
             "1–5 亿 new starts and completions counted apart",
             SMALL_CLASS,
-            "projects of 1 亿 ≤ planned investment < 5 亿 that started / completed in the period",
-            "`small_min`, `large_min`",
+            "recognised (认定: verified on check) starts / completions in the period of projects of "
+            "1 亿 ≤ amount < 5 亿 (the signed amount once signed, else planned investment), counted on their own",
+            "`small_min`, `large_min`, `small_class_verified`",
             ("1-5yi", "size_class_counts"),
         ),
         RuleDoc(

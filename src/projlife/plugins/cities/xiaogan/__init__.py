@@ -21,7 +21,6 @@ from projlife.domain.money import Money
 from projlife.domain.periods import Period
 from projlife.domain.project import Project
 from projlife.domain.ticket import Satisfaction
-from projlife.plugins.counting_policy import CountingPolicy
 from projlife.plugins.cities._areas import area_tree
 from projlife.plugins.cities.xiaogan import rules
 from projlife.plugins.cities.xiaogan.actions import SUPERVISION_FLAG, quarterly_check, supervision_review
@@ -33,6 +32,7 @@ from projlife.plugins.cities.xiaogan.reports import (
     weekly_bulletin,
 )
 from projlife.plugins.cities.xiaogan.rules import SEED, XiaoganSettings
+from projlife.plugins.counting_policy import CountingPolicy
 from projlife.plugins.hookspecs import hookimpl
 from projlife.plugins.rules import DeadlineSpec, QuotaRule, ScoringRule, TicketCategory
 from projlife.plugins.types import CityProfile

@@ -16,8 +16,8 @@ from projlife.domain.lifecycle import Stage
 from projlife.domain.money import Money
 from projlife.domain.periods import PeriodKind
 from projlife.domain.ticket import Satisfaction
-from projlife.plugins.counting_policy import CountingPolicy, DriveScope
 from projlife.plugins.cities._support import Citation, Indicator, RuleDoc
+from projlife.plugins.counting_policy import CountingPolicy, DriveScope
 from projlife.plugins.rules import (
     AreaScope,
     DeadlineSpec,
@@ -339,8 +339,11 @@ def rule_docs(s: XiaoganSettings) -> list[RuleDoc]:
         RuleDoc(
             "half-year ranking, top two and bottom two named",
             RANKING_TOP_BOTTOM,
-            "every half year: score = 50 × completed/best + 25 × started/best + 25 × producing/best "
-            "(industry projects ≥ 1 亿); the first two are praised, the last two explain themselves",
+            "every half year the 7 县(市、区) are ranked (the 市直三区 only with `ranking_includes_zones`): "
+            "score = 50 × completed/best + 25 × started/best + 25 × producing/best (the 211 scope: 产业项目 "
+            "≥ 1 亿, a signed project by its 签约金额); equal scores share a rank (并列) and the top and "
+            "bottom two include everyone tied at the boundary. The on-site scores (现场评分) are not yet "
+            "recorded facts: counts of completed, started and producing projects stand in for them",
             "`ranking_weights`, `ranking_top`, `ranking_bottom`, `ranking_includes_zones`",
             ("half-year.lalian",),
         ),

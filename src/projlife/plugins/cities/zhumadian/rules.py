@@ -338,28 +338,37 @@ def rule_docs(s: ZhumadianSettings) -> list[RuleDoc]:
             ("signing.reserve-share",),
         ),
         RuleDoc(
-            "60 % of a quarter's signed batch started in the next quarter",
+            "60 % of the next quarter's started batch comes from this quarter's signed batch",
             NEXT_QUARTER_60,
-            "per county: of the projects signed in the previous quarter, the share started by the end of this "
-            "quarter ≥ 0.6",
+            'per county: "X 在 Y 中占比" is X ÷ Y — Y is this quarter\'s started batch (projects whose start '
+            "is dated in the quarter), X the projects in Y whose signing is dated in the previous quarter; "
+            "X ÷ Y ≥ 0.6 (measure `share`)",
             "`next_quarter_started_share`",
             ("starting.next-quarter-share",),
         ),
         RuleDoc(
+            "60 % of signed projects start",
+            SIGNED_60,
+            "per county, a separate quota: of the projects signed in the quarter, the share started by its "
+            "end ≥ 0.6 (measure `rate`)",
+            "`signed_started_share`",
+            ("starting.signed-share",),
+        ),
+        RuleDoc(
             "start within 90 working days of signing",
             START_90WD,
-            "due = signing date + 90 working days on the official calendar (holidays and make-up days); "
-            "overdue projects are flagged `lagging`. The seed also says 签约90天内 (see below)",
-            '`start_within` (`DeadlineRule.parse("90 days")` for the calendar-day reading)',
+            "overdue = signing date + 90 working days on the official calendar (holidays and make-up days) "
+            "passed without a start; overdue projects are flagged `lagging`",
+            "`start_within`",
             ("signed.start",),
         ),
         RuleDoc(
-            "the other reading: 90 days",
+            "the norm: 90 days (warning)",
             START_90D,
-            "not the default: the sentence that sets the duty (明确职责) says 90个工作日; this one is hedged "
-            "with 原则上 (in principle)",
-            "`start_within`",
-            ("signed.start",),
+            "the deadline report shows both: a warning (`start-warning`) once 90 calendar days have passed "
+            "without a start (原则上, the norm), overdue only at 90 working days",
+            "`start_warning_within`, `warning_flag`",
+            ("signed.start-warning",),
         ),
         RuleDoc(
             "hand-over within 3 days",
