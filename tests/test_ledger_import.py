@@ -294,7 +294,7 @@ def test_the_exported_sheet_has_a_frozen_header_filters_and_formats(app: Projlif
     unit=st.sampled_from(list(AmountUnit)),
 )
 def test_any_amount_to_the_cent_survives_the_xlsx_cell(tmp_path: Path, cents: int, unit: AmountUnit) -> None:
-    from projlife.reports.ledger_import import _cell_decimal, _yuan
+    from projlife.reports.ledger_import_check import _cell_decimal, _yuan
 
     yuan = Decimal(cents) / 100
     divisor = Decimal(10_000) if unit is AmountUnit.WAN else Decimal(100_000_000)

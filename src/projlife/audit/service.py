@@ -29,7 +29,7 @@ from .records import encode_record
 from .sealing import SealReport, canonical_id, read_head, seal
 
 if TYPE_CHECKING:
-    from projlife.app.application import Projlife
+    from projlife.ports import SqlDatabase
 
 __all__ = ["DEFAULT_LOG_ID", "AuditService", "CheckpointPolicy"]
 
@@ -71,14 +71,14 @@ def _as_datetime(value: Any) -> datetime | None:
 class AuditService:
     """The audit trail of one projlife database."""
 
-    def __init__(self, app: Projlife) -> None:
-        self._app = app
+    def __init__(self, database: SqlDatabase) -> None:
+        self._database = database
         self._db: RawDB | None = None
 
     @property
     def db(self) -> RawDB:
         if self._db is None:
-            self._db = RawDB(self._app.url, self._app.engine)
+            self._db = RawDB(self._database.url, self._database.engine)
         return self._db
 
     # -- sealing ------------------------------------------------------------------------

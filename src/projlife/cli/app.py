@@ -31,6 +31,7 @@ def _register() -> None:
         plugins_command,
         report_command,
         report_commands,
+        server_commands,
     )
 
 

@@ -27,7 +27,7 @@ from projlife.projections.runner import DomainEvent, Item
 from projlife.store.sql import SCHEMA_MODULES, metadata
 
 if TYPE_CHECKING:
-    from projlife.app.application import Projlife
+    from projlife.ports import SqlDatabase
 
 __all__ = [
     "DETAILS_PROJECTION",
@@ -147,8 +147,8 @@ class DetailsProjection:
     topics: tuple[str, ...] = TOPICS
     tables: tuple[sa.Table, ...] = (details_table,)
 
-    def __init__(self, app: Projlife) -> None:
-        self._app = app
+    def __init__(self, database: SqlDatabase) -> None:
+        self._dialect = database.url.dialect
         self._cities: dict[str, str] = {}
 
     def process(self, conn: sa.Connection, event: DomainEvent, notification: Notification) -> None:
@@ -162,7 +162,7 @@ class DetailsProjection:
             return
         self._fill_cities(conn, rows)
         cols = [c.name for c in details_table.columns]
-        mark = "?" if self._app.url.dialect == "sqlite" else "%s"
+        mark = "?" if self._dialect == "sqlite" else "%s"
         conn.exec_driver_sql(
             f"INSERT INTO {details_table.name} ({', '.join(cols)}) VALUES ({', '.join(mark for _ in cols)}) "
             "ON CONFLICT (pos, field) DO NOTHING",
@@ -189,7 +189,7 @@ register_projection(DetailsProjection)
 
 
 def details(
-    app: Projlife,
+    database: SqlDatabase,
     project_ids: Iterable[str],
     *,
     as_of: date | None = None,
@@ -213,7 +213,7 @@ def details(
         fact_conds.append(f.c.business <= as_of.toordinal())
     if known_at is not None:
         fact_conds.append(f.c.recorded <= recorded_micros(known_at))
-    with app.engine.connect() as conn:
+    with database.engine.connect() as conn:
         for i in range(0, len(ids), 500):
             chunk = ids[i : i + 500]
             query = sa.select(t.c.project_id, t.c.field, t.c.value, t.c.version, t.c.recorded).where(

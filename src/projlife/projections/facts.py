@@ -29,7 +29,7 @@ from projlife.projections.runner import DomainEvent, Item
 from projlife.store.sql import SCHEMA_MODULES, metadata
 
 if TYPE_CHECKING:
-    from projlife.app.application import Projlife
+    from projlife.ports import ReadModelSources
 
 __all__ = [
     "LEDGER_PROJECTION",
@@ -315,9 +315,10 @@ class LedgerProjection:
     topics: tuple[str, ...] = TOPICS
     tables: tuple[sa.Table, ...] = (projects_table, facts_table, timeline_table)
 
-    def __init__(self, app: Projlife) -> None:
-        self._app = app
-        self._insert: Any = pg.insert if app.url.dialect == "postgresql" else sqlite_dialect.insert
+    def __init__(self, sources: ReadModelSources) -> None:
+        self._dialect = sources.url.dialect
+        self._cities = sources
+        self._insert: Any = pg.insert if self._dialect == "postgresql" else sqlite_dialect.insert
         self._county_cache: dict[tuple[str, str], str | None] = {}
         self._place_cache: dict[str, tuple[str, str, str | None]] = {}
 
@@ -381,7 +382,7 @@ class LedgerProjection:
 
     def _sql(self, table: sa.Table, key: str | None) -> str:
         cols = [c.name for c in table.columns]
-        mark = "?" if self._app.url.dialect == "sqlite" else "%s"
+        mark = "?" if self._dialect == "sqlite" else "%s"
         conflict = "" if key is None else f" ON CONFLICT ({key}) DO NOTHING"
         return (
             f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join(mark for _ in cols)}){conflict}"
@@ -434,7 +435,7 @@ class LedgerProjection:
     def _county(self, city_code: str, area_code: str) -> str | None:
         key = (city_code, area_code)
         if key not in self._county_cache:
-            city = self._app.city_by_code(city_code)
+            city = self._cities.city_by_code(city_code)
             county = None
             if city is not None and area_code in city.areas:
                 found = city.areas.county_of(area_code)

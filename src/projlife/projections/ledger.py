@@ -3,14 +3,12 @@
 ``app.ledger.rows(city=…, county=…, stage=…, category=…, size_class=…, as_of=…, known_at=…)``
 reads the fact rows of the scope with one indexed query (``business <= as_of`` and
 ``recorded <= known_at`` in SQL) and folds them (:mod:`projlife.projections.state`).
-Every figure carries the log positions (event ids) behind it in ``sources``.
+Every figure carries the log positions (event ids) behind it in ``sources``. The row and
+summary values are in :mod:`projlife.projections.ledger_rows` (re-exported here).
 """
 
 from __future__ import annotations
 
-import bisect
-import functools
-import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -21,10 +19,10 @@ import sqlalchemy as sa
 
 from projlife.domain.classification import ProjectCategory
 from projlife.domain.errors import ProjlifeError
-from projlife.domain.lifecycle import Pool, Stage
-from projlife.domain.money import YI
+from projlife.domain.lifecycle import Stage
+from projlife.ports import CityDirectory
 from projlife.projections import timeline
-from projlife.projections.details import ProjectDetails, details
+from projlife.projections.details import details
 from projlife.projections.facts import (
     OPEN_END,
     STAGES,
@@ -33,10 +31,21 @@ from projlife.projections.facts import (
     recorded_micros,
     timeline_table,
 )
+from projlife.projections.ledger_rows import (
+    DEFAULT_SIZE_BANDS,
+    LedgerRow,
+    LedgerSummary,
+    Rejection,
+    Removal,
+    Scope,
+    SizeBands,
+    to_row,
+    yuan_of_fen,
+)
 from projlife.projections.state import QUERY_COLUMNS, FactRow, ProjectState, fold
 
 if TYPE_CHECKING:
-    from projlife.app.application import Projlife
+    from projlife.ports import SqlDatabase
 
 __all__ = [
     "DEFAULT_SIZE_BANDS",
@@ -47,198 +56,43 @@ __all__ = [
     "Removal",
     "Scope",
     "SizeBands",
+    "timeline_conditions",
 ]
-
-
-def _decimals(values: Iterable[Any]) -> tuple[Decimal, ...]:
-    return tuple(Decimal(str(x)) for x in values)
-
-
-@attrs.frozen
-class SizeBands:
-    """Size classes by planned investment: ``thresholds_yi`` are the band limits in 亿 yuan.
-
-    The default gives <1亿, 1–5亿, 5–10亿, 10–50亿, ≥50亿; a city plugin may pass its own.
-    A project sits in the band whose lower limit it reaches (1亿 exactly is "1–5亿").
-    """
-
-    thresholds_yi: tuple[Decimal, ...] = attrs.field(
-        default=(Decimal(1), Decimal(5), Decimal(10), Decimal(50)),
-        converter=_decimals,
-    )
-
-    def __attrs_post_init__(self) -> None:
-        if list(self.thresholds_yi) != sorted(set(self.thresholds_yi)) or any(
-            t <= 0 for t in self.thresholds_yi
-        ):
-            raise ValueError(f"size thresholds must be positive and increasing, got {self.thresholds_yi}")
-
-    @property
-    def labels(self) -> tuple[str, ...]:
-        return _labels(self.thresholds_yi)
-
-    def classify(self, yuan: Decimal) -> str:
-        return self.labels[bisect.bisect_right(_limits_yuan(self.thresholds_yi), yuan)]
-
-
-def _str(_inst: Any, _field: Any, value: Any) -> Any:
-    return str(value) if isinstance(value, Decimal) else value
-
-
-@functools.lru_cache(maxsize=64)
-def _labels(thresholds: tuple[Decimal, ...]) -> tuple[str, ...]:
-    t = [_fmt(x) for x in thresholds]
-    if not t:
-        return ("all",)
-    return (f"<{t[0]}亿", *(f"{a}–{b}亿" for a, b in itertools.pairwise(t)), f"≥{t[-1]}亿")
-
-
-@functools.lru_cache(maxsize=64)
-def _limits_yuan(thresholds: tuple[Decimal, ...]) -> tuple[Decimal, ...]:
-    return tuple(t * YI for t in thresholds)
-
-
-def _fmt(x: Decimal) -> str:
-    return format(x.normalize(), "f")
-
-
-DEFAULT_SIZE_BANDS = SizeBands()
-
-
-@attrs.frozen
-class Removal:
-    pool: Pool
-    reason_code: str
-    on: date
-    event_id: int
-
-
-@attrs.frozen
-class Rejection:
-    stage: Stage
-    on: date
-    reason: str
-    event_id: int
-
-
-@attrs.frozen
-class LedgerRow:
-    """One project in the ledger. ``sources`` maps each figure to the event ids behind it."""
-
-    project_id: str
-    code: str
-    name: str
-    city_code: str
-    area_code: str
-    county_code: str | None
-    category: ProjectCategory
-    investor_classes: tuple[str, ...]
-    stage: Stage
-    """The claimed stage (the furthest claimed and not rejected)."""
-    verified_stage: Stage
-    """The furthest stage up to which every claim (from signing on) is verified."""
-    stage_dates: dict[Stage, date]
-    verified: frozenset[Stage]
-    planned_investment: Decimal
-    signed_amount: Decimal | None
-    investment_reported: Decimal
-    size_class: str
-    sponsor: tuple[str, str] | None
-    flags: tuple[str, ...]
-    scheduled: dict[Stage, date]
-    removed: tuple[Removal, ...]
-    rejections: tuple[Rejection, ...]
-    cancelled_on: date | None
-    land_reclaimed_on: date | None
-    sources: dict[str, tuple[int, ...]]
-    details: ProjectDetails | None = None
-    """The descriptive details (credit code, land, counterparty, batch, team, cancel reason), when asked for."""
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "project_id": self.project_id,
-            "code": self.code,
-            "name": self.name,
-            "city_code": self.city_code,
-            "area_code": self.area_code,
-            "county_code": self.county_code,
-            "category": str(self.category),
-            "investor_classes": list(self.investor_classes),
-            "stage": str(self.stage),
-            "verified_stage": str(self.verified_stage),
-            "stage_dates": {str(s): d.isoformat() for s, d in self.stage_dates.items()},
-            "verified": sorted(str(s) for s in self.verified),
-            "planned_investment": str(self.planned_investment),
-            "signed_amount": None if self.signed_amount is None else str(self.signed_amount),
-            "investment_reported": str(self.investment_reported),
-            "size_class": self.size_class,
-            "sponsor": list(self.sponsor) if self.sponsor else None,
-            "flags": list(self.flags),
-            "scheduled": {str(s): d.isoformat() for s, d in self.scheduled.items()},
-            "removed": [
-                {
-                    "pool": str(r.pool),
-                    "reason_code": r.reason_code,
-                    "on": r.on.isoformat(),
-                    "event_id": r.event_id,
-                }
-                for r in self.removed
-            ],
-            "rejections": [
-                {"stage": str(r.stage), "on": r.on.isoformat(), "reason": r.reason, "event_id": r.event_id}
-                for r in self.rejections
-            ],
-            "cancelled_on": None if self.cancelled_on is None else self.cancelled_on.isoformat(),
-            "land_reclaimed_on": None
-            if self.land_reclaimed_on is None
-            else self.land_reclaimed_on.isoformat(),
-            "sources": {k: list(v) for k, v in self.sources.items()},
-            "details": None if self.details is None else attrs.asdict(self.details, value_serializer=_str),
-        }
-
-
-@attrs.frozen
-class LedgerSummary:
-    """Counts of the ledger by claimed and by verified stage, and its amounts."""
-
-    projects: int
-    by_stage: dict[Stage, int]
-    by_verified_stage: dict[Stage, int]
-    planned_investment: Decimal
-    signed_amount: Decimal
-    investment_reported: Decimal
-    removed: int
-    cancelled: int
-    flagged: int
-
-
-@attrs.frozen
-class Scope:
-    """Which projects a query covers: a city (slug or code), and optionally a county or area."""
-
-    city_code: str | None = None
-    county_code: str | None = None
-    area_code: str | None = None
 
 
 class Ledger:
     """The 台账: ``app.ledger``."""
 
-    def __init__(self, app: Projlife, size_bands: SizeBands = DEFAULT_SIZE_BANDS) -> None:
-        self._app = app
+    def __init__(
+        self,
+        database: SqlDatabase,
+        cities: CityDirectory | None = None,
+        size_bands: SizeBands = DEFAULT_SIZE_BANDS,
+    ) -> None:
+        """Read the ledger tables in ``database``; resolve cities and areas with ``cities``.
+
+        Without ``cities``, ``database`` must be a directory of cities too (one object with
+        both doors, such as the application).
+        """
+        if cities is None:
+            if not isinstance(database, CityDirectory):
+                raise TypeError("Ledger needs the cities: pass cities=…")
+            cities = database
+        self._database = database
+        self._cities = cities
         self.size_bands = size_bands
 
     # -- public -----------------------------------------------------------------------
 
     def scope(self, city: str | None = None, county: str | None = None, area: str | None = None) -> Scope:
         """Resolve a city slug/code and check the county/area codes belong to it."""
-        code = self._app.city(city).code if city is not None else None
+        code = self._cities.city(city).code if city is not None else None
         for what, value in (("county", county), ("area", area)):
-            if value is not None and code is not None and value not in self._app.city(code).areas:
+            if value is not None and code is not None and value not in self._cities.city(code).areas:
                 raise ProjlifeError(
                     f"query the ledger for {what} {value}",
                     f"{value} is not an area of city {code}",
-                    ", ".join(a.code for a in self._app.city(code).areas),
+                    ", ".join(a.code for a in self._cities.city(code).areas),
                 )
         return Scope(code, county, area)
 
@@ -279,7 +133,7 @@ class Ledger:
             out.append(row)
         out.sort(key=lambda r: r.code)
         if with_details:
-            found = details(self._app, [r.project_id for r in out], as_of=as_of, known_at=known_at)
+            found = details(self._database, [r.project_id for r in out], as_of=as_of, known_at=known_at)
             out = [attrs.evolve(r, details=found[r.project_id]) for r in out]
         return out
 
@@ -352,7 +206,7 @@ class Ledger:
             .where(*timeline_conditions(scope, as_of))
             .group_by(t.c.stage, t.c.verified_stage)
         )
-        with self._app.engine.connect() as conn:
+        with self._database.engine.connect() as conn:
             if timeline.is_stale(conn):
                 return None
             groups = conn.execute(query).all()
@@ -372,9 +226,9 @@ class Ledger:
             projects=projects,
             by_stage=by_stage,
             by_verified_stage=by_verified,
-            planned_investment=_yuan(planned),
-            signed_amount=_yuan(signed),
-            investment_reported=_yuan(reported),
+            planned_investment=yuan_of_fen(planned),
+            signed_amount=yuan_of_fen(signed),
+            investment_reported=yuan_of_fen(reported),
             removed=removed,
             cancelled=cancelled,
             flagged=flagged,
@@ -398,7 +252,7 @@ class Ledger:
         t = projects_table
         query = sa.select(t)
         out: dict[str, Any] = {}
-        with self._app.engine.connect() as conn:
+        with self._database.engine.connect() as conn:
             if len(states) > 500:
                 # One indexed range of the scope (or the whole table) beats many IN lists.
                 if scope.city_code is not None:
@@ -433,7 +287,7 @@ class Ledger:
             conds.append(f.c.business <= as_of.toordinal())
         if known_at is not None:
             conds.append(f.c.recorded <= recorded_micros(known_at))
-        with self._app.engine.connect() as conn:
+        with self._database.engine.connect() as conn:
             if project_ids is None:
                 yield from conn.execute(sa.select(*cols).where(*conds).order_by(f.c.pos)).tuples().all()
                 return
@@ -465,82 +319,6 @@ def timeline_conditions(scope: Scope, as_of: date | None) -> list[Any]:
     return conds
 
 
-def _yuan(fen: int) -> Decimal:
-    return Decimal(fen).scaleb(-2) if fen else Decimal(0)
-
-
 def _chunks(items: list[str], n: int) -> Iterable[list[str]]:
     for i in range(0, len(items), n):
         yield items[i : i + n]
-
-
-_CATEGORIES: dict[str, ProjectCategory] = {str(c): c for c in ProjectCategory}
-
-
-def to_row(st: ProjectState, static: Any, bands: SizeBands) -> LedgerRow:
-    sources: dict[str, tuple[int, ...]] = {}
-    stage_dates: dict[Stage, date] = {}
-    verified: set[Stage] = set()
-    for rank in sorted(st.claims):
-        claim = st.claims[rank]
-        stage = STAGES[rank]
-        stage_dates[stage] = claim.on
-        if claim.verified_pos is not None:
-            verified.add(stage)
-        sources[f"stage:{stage}"] = claim.event_ids
-    assert st.planned is not None and st.name is not None
-    planned = st.planned[0]
-    sources["planned_investment"] = (st.planned[1],)
-    sources["name"] = (st.name[1],)
-    signed = None
-    if st.signed is not None and Stage.SIGNED.rank in st.claims:
-        signed = st.signed[0]
-        sources["signed_amount"] = (st.signed[1],)
-    inv = st.investment_total()
-    sources["investment_reported"] = tuple(
-        sorted(p for v in st.investment.values() for p in (v[2], v[3]) if p is not None)
-    )
-    if st.sponsor:
-        sources["sponsor"] = (st.sponsor[2],)
-    for flag, (_, pos) in st.flags.items():
-        sources[f"flag:{flag}"] = (pos,)
-    for stage_rank, (_, pos) in st.scheduled.items():
-        sources[f"scheduled:{STAGES[stage_rank]}"] = (pos,)
-    removed = tuple(
-        Removal(Pool(pool), reason, date.fromordinal(day), pos)
-        for pool, (reason, day, pos) in sorted(st.removed.items())
-    )
-    rejections = tuple(
-        Rejection(STAGES[rank], date.fromordinal(day), reason, pos)
-        for rank, day, reason, pos in st.rejections
-    )
-    if st.cancelled:
-        sources["cancelled"] = (st.cancelled[1],)
-    if st.land_reclaimed:
-        sources["land_reclaimed"] = (st.land_reclaimed[1],)
-    return LedgerRow(
-        project_id=st.project_id,
-        code=static.code,
-        name=st.name[0],
-        city_code=static.city_code,
-        area_code=static.area_code,
-        county_code=static.county_code,
-        category=_CATEGORIES.get(static.category) or ProjectCategory(static.category),
-        investor_classes=tuple(c for c in static.investor_classes.split(",") if c),
-        stage=st.stage,
-        verified_stage=st.verified_stage,
-        stage_dates=stage_dates,
-        verified=frozenset(verified),
-        planned_investment=planned,
-        signed_amount=signed,
-        investment_reported=inv,
-        size_class=bands.classify(planned),
-        sponsor=(st.sponsor[0], st.sponsor[1]) if st.sponsor else None,
-        flags=tuple(sorted(st.flags)),
-        scheduled={STAGES[r]: date.fromordinal(d) for r, (d, _) in sorted(st.scheduled.items())},
-        removed=removed,
-        rejections=rejections,
-        cancelled_on=date.fromordinal(st.cancelled[0]) if st.cancelled else None,
-        land_reclaimed_on=date.fromordinal(st.land_reclaimed[0]) if st.land_reclaimed else None,
-        sources=sources,
-    )

@@ -3,10 +3,11 @@
 Modules that provide a read model append a factory here at import time::
 
     from projlife.projections.registry import register_projection
-    register_projection(lambda app: TicketsView(app))
+    register_projection(lambda sources: TicketsView(sources))
 
-``ProjectionRunner(app)`` without an explicit list (and ``app.projections``) runs every
-registered factory's projection.
+A factory is called with the :class:`~projlife.ports.ReadModelSources` (the database, the
+event store, the cities, the calendar). ``ProjectionRunner(sources)`` without an explicit
+list (and ``app.projections``) runs every registered factory's projection.
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from projlife.app.application import Projlife
+    from projlife.ports import ReadModelSources
     from projlife.projections.runner import Projection
 
 __all__ = ["DEFAULT_PROJECTIONS", "PROJECTION_MODULES", "default_projections", "register_projection"]
 
-ProjectionFactory = Callable[["Projlife"], "Projection"]
+ProjectionFactory = Callable[["ReadModelSources"], "Projection"]
 
 DEFAULT_PROJECTIONS: list[ProjectionFactory] = []
 """Factories of the projections a default runner runs, in order."""
@@ -39,8 +40,8 @@ def register_projection(factory: ProjectionFactory) -> ProjectionFactory:
     return factory
 
 
-def default_projections(app: Projlife) -> list[Projection]:
-    """Build every registered projection for ``app``."""
+def default_projections(sources: ReadModelSources) -> list[Projection]:
+    """Build every registered projection from ``sources``."""
     for module in PROJECTION_MODULES:
         importlib.import_module(module)
-    return [factory(app) for factory in DEFAULT_PROJECTIONS]
+    return [factory(sources) for factory in DEFAULT_PROJECTIONS]

@@ -25,24 +25,34 @@ import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-import attrs
 import sqlalchemy as sa
-from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Notification
 from sqlalchemy.dialects import postgresql as pg
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 
 from projlife.domain.errors import ProjlifeError
-from projlife.store.sql import SCHEMA_MODULES, metadata
+from projlife.projections.contract import (
+    BatchProjection,
+    DomainEvent,
+    Item,
+    Projection,
+    ProjectionFailed,
+    ProjectionStatus,
+    ProjectionTimeout,
+    RebuildAware,
+    UnknownProjection,
+    tracking_table,
+)
 
 if TYPE_CHECKING:
-    from projlife.app.application import Projlife
+    from projlife.ports import ReadModelSources
 
 __all__ = [
     "BatchProjection",
+    "DomainEvent",
     "Item",
     "Projection",
     "ProjectionFailed",
@@ -53,89 +63,6 @@ __all__ = [
     "UnknownProjection",
     "tracking_table",
 ]
-
-if __name__ not in SCHEMA_MODULES:
-    SCHEMA_MODULES.append(__name__)
-
-DomainEvent = DomainEventProtocol[Any]
-
-tracking_table = sa.Table(
-    "projection_tracking",
-    metadata,
-    sa.Column("name", sa.String(200), primary_key=True),
-    sa.Column("position", sa.BigInteger, nullable=False, default=0),
-    sa.Column("last_error", sa.Text, nullable=True),
-    sa.Column("failed_event_id", sa.BigInteger, nullable=True),
-    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True),
-)
-"""One row per projection: how far it has applied the log, and its last failure."""
-
-Item = tuple[DomainEvent, Notification]
-"""A decoded event and the notification it came from (``.id`` is the log position)."""
-
-
-@runtime_checkable
-class Projection(Protocol):
-    """A read model fed by the runner.
-
-    ``process`` is called inside the runner's transaction, with the connection to
-    write through; it must not commit. ``topics`` are the event topic strings it
-    consumes (``()`` for every event); ``tables`` are cleared by ``rebuild``.
-    """
-
-    name: str
-    topics: tuple[str, ...]
-    tables: tuple[sa.Table, ...]
-
-    def process(self, conn: sa.Connection, event: DomainEvent, notification: Notification) -> None: ...
-
-
-@runtime_checkable
-class BatchProjection(Projection, Protocol):
-    """A projection that can apply a whole batch at once (bulk inserts, one round trip)."""
-
-    def process_batch(self, conn: sa.Connection, items: Sequence[Item]) -> None: ...
-
-
-@runtime_checkable
-class RebuildAware(Protocol):
-    """A projection told when a rebuild starts and ends (optional; e.g. to defer derived tables).
-
-    ``begin_rebuild`` runs in the transaction that clears the tables; ``end_rebuild`` in
-    one more transaction after the replay reached the head of the log, with every index
-    in place. Neither is called by ``run()``.
-    """
-
-    def begin_rebuild(self, conn: sa.Connection) -> None: ...
-
-    def end_rebuild(self, conn: sa.Connection) -> None: ...
-
-
-class ProjectionFailed(ProjlifeError):
-    """A projection stopped at an event that it could not apply."""
-
-
-class ProjectionTimeout(ProjlifeError):
-    """``wait()`` gave up before the projections reached the position."""
-
-
-class UnknownProjection(ProjlifeError):
-    """No projection of that name is registered with the runner."""
-
-
-@attrs.frozen
-class ProjectionStatus:
-    """Where one projection stands."""
-
-    name: str
-    position: int
-    """The last log position applied (or skipped as not of its topics)."""
-    lag: int
-    """Log positions written but not yet examined by this projection."""
-    last_error: str | None
-    failed_event_id: int | None
-    """The log position of the event it stopped at, when it failed."""
-    updated_at: datetime | None
 
 
 class _BatchFailure(Exception):
@@ -148,19 +75,32 @@ class _BatchFailure(Exception):
 class ProjectionRunner:
     """Runs projections over one projlife database; safe to run in several processes at once."""
 
-    def __init__(self, app: Projlife, projections: Sequence[Projection] | None = None) -> None:
+    def __init__(
+        self,
+        sources: ReadModelSources,
+        projections: Sequence[Projection] | None = None,
+        *,
+        after_catch_up: Callable[[], object] | None = None,
+    ) -> None:
+        """Run ``projections`` (default: every registered one, built from ``sources``).
+
+        ``after_catch_up`` is called after a full catch-up by ``run()`` (the application passes
+        its audit trail's ``seal``).
+        """
         from projlife.projections.registry import default_projections
 
-        self.app = app
-        chosen = list(projections) if projections is not None else default_projections(app)
+        self._database = sources
+        self._mapper = sources.store.mapper
+        self._after_catch_up = after_catch_up
+        chosen = list(projections) if projections is not None else default_projections(sources)
         names = [p.name for p in chosen]
         if len(set(names)) != len(names):
             raise ProjlifeError(
                 "build a projection runner", f"duplicate projection names in {names}", "unique names"
             )
         self._projections: dict[str, Projection] = {p.name: p for p in chosen}
-        self._dialect = app.url.dialect
-        self._events_table = app.url.events_table
+        self._dialect = sources.url.dialect
+        self._events_table = sources.url.events_table
         self._id_column = "rowid" if self._dialect == "sqlite" else "notification_id"
         self._ready = False
 
@@ -184,14 +124,15 @@ class ProjectionRunner:
         Returns each projection's position. A projection that fails stops at the
         failing event (see :meth:`status`); the others still run.
 
-        A full catch-up (``until=None``) with ``seal=True`` then calls ``app.audit.seal()``,
-        after every projection transaction has committed, so the audit chain covers every
-        event the read models have seen (sealing is idempotent and exactly once).
+        A full catch-up (``until=None``) with ``seal=True`` then calls ``after_catch_up``
+        (``app.audit.seal()`` for the application's runner), after every projection transaction
+        has committed, so the audit chain covers every event the read models have seen (sealing
+        is idempotent and exactly once).
         """
         self._ensure_tracking_rows()
         positions = {name: self._catch_up(p, batch_size, until) for name, p in self._projections.items()}
-        if seal and until is None:
-            self.app.audit.seal()
+        if seal and until is None and self._after_catch_up is not None:
+            self._after_catch_up()
         return positions
 
     def run_one(self, name: str, *, batch_size: int = 2000, until: int | None = None) -> int:
@@ -262,7 +203,7 @@ class ProjectionRunner:
 
     def status(self) -> list[ProjectionStatus]:
         self._ensure_tracking_rows()
-        with self.app.engine.connect() as conn:
+        with self._database.engine.connect() as conn:
             head = self._head(conn)
             rows = {
                 r.name: r
@@ -368,13 +309,13 @@ class ProjectionRunner:
         return done
 
     def _decode(self, notification: Notification) -> DomainEvent:
-        return self.app.store.mapper.to_domain_event(notification)
+        return self._mapper.to_domain_event(notification)
 
     # -- SQL ---------------------------------------------------------------------------
 
     @contextmanager
     def _transaction(self) -> Iterator[sa.Connection]:
-        conn = self.app.engine.connect()
+        conn = self._database.engine.connect()
         if self._dialect == "sqlite":
             conn = conn.execution_options(sqlite_begin="BEGIN IMMEDIATE")
         try:
@@ -435,7 +376,7 @@ class ProjectionRunner:
         insert: Callable[[sa.Table], Any] = (
             pg.insert if self._dialect == "postgresql" else sqlite_dialect.insert
         )
-        with self.app.engine.begin() as conn:
+        with self._database.engine.begin() as conn:
             for name in self._projections:
                 conn.execute(
                     insert(tracking_table)

@@ -18,7 +18,7 @@ from projlife.plugins.types import CityProfile
 from projlife.reports.city_rules import county_name
 
 if TYPE_CHECKING:
-    from projlife.app.application import Projlife
+    from projlife.ports import ReportSource
 
 __all__ = ["OverdueTicketLine", "TicketLoop", "ticket_loop"]
 
@@ -56,7 +56,7 @@ class TicketLoop:
     most_overdue: tuple[OverdueTicketLine, ...]
 
 
-def ticket_loop(app: Projlife, city: CityProfile, as_of: date, *, list_top: int = 5) -> TicketLoop:
+def ticket_loop(app: ReportSource, city: CityProfile, as_of: date, *, list_top: int = 5) -> TicketLoop:
     s = app.tickets.summary(as_of=as_of, city_code=city.code)
     overdue = app.tickets.overdue(as_of=as_of, city_code=city.code)
     by_county: Counter[str] = Counter()

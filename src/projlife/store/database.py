@@ -18,7 +18,7 @@ from sqlalchemy.exc import ArgumentError
 
 from projlife.domain.errors import ProjlifeError
 
-__all__ = ["DatabaseURL", "UnsupportedDatabase"]
+__all__ = ["Database", "DatabaseURL", "UnsupportedDatabase"]
 
 Dialect = Literal["sqlite", "postgresql"]
 _SUPPORTED = "sqlite:///PATH or postgresql+psycopg://USER@HOST:PORT/DB[?schema=NAME]"
@@ -163,3 +163,24 @@ def _sqlite_engine(path: str, synchronous: str = "NORMAL") -> Engine:
         conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN"))
 
     return engine
+
+
+class Database:
+    """One database's URL and its SQLAlchemy engine (created on first use, disposed by ``close``)."""
+
+    def __init__(self, url: str | DatabaseURL) -> None:
+        self.url = DatabaseURL.parse(url)
+        self._engine: Engine | None = None
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine for read models (same database as the events)."""
+        if self._engine is None:
+            self._engine = self.url.create_engine()
+        return self._engine
+
+    def close(self) -> None:
+        """Dispose of the engine's connections (a later use opens a new engine)."""
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None

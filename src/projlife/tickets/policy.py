@@ -24,7 +24,7 @@ from projlife.plugins.manager import ticket_rules
 from projlife.plugins.rules import EscalationStep, TicketCategory, TicketRules
 
 if TYPE_CHECKING:
-    from projlife.app.application import Projlife
+    from projlife.ports import CityDirectory
 
 __all__ = [
     "DEFAULT_TICKET_POLICY",
@@ -181,14 +181,14 @@ ZHUMADIAN_TICKET_POLICY = attrs.evolve(
 """An example policy with Zhumadian's escalation ladder."""
 
 
-def ticket_policy_for(app: Projlife, city_code: str) -> TicketPolicy:
+def ticket_policy_for(cities: CityDirectory, city_code: str) -> TicketPolicy:
     """The ticket policy of ``city_code``. The ONE place the application looks policy up.
 
-    Asks ``app.plugins`` through :func:`projlife.plugins.ticket_rules` for the city declared
+    Asks ``cities.plugins`` through :func:`projlife.plugins.ticket_rules` for the city declared
     with ``city_code`` and fills what no plugin answers from :data:`DEFAULT_TICKET_POLICY`.
     A code no plugin declares gets the default policy.
     """
-    city = app.city_by_code(city_code)
+    city = cities.city_by_code(city_code)
     if city is None:
         return DEFAULT_TICKET_POLICY
-    return TicketPolicy.from_rules(ticket_rules(app.plugins, city))
+    return TicketPolicy.from_rules(ticket_rules(cities.plugins, city))

@@ -47,7 +47,7 @@ from projlife.projections.runner import DomainEvent, Item
 from projlife.store.sql import SCHEMA_MODULES, metadata
 
 if TYPE_CHECKING:
-    from projlife.app.application import Projlife
+    from projlife.ports import ReadModelSources
 
 __all__ = [
     "TICKETS_PROJECTION",
@@ -173,8 +173,8 @@ class TicketsProjection:
     topics: tuple[str, ...] = TICKET_TOPICS
     tables: tuple[sa.Table, ...] = (ticket_states_table, tickets_table)
 
-    def __init__(self, app: Projlife) -> None:
-        self._app = app
+    def __init__(self, sources: ReadModelSources) -> None:
+        self._sources = sources
         self._tickets: dict[UUID, Ticket] = {}
 
     def process(self, conn: sa.Connection, event: DomainEvent, notification: Notification) -> None:
@@ -194,13 +194,13 @@ class TicketsProjection:
                 "version": n.originator_version,
                 "pos": n.id,
                 "paused_working_days": ticket.paused_working_days(
-                    ticket.last_fact_on, self._app.tickets.calendar
+                    ticket.last_fact_on, self._sources.calendar
                 ),
                 **row,
             }
         if not states:
             return
-        insert: Any = pg.insert if self._app.url.dialect == "postgresql" else sqlite_dialect.insert
+        insert: Any = pg.insert if self._sources.url.dialect == "postgresql" else sqlite_dialect.insert
         conn.execute(insert(ticket_states_table).on_conflict_do_nothing(index_elements=["pos"]), states)
         stmt = insert(tickets_table)
         conn.execute(
@@ -219,7 +219,7 @@ class TicketsProjection:
         if held is None or held.version != n.originator_version - 1:
             held = None
             if n.originator_version > 1:
-                loaded: Any = self._app.store.repository.get(tid, version=n.originator_version - 1)
+                loaded: Any = self._sources.store.repository.get(tid, version=n.originator_version - 1)
                 held = loaded
         mutating: Any = event
         mutated: Any = mutating.mutate(held)

@@ -1,31 +1,27 @@
-"""``app.tickets``: commands and queries on the enterprise problem loop.
+"""``app.tickets``: commands on the enterprise problem loop (queries in :mod:`projlife.tickets.queries`).
 
 Every command is validated (pydantic, then the city's :class:`TicketPolicy` and the
 ticket's own rules) before anything is written; a refused command raises a
 :class:`~projlife.domain.errors.ProjlifeError` and records nothing. Version conflicts are
-retried like :class:`~projlife.app.application.ProjectService`.
+retried like :class:`~projlife.app.projects.ProjectService`.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterator, Mapping
-from datetime import date
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import UUID
 
 import attrs
-from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import RecordConflictError
 
 from projlife.app.commands import Command
+from projlife.app.results import CommandResult, last_position, validate
 from projlife.app.retry import MAX_RETRIES, save_with_retries
-from projlife.calendar import WorkdayCalendar
 from projlife.domain.errors import CommandRejected, ConcurrentUpdateError, NotFound, Problem
-from projlife.domain.project import Project
 from projlife.domain.revisit_draw import RevisitDraw, revisit_draw_id_for
-from projlife.domain.ticket import AssigneeKind, Satisfaction, Ticket, TicketStatus, ticket_id_for
+from projlife.domain.ticket import AssigneeKind, Ticket, TicketStatus, ticket_id_for
 from projlife.tickets.commands import (
     TICKET_COMMANDS,
     AnswerTicket,
@@ -40,62 +36,10 @@ from projlife.tickets.commands import (
     TicketCommand,
     WithdrawTicket,
 )
-from projlife.tickets.policy import TicketPolicy, ticket_policy_for
-from projlife.tickets.projection import TICKETS_PROJECTION, TicketState, mean_and_share, states_as_of
-
-if TYPE_CHECKING:
-    from projlife.app.application import CommandResult, Projlife
+from projlife.tickets.policy import TicketPolicy
+from projlife.tickets.queries import LoopSummary, OverdueTicket, TicketQueries
 
 __all__ = ["DrawResult", "LoopSummary", "OverdueTicket", "TicketService"]
-
-RAISED_TOPIC = Ticket.Raised.TOPIC
-
-
-@attrs.frozen
-class OverdueTicket:
-    """One ticket past its (pause-adjusted) due date on ``as_of``."""
-
-    ticket_id: UUID
-    code: str
-    city_code: str
-    area_code: str
-    category: str
-    assignee_kind: AssigneeKind
-    assignee: str
-    due_on: date
-    effective_due_on: date
-    paused_working_days: int
-    overdue_working_days: int
-    escalation_level: int
-    reopen_count: int
-
-    @property
-    def department(self) -> str | None:
-        return self.assignee if self.assignee_kind is AssigneeKind.DEPARTMENT else None
-
-
-@attrs.frozen
-class LoopSummary:
-    """The loop as of one business date: how many tickets stand where, and how satisfied."""
-
-    as_of: date
-    raised: int
-    open: int
-    """Raised or assigned (not yet answered), not withdrawn."""
-    answered: int
-    """Answered, waiting for a draw, a revisit or closing."""
-    closed: int
-    withdrawn: int
-    overdue: int
-    reopened: int
-    """Reopen events (a ticket reopened twice counts twice)."""
-    revisits: int
-    satisfaction: Mapping[int, int]
-    """Revisits per rating 1…5."""
-    mean_satisfaction: Decimal | None
-    by_category: Mapping[str, int]
-    satisfied_share: Decimal | None
-    """Share of revisits that met the bar in force when they were made."""
 
 
 @attrs.frozen
@@ -110,38 +54,24 @@ class DrawResult:
     position: int | None
 
 
-class TicketService:
+class TicketService(TicketQueries):
     """Commands and queries on tickets, at ``app.tickets``."""
-
-    def __init__(self, app: Projlife, calendar: WorkdayCalendar | None = None) -> None:
-        self._app = app
-        self.calendar = calendar if calendar is not None else WorkdayCalendar.china()
-        self._policies: dict[str, TicketPolicy] = {}
-
-    def policy(self, city_code: str) -> TicketPolicy:
-        """The city's policy from its plugins' ticket hooks (asked once per city, then kept)."""
-        found = self._policies.get(city_code)
-        if found is None:
-            found = self._policies[city_code] = ticket_policy_for(self._app, city_code)
-        return found
 
     # -- commands ------------------------------------------------------------------
 
     def execute(self, command: Command | Mapping[str, Any], *, kind: str | None = None) -> CommandResult:
         """Run one ticket command, given as a model or as a mapping plus its ``kind`` name."""
-        from projlife.app.application import CommandResult, _last_position
-
         cmd = self._parse(command, kind)
         if isinstance(cmd, RaiseTicket):
             ticket = self._raise(cmd)
             try:
-                recordings = self._app.store.save(ticket)
+                recordings = self._store.save(ticket)
             except RecordConflictError:
                 raise CommandRejected(
                     f"raise ticket {cmd.code}",
                     [Problem("code", f"ticket {cmd.code} already exists in city {cmd.city_code}", cmd.code)],
                 ) from None
-            return CommandResult(ticket.id, ticket.version, _last_position(recordings))
+            return CommandResult(ticket.id, ticket.version, last_position(recordings))
         if isinstance(cmd, DrawRevisitSample):
             result = self.draw(cmd)
             return CommandResult(result.draw_id, 1, result.position)
@@ -154,13 +84,11 @@ class TicketService:
             return ticket
 
         ticket, recordings = save_with_retries(
-            self._app.store, load_and_apply, attempted=f"{cmd.name} {cmd.ticket_id}", what="ticket"
+            self._store, load_and_apply, attempted=f"{cmd.name} {cmd.ticket_id}", what="ticket"
         )
-        return CommandResult(ticket.id, ticket.version, _last_position(recordings))
+        return CommandResult(ticket.id, ticket.version, last_position(recordings))
 
     def _parse(self, command: Command | Mapping[str, Any], kind: str | None) -> Command:
-        from projlife.app.application import validate
-
         if isinstance(command, Command):
             return command
         name = kind or str(command.get("command", ""))
@@ -174,9 +102,9 @@ class TicketService:
 
     def _raise(self, cmd: RaiseTicket) -> Ticket:
         problems: list[Problem] = []
-        city = self._app.city_by_code(cmd.city_code)
+        city = self._cities.city_by_code(cmd.city_code)
         if city is None:
-            known = ", ".join(f"{c.code} ({c.name_zh})" for c in self._app.cities.values())
+            known = ", ".join(f"{c.code} ({c.name_zh})" for c in self._cities.cities.values())
             problems.append(
                 Problem("city_code", f"unknown city; installed: {known or 'none'}", cmd.city_code)
             )
@@ -228,7 +156,7 @@ class TicketService:
         if isinstance(cmd, AssignTicket):
             problems: list[Problem] = []
             if cmd.assignee_kind is AssigneeKind.LOCALITY:
-                city = self._app.city_by_code(ticket.city_code)
+                city = self._cities.city_by_code(ticket.city_code)
                 if city is not None and cmd.assignee not in city.areas:
                     problems.append(Problem("assignee", f"not an area of {city.name_zh}", cmd.assignee))
             if cmd.due_on is not None and cmd.due_on < ticket.raised_on:
@@ -281,12 +209,10 @@ class TicketService:
         answer and never drawn before (a reopened ticket that was drawn stays drawn), answered
         on or before the draw date and within the window.
         """
-        from projlife.app.application import _last_position, validate
-
         cmd = validate(DrawRevisitSample, command) if not isinstance(command, DrawRevisitSample) else command
         attempted = f"draw revisit sample {cmd.seed!r} in {cmd.city_code}"
         problems: list[Problem] = []
-        if self._app.city_by_code(cmd.city_code) is None:
+        if self._cities.city_by_code(cmd.city_code) is None:
             problems.append(Problem("city_code", "unknown city", cmd.city_code))
         if cmd.window_start and cmd.window_end and cmd.window_end < cmd.window_start:
             problems.append(Problem("window_end", "before window_start", cmd.window_end.isoformat()))
@@ -323,7 +249,7 @@ class TicketService:
                     reason=cmd.reason,
                 )
             try:
-                recordings = self._app.store.save(draw, *population)
+                recordings = self._store.save(draw, *population)
             except RecordConflictError:
                 if self._exists(draw.id):
                     raise CommandRejected(
@@ -331,7 +257,7 @@ class TicketService:
                     ) from None
                 continue
             return DrawResult(
-                draw.id, draw.seed, draw.rate, draw.population, draw.drawn, _last_position(recordings)
+                draw.id, draw.seed, draw.rate, draw.population, draw.drawn, last_position(recordings)
             )
         raise ConcurrentUpdateError(attempted, "tickets kept changing during the draw", "draw again")
 
@@ -349,154 +275,7 @@ class TicketService:
             and (cmd.window_end is None or answered <= cmd.window_end)
         )
 
-    # -- queries -----------------------------------------------------------------
-
-    def get(self, ticket_id: UUID, *, attempted: str = "load ticket") -> Ticket:
-        try:
-            ticket: Any = self._app.store.repository.get(ticket_id)
-        except AggregateNotFoundError:
-            raise NotFound(attempted, f"no ticket with id {ticket_id}", "the id of a raised ticket") from None
-        if not isinstance(ticket, Ticket):
-            raise NotFound(attempted, f"{ticket_id} is not a ticket", "the id of a raised ticket")
-        return ticket
-
-    def find(self, city_code: str, code: str) -> Ticket:
-        return self.get(ticket_id_for(city_code, code), attempted=f"find ticket {code} in {city_code}")
-
-    def get_draw(self, draw_id: UUID) -> RevisitDraw:
-        try:
-            draw: Any = self._app.store.repository.get(draw_id)
-        except AggregateNotFoundError:
-            raise NotFound("load revisit draw", f"no draw with id {draw_id}", "a draw id") from None
-        if not isinstance(draw, RevisitDraw):
-            raise NotFound("load revisit draw", f"{draw_id} is not a revisit draw", "a draw id")
-        return draw
-
-    def ticket_ids(self) -> list[UUID]:
-        """Every ticket id, in the order the tickets were raised (read from the event log)."""
-        ids: list[UUID] = []
-        start: int | None = None
-        recorder: Any = self._app.store.recorder
-        while True:
-            page = recorder.select_notifications(
-                start, 1000, topics=[RAISED_TOPIC], inclusive_of_start=start is None
-            )
-            if not page:
-                return ids
-            ids.extend(n.originator_id for n in page)
-            start = page[-1].id
-
-    def tickets(self, *, city_code: str | None = None) -> Iterator[Ticket]:
-        for ticket_id in self.ticket_ids():
-            ticket = self.get(ticket_id)
-            if city_code is None or ticket.city_code == city_code:
-                yield ticket
-
-    def ticket_as_of(self, ticket_id: UUID, as_of: date) -> Ticket | None:
-        """The ticket rebuilt from its facts with a business date on or before ``as_of``.
-
-        None if it was raised after ``as_of``. Business dates never go backwards within a
-        ticket, so these facts are a prefix of its history.
-        """
-        aggregate: Any = None
-        events: Any = self._app.store.events.get(ticket_id)
-        for event in events:
-            if event.occurred_on > as_of:
-                break
-            aggregate = event.mutate(aggregate)
-        return aggregate if isinstance(aggregate, Ticket) else None
-
-    def overdue(
-        self,
-        *,
-        as_of: date,
-        city_code: str | None = None,
-        area: str | None = None,
-        department: str | None = None,
-        category: str | None = None,
-    ) -> list[OverdueTicket]:
-        """Tickets past their due date on ``as_of`` (paused working days excluded), most overdue first.
-
-        Read from the tickets projection (caught up first): each ticket's state after its last
-        fact with a business date on or before ``as_of``, so facts recorded later with a later
-        business date do not change the answer for ``as_of``. ``area`` matches the ticket's
-        area (the enterprise's locality); ``department`` the assigned department; ``category``
-        the category's label or code.
-        """
-        found: list[OverdueTicket] = []
-        for ticket in self.states_as_of(as_of, city_code=city_code):
-            if area is not None and ticket.area_code != area:
-                continue
-            if category is not None:
-                cat = self.policy(ticket.city_code).category(category)
-                if ticket.category != (cat.label_zh if cat else category):
-                    continue
-            state = ticket.overdue_on(as_of, self.calendar)
-            if state is None or not state.is_overdue:
-                continue
-            kind, assignee = ticket.assignee_kind, ticket.assignee
-            assert kind is not None and assignee is not None
-            if department is not None and ticket.department != department:
-                continue
-            found.append(
-                OverdueTicket(
-                    ticket_id=ticket.ticket_id,
-                    code=ticket.code,
-                    city_code=ticket.city_code,
-                    area_code=ticket.area_code,
-                    category=ticket.category,
-                    assignee_kind=kind,
-                    assignee=assignee,
-                    due_on=state.due_on,
-                    effective_due_on=state.effective_due_on,
-                    paused_working_days=state.paused_working_days,
-                    overdue_working_days=state.overdue_working_days,
-                    escalation_level=ticket.escalation_level,
-                    reopen_count=ticket.reopen_count,
-                )
-            )
-        found.sort(key=lambda o: (-o.overdue_working_days, o.code))
-        return found
-
-    def summary(self, *, as_of: date, city_code: str | None = None) -> LoopSummary:
-        """The loop as of ``as_of``: counts by status, overdue, reopens and satisfaction.
-
-        Read from the tickets projection with the same as-of rule as :meth:`overdue`.
-        """
-        status: Counter[TicketStatus] = Counter()
-        ratings: Counter[int] = Counter()
-        by_category: Counter[str] = Counter()
-        overdue = reopened = satisfied = 0
-        for ticket in self.states_as_of(as_of, city_code=city_code):
-            status[ticket.status] += 1
-            by_category[ticket.category] += 1
-            reopened += ticket.reopen_count
-            ratings.update(ticket.ratings)
-            satisfied += ticket.satisfied_revisits
-            state = ticket.overdue_on(as_of, self.calendar)
-            overdue += int(state is not None and state.is_overdue)
-        mean, share = mean_and_share(ratings, satisfied)
-        return LoopSummary(
-            as_of=as_of,
-            raised=sum(status.values()),
-            open=status[TicketStatus.RAISED] + status[TicketStatus.ASSIGNED],
-            answered=status[TicketStatus.ANSWERED],
-            closed=status[TicketStatus.CLOSED],
-            withdrawn=status[TicketStatus.WITHDRAWN],
-            overdue=overdue,
-            reopened=reopened,
-            revisits=sum(ratings.values()),
-            satisfaction={int(s): ratings[int(s)] for s in Satisfaction},
-            mean_satisfaction=mean,
-            by_category=dict(sorted(by_category.items())),
-            satisfied_share=share,
-        )
-
-    def states_as_of(self, as_of: date, *, city_code: str | None = None) -> list[TicketState]:
-        """Every ticket as the tickets projection holds it on ``as_of`` (caught up first)."""
-        self._app.projections.run_one(TICKETS_PROJECTION)
-        with self._app.engine.connect() as conn:
-            return states_as_of(conn, as_of, city_code=city_code)
+    # -- internals ---------------------------------------------------------------
 
     # -- internals ---------------------------------------------------------------
 
@@ -508,13 +287,3 @@ class TicketService:
                 f"{cmd.name} {cmd.ticket_id}",
                 [Problem("ticket_id", "no ticket with this id", str(cmd.ticket_id))],
             ) from None
-
-    def _project(self, project_id: UUID) -> Project | None:
-        try:
-            project: Any = self._app.store.repository.get(project_id)
-        except AggregateNotFoundError:
-            return None
-        return project if isinstance(project, Project) else None
-
-    def _exists(self, aggregate_id: UUID) -> bool:
-        return bool(self._app.store.recorder.select_events(aggregate_id, limit=1))

@@ -1,0 +1,219 @@
+"""``app.projects``: commands and queries on projects, one at a time or in validated batches."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import RecordConflictError
+
+from projlife.app.commands import PROJECT_COMMANDS, Command, ConceiveProject, ProjectCommand
+from projlife.app.results import CommandResult, IngestReport, last_position, validate
+from projlife.app.retry import save_with_retries
+from projlife.domain.errors import CommandRejected, ConcurrentUpdateError, NotFound, Problem, ProjlifeError
+from projlife.domain.project import Project, project_id_for
+from projlife.plugins.manager import validate_command
+from projlife.ports import CityDirectory, EventLog
+
+__all__ = ["ProjectService"]
+
+
+class ProjectService:
+    """Commands on projects. Every method validates, loads, applies, saves, or raises."""
+
+    def __init__(self, store: EventLog, cities: CityDirectory) -> None:
+        self._store = store
+        self._cities = cities
+
+    # -- generic -----------------------------------------------------------------
+
+    def execute(self, command: Command | Mapping[str, Any], *, kind: str | None = None) -> CommandResult:
+        """Run one command, given as a command model or as a mapping plus its ``kind`` name."""
+        cmd = self._parse(command, kind)
+        if isinstance(cmd, ConceiveProject):
+            return self._conceive(cmd)
+        if not isinstance(cmd, ProjectCommand):
+            raise CommandRejected(type(cmd).__name__, [Problem("(command)", "not a project command")])
+        return self._run(cmd)
+
+    def _parse(self, command: Command | Mapping[str, Any], kind: str | None) -> Command:
+        if isinstance(command, Command):
+            return command
+        name = kind or str(command.get("command", ""))
+        model = PROJECT_COMMANDS.get(name)
+        if model is None:
+            raise CommandRejected(
+                f"run command {name!r}",
+                [Problem("command", f"unknown command; known: {', '.join(sorted(PROJECT_COMMANDS))}", name)],
+            )
+        data = {k: v for k, v in command.items() if k != "command"}
+        try:
+            return validate(model, data)
+        except CommandRejected as exc:
+            # List the unknown city or area too, not only the fields pydantic refused.
+            if model is ConceiveProject:
+                extra = self._city_area_problems(data.get("city_code"), data.get("area_code"))
+                known = {p.field for p in exc.problems}
+                extra = [p for p in extra if p.field not in known]
+                if extra:
+                    raise CommandRejected(exc.attempted, [*exc.problems, *extra]) from None
+            raise
+
+    def _conceive(self, cmd: ConceiveProject) -> CommandResult:
+        self._check_context(cmd)
+        project = cmd.create()
+        try:
+            recordings = self._store.save(project)
+        except RecordConflictError:
+            raise CommandRejected(
+                f"conceive project {cmd.code}",
+                [Problem("code", f"project {cmd.code} already exists in city {cmd.city_code}", cmd.code)],
+            ) from None
+        return CommandResult(project.id, project.version, last_position(recordings))
+
+    def _run(self, cmd: ProjectCommand) -> CommandResult:
+        def load_and_apply() -> Project:
+            project = self.get(cmd.project_id, attempted=f"{cmd.name} project {cmd.project_id}")
+            self._check_context(cmd, project)
+            cmd.apply(project)
+            return project
+
+        project, recordings = save_with_retries(
+            self._store, load_and_apply, attempted=f"{cmd.name} project {cmd.project_id}", what="project"
+        )
+        return CommandResult(project.id, project.version, last_position(recordings))
+
+    def _check_context(self, cmd: Command, project: Project | None = None) -> None:
+        """Problems that need more than the command itself: known city and area."""
+        problems: list[Problem] = []
+        if isinstance(cmd, ConceiveProject):
+            problems += self._city_area_problems(cmd.city_code, cmd.area_code)
+        if problems:
+            raise CommandRejected(f"{cmd.name} project", problems)
+        self._check_policy(cmd, project)
+
+    def _check_policy(self, cmd: Command, project: Project | None) -> None:
+        """The city plugins' ``projlife_validate_command`` problems; a raising plugin is named."""
+        city_code = (
+            cmd.city_code if isinstance(cmd, ConceiveProject) else project.city_code if project else None
+        )
+        city = self._cities.city_by_code(city_code) if city_code else None
+        if city is None:
+            return
+        problems = validate_command(self._cities.plugins, city, cmd, project)
+        if problems:
+            raise CommandRejected(f"{cmd.name} project", problems)
+
+    def _city_area_problems(self, city_code: object, area_code: object) -> list[Problem]:
+        if not isinstance(city_code, str):
+            return []
+        city = self._cities.city_by_code(city_code.strip())
+        if city is None:
+            known = ", ".join(f"{c.code} ({c.name_zh})" for c in self._cities.cities.values())
+            return [Problem("city_code", f"unknown city; installed: {known or 'none'}", city_code)]
+        if isinstance(area_code, str) and area_code.strip() not in city.areas:
+            return [Problem("area_code", f"not an area of {city.name_zh}", area_code)]
+        return []
+
+    # -- queries -----------------------------------------------------------------
+
+    def get(self, project_id: UUID, *, attempted: str = "load project") -> Project:
+        try:
+            project: Any = self._store.repository.get(project_id)
+        except AggregateNotFoundError:
+            raise NotFound(
+                attempted, f"no project with id {project_id}", "the id of a conceived project"
+            ) from None
+        assert isinstance(project, Project)
+        return project
+
+    def find(self, city_code: str, code: str) -> Project:
+        """Load a project by its city and project code."""
+        return self.get(project_id_for(city_code, code), attempted=f"find project {code} in {city_code}")
+
+    # -- batched import ------------------------------------------------------------
+
+    def ingest(
+        self, commands: Iterable[Command], *, batch_size: int = 500, keep: int = 20_000
+    ) -> IngestReport:
+        """Apply many commands and save them in batches of ``batch_size`` commands.
+
+        Each batch is validated completely in memory before any of it is written and is
+        written in one transaction. A bad command raises and discards its batch; the
+        batches before it are kept (the error says how many commands were committed).
+        The ``keep`` most recently saved projects stay in memory between batches, so the
+        import should be the only writer to its projects while it runs; a concurrent
+        write to one of them is detected and raised as :class:`ConcurrentUpdateError`.
+        """
+        pending: dict[UUID, Project] = {}
+        recent: OrderedDict[UUID, Project] = OrderedDict()
+        done = events = aggregates = 0
+        in_batch = 0
+        last: int | None = None
+        for cmd in commands:
+            try:
+                if isinstance(cmd, ConceiveProject):
+                    self._check_context(cmd)
+                    project: Project = cmd.create()
+                    if project.id in pending or self._exists(project.id):
+                        raise CommandRejected(
+                            f"conceive project {cmd.code}",
+                            [
+                                Problem(
+                                    "code",
+                                    f"project {cmd.code} already exists in city {cmd.city_code}",
+                                    cmd.code,
+                                )
+                            ],
+                        )
+                    pending[project.id] = project
+                elif isinstance(cmd, ProjectCommand):
+                    project = (
+                        pending.get(cmd.project_id)
+                        or recent.pop(cmd.project_id, None)
+                        or self.get(cmd.project_id)
+                    )
+                    self._check_context(cmd, project)
+                    cmd.apply(project)
+                    pending[project.id] = project
+                else:
+                    raise CommandRejected(type(cmd).__name__, [Problem("(command)", "not a project command")])
+            except ProjlifeError as exc:
+                exc.add_note(
+                    f"{done} earlier command(s) were committed; this batch of {in_batch + 1} was not"
+                )
+                raise
+            in_batch += 1
+            if in_batch >= batch_size:
+                n_events, last = self._flush(pending)
+                events += n_events
+                aggregates += len(pending)
+                done += in_batch
+                recent.update(pending)
+                while len(recent) > keep:
+                    recent.popitem(last=False)
+                pending.clear()
+                in_batch = 0
+        if pending:
+            n_events, last = self._flush(pending)
+            events += n_events
+            aggregates += len(pending)
+            done += in_batch
+        return IngestReport(commands=done, events=events, aggregates=aggregates, last_position=last)
+
+    def _flush(self, pending: Mapping[UUID, Project]) -> tuple[int, int | None]:
+        try:
+            recordings = self._store.save(*pending.values())
+        except RecordConflictError:
+            raise ConcurrentUpdateError(
+                f"import a batch of {len(pending)} projects",
+                "another writer changed one of them during the import; the batch was not written",
+                "run imports while no other process writes to the same projects",
+            ) from None
+        return len(recordings), last_position(recordings)
+
+    def _exists(self, project_id: UUID) -> bool:
+        return bool(self._store.recorder.select_events(project_id, limit=1))

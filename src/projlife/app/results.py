@@ -1,0 +1,62 @@
+"""What a command returns, and the validation that turns a mapping into a command."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+from uuid import UUID
+
+import attrs
+from pydantic import BaseModel, ValidationError
+
+from projlife.app.commands import Command
+from projlife.domain.errors import CommandRejected, Problem
+
+__all__ = ["CommandResult", "IngestReport", "last_position", "validate"]
+
+TCommand = TypeVar("TCommand", bound=Command)
+
+
+@attrs.frozen
+class CommandResult:
+    """What a successful command did: the project, its new version and the log position.
+
+    Pass ``position`` to a projection's ``wait()`` to read your own write.
+    """
+
+    aggregate_id: UUID
+    version: int
+    position: int | None
+
+
+@attrs.frozen
+class IngestReport:
+    """What a batched import did."""
+
+    commands: int
+    events: int
+    aggregates: int
+    last_position: int | None
+
+
+def validate(
+    model: type[TCommand], data: Mapping[str, Any] | TCommand, attempted: str | None = None
+) -> TCommand:
+    """Build a command from ``data``, or raise :class:`CommandRejected` listing every problem."""
+    if isinstance(data, model):
+        return data
+    try:
+        return model.model_validate(dict(data) if not isinstance(data, BaseModel) else data.model_dump())
+    except ValidationError as exc:
+        problems = [
+            Problem(".".join(str(p) for p in err["loc"]) or "(command)", err["msg"], err.get("input"))
+            for err in exc.errors()
+        ]
+        raise CommandRejected(attempted or model.name, problems) from None
+
+
+def last_position(recordings: list[Any]) -> int | None:
+    """The notification log position of the last of ``recordings`` (``None`` if there are none)."""
+    if not recordings:
+        return None
+    return int(recordings[-1].notification.id)

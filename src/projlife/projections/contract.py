@@ -1,0 +1,111 @@
+"""What a read model is to the runner: the Projection Protocols, the tracking table, status, errors."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Protocol, runtime_checkable
+
+import attrs
+import sqlalchemy as sa
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import Notification
+
+from projlife.domain.errors import ProjlifeError
+from projlife.store.sql import SCHEMA_MODULES, metadata
+
+__all__ = [
+    "BatchProjection",
+    "DomainEvent",
+    "Item",
+    "Projection",
+    "ProjectionFailed",
+    "ProjectionStatus",
+    "ProjectionTimeout",
+    "RebuildAware",
+    "UnknownProjection",
+    "tracking_table",
+]
+
+if __name__ not in SCHEMA_MODULES:
+    SCHEMA_MODULES.append(__name__)
+
+DomainEvent = DomainEventProtocol[Any]
+
+tracking_table = sa.Table(
+    "projection_tracking",
+    metadata,
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("position", sa.BigInteger, nullable=False, default=0),
+    sa.Column("last_error", sa.Text, nullable=True),
+    sa.Column("failed_event_id", sa.BigInteger, nullable=True),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True),
+)
+"""One row per projection: how far it has applied the log, and its last failure."""
+
+Item = tuple[DomainEvent, Notification]
+"""A decoded event and the notification it came from (``.id`` is the log position)."""
+
+
+@runtime_checkable
+class Projection(Protocol):
+    """A read model fed by the runner.
+
+    ``process`` is called inside the runner's transaction, with the connection to
+    write through; it must not commit. ``topics`` are the event topic strings it
+    consumes (``()`` for every event); ``tables`` are cleared by ``rebuild``.
+    """
+
+    name: str
+    topics: tuple[str, ...]
+    tables: tuple[sa.Table, ...]
+
+    def process(self, conn: sa.Connection, event: DomainEvent, notification: Notification) -> None: ...
+
+
+@runtime_checkable
+class BatchProjection(Projection, Protocol):
+    """A projection that can apply a whole batch at once (bulk inserts, one round trip)."""
+
+    def process_batch(self, conn: sa.Connection, items: Sequence[Item]) -> None: ...
+
+
+@runtime_checkable
+class RebuildAware(Protocol):
+    """A projection told when a rebuild starts and ends (optional; e.g. to defer derived tables).
+
+    ``begin_rebuild`` runs in the transaction that clears the tables; ``end_rebuild`` in
+    one more transaction after the replay reached the head of the log, with every index
+    in place. Neither is called by ``run()``.
+    """
+
+    def begin_rebuild(self, conn: sa.Connection) -> None: ...
+
+    def end_rebuild(self, conn: sa.Connection) -> None: ...
+
+
+class ProjectionFailed(ProjlifeError):
+    """A projection stopped at an event that it could not apply."""
+
+
+class ProjectionTimeout(ProjlifeError):
+    """``wait()`` gave up before the projections reached the position."""
+
+
+class UnknownProjection(ProjlifeError):
+    """No projection of that name is registered with the runner."""
+
+
+@attrs.frozen
+class ProjectionStatus:
+    """Where one projection stands."""
+
+    name: str
+    position: int
+    """The last log position applied (or skipped as not of its topics)."""
+    lag: int
+    """Log positions written but not yet examined by this projection."""
+    last_error: str | None
+    failed_event_id: int | None
+    """The log position of the event it stopped at, when it failed."""
+    updated_at: datetime | None

@@ -1,0 +1,329 @@
+"""Reading a 台账 .xlsx and checking each row: every problem with its sheet, row and column."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import attrs
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from projlife.domain.areas import AreaLevel
+from projlife.domain.lifecycle import Pool, RemovalReason, Stage, allowed_sources
+from projlife.domain.money import WAN, YI
+from projlife.plugins.types import CityProfile
+from projlife.reports.layout import (
+    CATEGORY_BY_LABEL,
+    COLUMN_BY_KEY,
+    COLUMNS,
+    INVESTOR_BY_LABEL,
+    POOL_LABEL_ZH,
+    REMOVAL_LABEL_ZH,
+    STAGE_DATE_COLUMNS,
+    AmountUnit,
+    Column,
+    ColumnKind,
+    header_key,
+)
+
+__all__ = ["HEADER_SEARCH_ROWS", "RowProblem", "SheetRow", "check_row", "read_ledger"]
+
+HEADER_SEARCH_ROWS = 10
+"""The header row is looked for in the first rows of each sheet (a title may sit above it)."""
+
+_DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_AS_OF_RE = re.compile(r"截[至止]\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+_REMOVAL_RE = re.compile(r"^(?P<pool>\S+?库)剔除[:：](?P<reason>.+?)[(（](?P<date>[^()（）]+)[)）]$")
+_POOL_BY_LABEL = {v: k for k, v in POOL_LABEL_ZH.items()}
+_REASON_BY_LABEL = {v: k for k, v in REMOVAL_LABEL_ZH.items()}
+_SPLIT_RE = re.compile(r"[、,，;；/\s]+")
+
+
+@attrs.frozen
+class RowProblem:
+    """One thing wrong in the file: sheet, row, column (letter and header), what, and the value."""
+
+    sheet: str
+    row: int
+    column: str
+    header: str
+    message: str
+    value: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.sheet}!{self.column}{self.row}" if self.column else f"{self.sheet}!R{self.row}"
+        head = f" [{self.header}]" if self.header else ""
+        val = f" (value {self.value!r})" if self.value is not None else ""
+        return f"{where}{head}: {self.message}{val}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return attrs.asdict(self)
+
+
+@attrs.define
+class SheetRow:
+    sheet: str
+    row: int
+    values: dict[str, Any] = attrs.field(factory=dict)
+    columns: dict[str, tuple[str, str]] = attrs.field(factory=dict)  # key -> (letter, header)
+    problems: list[RowProblem] = attrs.field(factory=list)
+    as_of: date | None = None
+
+    def problem(self, key: str, message: str, value: Any = None) -> None:
+        letter, header = self.columns.get(
+            key, ("", COLUMN_BY_KEY[key].header if key in COLUMN_BY_KEY else "")
+        )
+        self.problems.append(
+            RowProblem(self.sheet, self.row, letter, header, message, None if value is None else str(value))
+        )
+
+    def row_problem(self, message: str) -> None:
+        self.problems.append(RowProblem(self.sheet, self.row, "", "", message))
+
+
+# -- reading ------------------------------------------------------------------------
+
+
+def _cell_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        match = _DATE_RE.match(value.strip())
+        if match:
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        raise ValueError("not a date (write it as a date cell or as 2024-03-05)")
+    raise ValueError(f"a {type(value).__name__}, not a date")
+
+
+def _cell_decimal(value: Any) -> Decimal:
+    if isinstance(value, bool):
+        raise ValueError("not a number")
+    if isinstance(value, int | Decimal):
+        result = Decimal(value)
+    elif isinstance(value, float):
+        result = Decimal(repr(value))  # the shortest decimal that reads back as the cell's value
+    elif isinstance(value, str):
+        text = value.strip().replace(",", "").replace("，", "")
+        try:
+            result = Decimal(text)
+        except InvalidOperation:
+            raise ValueError("text in a number cell") from None
+    else:
+        raise ValueError(f"a {type(value).__name__}, not a number")
+    if not result.is_finite():
+        raise ValueError("not a finite number")
+    if result < 0:
+        raise ValueError("negative")
+    return result
+
+
+def _yuan(amount: Decimal, unit: AmountUnit) -> Decimal:
+    yuan = amount * (WAN if unit is AmountUnit.WAN else YI)
+    if yuan != yuan.quantize(Decimal("0.01")):
+        raise ValueError(f"more precise than a cent ({yuan} yuan)")
+    return yuan.quantize(Decimal("0.01"))
+
+
+def _header_row(
+    ws: Worksheet,
+) -> tuple[int, dict[int, tuple[Column, AmountUnit | None, str]], list[str]] | None:
+    for r, cells in enumerate(ws.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS, values_only=True), start=1):
+        texts = [str(c).strip() if c is not None else "" for c in cells]
+        if any(t.replace(" ", "") == "项目名称" for t in texts):
+            mapping: dict[int, tuple[Column, AmountUnit | None, str]] = {}
+            ignored: list[str] = []
+            for i, text in enumerate(texts, start=1):
+                if not text:
+                    continue
+                found = header_key(text)
+                if found is None or not found[0].importable:
+                    ignored.append(text)
+                else:
+                    mapping[i] = (found[0], found[1], text)
+            return r, mapping, ignored
+    return None
+
+
+def _as_of_from_title(ws: Worksheet, header_row: int) -> date | None:
+    for cells in ws.iter_rows(min_row=1, max_row=max(header_row - 1, 0), values_only=True):
+        for c in cells:
+            if isinstance(c, str) and (m := _AS_OF_RE.search(c)):
+                return date(int(m[1]), int(m[2]), int(m[3]))
+    return None
+
+
+def _parse_cell(row: SheetRow, column: Column, unit: AmountUnit | None, raw: Any) -> None:
+    key = column.key
+    if isinstance(raw, str):
+        raw = raw.strip()
+        if raw == "":
+            return
+    try:
+        if column.kind is ColumnKind.DATE:
+            row.values[key] = _cell_date(raw)
+        elif column.kind is ColumnKind.AMOUNT:
+            assert unit is not None
+            row.values[key] = _yuan(_cell_decimal(raw), unit)
+        elif column.kind is ColumnKind.NUMBER:
+            row.values[key] = _cell_decimal(raw)
+        else:
+            if isinstance(raw, datetime | date | float):
+                raise ValueError(f"a {type(raw).__name__}, expected text")
+            row.values[key] = str(raw).strip()
+    except ValueError as exc:
+        row.problem(key, str(exc), raw)
+
+
+def read_ledger(path: Path) -> tuple[list[SheetRow], list[RowProblem], list[str]]:
+    """Read every sheet with a ledger header; return its rows, sheet-level problems and ignored headers."""
+    wb = load_workbook(path, data_only=True)
+    rows: list[SheetRow] = []
+    problems: list[RowProblem] = []
+    ignored: list[str] = []
+    try:
+        for ws in wb.worksheets:
+            found = _header_row(ws)
+            if found is None:
+                continue
+            header_row, mapping, sheet_ignored = found
+            ignored += [f"{ws.title}!{h}" for h in sheet_ignored]
+            present = {col.key for col, _, _ in mapping.values()}
+            missing = [c.header for c in COLUMNS if c.required and c.key not in present]
+            if missing:
+                problems.append(
+                    RowProblem(
+                        ws.title, header_row, "", "", f"missing required column(s): {', '.join(missing)}"
+                    )
+                )
+                continue
+            as_of = _as_of_from_title(ws, header_row)
+            for r, cells in enumerate(
+                ws.iter_rows(min_row=header_row + 1, values_only=True), start=header_row + 1
+            ):
+                if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+                    continue
+                row = SheetRow(ws.title, r, as_of=as_of)
+                for i, (column, _unit, header) in mapping.items():
+                    row.columns[column.key] = (get_column_letter(i), header)
+                for i, (column, unit, _) in mapping.items():
+                    raw = cells[i - 1] if i - 1 < len(cells) else None
+                    if raw is not None:
+                        _parse_cell(row, column, unit, raw)
+                rows.append(row)
+    finally:
+        wb.close()
+    return rows, problems, ignored
+
+
+# -- checking and building commands -------------------------------------------------------
+
+
+def _area_code(city: CityProfile, text: str) -> str | None:
+    for area in city.areas:
+        if text in (area.name, area.code):
+            return area.code
+    return None
+
+
+def check_row(row: SheetRow, city: CityProfile) -> None:
+    v = row.values
+    for key in ("code", "name", "area", "category", "planned_investment"):
+        if key not in v and not _has_problem(row, key):
+            label = {"name": "missing project name", "code": "missing project code"}.get(key, "missing value")
+            row.problem(key, label)
+    if "area" in v:
+        code = _area_code(city, v["area"])
+        if code is None:
+            counties = "、".join(a.name for a in city.areas if a.level is not AreaLevel.CITY)
+            row.problem("area", f"unknown county/area of {city.name_zh} (known: {counties})", v["area"])
+        else:
+            v["area_code"] = code
+    if "category" in v and v["category"] not in CATEGORY_BY_LABEL:
+        row.problem("category", f"unknown category (known: {'、'.join(CATEGORY_BY_LABEL)})", v["category"])
+    if "investors" in v:
+        labels = [t for t in _SPLIT_RE.split(v["investors"]) if t]
+        unknown = [t for t in labels if t not in INVESTOR_BY_LABEL]
+        if unknown:
+            row.problem("investors", f"unknown investor class(es) {'、'.join(unknown)}", v["investors"])
+        else:
+            v["investor_classes"] = tuple(INVESTOR_BY_LABEL[t] for t in labels)
+    # stage dates: in lifecycle order, each entered from a stage the row also has
+    dates = {s: v[k] for s, k in STAGE_DATE_COLUMNS.items() if k in v}
+    unreadable = {s for s, k in STAGE_DATE_COLUMNS.items() if _has_problem(row, k)}
+    present = set(dates) | unreadable | {Stage.CONCEIVED}
+    previous: tuple[Stage, date] | None = None
+    for stage in sorted(dates):
+        d = dates[stage]
+        if previous is not None and d < previous[1]:
+            row.problem(
+                STAGE_DATE_COLUMNS[stage],
+                f"dates out of order: {COLUMN_BY_KEY[STAGE_DATE_COLUMNS[stage]].header} {d} is before "
+                f"{COLUMN_BY_KEY[STAGE_DATE_COLUMNS[previous[0]]].header} {previous[1]}",
+                d,
+            )
+        previous = (stage, d)
+        if stage > Stage.RESERVED and not (allowed_sources(stage) & present):
+            need = "/".join(
+                COLUMN_BY_KEY[STAGE_DATE_COLUMNS[s]].header for s in sorted(allowed_sources(stage))
+            )
+            row.problem(STAGE_DATE_COLUMNS[stage], f"a {stage.label_zh} date needs {need} as well", d)
+    if not dates and not any(_has_problem(row, k) for k in STAGE_DATE_COLUMNS.values()):
+        row.problem("conceived_on", "no date at all: give at least 谋划日期 (or 入库日期/签约日期)")
+    if Stage.SIGNED in dates:
+        for key, label in (("signed_amount", "签约金额"), ("counterparty", "签约对象")):
+            if key not in v and not _has_problem(row, key):
+                row.problem(key, f"a signed project needs {label}")
+    elif Stage.SIGNED not in unreadable:
+        for key in ("signed_amount", "counterparty", "batch"):
+            if key in v:
+                row.problem(key, "given without 签约日期", v[key])
+    if "investment" in v and v["investment"] > 0 and Stage.SIGNED not in present:
+        row.problem("investment", "investment reported for a project that is not signed", v["investment"])
+    latest = max(dates.values()) if dates else None
+    if "cancelled_on" in v:
+        if "cancel_reason" not in v:
+            row.problem("cancel_reason", "a cancellation needs 取消原因")
+        if latest and v["cancelled_on"] < latest:
+            row.problem(
+                "cancelled_on",
+                f"dates out of order: cancelled before the last stage date {latest}",
+                v["cancelled_on"],
+            )
+    elif "cancel_reason" in v:
+        row.problem("cancel_reason", "given without 取消日期", v["cancel_reason"])
+    if "removals" in v:
+        removals: list[tuple[Pool, RemovalReason, date]] = []
+        for part in [p for p in re.split(r"[;；\n]+", v["removals"]) if p.strip()]:
+            m = _REMOVAL_RE.match(part.strip())
+            try:
+                if m is None:
+                    raise ValueError
+                when = _cell_date(m["date"])
+                removals.append((_POOL_BY_LABEL[m["pool"]], _REASON_BY_LABEL[m["reason"]], when))
+            except (ValueError, KeyError):
+                row.problem(
+                    "removals",
+                    "write each removal as 开工库剔除：开工三个月未纳统（2024-07-01）, separated by ；",
+                    part,
+                )
+        v["removal_list"] = removals
+    if "flags" in v:
+        v["flag_list"] = [t for t in _SPLIT_RE.split(v["flags"]) if t]
+    if ("leader" in v) != ("department" in v):
+        missing = "department" if "leader" in v else "leader"
+        row.problem(missing, "包保领导 and 包保部门 go together")
+    if ("team" in v) != ("team_lead" in v):
+        missing = "team_lead" if "team" in v else "team"
+        row.problem(missing, "工作专班 and 专班负责人 go together")
+
+
+def _has_problem(row: SheetRow, key: str) -> bool:
+    header = row.columns.get(key, ("", ""))[1]
+    return bool(header) and any(p.header == header for p in row.problems)

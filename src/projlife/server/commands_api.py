@@ -1,0 +1,211 @@
+"""Command endpoints: ``POST /api/projects/{command}`` and ``POST /api/tickets/{command}``.
+
+The body is the library's pydantic command model without ``actor``: the actor is the token's.
+Validation, roles and separation of duties are the library's (``app.projects.execute``,
+``app.tickets.execute``), so the API answers exactly what the Python API raises.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from projlife.app.commands import PROJECT_COMMANDS, ConceiveProject, ProjectCommand
+from projlife.domain.errors import CommandRejected, Problem, ProjlifeError
+from projlife.server.errors import error_body, error_status
+from projlife.server.idempotency import Answer, request_hash, run_once
+from projlife.server.jsonable import jsonable
+from projlife.server.state import Caller, ServerState, caller, server_state
+from projlife.tickets.commands import TICKET_COMMANDS, DrawRevisitSample, RaiseTicket, TicketCommand
+
+__all__ = ["body_schema", "router"]
+
+router = APIRouter(tags=["commands"])
+
+
+def body_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """The model's JSON schema without ``actor`` (set from the token), refs pointing at components."""
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    schema.pop("$defs", None)
+    schema["properties"].pop("actor", None)
+    schema["required"] = [r for r in schema.get("required", []) if r != "actor"]
+    return schema
+
+
+def _parse(raw: bytes, attempted: str) -> dict[str, Any]:
+    try:
+        data = json.loads(raw or b"{}")
+    except ValueError as exc:
+        raise CommandRejected(attempted, [Problem("(body)", f"not JSON: {exc}")]) from None
+    if not isinstance(data, dict):
+        raise CommandRejected(
+            attempted, [Problem("(body)", "a command is a JSON object", type(data).__name__)]
+        )
+    if "actor" in data:
+        raise CommandRejected(
+            attempted,
+            [Problem("actor", "the actor is the API token's; leave it out of the body", data["actor"])],
+        )
+    return data
+
+
+def _uuid(value: object) -> UUID | None:
+    try:
+        return UUID(str(value))
+    except ValueError:
+        return None
+
+
+def _check_area(
+    state: ServerState, who: Caller, model: type[BaseModel], data: dict[str, Any], attempted: str
+) -> None:
+    """An area-scoped token may only command projects and tickets of its area."""
+    if who.scope.unrestricted:
+        return
+    app = state.app
+    if model in (ConceiveProject, RaiseTicket, DrawRevisitSample):
+        area = data.get("area_code", data.get("city_code"))
+        who.scope.require(
+            str(data.get("city_code")), None if area is None else str(area), attempted=attempted
+        )
+    elif issubclass(model, ProjectCommand):
+        pid = _uuid(data.get("project_id"))
+        if pid is not None:
+            project = app.projects.get(pid, attempted=attempted)
+            who.scope.require(project.city_code, project.area_code, attempted=attempted)
+    elif issubclass(model, TicketCommand):
+        tid = _uuid(data.get("ticket_id"))
+        if tid is not None:
+            ticket = app.tickets.get(tid, attempted=attempted)
+            who.scope.require(ticket.city_code, ticket.area_code, attempted=attempted)
+
+
+def _run(state: ServerState, who: Caller, kind: str, name: str, data: dict[str, Any]) -> Answer:
+    app = state.app
+    commands = PROJECT_COMMANDS if kind == "projects" else TICKET_COMMANDS
+    model = commands.get(name)
+    attempted = f"run {kind[:-1]} command {name!r}"
+    if model is None:
+        raise CommandRejected(
+            attempted, [Problem("command", f"unknown command; known: {', '.join(sorted(commands))}", name)]
+        )
+    _check_area(state, who, model, data, attempted)
+    payload = {**data, "actor": who.token.actor.as_dict()}
+    if model is DrawRevisitSample:
+        drawn = app.tickets.draw(payload)
+        return 201, {"command": name, **jsonable(drawn)}
+    service = app.projects if kind == "projects" else app.tickets
+    result = service.execute(payload, kind=name)
+    return 201, {
+        "command": name,
+        "aggregate_id": str(result.aggregate_id),
+        "version": result.version,
+        "position": result.position,
+        "actor": who.token.actor.as_dict(),
+    }
+
+
+def _answer(state: ServerState, who: Caller, kind: str, name: str, raw: bytes) -> Answer:
+    try:
+        return _run(state, who, kind, name, _parse(raw, f"run {kind[:-1]} command {name!r}"))
+    except ProjlifeError as exc:
+        return error_status(exc), error_body(exc)
+
+
+async def _command(kind: str, name: str, request: Request, state: ServerState, who: Caller) -> JSONResponse:
+    from starlette.concurrency import run_in_threadpool
+
+    raw = await request.body()
+    key = request.headers.get("idempotency-key")
+    if key is None:
+        status, body = await run_in_threadpool(_answer, state, who, kind, name, raw)
+        return JSONResponse(body, status_code=status)
+    digest = request_hash("POST", request.url.path, raw)
+    try:
+        (status, body), replayed = await run_in_threadpool(
+            run_once,
+            state.app.engine,
+            who.token.token_id,
+            key,
+            digest,
+            lambda: _answer(state, who, kind, name, raw),
+            keep=lambda answer: answer[1].get("code") != "concurrent_update",
+        )
+    except ProjlifeError as exc:
+        return JSONResponse(error_body(exc), status_code=error_status(exc))
+    return JSONResponse(
+        body, status_code=status, headers={"Idempotent-Replayed": "true" if replayed else "false"}
+    )
+
+
+StateDep = Annotated[ServerState, Depends(server_state)]
+CallerDep = Annotated[Caller, Depends(caller)]
+
+_RESPONSES: dict[int | str, dict[str, Any]] = {
+    201: {"description": "Written: the aggregate, its new version and the log position"},
+    401: {"description": "No, unknown or revoked token (code ``invalid_token``)"},
+    403: {
+        "description": "Role, separation of duties or area (``permission_denied``, ``separation_of_duties``, ``out_of_area``)"
+    },
+    404: {"description": "No such project or ticket (``not_found``)"},
+    409: {
+        "description": "Not allowed in the current state (``illegal_transition``), ``concurrent_update``, ``idempotency_conflict``"
+    },
+    422: {"description": "Invalid command, every problem listed (``command_rejected``); nothing was written"},
+}
+
+
+def _register(kind: str, name: str, model: type[BaseModel]) -> None:
+    async def endpoint(request: Request, state: StateDep, who: CallerDep) -> JSONResponse:
+        return await _command(kind, name, request, state, who)
+
+    endpoint.__name__ = f"{kind}_{name}"
+    router.add_api_route(
+        f"/api/{kind}/{name}",
+        endpoint,
+        methods=["POST"],
+        summary=(model.__doc__ or name).strip().splitlines()[0],
+        operation_id=f"{kind}_{name}",
+        responses=_RESPONSES,
+        openapi_extra={
+            "parameters": [
+                {
+                    "name": "Idempotency-Key",
+                    "in": "header",
+                    "required": False,
+                    "schema": {"type": "string", "maxLength": 200},
+                    "description": "Retrying with the same key writes once and replays the first answer",
+                }
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": body_schema(model)}},
+            },
+        },
+    )
+
+
+for _name, _model in PROJECT_COMMANDS.items():
+    _register("projects", _name, _model)
+for _name, _model in TICKET_COMMANDS.items():
+    _register("tickets", _name, _model)
+
+
+@router.post("/api/{kind}/{name}", include_in_schema=False)
+async def unknown_command(
+    kind: str, name: str, request: Request, state: StateDep, who: CallerDep
+) -> JSONResponse:
+    """Any other command name: the library's own "unknown command" rejection (422)."""
+    if kind not in ("projects", "tickets"):
+        return JSONResponse({"detail": "Not Found"}, status_code=404)
+    return await _command(kind, name, request, state, who)
+
+
+def command_models() -> list[type[BaseModel]]:
+    """Every command model, for the OpenAPI components."""
+    return [*PROJECT_COMMANDS.values(), *TICKET_COMMANDS.values()]
