@@ -78,3 +78,39 @@ def add_flags(url: str, project_ids: list[str], flags: list[str], barrier: Any) 
         return done, None
     except Exception:
         return done, traceback.format_exc()
+
+
+def save_many_events(url: str, events: int, started: Any) -> tuple[int, str | None]:
+    """Save about ``events`` events (5 per project) in ONE ``store.save``; return (saved, error)."""
+    try:
+        from domain_helpers import CLERK, new_project
+        from projlife.app.application import connect
+
+        projects = []
+        for i in range(events // 5):
+            project = new_project(f"BIG-{i}")
+            for k in range(4):
+                project.flag(flag=f"big-{k}", occurred_on=date(2024, 1, 10), actor=CLERK)
+            projects.append(project)
+        with connect(url) as app:
+            started.set()
+            recordings = app.store.save(*projects)
+        return len(recordings), None
+    except Exception:
+        started.set()
+        return 0, traceback.format_exc()
+
+
+def import_ledger_file(url: str, path: str, started: Any) -> tuple[int, str | None]:
+    """Import a ledger file all-or-nothing into Zhumadian; return (projects written, error)."""
+    try:
+        from projlife.app.application import connect
+        from projlife.reports.ledger_import import import_ledger
+
+        with connect(url) as app:
+            started.set()
+            report = import_ledger(app, path, city="zhumadian", mode="all_or_nothing")
+        return report.projects_written, None
+    except Exception:
+        started.set()
+        return 0, traceback.format_exc()

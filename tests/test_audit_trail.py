@@ -62,8 +62,12 @@ def test_event_hash_is_the_documented_encoding_of_the_stored_row(sealed: Projlif
     assert entry.event_hash == expected
 
 
-def test_events_written_after_the_seal_are_reported_unsealed_then_chained(sealed: Projlife) -> None:
-    pid = started_project(sealed)
+def test_events_written_without_chaining_are_reported_unsealed_then_chained(
+    sealed: Projlife, db_url: str
+) -> None:
+    # a writer that does not chain on write (an older release, or chain_on_write=False)
+    with connect(db_url, chain_on_write=False) as legacy:
+        pid = started_project(legacy)
     report = sealed.audit.verify()
     assert report.ok and report.unsealed == 3
     assert sealed.audit.seal().sealed == 3

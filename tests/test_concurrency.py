@@ -9,6 +9,7 @@ which the worker reports, so a conflict is never silently swallowed.
 from __future__ import annotations
 
 import multiprocessing
+import random
 import uuid
 from collections import Counter
 from datetime import date
@@ -16,11 +17,13 @@ from unittest import mock
 
 import pytest
 from eventsourcing.persistence import RecordConflictError
+from hypothesis import given
+from hypothesis import strategies as st
 
 import process_workers
 from domain_helpers import CLERK, new_project
 from projlife.app.application import Projlife, connect
-from projlife.app.retry import MAX_RETRIES
+from projlife.app.retry import MAX_RETRIES, RetryPolicy
 from projlife.domain import ConcurrentUpdateError, IllegalTransition, Money, Project
 
 PROCESSES = 3
@@ -149,6 +152,7 @@ def test_retries_that_run_out_raise_concurrent_update_error(app: Projlife) -> No
 
     with (
         mock.patch.object(app.store, "save", always_conflict),
+        mock.patch("projlife.app.retry.DEFAULT_RETRY", RetryPolicy(budget_s=0.05)),
         pytest.raises(ConcurrentUpdateError) as caught,
     ):
         app.projects.execute(
@@ -160,5 +164,31 @@ def test_retries_that_run_out_raise_concurrent_update_error(app: Projlife) -> No
                 "actor": {"id": "clerk-1", "role": "clerk"},
             }
         )
-    assert f"{MAX_RETRIES} times" in str(caught.value)
+    conflicts = int(str(caught.value).split("changed the project ")[1].split(" times")[0])
+    assert conflicts >= MAX_RETRIES
     assert app.projects.get(uuid.UUID(pid)).version == 2
+
+
+CLERKS = 8
+
+
+def test_eight_clerks_writing_one_project_never_see_a_concurrent_update_error(db_url: str) -> None:
+    with connect(db_url, create_tables=True) as app:
+        (pid,) = _signed_projects(app, 1)
+    flags = [[f"clerk{c}-flag{i}" for i in range(10)] for c in range(CLERKS)]
+
+    results = _run(process_workers.add_flags, [(db_url, [pid], fl) for fl in flags])
+
+    errors = [err for _, err in results if err is not None]
+    assert errors == []
+    with connect(db_url) as app:
+        project = app.projects.get(uuid.UUID(pid))
+    assert set(project.flags) == {f for fl in flags for f in fl}
+    assert project.version == 2 + CLERKS * 10
+
+
+@given(conflicts=st.integers(min_value=1, max_value=200), seed=st.integers())
+def test_each_backoff_pause_is_jittered_under_its_exponential_ceiling(conflicts: int, seed: int) -> None:
+    policy = RetryPolicy()
+    pause = policy.pause(conflicts, random.Random(seed))
+    assert 0.0 <= pause <= min(policy.cap_s, policy.base_s * 2**conflicts)

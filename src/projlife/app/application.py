@@ -11,6 +11,7 @@ the domain.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -82,6 +83,7 @@ class Projlife:
         plugin_manager: pluggy.PluginManager | None = None,
         create_tables: bool = False,
         calendar: WorkdayCalendar | None = None,
+        chain_on_write: bool = True,
     ) -> None:
         self.url = DatabaseURL.parse(url)
         self.database = Database(self.url)
@@ -94,6 +96,8 @@ class Projlife:
         self.store = EventStore(env=self.url.eventsourcing_env())
         if not create_tables:
             self._check_initialised()
+        if chain_on_write:
+            self._chain_on_write()
         self.projects = ProjectService(self.store, self.directory)
         self._projections: Any = None
         self._ledger: Any = None
@@ -164,6 +168,15 @@ class Projlife:
         """Create every table projlife needs. Idempotent, and safe from two processes at once."""
         sql.create_all(self.url, self.engine)
 
+    def _chain_on_write(self) -> None:
+        """Chain (and log) every event in the transaction that writes it (docs/audit.md)."""
+        from projlife.audit.rawdb import RawDB
+        from projlife.audit.sealing import chain_in_transaction
+
+        recorder: Any = self.store.recorder
+        if hasattr(recorder, "on_insert"):
+            recorder.on_insert = functools.partial(chain_in_transaction, RawDB(self.url, self.engine))
+
     def _check_initialised(self) -> None:
         if not sql.has_event_table(self.url, self.engine):
             raise DatabaseNotInitialised(
@@ -207,6 +220,12 @@ def connect(
     *,
     create_tables: bool = False,
     plugin_manager: pluggy.PluginManager | None = None,
+    chain_on_write: bool = True,
 ) -> Projlife:
-    """Open projlife on ``url`` (``sqlite:///…`` or ``postgresql+psycopg://…``)."""
-    return Projlife(url, plugin_manager=plugin_manager, create_tables=create_tables)
+    """Open projlife on ``url`` (``sqlite:///…`` or ``postgresql+psycopg://…``).
+
+    ``chain_on_write=False`` leaves the audit chain to ``app.audit.seal()`` (measuring only).
+    """
+    return Projlife(
+        url, plugin_manager=plugin_manager, create_tables=create_tables, chain_on_write=chain_on_write
+    )

@@ -11,6 +11,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import RecordConflictError
 
 from projlife.app.commands import PROJECT_COMMANDS, Command, ConceiveProject, ProjectCommand
+from projlife.app.ingest_replay import Replay
 from projlife.app.results import CommandResult, IngestReport, last_position, validate
 from projlife.app.retry import save_with_retries
 from projlife.domain.errors import CommandRejected, ConcurrentUpdateError, NotFound, Problem, ProjlifeError
@@ -147,9 +148,18 @@ class ProjectService:
         The ``keep`` most recently saved projects stay in memory between batches, so the
         import should be the only writer to its projects while it runs; a concurrent
         write to one of them is detected and raised as :class:`ConcurrentUpdateError`.
+
+        Idempotent, so an interrupted import can simply be run again: a project the import
+        conceives that is already stored has its commands replayed on a copy and each event
+        compared with the stored one (everything but the recorded time). Identical events
+        are skipped (``skipped`` counts projects stored with all of them; a stored history
+        that goes on after them counts too); where the stored history ends, the remaining
+        commands are applied and written. A different event is a :class:`CommandRejected`
+        naming the project and the version.
         """
         pending: dict[UUID, Project] = {}
         recent: OrderedDict[UUID, Project] = OrderedDict()
+        replaying: dict[UUID, Replay] = {}
         done = events = aggregates = 0
         in_batch = 0
         last: int | None = None
@@ -158,18 +168,40 @@ class ProjectService:
                 if isinstance(cmd, ConceiveProject):
                     self._check_context(cmd)
                     project: Project = cmd.create()
-                    if project.id in pending or self._exists(project.id):
+                    if project.id in pending or project.id in replaying:
                         raise CommandRejected(
                             f"conceive project {cmd.code}",
                             [
                                 Problem(
                                     "code",
-                                    f"project {cmd.code} already exists in city {cmd.city_code}",
+                                    f"project {cmd.code} already exists in city {cmd.city_code} "
+                                    "(conceived twice in this import)",
                                     cmd.code,
                                 )
                             ],
                         )
-                    pending[project.id] = project
+                    stored = self._store.recorder.select_events(project.id)
+                    if stored:
+                        # already written (an earlier, interrupted run of the same import?)
+                        replay = Replay(cmd.code, stored, project)
+                        replay.check(self._store.mapper, 0)
+                        replaying[project.id] = replay
+                    else:
+                        pending[project.id] = project
+                elif isinstance(cmd, ProjectCommand) and cmd.project_id in replaying:
+                    replay = replaying[cmd.project_id]
+                    before = replay.shadow.version
+                    if before < len(replay.stored):
+                        self._check_context(cmd, replay.shadow)
+                        cmd.apply(replay.shadow)
+                        replay.check(self._store.mapper, before)
+                    else:  # the stored history ends here: the rest is new, apply it for real
+                        del replaying[cmd.project_id]
+                        replay.resumed = True
+                        project = self.get(cmd.project_id)
+                        self._check_context(cmd, project)
+                        cmd.apply(project)
+                        pending[project.id] = project
                 elif isinstance(cmd, ProjectCommand):
                     project = (
                         pending.get(cmd.project_id)
@@ -202,7 +234,13 @@ class ProjectService:
             events += n_events
             aggregates += len(pending)
             done += in_batch
-        return IngestReport(commands=done, events=events, aggregates=aggregates, last_position=last)
+        return IngestReport(
+            commands=done,
+            events=events,
+            aggregates=aggregates,
+            last_position=last,
+            skipped=len(replaying),
+        )
 
     def _flush(self, pending: Mapping[UUID, Project]) -> tuple[int, int | None]:
         try:

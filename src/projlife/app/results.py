@@ -37,6 +37,8 @@ class IngestReport:
     events: int
     aggregates: int
     last_position: int | None
+    skipped: int = 0
+    """Projects already stored with exactly these events (a re-run after an interruption)."""
 
 
 def validate(

@@ -1,20 +1,49 @@
-"""Optimistic concurrency: load, apply, save, and on a version conflict do it all again."""
+"""Optimistic concurrency: load, apply, save, and on a version conflict wait a little and do it again."""
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import attrs
 from eventsourcing.persistence import RecordConflictError
 
 from projlife.domain.errors import ConcurrentUpdateError
 
-__all__ = ["MAX_RETRIES", "save_with_retries"]
+__all__ = ["DEFAULT_RETRY", "MAX_RETRIES", "RetryPolicy", "save_with_retries"]
 
 MAX_RETRIES = 5
-"""How many times a command is re-run on a freshly loaded aggregate before giving up."""
+"""The fewest times a command is re-run on a freshly loaded aggregate before giving up."""
 
 TAggregate = TypeVar("TAggregate")
+
+
+@attrs.frozen
+class RetryPolicy:
+    """Jittered exponential backoff within a time budget.
+
+    After the n-th conflict the command waits a random time in ``[0, min(cap_s, base_s·2ⁿ)]``
+    ("full jitter": rivals that collided spread out instead of colliding again) and runs again,
+    for as long as ``budget_s`` seconds have not passed since the first attempt, and at least
+    ``min_attempts`` times. Eight clerks writing one project at full speed need a few
+    milliseconds of waiting; the budget only bounds the pathological case.
+    """
+
+    budget_s: float = 10.0
+    base_s: float = 0.002
+    cap_s: float = 0.1
+    min_attempts: int = MAX_RETRIES
+
+    def pause(self, conflicts: int, rng: random.Random | None = None) -> float:
+        """The wait after the ``conflicts``-th conflict (1-based), in seconds."""
+        ceiling = min(self.cap_s, self.base_s * (2 ** min(conflicts, 30)))
+        return (rng or random).uniform(0.0, ceiling)
+
+
+DEFAULT_RETRY = RetryPolicy()
+"""The policy every service uses unless given another."""
 
 
 def save_with_retries(
@@ -23,21 +52,30 @@ def save_with_retries(
     *,
     attempted: str,
     what: str,
+    policy: RetryPolicy | None = None,
 ) -> tuple[TAggregate, list[Any]]:
     """Run ``load_and_apply`` (which loads the aggregate, checks and applies the command) and
-    save the result; when another writer saved first, reload and re-check, up to
-    :data:`MAX_RETRIES` times. A refusal raised by ``load_and_apply`` propagates at once;
-    running out of retries raises :class:`ConcurrentUpdateError`, never a silent loss.
+    save the result; when another writer saved first, back off (see :class:`RetryPolicy`),
+    reload and re-check. A refusal raised by ``load_and_apply`` propagates at once; running out
+    of the time budget raises :class:`ConcurrentUpdateError`, never a silent loss.
     """
-    for _ in range(MAX_RETRIES):
+    policy = policy or DEFAULT_RETRY
+    start = time.monotonic()
+    conflicts = 0
+    while True:
         aggregate = load_and_apply()
         try:
             recordings = store.save(aggregate)
         except RecordConflictError:
-            continue  # someone else wrote first: reload and re-check the command
+            conflicts += 1  # someone else wrote first: wait a little, reload and re-check
+            elapsed = time.monotonic() - start
+            if conflicts >= policy.min_attempts and elapsed >= policy.budget_s:
+                break
+            time.sleep(policy.pause(conflicts))
+            continue
         return aggregate, list(recordings)
     raise ConcurrentUpdateError(
         attempted,
-        f"another writer changed the {what} {MAX_RETRIES} times while this command was retried",
+        f"another writer changed the {what} {conflicts} times in {elapsed:.1f} s while this command was retried",
         "send the command again",
     )

@@ -37,6 +37,10 @@ class RawDB:
             f"SELECT {pos}, originator_id, originator_version, topic, state FROM {url.events_table} "
             f"WHERE {pos} > {self.p} ORDER BY {pos} LIMIT {self.p}"
         )
+        self._stored_between_sql = (
+            f"SELECT {pos}, originator_id, originator_version, topic, state FROM {url.events_table} "
+            f"WHERE {pos} > {self.p} AND {pos} < {self.p} ORDER BY {pos} LIMIT {self.p}"
+        )
         self._stored_at_sql = (
             f"SELECT {pos}, originator_id, originator_version, topic, state FROM {url.events_table} "
             f"WHERE {pos} = {self.p}"
@@ -78,6 +82,12 @@ class RawDB:
     def stored_rows(self, cur: Any, after: int, limit: int) -> Sequence[StoredRow]:
         """Up to ``limit`` stored events after position ``after``, in log order."""
         cur.execute(self._stored_sql, (after, limit))
+        rows: Sequence[StoredRow] = cur.fetchall()
+        return rows
+
+    def stored_rows_between(self, cur: Any, after: int, before: int, limit: int) -> Sequence[StoredRow]:
+        """Up to ``limit`` stored events strictly between two positions, in log order."""
+        cur.execute(self._stored_between_sql, (after, before, limit))
         rows: Sequence[StoredRow] = cur.fetchall()
         return rows
 

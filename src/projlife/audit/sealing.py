@@ -26,7 +26,18 @@ from .merkle import HASH_SIZE, MerkleAccumulator
 from .rawdb import RawDB, StoredRow
 from .records import GENESIS, RECORD_MAGIC
 
-__all__ = ["ChainHead", "SealReport", "canonical_id", "leaf_of_row", "read_head", "seal"]
+__all__ = [
+    "MAX_CATCH_UP",
+    "ChainHead",
+    "SealReport",
+    "canonical_id",
+    "chain_in_transaction",
+    "leaf_of_row",
+    "read_head",
+    "seal",
+]
+
+_AUDIT_LOCK_KEY = 0x61756474  # "audt": the same advisory lock as RawDB.transaction(write=True)
 
 _sha256 = hashlib.sha256
 _HEAD = struct.Struct(">8sQI")
@@ -189,6 +200,44 @@ _INSERT_LOG = (
 )
 
 
+def _append(
+    db: RawDB,
+    cur: Any,
+    stored_head: ChainHead | None,
+    rows: Sequence[StoredRow],
+    subjects: dict[str, tuple[str | None, str | None]],
+    *,
+    with_log: bool = True,
+) -> ChainHead:
+    """Chain (and log) ``rows``, which follow ``stored_head`` in log order; write and return the new head."""
+    head = stored_head or GENESIS_HEAD
+    acc = head.accumulator()
+    chain = head.chain_hash
+    seq = head.size
+    chain_rows = []
+    for row in rows:
+        leaf = leaf_of_row(row)
+        chain = _sha256(chain + leaf).digest()
+        acc.append(leaf)
+        chain_rows.append((seq, row[0], canonical_id(row[1]), row[2], leaf, chain))
+        seq += 1
+    cur.executemany(db.q(_INSERT_CHAIN), chain_rows)
+    if with_log:
+        _subjects_for(db, cur, rows, subjects)
+        entries = []
+        for row, crow in zip(rows, chain_rows, strict=True):
+            entry = entry_from_state(
+                row[0], crow[2], row[2], row[3], _state_bytes(row[4]), subjects=subjects, hashed=crow[4]
+            )
+            if entry.aggregate_version == 1:
+                subjects[entry.aggregate_id] = (entry.subject_code, entry.subject_area)
+            entries.append(_log_values(db, entry))
+        cur.executemany(db.q(_INSERT_LOG), entries)
+    new_head = ChainHead(seq, int(rows[-1][0]), chain, acc.frontier)
+    _write_head(db, cur, new_head, existed=stored_head is not None)
+    return new_head
+
+
 def seal(db: RawDB, *, batch_size: int = 5000, with_log: bool = True) -> SealReport:
     """Chain (and log) every stored event not sealed yet; returns what was done.
 
@@ -203,36 +252,40 @@ def seal(db: RawDB, *, batch_size: int = 5000, with_log: bool = True) -> SealRep
             rows = db.stored_rows(cur, head.last_position, batch_size)
             if not rows:
                 return SealReport(sealed, head.size, head.last_position)
-            acc = head.accumulator()
-            chain = head.chain_hash
-            seq = head.size
-            chain_rows = []
-            for row in rows:
-                leaf = leaf_of_row(row)
-                chain = _sha256(chain + leaf).digest()
-                acc.append(leaf)
-                chain_rows.append((seq, row[0], canonical_id(row[1]), row[2], leaf, chain))
-                seq += 1
-            cur.executemany(db.q(_INSERT_CHAIN), chain_rows)
-            if with_log:
-                _subjects_for(db, cur, rows, subjects)
-                entries = []
-                for row, crow in zip(rows, chain_rows, strict=True):
-                    entry = entry_from_state(
-                        row[0],
-                        crow[2],
-                        row[2],
-                        row[3],
-                        _state_bytes(row[4]),
-                        subjects=subjects,
-                        hashed=crow[4],
-                    )
-                    if entry.aggregate_version == 1:
-                        subjects[entry.aggregate_id] = (entry.subject_code, entry.subject_area)
-                    entries.append(_log_values(db, entry))
-                cur.executemany(db.q(_INSERT_LOG), entries)
-            new_head = ChainHead(seq, int(rows[-1][0]), chain, acc.frontier)
-            _write_head(db, cur, new_head, existed=stored_head is not None)
+            new_head = _append(db, cur, stored_head, rows, subjects, with_log=with_log)
             sealed += len(rows)
         if len(rows) < batch_size:
             return SealReport(sealed, new_head.size, new_head.last_position)
+
+
+MAX_CATCH_UP = 5000
+"""At most this many older unsealed events are chained by one write (more are left to ``seal()``)."""
+
+
+def chain_in_transaction(db: RawDB, cur: Any, rows: Sequence[StoredRow]) -> int:
+    """Chain and log ``rows`` (events just inserted) in the transaction that inserted them.
+
+    Called by the event recorders' ``on_insert`` hook (see ``projlife.store.hooks``), so an
+    event and its chain row commit together: there is no moment when a stored event is not
+    sealed, and no hand edit can slip in between. On PostgreSQL it takes the sealers' advisory
+    lock (the insert already holds the event table's lock; sealers never wait for that one, so
+    the two cannot deadlock); on SQLite the insert already holds the database's write lock.
+    Older events that are not sealed yet (written before this was installed, or by another
+    writer) are chained first, up to :data:`MAX_CATCH_UP`; beyond that the write leaves
+    chaining to ``seal()``, which catches up in batches. Returns how many events were chained.
+    """
+    if not rows:
+        return 0
+    if not db.sqlite:
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", (_AUDIT_LOCK_KEY,))
+    stored_head = read_head(db, cur)
+    after = stored_head.last_position if stored_head else 0
+    first = int(rows[0][0])
+    if first <= after:
+        return 0  # a position at or below the chain's head: verify reports it, sealing skips it
+    earlier = db.stored_rows_between(cur, after, first, MAX_CATCH_UP + 1)
+    if len(earlier) > MAX_CATCH_UP:
+        return 0
+    todo = [*earlier, *rows]
+    _append(db, cur, stored_head, todo, {})
+    return len(todo)

@@ -22,8 +22,9 @@ from projlife.domain.errors import ProjlifeError
 from projlife.domain.lifecycle import Stage
 from projlife.ports import CityDirectory
 from projlife.projections import timeline
-from projlife.projections.details import details
+from projlife.projections.details import DETAILS_PROJECTION, details
 from projlife.projections.facts import (
+    LEDGER_PROJECTION,
     OPEN_END,
     STAGES,
     facts_table,
@@ -42,6 +43,7 @@ from projlife.projections.ledger_rows import (
     to_row,
     yuan_of_fen,
 )
+from projlife.projections.rebuilds import refuse_if_rebuilding
 from projlife.projections.state import QUERY_COLUMNS, FactRow, ProjectState, fold
 
 if TYPE_CHECKING:
@@ -157,6 +159,7 @@ class Ledger:
         known_at: datetime | None = None,
     ) -> LedgerSummary:
         scope = self.scope(city, county, area)
+        self._refuse_if_rebuilding("summarise the ledger")
         if known_at is None:
             fast = self._timeline_summary(scope, as_of)
             if fast is not None:
@@ -244,8 +247,17 @@ class Ledger:
         known_at: datetime | None = None,
         project_ids: Sequence[str] | None = None,
     ) -> dict[str, ProjectState]:
-        """The folded state of each project in scope, as of ``as_of`` and as known at ``known_at``."""
+        """The folded state of each project in scope, as of ``as_of`` and as known at ``known_at``.
+
+        Raises :class:`~projlife.projections.runner.ProjectionRebuilding` while the ledger's
+        projections are being rebuilt (or a rebuild was interrupted): never partial figures.
+        """
+        self._refuse_if_rebuilding("read the ledger")
         return fold(self._fact_rows(scope, as_of, known_at, project_ids))
+
+    def _refuse_if_rebuilding(self, attempted: str) -> None:
+        with self._database.engine.connect() as conn:
+            refuse_if_rebuilding(conn, (LEDGER_PROJECTION, DETAILS_PROJECTION), attempted)
 
     def statics(self, scope: Scope, states: dict[str, ProjectState]) -> dict[str, Any]:
         """The ``pl_projects`` rows of the given states."""

@@ -46,6 +46,12 @@ from projlife.projections.contract import (
     UnknownProjection,
     tracking_table,
 )
+from projlife.projections.rebuilds import (
+    ProjectionRebuilding,
+    rebuilding,
+    rebuilds_table,
+    refuse_if_rebuilding,
+)
 
 if TYPE_CHECKING:
     from projlife.ports import ReadModelSources
@@ -56,11 +62,15 @@ __all__ = [
     "Item",
     "Projection",
     "ProjectionFailed",
+    "ProjectionRebuilding",
     "ProjectionRunner",
     "ProjectionStatus",
     "ProjectionTimeout",
     "RebuildAware",
     "UnknownProjection",
+    "rebuilding",
+    "rebuilds_table",
+    "refuse_if_rebuilding",
     "tracking_table",
 ]
 
@@ -189,17 +199,27 @@ class ProjectionRunner:
                 .where(tracking_table.c.name == name)
                 .values(position=0, last_error=None, failed_event_id=None, updated_at=_now())
             )
+            conn.execute(rebuilds_table.delete().where(rebuilds_table.c.name == name))
+            conn.execute(rebuilds_table.insert().values(name=name, started_at=_now()))
             if isinstance(projection, RebuildAware):
                 projection.begin_rebuild(conn)
         try:
             position = self._catch_up(projection, batch_size, None)
         finally:
             self._create_indexes(projection)
-        if isinstance(projection, RebuildAware):
-            with self._transaction() as conn:
-                self._lock(conn, name)
-                projection.end_rebuild(conn)
+        self._finish_rebuild(projection)
         return position
+
+    def _finish_rebuild(self, projection: Projection) -> None:
+        """The rebuild's last step, in one transaction: ``end_rebuild``, and the marker's removal
+        once the projection has replayed the whole log (a projection stuck on a failing event
+        stays marked, so readers keep refusing its partial tables)."""
+        with self._transaction() as conn:
+            position = self._lock(conn, projection.name)
+            if isinstance(projection, RebuildAware):
+                projection.end_rebuild(conn)
+            if position >= self._head(conn):
+                conn.execute(rebuilds_table.delete().where(rebuilds_table.c.name == projection.name))
 
     def status(self) -> list[ProjectionStatus]:
         self._ensure_tracking_rows()
@@ -232,7 +252,16 @@ class ProjectionRunner:
         while True:
             position, done = self._run_batch(projection, batch_size, until)
             if done:
-                return position
+                break
+        if until is None and projection.name in self._interrupted_rebuilds():
+            # a rebuild crashed after clearing the tables: it has now replayed the log; finish it
+            self._create_indexes(projection)
+            self._finish_rebuild(projection)
+        return position
+
+    def _interrupted_rebuilds(self) -> dict[str, datetime]:
+        with self._database.engine.connect() as conn:
+            return rebuilding(conn)
 
     def _run_batch(self, projection: Projection, batch_size: int, until: int | None) -> tuple[int, bool]:
         """One transaction: lock, read position, read events, apply, move position."""
@@ -376,6 +405,7 @@ class ProjectionRunner:
         insert: Callable[[sa.Table], Any] = (
             pg.insert if self._dialect == "postgresql" else sqlite_dialect.insert
         )
+        rebuilds_table.create(self._database.engine, checkfirst=True)  # databases from before it existed
         with self._database.engine.begin() as conn:
             for name in self._projections:
                 conn.execute(

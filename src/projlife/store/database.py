@@ -8,6 +8,7 @@ The event store uses eventsourcing's own recorders (the fastest on both database
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -18,10 +19,28 @@ from sqlalchemy.exc import ArgumentError
 
 from projlife.domain.errors import ProjlifeError
 
-__all__ = ["Database", "DatabaseURL", "UnsupportedDatabase"]
+__all__ = [
+    "DEFAULT_LOCK_TIMEOUT",
+    "SCHEMA_PATTERN",
+    "Database",
+    "DatabaseURL",
+    "UnsupportedDatabase",
+    "quote_schema",
+]
 
 Dialect = Literal["sqlite", "postgresql"]
 _SUPPORTED = "sqlite:///PATH or postgresql+psycopg://USER@HOST:PORT/DB[?schema=NAME]"
+
+SCHEMA_PATTERN = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+"""A PostgreSQL schema name projlife accepts: lowercase ASCII letters, digits and ``_``,
+starting with a letter or ``_``, at most 63 characters (PostgreSQL's identifier limit).
+
+Lowercase only, because PostgreSQL folds unquoted names: ``Drive2024`` and ``drive2024``
+would otherwise be two schemas to one tool and one schema to another. Names are also
+quoted wherever they are used."""
+
+DEFAULT_LOCK_TIMEOUT = {"sqlite": 30, "postgresql": 10}
+"""Seconds a write waits for a lock before raising ``StoreLocked`` (``?lock_timeout=N``)."""
 
 
 class UnsupportedDatabase(ProjlifeError):
@@ -42,6 +61,7 @@ class DatabaseURL:
     database: str | None = None
     schema: str | None = None
     sqlite_synchronous: str = "NORMAL"
+    lock_timeout: int = 10
 
     @classmethod
     def parse(cls, url: str | DatabaseURL) -> DatabaseURL:
@@ -69,7 +89,11 @@ class DatabaseURL:
                     "normal, full or extra",
                 )
             return cls(
-                raw=url, dialect="sqlite", sqlite_path=str(Path(path).expanduser()), sqlite_synchronous=sync
+                raw=url,
+                dialect="sqlite",
+                sqlite_path=str(Path(path).expanduser()),
+                sqlite_synchronous=sync,
+                lock_timeout=_lock_timeout(url, parsed.query.get("lock_timeout"), "sqlite"),
             )
         if backend == "postgresql":
             driver = parsed.get_driver_name()
@@ -80,6 +104,12 @@ class DatabaseURL:
             schema = parsed.query.get("schema")
             if isinstance(schema, tuple):
                 schema = schema[0]
+            if schema is not None and not SCHEMA_PATTERN.fullmatch(schema):
+                raise UnsupportedDatabase(
+                    f"open database {url!r}",
+                    f"schema name {schema!r} is not allowed",
+                    "1-63 lowercase ASCII letters, digits and _, not starting with a digit, e.g. drive2024",
+                )
             return cls(
                 raw=url,
                 dialect="postgresql",
@@ -89,6 +119,7 @@ class DatabaseURL:
                 password=parsed.password if parsed.password is None else str(parsed.password),
                 database=parsed.database or "postgres",
                 schema=schema,
+                lock_timeout=_lock_timeout(url, parsed.query.get("lock_timeout"), "postgresql"),
             )
         raise UnsupportedDatabase(
             f"open database {url!r}",
@@ -109,17 +140,17 @@ class DatabaseURL:
                 "PERSISTENCE_MODULE": "projlife.store.sqlite_store:SQLiteStoreFactory",
                 "SQLITE_DBNAME": self.sqlite_path,
                 "SQLITE_SYNCHRONOUS": self.sqlite_synchronous,
-                "SQLITE_LOCK_TIMEOUT": "30",
+                "SQLITE_LOCK_TIMEOUT": str(self.lock_timeout),
                 "CREATE_TABLE": "n",
             }
         env = {
-            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "PERSISTENCE_MODULE": "projlife.store.postgres_store:PostgresStoreFactory",
             "POSTGRES_DBNAME": self.database or "postgres",
             "POSTGRES_HOST": self.host or "localhost",
             "POSTGRES_PORT": str(self.port or 5432),
             "POSTGRES_USER": self.user or "postgres",
             "POSTGRES_PASSWORD": self.password or "",
-            "POSTGRES_LOCK_TIMEOUT": "10",
+            "POSTGRES_LOCK_TIMEOUT": str(self.lock_timeout),
             "POSTGRES_POOL_SIZE": "4",
             "CREATE_TABLE": "n",
         }
@@ -130,10 +161,10 @@ class DatabaseURL:
     def create_engine(self) -> Engine:
         """A SQLAlchemy engine on the same database (and schema) as the events."""
         if self.dialect == "sqlite":
-            return _sqlite_engine(str(self.sqlite_path), self.sqlite_synchronous)
+            return _sqlite_engine(str(self.sqlite_path), self.sqlite_synchronous, self.lock_timeout)
         connect_args: dict[str, object] = {}
         if self.schema:
-            connect_args["options"] = f"-csearch_path={self.schema}"
+            connect_args["options"] = f"-csearch_path={quote_schema(self.schema)}"
         url = make_url("postgresql+psycopg://").set(
             username=self.user,
             password=self.password,
@@ -141,12 +172,31 @@ class DatabaseURL:
             port=self.port,
             database=self.database,
         )
-        return create_engine(url, connect_args=connect_args, pool_size=4, max_overflow=4)
+        # pre-ping: a pooled connection whose backend was killed is replaced, not handed out
+        return create_engine(url, connect_args=connect_args, pool_size=4, max_overflow=4, pool_pre_ping=True)
 
 
-def _sqlite_engine(path: str, synchronous: str = "NORMAL") -> Engine:
+def quote_schema(schema: str) -> str:
+    """``schema`` as a quoted PostgreSQL identifier (it has passed :data:`SCHEMA_PATTERN`)."""
+    if not SCHEMA_PATTERN.fullmatch(schema):
+        raise ValueError(f"schema name {schema!r} does not match {SCHEMA_PATTERN.pattern}")
+    return f'"{schema}"'
+
+
+def _lock_timeout(url: str, value: str | tuple[str, ...] | None, dialect: Dialect) -> int:
+    if value is None:
+        return DEFAULT_LOCK_TIMEOUT[dialect]
+    text = value[0] if isinstance(value, tuple) else value
+    if not text.isdigit() or not 1 <= int(text) <= 3600:
+        raise UnsupportedDatabase(
+            f"open database {url!r}", f"lock_timeout={text!r} is not allowed", "whole seconds from 1 to 3600"
+        )
+    return int(text)
+
+
+def _sqlite_engine(path: str, synchronous: str = "NORMAL", lock_timeout: int = 30) -> Engine:
     """SQLAlchemy's recipe for pysqlite: real transactions, WAL, a busy timeout."""
-    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 30})
+    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": lock_timeout})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:

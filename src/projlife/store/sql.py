@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Engine, MetaData, inspect, text
 from sqlalchemy.exc import DBAPIError
 
-from projlife.store.database import DatabaseURL
+from projlife.store.database import DatabaseURL, quote_schema
 
 __all__ = ["SCHEMA_MODULES", "create_all", "has_event_table", "metadata"]
 
@@ -25,6 +25,7 @@ SCHEMA_MODULES.append("projlife.projections.runner")
 SCHEMA_MODULES.append("projlife.projections.facts")
 SCHEMA_MODULES.append("projlife.tickets.projection")
 SCHEMA_MODULES.append("projlife.projections.details")
+SCHEMA_MODULES.append("projlife.projections.rebuilds")
 
 _LOCK_KEY = 0x70726F6A  # "proj"
 
@@ -73,7 +74,7 @@ def _create_postgres(url: DatabaseURL, engine: Engine) -> None:
         with engine.begin() as conn:
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
             if url.schema:
-                conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{url.schema}"'))
+                conn.execute(text(f"CREATE SCHEMA IF NOT EXISTS {quote_schema(url.schema)}"))
             raw: Any = conn.connection.driver_connection
             for statement in recorder.sql_create_statements:
                 ddl = statement.as_string(raw)

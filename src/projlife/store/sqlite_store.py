@@ -12,20 +12,57 @@ chain rows together: they share the same log). The URL chooses:
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Sequence
 from typing import Any
 
-from eventsourcing.sqlite import SQLiteConnection, SQLiteFactory
+from eventsourcing.persistence import OperationalError, StoredEvent
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteConnection, SQLiteFactory
 from eventsourcing.utils import Environment
 
-__all__ = ["SYNCHRONOUS_LEVELS", "SQLiteStoreFactory"]
+from projlife.store.errors import StoreLocked
+from projlife.store.hooks import InsertedRow, InsertHook
+
+__all__ = ["SYNCHRONOUS_LEVELS", "SQLiteStoreFactory", "SQLiteStoreRecorder"]
 
 SYNCHRONOUS_LEVELS = ("NORMAL", "FULL", "EXTRA")
+
+
+class SQLiteStoreRecorder(SQLiteApplicationRecorder):
+    """eventsourcing's SQLite application recorder, running its ``on_insert`` hook in the
+    inserting transaction and raising :class:`StoreLocked` when the write lock is not granted
+    within the busy timeout (``SQLITE_LOCK_TIMEOUT``, the URL's ``lock_timeout``)."""
+
+    on_insert: InsertHook | None = None
+
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        try:
+            with self.datastore.transaction(commit=True) as c:
+                ids = self._insert_events(c, stored_events, **kwargs)
+                if self.on_insert is not None and ids:
+                    rows: list[InsertedRow] = [
+                        (int(i), e.originator_id.hex, e.originator_version, e.topic, e.state)  # type: ignore[union-attr]
+                        for i, e in zip(ids, stored_events, strict=True)
+                    ]
+                    self.on_insert(c.sqlite_cursor, rows)
+                return ids
+        except OperationalError as exc:
+            cause = exc.__cause__ or (exc.args[0] if exc.args else None)
+            if isinstance(cause, sqlite3.OperationalError) and "locked" in str(cause):
+                raise StoreLocked(
+                    f"write {len(stored_events)} event(s) to {self.datastore.pool.db_name}",
+                    float(self.datastore.pool.lock_timeout or 5),
+                    "another connection's write transaction (SQLite cannot name it: a command, "
+                    "an import, a projection run or a seal in this or another process)",
+                ) from None
+            raise
 
 
 class SQLiteStoreFactory(SQLiteFactory):
     """:class:`~eventsourcing.sqlite.SQLiteFactory` whose connections run ``PRAGMA synchronous``."""
 
     SQLITE_SYNCHRONOUS = "SQLITE_SYNCHRONOUS"
+    application_recorder_class = SQLiteStoreRecorder
 
     def __init__(self, env: Environment | dict[str, str] | None) -> None:
         super().__init__(env)

@@ -1,0 +1,89 @@
+"""A write that cannot get its lock fails within the URL's lock_timeout with a typed error naming the holder."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+
+from domain_helpers import new_project
+from projlife.app.application import Projlife, connect
+from projlife.domain.errors import ProjlifeError
+from projlife.store.database import DEFAULT_LOCK_TIMEOUT, DatabaseURL, UnsupportedDatabase
+from projlife.store.errors import StoreLocked
+
+
+def _with(url: str, query: str) -> str:
+    return f"{url}{'&' if '?' in url else '?'}{query}"
+
+
+@contextmanager
+def _lock_held_elsewhere(app: Projlife) -> Iterator[None]:
+    """Another session holds the event table's write lock until the block ends."""
+    url = app.url
+    if url.dialect == "sqlite":
+        assert url.sqlite_path is not None
+        other = sqlite3.connect(url.sqlite_path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        return
+    import psycopg
+
+    with psycopg.connect(
+        host=url.host, port=url.port, user=url.user, dbname=url.database, application_name="nightly-rebuild"
+    ) as other:
+        other.execute(f'LOCK TABLE "{url.schema}".{url.events_table} IN EXCLUSIVE MODE')
+        yield
+        other.rollback()
+
+
+def _flag(app: Projlife, pid: Any, flag: str) -> None:
+    app.projects.execute(
+        {
+            "command": "flag",
+            "project_id": str(pid),
+            "flag": flag,
+            "occurred_on": "2024-06-01",
+            "actor": {"id": "clerk-1", "role": "clerk"},
+        }
+    )
+
+
+def test_a_held_write_lock_fails_the_command_within_the_bound_with_a_typed_error(db_url: str) -> None:
+    with connect(db_url, create_tables=True) as app:
+        project = new_project("LOCK-1")
+        app.store.save(project)
+    with connect(_with(db_url, "lock_timeout=1")) as app:
+        with _lock_held_elsewhere(app), pytest.raises(StoreLocked) as caught:
+            _flag(app, project.id, "waited")
+        err = caught.value
+        assert isinstance(err, ProjlifeError)
+        assert err.waited_s == 1
+        if app.url.dialect == "postgresql":
+            assert "nightly-rebuild" in err.holder and "pid " in err.holder
+        else:
+            assert "another connection" in err.holder
+        assert err.as_dict()["holder"] == err.holder
+        assert app.projects.get(project.id).version == 1  # nothing written
+        _flag(app, project.id, "after")  # the lock is free again: the next command goes through
+        assert app.projects.get(project.id).version == 2
+
+
+def test_lock_timeout_comes_from_the_url_with_a_documented_default() -> None:
+    assert DatabaseURL.parse("sqlite:///x.db").lock_timeout == DEFAULT_LOCK_TIMEOUT["sqlite"] == 30
+    pg = DatabaseURL.parse("postgresql+psycopg://u@h/db")
+    assert pg.lock_timeout == DEFAULT_LOCK_TIMEOUT["postgresql"] == 10
+    assert pg.eventsourcing_env()["POSTGRES_LOCK_TIMEOUT"] == "10"
+    assert (
+        DatabaseURL.parse("sqlite:///x.db?lock_timeout=5").eventsourcing_env()["SQLITE_LOCK_TIMEOUT"] == "5"
+    )
+    for bad in ("0", "-1", "1.5", "forever", "3601"):
+        with pytest.raises(UnsupportedDatabase, match="lock_timeout"):
+            DatabaseURL.parse(f"sqlite:///x.db?lock_timeout={bad}")
