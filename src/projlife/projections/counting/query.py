@@ -24,8 +24,16 @@ from projlife.domain.lifecycle import Milestone, Pool, RemovalReason, Stage
 from projlife.domain.money import Money
 from projlife.plugins.counting_policy import CountingPolicy
 from projlife.projections.counting.record import DEFAULT_POLICY, ProjectFacts, Rejection
-from projlife.projections.details import details_table
-from projlife.projections.facts import STAGES, FactKind, facts_table, projects_table, recorded_micros
+from projlife.projections.details import DETAILS_PROJECTION, details_table
+from projlife.projections.facts import (
+    LEDGER_PROJECTION,
+    STAGES,
+    FactKind,
+    facts_table,
+    projects_table,
+    recorded_micros,
+)
+from projlife.projections.rebuilds import refuse_if_rebuilding
 from projlife.projections.state import QUERY_COLUMNS, FactRow, ProjectState, fold
 
 __all__ = ["Counting"]
@@ -79,6 +87,8 @@ class Counting:
             d.c.field.like("met:%"), d.c.field.like("planned:%"), d.c.field.in_(("team", "date_corrected"))
         )
         with self._engine.connect() as conn:
+            # Never count from partial tables: a rebuild under way (or interrupted) is refused.
+            refuse_if_rebuilding(conn, (LEDGER_PROJECTION, DETAILS_PROJECTION), "count the projects")
             statics = {
                 r[0]: tuple(r)
                 for r in conn.execute(
