@@ -6,6 +6,7 @@ Saves the same 10-event ``Project`` aggregates, 200 per ``save()`` call, with
 (b) eventsourcing's SQLite recorder (what projlife uses for ``sqlite:///``),
 (c) eventsourcing-sqlalchemy on SQLite (skipped with a message when not installed),
 (d) eventsourcing's PostgreSQL recorder (what projlife uses for ``postgresql+psycopg://``),
+(e) projlife's MariaDB/MySQL recorder (``projlife.store.mysql_store``, for ``mysql+pymysql://``),
 
 then reads every aggregate back (select + decode + replay). Prints events per second and
 the ratio to in-memory. Run: ``python benchmarks/persistence_choice.py [--aggregates 2000]``.
@@ -28,6 +29,7 @@ from projlife.app.application import EventStore
 from projlife.domain import Actor, Money, Project, ProjectCategory, Role
 
 POSTGRES_URL = os.environ.get("PROJLIFE_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+MYSQL_URL = os.environ.get("PROJLIFE_TEST_MYSQL", "mysql+pymysql://root@127.0.0.1:3306/test")
 CLERK = Actor(id="bench-clerk", role=Role.CLERK)
 BATCH = 200
 EVENTS_PER_AGGREGATE = 10
@@ -108,6 +110,30 @@ def es_postgres() -> Iterator[dict[str, str]]:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
+@contextmanager
+def projlife_mysql() -> Iterator[dict[str, str]]:
+    import pymysql
+
+    from projlife.store.database import DatabaseURL
+
+    u = DatabaseURL.parse(MYSQL_URL)
+    name = f"bench_{uuid.uuid4().hex[:10]}"
+    conn = pymysql.connect(
+        host=u.host, port=u.port or 3306, user=u.user, password=u.password or "", autocommit=True
+    )
+    try:
+        with conn.cursor() as cur:
+            cur.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
+        env = DatabaseURL.parse(f"mysql+pymysql://{u.user}@{u.host}:{u.port}/{name}").eventsourcing_env()
+        env["MYSQL_PASSWORD"] = u.password or ""
+        env["CREATE_TABLE"] = "y"
+        yield env
+    finally:
+        with conn.cursor() as cur:
+            cur.execute(f"DROP DATABASE IF EXISTS `{name}`")
+        conn.close()
+
+
 def measure(env: dict[str, str], aggregates: int, run: str) -> tuple[float, float]:
     """Return (events written per second, events read and decoded per second)."""
     store = EventStore(env=env)
@@ -150,6 +176,7 @@ def main() -> None:
     except ImportError:
         print("(c) skipped: eventsourcing-sqlalchemy is not installed (pip install eventsourcing-sqlalchemy)")
     backends.append(("(d) eventsourcing PostgreSQL", es_postgres))
+    backends.append(("(e) projlife MariaDB/MySQL", projlife_mysql))
 
     print(
         f"{date.today()} · {platform.python_implementation()} {platform.python_version()} · "

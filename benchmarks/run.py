@@ -349,11 +349,14 @@ def _databases(db: str | None) -> Iterator[tuple[str, str, str]]:
                     raise SystemExit(f"{main} exists: give a new file, the benchmark builds its own province")
             yield "sqlite", f"sqlite:///{main}", f"sqlite:///{Path(tmp) / 'scaling.db'}"
         return
-    import psycopg
-
     from projlife.store.database import DatabaseURL
 
     base = DatabaseURL.parse(db)
+    if base.dialect == "mysql":
+        yield from _mysql_databases(db)
+        return
+    import psycopg
+
     params = {"host": base.host, "port": base.port, "user": base.user, "dbname": base.database}
     if base.password:
         params["password"] = base.password
@@ -368,6 +371,31 @@ def _databases(db: str | None) -> Iterator[tuple[str, str, str]]:
         with psycopg.connect(**params, autocommit=True) as conn:
             for s in schemas:
                 conn.execute(f'DROP SCHEMA "{s}" CASCADE')
+
+
+def _mysql_databases(db: str) -> Iterator[tuple[str, str, str]]:
+    """Two fresh MariaDB/MySQL databases beside the one in ``db`` (dropped afterwards)."""
+    import pymysql
+    from sqlalchemy.engine import make_url
+
+    from projlife.store.database import DatabaseURL
+
+    base = DatabaseURL.parse(db)
+    names = [f"bench_{uuid.uuid4().hex[:10]}", f"bench_{uuid.uuid4().hex[:10]}"]
+    conn = pymysql.connect(
+        host=base.host, port=base.port or 3306, user=base.user, password=base.password or "", autocommit=True
+    )
+    try:
+        with conn.cursor() as cur:
+            for name in names:
+                cur.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
+        urls = [make_url(db).set(database=n).render_as_string(hide_password=False) for n in names]
+        yield "mysql", urls[0], urls[1]
+    finally:
+        with conn.cursor() as cur:
+            for name in names:
+                cur.execute(f"DROP DATABASE IF EXISTS `{name}`")
+        conn.close()
 
 
 # --------------------------------------------------------------------------- machine
@@ -409,6 +437,15 @@ def machine(url: str) -> dict[str, Any]:
         engine = DatabaseURL.parse(url).create_engine()
         with engine.connect() as conn:
             info["postgresql"] = conn.execute(text("SHOW server_version")).scalar()
+        engine.dispose()
+    if url.startswith(("mysql", "mariadb")):
+        from sqlalchemy import text
+
+        from projlife.store.database import DatabaseURL
+
+        engine = DatabaseURL.parse(url).create_engine()
+        with engine.connect() as conn:
+            info["mysql"] = conn.execute(text("SELECT VERSION()")).scalar()
         engine.dispose()
     return info
 
@@ -619,6 +656,7 @@ def markdown(result: dict[str, Any]) -> str:
         "",
         f"{m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM, Python {m['python']}, SQLite {m['sqlite']}"
         + (f", PostgreSQL {m['postgresql']}" if m.get("postgresql") else "")
+        + (f", MariaDB/MySQL {m['mysql']}" if m.get("mysql") else "")
         + f", eventsourcing {m['eventsourcing']}; load average at start {m['load_average']}; "
         f"total {result['wall_seconds']:.0f} s",
         "",
@@ -655,7 +693,7 @@ def main() -> None:
     started = datetime.now(UTC)
     t0 = time.perf_counter()
     with _databases(a.db) as (kind, url, small_url):
-        info = machine(url) if kind == "postgres" else machine("")
+        info = machine(url) if kind in ("postgres", "mysql") else machine("")
         print(f"benchmarking {n:,} projects on {kind} (scaling at {small_n:,})", file=sys.stderr)
         raw = {
             "ingest": _run_phase("ingest", url, n, True),

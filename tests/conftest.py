@@ -1,9 +1,11 @@
-"""Shared fixtures: a projlife on SQLite and on PostgreSQL, with the same tests for both.
+"""Shared fixtures: a projlife on SQLite, PostgreSQL and MariaDB/MySQL, with the same tests for each.
 
 PostgreSQL tests use ``PROJLIFE_TEST_POSTGRES`` (default
 ``postgresql+psycopg://postgres@127.0.0.1:5432/test``), each in a schema of its own
-that is dropped afterwards. They skip with a reason when no server answers, except
-under ``CI=true``, where an unreachable server is a failure.
+that is dropped afterwards. MariaDB/MySQL tests use ``PROJLIFE_TEST_MYSQL`` (default
+``mysql+pymysql://root@127.0.0.1:3306/test``, whose account may create databases), each in
+a database of its own that is dropped afterwards. They skip with a reason when no server
+answers, except under ``CI=true``, where an unreachable server is a failure.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+from mysql_helpers import create_mysql_database, drop_mysql_database, mysql_url_for
 from projlife.app.application import Projlife, connect
 
 # Wall-clock deadlines make property tests flaky on a shared 2-core machine: speed is measured in
@@ -70,6 +73,14 @@ def _drop_schema(schema: str) -> None:
 
 
 @pytest.fixture
+def mysql_url() -> Iterator[str]:
+    """A MariaDB/MySQL URL on a database of its own (dropped afterwards)."""
+    name = create_mysql_database()
+    yield mysql_url_for(name)
+    drop_mysql_database(name)
+
+
+@pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'projlife.db'}"
 
@@ -83,11 +94,21 @@ def postgres_url() -> Iterator[str]:
     _drop_schema(schema)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param("postgres", marks=pytest.mark.postgres),
+        pytest.param("mysql", marks=pytest.mark.mysql),
+    ]
+)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh database URL, once for SQLite and once for PostgreSQL."""
+    """A fresh database URL, once each for SQLite, PostgreSQL and MariaDB/MySQL."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'projlife.db'}"
+    elif request.param == "mysql":
+        name = create_mysql_database()
+        yield mysql_url_for(name)
+        drop_mysql_database(name)
     else:
         require_postgres()
         schema = f"t_{uuid.uuid4().hex[:12]}"

@@ -9,7 +9,6 @@ import os
 import stat
 import subprocess
 import sys
-import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -268,19 +267,13 @@ def test_accumulator_resumes_from_a_saved_frontier() -> None:
 
 
 @pytest.mark.slow
-def test_root_of_a_million_leaves_takes_well_under_a_few_seconds() -> None:
-    hashes = [os.urandom(32) for _ in range(1_000_000)]
-    start = time.perf_counter()
-    batch = root(hashes)
-    root_seconds = time.perf_counter() - start
+def test_the_accumulator_and_the_batch_root_agree_on_a_hundred_thousand_leaves() -> None:
+    # Its speed on a million leaves is measured in benchmarks/bench_merkle.py, not asserted here.
+    hashes = [os.urandom(32) for _ in range(100_000)]
     acc = MerkleAccumulator()
-    start = time.perf_counter()
     for h in hashes:
         acc.append(h)
-    append_seconds = time.perf_counter() - start
-    print(f"\nroot(1M)={root_seconds:.2f}s accumulator={1_000_000 / append_seconds:,.0f} appends/s")
-    assert acc.root() == batch
-    assert root_seconds < 5.0
+    assert acc.root() == root(hashes)
 
 
 # --- keys ------------------------------------------------------------------------------------------

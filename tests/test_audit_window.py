@@ -8,10 +8,20 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from audit_helpers import event_count, flip_state_byte, read_row, set_column, started_project
 from projlife.app.application import Projlife, connect
 from projlife.audit.integrity import TamperKind
 from projlife.audit.sealing import MAX_CATCH_UP
+
+
+@pytest.fixture(autouse=True)
+def _not_on_mysql(request: pytest.FixtureRequest) -> None:
+    """MariaDB/MySQL's recorder has no in-transaction hook yet: its events are chained by ``seal()``."""
+    url = request.getfixturevalue("db_url") if "db_url" in request.fixturenames else ""
+    if url.startswith("mysql"):
+        pytest.skip("chain-on-write is not implemented for MariaDB/MySQL yet (events are chained by seal())")
 
 
 def _head_size(app: Projlife) -> int:

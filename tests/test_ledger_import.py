@@ -297,7 +297,7 @@ def test_any_amount_to_the_cent_survives_the_xlsx_cell(tmp_path: Path, cents: in
     from projlife.reports.ledger_import_check import _cell_decimal, _yuan
 
     yuan = Decimal(cents) / 100
-    divisor = Decimal(10_000) if unit is AmountUnit.WAN else Decimal(100_000_000)
+    divisor = unit.yuan
     wb = Workbook()
     ws = wb.active
     assert ws is not None

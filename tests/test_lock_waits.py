@@ -34,6 +34,21 @@ def _lock_held_elsewhere(app: Projlife) -> Iterator[None]:
             other.execute("ROLLBACK")
             other.close()
         return
+    if url.dialect == "mysql":
+        import pymysql
+
+        other_my = pymysql.connect(
+            host=url.host, port=url.port, user=url.user, password=url.password or "", database=url.database
+        )
+        try:
+            with other_my.cursor() as cur:
+                cur.execute("BEGIN")
+                cur.execute(f"SELECT last FROM {url.events_table}_sequence WHERE id = 1 FOR UPDATE")
+            yield
+        finally:
+            other_my.rollback()
+            other_my.close()
+        return
     import psycopg
 
     with psycopg.connect(

@@ -98,7 +98,14 @@ def _dump(app: Projlife) -> tuple[list[Any], list[Any]]:
     return [tuple(r) for r in facts], [tuple(r) for r in projects]
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(
+    scope="module",
+    params=[
+        "sqlite",
+        pytest.param("postgres", marks=pytest.mark.postgres),
+        pytest.param("mysql", marks=pytest.mark.mysql),
+    ],
+)
 def drive(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Projlife, list[Any]]]:
@@ -108,7 +115,15 @@ def drive(
     if request.param == "sqlite":
         url = f"sqlite:///{Path(tmp_path_factory.mktemp('props')) / 'p.db'}"
         cleanup = None
+        mysql_database = None
+    elif request.param == "mysql":
+        import mysql_helpers
+
+        cleanup = None
+        mysql_database = mysql_helpers.create_mysql_database()
+        url = mysql_helpers.mysql_url_for(mysql_database)
     else:
+        mysql_database = None
         conftest.require_postgres()
         import uuid
 
@@ -125,6 +140,8 @@ def drive(
         app.close()
         if cleanup:
             conftest._drop_schema(cleanup)
+        if mysql_database:
+            mysql_helpers.drop_mysql_database(mysql_database)
 
 
 def test_the_drive_has_the_awkward_cases(drive: tuple[Projlife, list[Any]]) -> None:

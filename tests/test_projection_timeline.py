@@ -31,14 +31,29 @@ LATER = datetime(2100, 1, 1, tzinfo=UTC)
 DAYS = st.dates(date(2023, 6, 1), date(2026, 6, 30))
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(
+    scope="module",
+    params=[
+        "sqlite",
+        pytest.param("postgres", marks=pytest.mark.postgres),
+        pytest.param("mysql", marks=pytest.mark.mysql),
+    ],
+)
 def drive(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Projlife]:
     import conftest
 
     if request.param == "sqlite":
         url = f"sqlite:///{Path(tmp_path_factory.mktemp('timeline')) / 't.db'}"
         cleanup = None
+        mysql_database = None
+    elif request.param == "mysql":
+        import mysql_helpers
+
+        cleanup = None
+        mysql_database = mysql_helpers.create_mysql_database()
+        url = mysql_helpers.mysql_url_for(mysql_database)
     else:
+        mysql_database = None
         conftest.require_postgres()
         import uuid
 
@@ -55,6 +70,8 @@ def drive(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         app.close()
         if cleanup:
             conftest._drop_schema(cleanup)
+        if mysql_database:
+            mysql_helpers.drop_mysql_database(mysql_database)
 
 
 def _timeline(app: Projlife) -> list[tuple[Any, ...]]:
@@ -118,7 +135,7 @@ def test_while_the_timeline_is_stale_queries_fold_the_facts(drive: Projlife) -> 
     expected = drive.ledger.summary(as_of=date(2024, 12, 31))
     with drive.engine.begin() as conn:
         conn.execute(timeline_table.delete())
-        timeline.set_stale(conn, drive.projections.get(LEDGER_PROJECTION)._insert, True)  # type: ignore[attr-defined]
+        timeline.set_stale(conn, True)
     try:
         assert drive.ledger.summary(as_of=date(2024, 12, 31)) == expected
         assert drive.metrics.funnel("2024").cohort > 0

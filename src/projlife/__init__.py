@@ -7,12 +7,14 @@ persistence, projections, audit and city plugins.
 from __future__ import annotations
 
 import importlib
+import logging
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from projlife.app.application import (
         CommandResult,
         DatabaseNotInitialised,
+        DatabaseUnreachable,
         IngestReport,
         Projlife,
         connect,
@@ -46,10 +48,14 @@ if TYPE_CHECKING:
         VerificationMethod,
         project_id_for,
     )
+    from projlife.extras import MissingExtra
     from projlife.plugins import CityProfile, PluginError
     from projlife.store.database import DatabaseURL, UnsupportedDatabase
 
 __version__ = "0.1.0"
+
+# The library's log records go to the "projlife" logger tree; the embedder configures handlers.
+logging.getLogger("projlife").addHandler(logging.NullHandler())
 
 # Names resolve on first use (PEP 562), so that ``import projlife.audit`` (the offline
 # verifier a province runs) does not pull in the database layers.
@@ -64,12 +70,14 @@ _LAZY = {
     "ConcurrentUpdateError": "projlife.domain",
     "CorrectableField": "projlife.domain",
     "DatabaseNotInitialised": "projlife.app.application",
+    "DatabaseUnreachable": "projlife.app.application",
     "DatabaseURL": "projlife.store.database",
     "Deadline": "projlife.calendar",
     "DeadlineRule": "projlife.calendar",
     "DeadlineStatus": "projlife.calendar",
     "DeadlineUnit": "projlife.calendar",
     "IllegalTransition": "projlife.domain",
+    "MissingExtra": "projlife.extras",
     "IngestReport": "projlife.app.application",
     "InvestorClass": "projlife.domain",
     "Milestone": "projlife.domain",
@@ -122,6 +130,7 @@ __all__ = [
     "CorrectableField",
     "DatabaseNotInitialised",
     "DatabaseURL",
+    "DatabaseUnreachable",
     "Deadline",
     "DeadlineRule",
     "DeadlineStatus",
@@ -130,6 +139,7 @@ __all__ = [
     "IngestReport",
     "InvestorClass",
     "Milestone",
+    "MissingExtra",
     "Money",
     "NotFound",
     "Period",

@@ -12,15 +12,19 @@ the domain.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+import logging
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import pluggy
 from eventsourcing.application import Application
 from eventsourcing.persistence import JSONTranscoder
+from eventsourcing.utils import Environment
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
 
 from projlife.app.projects import ProjectService
 from projlife.app.results import CommandResult, IngestReport, validate
@@ -40,9 +44,12 @@ if TYPE_CHECKING:
     from projlife.projections.metrics import Metrics
     from projlife.projections.runner import ProjectionRunner
 
+log = logging.getLogger(__name__)
+
 __all__ = [
     "CommandResult",
     "DatabaseNotInitialised",
+    "DatabaseUnreachable",
     "EventStore",
     "IngestReport",
     "ProjectService",
@@ -56,10 +63,22 @@ class DatabaseNotInitialised(ProjlifeError):
     """The database has no projlife tables yet."""
 
 
+class DatabaseUnreachable(ProjlifeError):
+    """The database cannot be opened: no server answers, it does not exist, or access is refused."""
+
+
 class EventStore(Application[UUID]):
-    """eventsourcing's application, with projlife's transcodings registered."""
+    """eventsourcing's application, with projlife's transcodings registered.
+
+    Its settings come only from the database URL: eventsourcing would otherwise read
+    ``PROJLIFE_SQLITE_DBNAME``, ``PERSISTENCE_MODULE`` … from the process environment
+    first and store events somewhere else than the read models.
+    """
 
     name = "Projlife"
+
+    def construct_env(self, name: str, env: Mapping[str, str] | None = None) -> Environment:
+        return Environment(name, {**type(self).env, **(env or {})})
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -91,13 +110,19 @@ class Projlife:
             plugin_manager if plugin_manager is not None else get_plugin_manager()
         )
         self.calendar = calendar if calendar is not None else WorkdayCalendar.china()
-        if create_tables:
-            self.create_tables()
+        self._check_sqlite_path(create_tables)
+        try:
+            if create_tables:
+                self.create_tables()
+            else:
+                self._check_initialised()
+        except BaseException:
+            self.close()
+            raise
         self.store = EventStore(env=self.url.eventsourcing_env())
-        if not create_tables:
-            self._check_initialised()
         if chain_on_write:
             self._chain_on_write()
+        log.debug("opened a %s database", self.url.dialect)
         self.projects = ProjectService(self.store, self.directory)
         self._projections: Any = None
         self._ledger: Any = None
@@ -166,7 +191,31 @@ class Projlife:
 
     def create_tables(self) -> None:
         """Create every table projlife needs. Idempotent, and safe from two processes at once."""
-        sql.create_all(self.url, self.engine)
+        try:
+            sql.create_all(self.url, self.engine)
+        except DBAPIError as exc:
+            raise _unreachable(self.url, exc) from None
+        log.info("tables ready in the %s database", self.url.dialect)
+
+    def _check_sqlite_path(self, create: bool) -> None:
+        """Refuse a missing SQLite file (or folder) before anything creates it."""
+        if self.url.sqlite_path is None:
+            return
+        path = Path(self.url.sqlite_path)
+        if not path.parent.is_dir():
+            raise DatabaseUnreachable(
+                f"open {self.url.raw}",
+                f"the folder {str(path.parent)!r} does not exist",
+                "an existing folder",
+            )
+        if path.exists() and not path.is_file():
+            raise DatabaseUnreachable(f"open {self.url.raw}", f"{str(path)!r} is not a file", "a file path")
+        if not create and not path.exists():
+            raise DatabaseNotInitialised(
+                f"open {self.url.raw}",
+                f"the file {str(path)!r} does not exist",
+                "run `projlife init --db URL` or connect(url, create_tables=True) first",
+            )
 
     def _chain_on_write(self) -> None:
         """Chain (and log) every event in the transaction that writes it (docs/audit.md)."""
@@ -178,7 +227,11 @@ class Projlife:
             recorder.on_insert = functools.partial(chain_in_transaction, RawDB(self.url, self.engine))
 
     def _check_initialised(self) -> None:
-        if not sql.has_event_table(self.url, self.engine):
+        try:
+            initialised = sql.has_event_table(self.url, self.engine)
+        except DBAPIError as exc:
+            raise _unreachable(self.url, exc) from None
+        if not initialised:
             raise DatabaseNotInitialised(
                 f"open {self.url.raw}",
                 "the database has no projlife tables",
@@ -186,7 +239,9 @@ class Projlife:
             )
 
     def close(self) -> None:
-        self.store.close()
+        store = getattr(self, "store", None)
+        if store is not None:
+            store.close()
         self.database.close()
 
     def __enter__(self) -> Projlife:
@@ -213,6 +268,17 @@ class Projlife:
     def ping(self) -> bool:
         with self.engine.connect() as conn:
             return conn.execute(text("SELECT 1")).scalar() == 1
+
+
+def _unreachable(url: DatabaseURL, exc: DBAPIError) -> DatabaseUnreachable:
+    text_ = str(exc.orig).strip()
+    first_line = text_.splitlines()[0] if text_ else type(exc.orig).__name__
+    where = url.sqlite_path if url.dialect == "sqlite" else f"{url.host}:{url.port}/{url.database}"
+    return DatabaseUnreachable(
+        f"open the {url.dialect} database {where}",
+        first_line,
+        "a running server, an existing database and a user allowed to use it",
+    )
 
 
 def connect(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -19,6 +20,8 @@ from projlife.domain.project import Project, project_id_for
 from projlife.plugins.manager import validate_command
 from projlife.ports import CityDirectory, EventLog
 
+log = logging.getLogger(__name__)
+
 __all__ = ["ProjectService"]
 
 
@@ -34,6 +37,7 @@ class ProjectService:
     def execute(self, command: Command | Mapping[str, Any], *, kind: str | None = None) -> CommandResult:
         """Run one command, given as a command model or as a mapping plus its ``kind`` name."""
         cmd = self._parse(command, kind)
+        log.debug("command %s", cmd.name)
         if isinstance(cmd, ConceiveProject):
             return self._conceive(cmd)
         if not isinstance(cmd, ProjectCommand):
@@ -246,11 +250,13 @@ class ProjectService:
         try:
             recordings = self._store.save(*pending.values())
         except RecordConflictError:
+            log.warning("batch of %d projects refused: a concurrent write", len(pending))
             raise ConcurrentUpdateError(
                 f"import a batch of {len(pending)} projects",
                 "another writer changed one of them during the import; the batch was not written",
                 "run imports while no other process writes to the same projects",
             ) from None
+        log.info("batch saved: %d projects, %d events", len(pending), len(recordings))
         return len(recordings), last_position(recordings)
 
     def _exists(self, project_id: UUID) -> bool:

@@ -1,9 +1,10 @@
 """Raw DB-API access to the event table and the audit tables, for speed.
 
 Hashing the whole log must run at well over 100k events/s, so the audit reads rows
-through the driver's own cursor (``sqlite3`` or ``psycopg``) in keyset-paginated
+through the driver's own cursor (``sqlite3``, ``psycopg`` or ``pymysql``) in keyset-paginated
 batches instead of through SQLAlchemy's result objects. This module hides the few
-differences: parameter style, the position column, the write lock, the snapshot.
+differences (through :mod:`projlife.store.dialect`): parameter style, the position column,
+the write lock, the snapshot.
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from typing import Any
 from sqlalchemy import Engine
 
 from projlife.store.database import DatabaseURL
+from projlife.store.dialect import sql_dialect
 
 __all__ = ["RawDB", "StoredRow"]
 
 StoredRow = tuple[int, Any, int, str, Any]
 """(position, originator_id, originator_version, topic, state) as the driver returns them."""
 
-_LOCK_KEY = 0x61756474  # "audt": serialises sealers on PostgreSQL
+_LOCK_KEY = 0x61756474  # "audt": serialises sealers on PostgreSQL (a named lock on MySQL)
 
 
 class RawDB:
@@ -30,9 +32,10 @@ class RawDB:
     def __init__(self, url: DatabaseURL, engine: Engine) -> None:
         self.url = url
         self.engine = engine
-        self.sqlite = url.dialect == "sqlite"
-        self.p = "?" if self.sqlite else "%s"
-        pos = "rowid" if self.sqlite else "notification_id"
+        self.dialect = sql_dialect(url.dialect)
+        self.p = self.dialect.mark
+        self._lock_name = f"projlife:{url.database or url.sqlite_path}:audit"[-64:]
+        pos = url.position_column
         self._stored_sql = (
             f"SELECT {pos}, originator_id, originator_version, topic, state FROM {url.events_table} "
             f"WHERE {pos} > {self.p} ORDER BY {pos} LIMIT {self.p}"
@@ -55,26 +58,16 @@ class RawDB:
         """
         fairy = self.engine.raw_connection()
         conn: Any = fairy.driver_connection
+        dialect = self.dialect
         try:
             cur = conn.cursor()
-            if self.sqlite:
-                cur.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-            elif write:  # psycopg opens the transaction implicitly
-                cur.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
-            else:
-                cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            dialect.raw_begin(cur, write=write, lock_key=_LOCK_KEY, lock_name=self._lock_name)
             try:
                 yield cur
             except BaseException:
-                if self.sqlite:
-                    cur.execute("ROLLBACK")
-                else:
-                    conn.rollback()
+                dialect.raw_end(cur, conn, commit=False, write=write, lock_name=self._lock_name)
                 raise
-            if self.sqlite:
-                cur.execute("COMMIT")
-            else:
-                conn.commit()
+            dialect.raw_end(cur, conn, commit=True, write=write, lock_name=self._lock_name)
             cur.close()
         finally:
             fairy.close()
@@ -98,10 +91,8 @@ class RawDB:
 
     def position_of(self, cur: Any, originator_id: str, version: int) -> int | None:
         """Where the event table stores version ``version`` of ``originator_id`` (canonical text)."""
-        from uuid import UUID
-
-        stored_id: Any = UUID(originator_id).hex if self.sqlite else originator_id
-        pos = "rowid" if self.sqlite else "notification_id"
+        stored_id: Any = self.dialect.stored_originator_id(originator_id)
+        pos = self.url.position_column
         cur.execute(
             self.q(
                 f"SELECT {pos} FROM {self.url.events_table} WHERE originator_id = ? AND originator_version = ?"
@@ -113,7 +104,7 @@ class RawDB:
 
     def q(self, sql: str) -> str:
         """``sql`` written with ``?`` placeholders, in this driver's style."""
-        return sql if self.sqlite else sql.replace("?", "%s")
+        return sql if self.p == "?" else sql.replace("?", self.p)
 
     @staticmethod
     def as_bytes(value: Any) -> bytes:

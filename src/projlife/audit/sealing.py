@@ -4,7 +4,8 @@
 transaction per batch, writes their ``audit_chain`` rows (event hash, chain hash), their
 ``audit_log`` rows (who, what, when, why) and the new ``audit_head`` (size, last
 position, chain hash, Merkle frontier). Exactly once: the batch re-reads the head under
-the lock (``BEGIN IMMEDIATE`` on SQLite, an advisory transaction lock on PostgreSQL),
+the lock (``BEGIN IMMEDIATE`` on SQLite, an advisory transaction lock on PostgreSQL, a
+named lock on MariaDB/MySQL),
 so two sealers never chain the same event twice; a failed batch leaves nothing behind.
 """
 
@@ -134,9 +135,8 @@ def read_head(db: RawDB, cur: Any) -> ChainHead | None:
 
 
 def _write_head(db: RawDB, cur: Any, head: ChainHead, existed: bool) -> None:
-    values = (head.size, head.last_position, head.chain_hash, b"".join(head.frontier), datetime.now(UTC))
-    if db.sqlite:
-        values = (*values[:4], values[4].isoformat())  # type: ignore[assignment]
+    now = db.dialect.raw_datetime(datetime.now(UTC))
+    values = (head.size, head.last_position, head.chain_hash, b"".join(head.frontier), now)
     if existed:
         cur.execute(
             db.q(
@@ -173,11 +173,8 @@ def _subjects_for(
 
 
 def _log_values(db: RawDB, e: AuditEntry) -> tuple[Any, ...]:
-    occurred: Any = e.occurred_on
-    recorded: Any = e.recorded_at
-    if db.sqlite:
-        occurred = occurred.isoformat() if occurred else None
-        recorded = recorded.isoformat() if recorded else None
+    occurred: Any = db.dialect.raw_date(e.occurred_on)
+    recorded: Any = db.dialect.raw_datetime(e.recorded_at)
     return (
         e.position, e.aggregate_type, e.aggregate_id, e.aggregate_version, e.subject_code, e.subject_area,
         e.event_type, e.summary, e.actor_id, e.actor_role, e.actor_area, occurred, recorded, e.reason,
@@ -276,7 +273,7 @@ def chain_in_transaction(db: RawDB, cur: Any, rows: Sequence[StoredRow]) -> int:
     """
     if not rows:
         return 0
-    if not db.sqlite:
+    if db.url.dialect == "postgresql":
         cur.execute("SELECT pg_advisory_xact_lock(%s)", (_AUDIT_LOCK_KEY,))
     stored_head = read_head(db, cur)
     after = stored_head.last_position if stored_head else 0

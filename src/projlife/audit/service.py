@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
@@ -27,6 +28,8 @@ from .merkle import EMPTY_ROOT
 from .rawdb import RawDB
 from .records import encode_record
 from .sealing import SealReport, canonical_id, read_head, seal
+
+_log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from projlife.ports import SqlDatabase
@@ -85,7 +88,10 @@ class AuditService:
 
     def seal(self, *, batch_size: int = 5000) -> SealReport:
         """Chain and log every event stored since the last seal (idempotent, exactly once)."""
-        return seal(self.db, batch_size=batch_size)
+        report = seal(self.db, batch_size=batch_size)
+        if report.sealed:
+            _log.info("sealed %d event(s); the chain covers %d", report.sealed, report.size)
+        return report
 
     # -- the readable log ---------------------------------------------------------------
 
@@ -125,7 +131,7 @@ class AuditService:
         for op, bound in ((">=", period_from), ("<=", period_to)):
             if bound is not None:
                 where.append(f"occurred_on {op} ?")
-                params.append(bound.isoformat() if db.sqlite else bound)
+                params.append(db.dialect.raw_date(bound))
         sql = (
             "SELECT position, aggregate_type, aggregate_id, aggregate_version, event_type, summary, actor_id, "
             "actor_role, actor_area, occurred_on, recorded_at, reason, evidence, subject_code, subject_area, "
@@ -247,7 +253,7 @@ class AuditService:
             cp = sign_checkpoint(
                 key, log_id=chosen_log_id, tree_size=size, root_hash=root, last_position=last_position
             )
-            created: Any = cp.created_at if not db.sqlite else cp.created_at.isoformat()
+            created: Any = db.dialect.raw_datetime(cp.created_at)
             cur.execute(
                 db.q(
                     "INSERT INTO audit_checkpoints (tree_size, last_position, root_hash, created_at, key_id, "

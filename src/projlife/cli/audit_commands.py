@@ -8,14 +8,15 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
 from projlife.app.application import connect
 from projlife.audit.errors import ProofError
 from projlife.audit.keys import DEFAULT_KEY_ENV_VAR, SigningKey, VerifyingKey
-from projlife.cli.app import DEFAULT_DB, app, console, err_console
+from projlife.cli.app import DEFAULT_DB, DbOption, app, console, err_console
+from projlife.domain.errors import ProjlifeError
 
 __all__ = ["audit_app"]
 
@@ -26,15 +27,15 @@ audit_app = typer.Typer(
 )
 app.add_typer(audit_app, name="audit")
 
-DbOption = Annotated[str, typer.Option("--db", help="Database URL: sqlite:///FILE or postgresql+psycopg://…")]
 KeyOption = Annotated[
     Path | None,
     typer.Option(
         "--key",
+        metavar="FILE",
         help=f"Ed25519 private key PEM (PKCS#8). Without it, ${DEFAULT_KEY_ENV_VAR} must hold the key's path.",
     ),
 ]
-OutOption = Annotated[Path, typer.Option("--out", help="File to write")]
+OutOption = Annotated[Path, typer.Option("--out", metavar="FILE", help="File to write")]
 
 
 def _signing_key(path: Path | None) -> SigningKey:
@@ -44,7 +45,16 @@ def _signing_key(path: Path | None) -> SigningKey:
 def _write(out: Path, text: str) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
-    console.print(f"written {out}")
+    err_console.print(f"written {out}", markup=False, highlight=False)
+
+
+def _day(text: str | None, option: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise ProjlifeError(f"read {option} {text!r}", str(exc), "a date YYYY-MM-DD") from None
 
 
 @audit_app.command("seal")
@@ -60,28 +70,35 @@ def seal_command(db: DbOption = DEFAULT_DB) -> None:
 @audit_app.command("log")
 def log_command(
     db: DbOption = DEFAULT_DB,
-    project: Annotated[str | None, typer.Option("--project", help="Project id or project code")] = None,
-    ticket: Annotated[str | None, typer.Option("--ticket", help="Ticket id or number")] = None,
-    actor: Annotated[str | None, typer.Option("--actor", help="Actor id")] = None,
-    area: Annotated[
-        str | None, typer.Option("--area", help="Area code (of the fact or of the actor)")
+    project: Annotated[
+        str | None, typer.Option("--project", metavar="ID", help="Project id or project code")
     ] = None,
-    date_from: Annotated[str | None, typer.Option("--from", help="First business date, YYYY-MM-DD")] = None,
-    date_to: Annotated[str | None, typer.Option("--to", help="Last business date, YYYY-MM-DD")] = None,
-    limit: Annotated[int | None, typer.Option("--limit", help="At most this many entries")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="md or json")] = "md",
+    ticket: Annotated[str | None, typer.Option("--ticket", metavar="ID", help="Ticket id or number")] = None,
+    actor: Annotated[str | None, typer.Option("--actor", metavar="ID", help="Actor id")] = None,
+    area: Annotated[
+        str | None, typer.Option("--area", metavar="CODE", help="Area code (of the fact or of the actor)")
+    ] = None,
+    date_from: Annotated[
+        str | None, typer.Option("--from", metavar="DATE", help="First business date, YYYY-MM-DD")
+    ] = None,
+    date_to: Annotated[
+        str | None, typer.Option("--to", metavar="DATE", help="Last business date, YYYY-MM-DD")
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", metavar="N", help="At most this many entries")
+    ] = None,
+    fmt: Annotated[Literal["md", "json"], typer.Option("--format")] = "md",
 ) -> None:
     """Who did what, when and why: the audit log, filtered."""
-    if fmt not in ("md", "json"):
-        raise typer.BadParameter("use md or json", param_hint="--format")
+    first, last = _day(date_from, "--from"), _day(date_to, "--to")
     with connect(db) as pl:
         entries = pl.audit.log(
             project=project,
             ticket=ticket,
             actor=actor,
             area=area,
-            period_from=date.fromisoformat(date_from) if date_from else None,
-            period_to=date.fromisoformat(date_to) if date_to else None,
+            period_from=first,
+            period_to=last,
             limit=limit,
         )
     if fmt == "json":
@@ -105,7 +122,7 @@ def log_command(
             "; ".join(e.evidence),
         ]
         typer.echo("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
-    err_console.print(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}")
+    err_console.print(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}", markup=False)
 
 
 @audit_app.command("verify")
@@ -114,7 +131,9 @@ def verify_command(
     public_key: Annotated[
         Path | None,
         typer.Option(
-            "--public-key", help="The public key PEM you trust (default: the one stored with each checkpoint)"
+            "--public-key",
+            metavar="FILE",
+            help="The public key PEM you trust (default: the one stored with each checkpoint)",
         ),
     ] = None,
 ) -> None:
@@ -125,7 +144,9 @@ def verify_command(
     rate = report.checked / report.seconds if report.seconds > 0 else 0.0
     target = console if report.ok else err_console
     target.print(str(report), markup=False)
-    console.print(f"[dim]{report.checked} events in {report.seconds:.2f}s ({rate:,.0f} events/s)[/]")
+    err_console.print(
+        f"{report.checked} events in {report.seconds:.2f}s ({rate:,.0f} events/s)", markup=False
+    )
     if report.problem is not None:
         raise typer.Exit(report.exit_code)
 
@@ -135,7 +156,7 @@ def checkpoint_command(
     db: DbOption = DEFAULT_DB,
     key: KeyOption = None,
     log_id: Annotated[
-        str | None, typer.Option("--log-id", help="Name of this log, e.g. the county code")
+        str | None, typer.Option("--log-id", metavar="NAME", help="Name of this log, e.g. the county code")
     ] = None,
 ) -> None:
     """Seal, then sign a checkpoint over every sealed event (needs the signing key)."""
@@ -153,10 +174,13 @@ def export_checkpoint_command(
     out: OutOption,
     db: DbOption = DEFAULT_DB,
     size: Annotated[
-        int | None, typer.Option("--size", help="Tree size of the checkpoint (default: latest)")
+        int | None, typer.Option("--size", metavar="N", help="Tree size of the checkpoint (default: latest)")
     ] = None,
     public_key_out: Annotated[
-        Path | None, typer.Option("--public-key-out", help="Also write the signing key's public key PEM here")
+        Path | None,
+        typer.Option(
+            "--public-key-out", metavar="FILE", help="Also write the signing key's public key PEM here"
+        ),
     ] = None,
 ) -> None:
     """Write a signed checkpoint as JSON, for a higher level to keep."""
@@ -176,11 +200,12 @@ def export_checkpoint_command(
 
 @audit_app.command("prove-inclusion")
 def prove_inclusion_command(
-    position: Annotated[int, typer.Option("--position", help="Log position of the event")],
+    position: Annotated[int, typer.Option("--position", metavar="N", help="Log position of the event")],
     out: OutOption,
     db: DbOption = DEFAULT_DB,
     checkpoint: Annotated[
-        int | None, typer.Option("--checkpoint", help="Tree size of the checkpoint (default: latest)")
+        int | None,
+        typer.Option("--checkpoint", metavar="N", help="Tree size of the checkpoint (default: latest)"),
     ] = None,
 ) -> None:
     """Proof that the event at a position is covered by a checkpoint."""
@@ -191,11 +216,12 @@ def prove_inclusion_command(
 
 @audit_app.command("prove-consistency")
 def prove_consistency_command(
-    old: Annotated[int, typer.Option("--old", help="Tree size of the older checkpoint")],
+    old: Annotated[int, typer.Option("--old", metavar="N", help="Tree size of the older checkpoint")],
     out: OutOption,
     db: DbOption = DEFAULT_DB,
     new: Annotated[
-        int | None, typer.Option("--new", help="Tree size of the newer checkpoint (default: latest)")
+        int | None,
+        typer.Option("--new", metavar="N", help="Tree size of the newer checkpoint (default: latest)"),
     ] = None,
 ) -> None:
     """Proof that a newer checkpoint extends an older one without rewriting it."""

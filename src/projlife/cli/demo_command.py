@@ -8,20 +8,44 @@ from typing import Annotated
 import typer
 
 from projlife.cli.app import app, console
-from projlife.demo import run_demo
+from projlife.domain.errors import ProjlifeError
+from projlife.plugins.manager import PluginError, city_profiles, get_plugin_manager
+
+
+def _city_slug(city: str) -> str:
+    """The installed city a slug or a code names; refused before any folder is created."""
+    cities = city_profiles(get_plugin_manager())
+    for slug, profile in cities.items():
+        if city in (slug, profile.code):
+            return slug
+    known = ", ".join(f"{slug} ({p.code})" for slug, p in sorted(cities.items())) or "none installed"
+    raise PluginError(f"find city {city!r}", "no installed plugin declares it", known)
 
 
 @app.command("demo")
 def demo(
     city: Annotated[
-        str, typer.Option(help="City plugin slug: xiaogan, zhumadian, xiamen, jiangyan, …")
+        str,
+        typer.Option(
+            metavar="CITY", help="City plugin slug or code: xiaogan (420900), zhumadian, xiamen, jiangyan, …"
+        ),
     ] = "xiaogan",
     out: Annotated[
-        Path | None, typer.Option(help="Folder to write into (default: a new ./projlife-demo-N folder)")
+        Path | None,
+        typer.Option(metavar="DIR", help="Folder to write into (default: a new ./projlife-demo-N folder)"),
     ] = None,
-    db: Annotated[str | None, typer.Option(help="Database URL (default: sqlite in --out)")] = None,
-    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same drive")] = 1,
-    projects: Annotated[int, typer.Option(help="How many projects to generate")] = 400,
+    db: Annotated[
+        str | None, typer.Option(metavar="URL", help="Database URL (default: sqlite in --out)")
+    ] = None,
+    seed: Annotated[
+        int, typer.Option(metavar="N", help="Random seed; the same seed gives the same drive")
+    ] = 1,
+    projects: Annotated[int, typer.Option(metavar="N", min=1, help="How many projects to generate")] = 400,
 ) -> None:
     """Create a database, drive projects of one city through their lifecycle, print a summary."""
-    run_demo(city=city, out=out, db=db, seed=seed, n_projects=projects, console=console)
+    from projlife.demo import run_demo
+
+    slug = _city_slug(city)
+    if out is not None and out.exists() and not out.is_dir():
+        raise ProjlifeError(f"write the demo into {out}", "it is a file, not a folder", "a folder path")
+    run_demo(city=slug, out=out, db=db, seed=seed, n_projects=projects, console=console)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 from rich.table import Table
 
 from projlife.cli.app import app, console, err_console
+from projlife.domain.errors import ProjlifeError
 from projlife.domain.periods import Period
 from projlife.plugins.manager import (
     ENTRY_POINT_GROUP,
@@ -55,17 +56,26 @@ def _owners(pm: Any) -> list[tuple[str, Any]]:
 
 @app.command("plugins")
 def plugins(
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables")] = False,
+    fmt: Annotated[Literal["table", "json"], typer.Option("--format")] = "table",
+    as_json: Annotated[bool, typer.Option("--json", hidden=True, help="Same as --format json")] = False,
     period: Annotated[
         str | None,
-        typer.Option(help="Period whose rule sets are hashed, e.g. 2024 or 2024-Q2 (default: this year)"),
+        typer.Option(
+            metavar="PERIOD",
+            help="Period whose rule sets are hashed, e.g. 2024 or 2024-Q2 (default: this year)",
+        ),
     ] = None,
 ) -> None:
     """List city plugins, the hooks each implements, and each city's rule-set hash."""
-    p = Period.parse(period) if period else Period.containing("year", date.today())
+    try:
+        p = Period.parse(period) if period else Period.containing("year", date.today())
+    except ValueError as exc:
+        raise ProjlifeError(
+            f"read --period {period!r}", str(exc), "e.g. 2024, 2024-H1, 2024-Q2, 2024-06"
+        ) from None
     report = plugins_report(p)
-    if as_json:
-        console.out(json.dumps(report, ensure_ascii=False, indent=2), highlight=False)
+    if as_json or fmt == "json":
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         table = Table(title=f"projlife plugins (entry-point group {ENTRY_POINT_GROUP!r})")
         table.add_column("plugin")
@@ -80,6 +90,6 @@ def plugins(
             ctable.add_row(c["slug"], c["code"], c["name_zh"], c["plugin"] or "", c["rule_set_sha256"])
         console.print(ctable)
     for failure in report["failures"]:
-        err_console.print(f"[bold red]plugin {failure['name']!r} not loaded[/]: {failure['error']}")
+        err_console.print(f"plugin {failure['name']!r} not loaded: {failure['error']}", markup=False)
     if report["failures"]:
         raise typer.Exit(1)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import sqlalchemy as sa
 import typer
 
 from projlife.app.application import Projlife, connect
-from projlife.cli.app import DEFAULT_DB, app, console
+from projlife.cli.app import DEFAULT_DB, DbOption, app, err_console
 from projlife.domain.errors import ProjlifeError
 from projlife.projections.facts import projects_table
 from projlife.reports.bulletin import BULLETIN_KINDS, build_bulletin
@@ -22,10 +22,18 @@ FORMATS = ("md", "json", "html")
 
 
 def _city(pl: Projlife, city: str | None) -> str:
-    if city is not None:
-        return pl.city(city).slug
     with pl.engine.connect() as conn:
         codes = sorted(conn.execute(sa.select(projects_table.c.city_code).distinct()).scalars())
+    if city is not None:
+        profile = pl.city(city)
+        if profile.code not in codes:
+            held = ", ".join(pl.city(c).slug if pl.city_by_code(c) else c for c in codes) or "no project"
+            raise ProjlifeError(
+                f"print the report of {profile.slug} ({profile.name_zh})",
+                "the database holds no project of that city",
+                f"--city with a city it holds: {held}",
+            )
+        return profile.slug
     if len(codes) == 1:
         return pl.city(codes[0]).slug
     raise ProjlifeError(
@@ -37,21 +45,26 @@ def _city(pl: Projlife, city: str | None) -> str:
 
 @app.command("report")
 def report(
-    kind: Annotated[str, typer.Argument(help=f"One of: {', '.join(BULLETIN_KINDS)}")],
-    db: Annotated[str, typer.Option("--db", help="Database URL")] = DEFAULT_DB,
+    kind: Annotated[
+        Literal["weekly", "monthly", "quarterly", "half-year"], typer.Argument(help="The bulletin's period")
+    ],
+    db: DbOption = DEFAULT_DB,
     city: Annotated[
-        str | None, typer.Option(help="City slug or code (default: the only city with projects)")
+        str | None,
+        typer.Option(metavar="CITY", help="City slug or code (default: the only city with projects)"),
     ] = None,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Business date YYYY-MM-DD (default: today)")
+        str | None, typer.Option("--as-of", metavar="DATE", help="Business date YYYY-MM-DD (default: today)")
     ] = None,
     known_at: Annotated[
         str | None,
-        typer.Option("--known-at", help="Only what was recorded by this ISO timestamp (with zone)"),
+        typer.Option(
+            "--known-at", metavar="TIMESTAMP", help="Only what was recorded by this ISO timestamp (with zone)"
+        ),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="md, json or html")] = "md",
-    lang: Annotated[str, typer.Option(help="zh (default) or en")] = "zh",
-    out: Annotated[Path | None, typer.Option(help="File to write (default: print)")] = None,
+    fmt: Annotated[Literal["md", "json", "html"], typer.Option("--format")] = "md",
+    lang: Annotated[Literal["zh", "en"], typer.Option()] = "zh",
+    out: Annotated[Path | None, typer.Option(metavar="FILE", help="File to write (default: print)")] = None,
 ) -> None:
     """Catch the projections up, then print the period's bulletin: per-county figures, quotas,
     deadlines, ranking, ticket loop, ledger summary, funnels and rates, and the audit checkpoint."""
@@ -82,5 +95,9 @@ def report(
     if out is None:
         typer.echo(text, nl=False)
     else:
+        if not out.parent.is_dir():
+            raise ProjlifeError(
+                f"write {out}", f"the folder {str(out.parent)!r} does not exist", "an existing folder"
+            )
         out.write_text(text, encoding="utf-8")
-        console.print(f"written {out}")
+        err_console.print(f"written {out}", markup=False, highlight=False)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from projlife.app.application import connect
-from projlife.cli.app import DEFAULT_DB, app, console
+from projlife.cli.app import DEFAULT_DB, DbOption, app, console
 from projlife.domain.actor import Role
 from projlife.domain.errors import ProjlifeError
 
@@ -30,7 +30,7 @@ def _need_server() -> None:
 
 @app.command("serve")
 def serve(
-    db: Annotated[str, typer.Option("--db", help="Database URL")] = DEFAULT_DB,
+    db: DbOption = DEFAULT_DB,
     host: Annotated[
         str, typer.Option(help="Interface to listen on (keep 127.0.0.1 behind a reverse proxy)")
     ] = "127.0.0.1",
@@ -77,7 +77,7 @@ def tokens_create(
         str | None, typer.Option("--area", help="Area code: the token reads and writes only it")
     ] = None,
     label: Annotated[str | None, typer.Option(help="A note for whom the token is")] = None,
-    db: Annotated[str, typer.Option("--db", help="Database URL")] = DEFAULT_DB,
+    db: DbOption = DEFAULT_DB,
 ) -> None:
     """Create a token and print it once (only its hash is stored)."""
     from projlife.server.tokens import TokenStore
@@ -102,7 +102,7 @@ def tokens_create(
 
 @tokens_app.command("list")
 def tokens_list(
-    db: Annotated[str, typer.Option("--db", help="Database URL")] = DEFAULT_DB,
+    db: DbOption = DEFAULT_DB,
     as_json: Annotated[bool, typer.Option("--json", help="JSON lines")] = False,
 ) -> None:
     """List tokens (ids, actors, created, revoked), never their secrets."""
@@ -130,7 +130,7 @@ def tokens_list(
 @tokens_app.command("revoke")
 def tokens_revoke(
     token_id: Annotated[str, typer.Argument(help="The token id (from `projlife tokens list`)")],
-    db: Annotated[str, typer.Option("--db", help="Database URL")] = DEFAULT_DB,
+    db: DbOption = DEFAULT_DB,
 ) -> None:
     """Revoke a token: requests with it are refused from now on."""
     from projlife.server.tokens import TokenStore

@@ -15,6 +15,7 @@ Environment switches: ``PROJLIFE_DISABLE_PLUGINS=1`` loads no entry points;
 from __future__ import annotations
 
 import difflib
+import logging
 import os
 import weakref
 from collections.abc import Iterable, Sequence
@@ -41,6 +42,8 @@ from projlife.plugins.rules import (
     TicketRules,
 )
 from projlife.plugins.types import CityProfile
+
+_log = logging.getLogger(__name__)
 
 __all__ = [
     "DISABLE_ENV",
@@ -136,6 +139,9 @@ def get_plugin_manager(
         pm.check_pending()
     except pluggy.PluginValidationError as exc:  # pragma: no cover - register() checks first
         raise PluginError("load plugins", str(exc), "hooks named as in projlife.plugins.hookspecs") from exc
+    _log.debug("plugins loaded: %s", ", ".join(sorted(n for n, _ in pm.list_name_plugin() if n)))
+    for failure in _FAILURES[pm]:
+        _log.warning("plugin %r not loaded: %s", failure.name, failure.error)
     return pm
 
 

@@ -24,6 +24,7 @@ from projlife.domain.project import CorrectableField, Project
 from projlife.projections.facts import FactKind, facts_table, recorded_micros
 from projlife.projections.registry import register_projection
 from projlife.projections.runner import DomainEvent, Item
+from projlife.store.dialect import sql_dialect
 from projlife.store.sql import SCHEMA_MODULES, metadata
 
 if TYPE_CHECKING:
@@ -148,7 +149,7 @@ class DetailsProjection:
     tables: tuple[sa.Table, ...] = (details_table,)
 
     def __init__(self, database: SqlDatabase) -> None:
-        self._dialect = database.url.dialect
+        self._dialect = sql_dialect(database.url.dialect)
         self._cities: dict[str, str] = {}
 
     def process(self, conn: sa.Connection, event: DomainEvent, notification: Notification) -> None:
@@ -162,10 +163,8 @@ class DetailsProjection:
             return
         self._fill_cities(conn, rows)
         cols = [c.name for c in details_table.columns]
-        mark = "?" if self._dialect == "sqlite" else "%s"
         conn.exec_driver_sql(
-            f"INSERT INTO {details_table.name} ({', '.join(cols)}) VALUES ({', '.join(mark for _ in cols)}) "
-            "ON CONFLICT (pos, field) DO NOTHING",
+            self._dialect.insert_ignore_sql(details_table.name, cols, ["pos", "field"]),
             [tuple(r[c] for c in cols) for r in rows],
         )
 

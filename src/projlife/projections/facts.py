@@ -19,13 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from eventsourcing.persistence import Notification
-from sqlalchemy.dialects import postgresql as pg
-from sqlalchemy.dialects import sqlite as sqlite_dialect
 
 from projlife.domain.lifecycle import Stage
 from projlife.domain.project import Project
 from projlife.projections.registry import register_projection
 from projlife.projections.runner import DomainEvent, Item
+from projlife.store.dialect import sql_dialect
 from projlife.store.sql import SCHEMA_MODULES, metadata
 
 if TYPE_CHECKING:
@@ -316,9 +315,8 @@ class LedgerProjection:
     tables: tuple[sa.Table, ...] = (projects_table, facts_table, timeline_table)
 
     def __init__(self, sources: ReadModelSources) -> None:
-        self._dialect = sources.url.dialect
+        self._dialect = sql_dialect(sources.url.dialect)
         self._cities = sources
-        self._insert: Any = pg.insert if self._dialect == "postgresql" else sqlite_dialect.insert
         self._county_cache: dict[tuple[str, str], str | None] = {}
         self._place_cache: dict[str, tuple[str, str, str | None]] = {}
 
@@ -363,7 +361,7 @@ class LedgerProjection:
                 sa.select(facts_table.c.pos).where(facts_table.c.pos < facts[0][0]).limit(1)
             )
             flag = 0 if earlier.first() is None else 1
-            timeline.set_stale(conn, self._insert, bool(flag))
+            timeline.set_stale(conn, bool(flag))
         if flag == 0:
             timeline.refresh(conn, sorted({r[1] for r in facts}), self._sql(timeline_table, None))
 
@@ -371,22 +369,18 @@ class LedgerProjection:
         """Mark the timeline stale: the replay fills only the facts; queries fold them meanwhile."""
         from projlife.projections import timeline
 
-        timeline.set_stale(conn, self._insert, True)
+        timeline.set_stale(conn, True)
 
     def end_rebuild(self, conn: sa.Connection) -> None:
         """Build every project's timeline in one pass over the facts, then mark it fresh."""
         from projlife.projections import timeline
 
         timeline.build_all(conn, self._sql(timeline_table, None))
-        timeline.set_stale(conn, self._insert, False)
+        timeline.set_stale(conn, False)
 
     def _sql(self, table: sa.Table, key: str | None) -> str:
         cols = [c.name for c in table.columns]
-        mark = "?" if self._dialect == "sqlite" else "%s"
-        conflict = "" if key is None else f" ON CONFLICT ({key}) DO NOTHING"
-        return (
-            f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join(mark for _ in cols)}){conflict}"
-        )
+        return self._dialect.insert_ignore_sql(table.name, cols, None if key is None else [key])
 
     def _places(self, conn: sa.Connection, items: Sequence[Item]) -> dict[str, tuple[str, str, str | None]]:
         """City, area and county of every project in the batch (one query for the ones not cached).

@@ -97,8 +97,10 @@ class Rate:
         return {
             "name": self.name,
             "label_zh": self.label_zh,
-            "numerator": str(self.numerator),
-            "denominator": str(self.denominator),
+            # Counts are JSON integers; amounts are decimal strings in the named unit.
+            "numerator": self.numerator if isinstance(self.numerator, int) else str(self.numerator),
+            "denominator": self.denominator if isinstance(self.denominator, int) else str(self.denominator),
+            "unit": "count" if isinstance(self.numerator, int) else "yuan",
             "value": None if self.value is None else str(self.value),
             "display": str(self),
             "excluded": [attrs.asdict(e, value_serializer=_ser) for e in self.excluded],

@@ -1,17 +1,17 @@
 """The projection runner: exactly-once catch-up of read models from the event log.
 
-Works on SQLite and PostgreSQL alike: it reads the notification log in batches
+Works on SQLite, PostgreSQL and MariaDB/MySQL alike: it reads the notification log in batches
 (filtered by each projection's topics) through the read-model engine, and for each
 batch writes the view rows and the new tracking position in ONE transaction.
 
 Exactly once with several runners at once: the batch transaction first takes the
-projection's tracking row for itself (``SELECT … FOR UPDATE`` on PostgreSQL; the
-database write lock, ``BEGIN IMMEDIATE``, on SQLite), reads the position *after*
-the lock is held, reads the events after that position, applies them and moves the
-position with an upsert guarded by ``WHERE projection_tracking.position <
-excluded.position``. A second runner blocks on the lock and then sees the new
-position, so no event is applied twice; the guarded upsert refuses (and rolls the
-batch back) should any path ever try to move a position backwards or sideways.
+projection's tracking row for itself (``SELECT … FOR UPDATE`` on PostgreSQL and
+MariaDB/MySQL; the database write lock, ``BEGIN IMMEDIATE``, on SQLite), reads the position
+*after* the lock is held, reads the events after that position, applies them and moves the
+position with an update guarded by ``WHERE position < new``. A second runner blocks on the
+lock and then sees the new position, so no event is applied twice; the guarded update
+refuses (and rolls the batch back) should any path ever try to move a position backwards
+or sideways.
 
 A projection that raises stops at that event: the events before it in the batch are
 kept, the tracking row records the failing event's id and the error, and the next
@@ -20,6 +20,7 @@ kept, the tracking row records the failing event's id and the error, and the nex
 
 from __future__ import annotations
 
+import logging
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -30,8 +31,6 @@ from uuid import UUID
 
 import sqlalchemy as sa
 from eventsourcing.persistence import Notification
-from sqlalchemy.dialects import postgresql as pg
-from sqlalchemy.dialects import sqlite as sqlite_dialect
 
 from projlife.domain.errors import ProjlifeError
 from projlife.projections.contract import (
@@ -52,6 +51,9 @@ from projlife.projections.rebuilds import (
     rebuilds_table,
     refuse_if_rebuilding,
 )
+from projlife.store.dialect import sql_dialect
+
+_log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from projlife.ports import ReadModelSources
@@ -110,8 +112,9 @@ class ProjectionRunner:
             )
         self._projections: dict[str, Projection] = {p.name: p for p in chosen}
         self._dialect = sources.url.dialect
+        self._sql = sql_dialect(sources.url.dialect)
         self._events_table = sources.url.events_table
-        self._id_column = "rowid" if self._dialect == "sqlite" else "notification_id"
+        self._id_column = sources.url.position_column
         self._ready = False
 
     # -- public -----------------------------------------------------------------------
@@ -192,8 +195,9 @@ class ProjectionRunner:
             self._lock(conn, name)
             for table in reversed(projection.tables):
                 conn.execute(table.delete())
-            for index in _indexes(projection):
-                index.drop(conn, checkfirst=True)
+            if self._sql.transactional_ddl:  # elsewhere DDL would commit the half-done rebuild
+                for index in _indexes(projection):
+                    index.drop(conn, checkfirst=True)
             conn.execute(
                 tracking_table.update()
                 .where(tracking_table.c.name == name)
@@ -251,6 +255,7 @@ class ProjectionRunner:
     def _catch_up(self, projection: Projection, batch_size: int, until: int | None) -> int:
         while True:
             position, done = self._run_batch(projection, batch_size, until)
+            _log.debug("projection %s at log position %d", projection.name, position)
             if done:
                 break
         if until is None and projection.name in self._interrupted_rebuilds():
@@ -345,8 +350,8 @@ class ProjectionRunner:
     @contextmanager
     def _transaction(self) -> Iterator[sa.Connection]:
         conn = self._database.engine.connect()
-        if self._dialect == "sqlite":
-            conn = conn.execution_options(sqlite_begin="BEGIN IMMEDIATE")
+        if self._sql.write_options:
+            conn = conn.execution_options(**self._sql.write_options)
         try:
             with conn.begin():
                 yield conn
@@ -356,29 +361,18 @@ class ProjectionRunner:
     def _lock(self, conn: sa.Connection, name: str) -> int:
         """Take the projection's tracking row for this transaction and read its position."""
         query = sa.select(tracking_table.c.position).where(tracking_table.c.name == name)
-        if self._dialect == "postgresql":
+        if self._sql.lock_rows:
             query = query.with_for_update()
         return int(conn.execute(query).scalar_one())
 
     def _advance(self, conn: sa.Connection, name: str, old: int, new: int) -> None:
-        values = {
-            "name": name,
-            "position": new,
-            "last_error": None,
-            "failed_event_id": None,
-            "updated_at": _now(),
-        }
-        insert: Callable[[sa.Table], Any] = (
-            pg.insert if self._dialect == "postgresql" else sqlite_dialect.insert
-        )
-        stmt = insert(tracking_table).values(**values)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[tracking_table.c.name],
-            set_={k: stmt.excluded[k] for k in values if k != "name"},
-            where=tracking_table.c.position < stmt.excluded.position,
-        )
-        moved = conn.execute(stmt.returning(tracking_table.c.position)).scalar_one_or_none()
-        if moved != new:
+        # The tracking row exists (``_ensure_tracking_rows``) and this transaction holds it.
+        moved = conn.execute(
+            tracking_table.update()
+            .where(tracking_table.c.name == name, tracking_table.c.position < new)
+            .values(position=new, last_error=None, failed_event_id=None, updated_at=_now())
+        ).rowcount
+        if moved != 1:
             raise ProjectionFailed(
                 f"move projection {name} from {old} to {new}",
                 "another runner already moved it at least that far; this batch was rolled back",
@@ -402,17 +396,11 @@ class ProjectionRunner:
             return
         for projection in self._projections.values():
             self._create_indexes(projection)
-        insert: Callable[[sa.Table], Any] = (
-            pg.insert if self._dialect == "postgresql" else sqlite_dialect.insert
-        )
         rebuilds_table.create(self._database.engine, checkfirst=True)  # databases from before it existed
+        insert = self._sql.insert_ignore(tracking_table, ["name"])
         with self._database.engine.begin() as conn:
             for name in self._projections:
-                conn.execute(
-                    insert(tracking_table)
-                    .values(name=name, position=0, updated_at=_now())
-                    .on_conflict_do_nothing(index_elements=[tracking_table.c.name])
-                )
+                conn.execute(insert, {"name": name, "position": 0, "updated_at": _now()})
         self._ready = True
 
     def _head(self, conn: sa.Connection) -> int:
@@ -423,7 +411,7 @@ class ProjectionRunner:
         self, conn: sa.Connection, after: int, stop: int, topics: Sequence[str], limit: int
     ) -> list[Notification]:
         col = self._id_column
-        mark = "?" if self._dialect == "sqlite" else "%s"
+        mark = self._sql.mark
         where = f"{col} > {mark} AND {col} <= {mark}"
         params: list[Any] = [after, stop]
         if topics:

@@ -18,7 +18,7 @@ then fold the facts). Questions "as known at T" always fold the facts.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from itertools import groupby
 from typing import Any
@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from projlife.domain.lifecycle import Pool
 from projlife.projections.facts import OPEN_END, STAGES, FactKind, facts_table, meta_table, timeline_table
 from projlife.projections.state import QUERY_COLUMNS, FactRow, ProjectState
+from projlife.store.dialect import sql_dialect
 
 __all__ = ["POOL_BITS", "build_all", "is_stale", "project_timeline", "refresh", "set_stale", "stale_flag"]
 
@@ -58,9 +59,9 @@ def is_stale(conn: sa.Connection) -> bool:
     return stale_flag(conn) != 0
 
 
-def set_stale(conn: sa.Connection, insert: Callable[[sa.Table], Any], stale: bool) -> None:
-    stmt = insert(meta_table).values(name=_STALE, value=int(stale))
-    conn.execute(stmt.on_conflict_do_update(index_elements=[meta_table.c.name], set_={"value": int(stale)}))
+def set_stale(conn: sa.Connection, stale: bool) -> None:
+    upsert = sql_dialect(conn).upsert(meta_table, ["name"], ["value"])
+    conn.execute(upsert, {"name": _STALE, "value": int(stale)})
 
 
 def _fen(amount: Decimal) -> tuple[int, bool]:
@@ -173,7 +174,12 @@ def build_all(conn: sa.Connection, insert_sql: str, chunk: int = 20_000) -> None
     """Rebuild the whole timeline in one streamed pass over the facts (by project, in log order)."""
     f = facts_table
     conn.execute(timeline_table.delete())
-    indexes = sorted(timeline_table.indexes, key=lambda i: str(i.name))
+    # Without transactional DDL (MySQL) the indexes stay: dropping one would commit half a rebuild.
+    indexes = (
+        sorted(timeline_table.indexes, key=lambda i: str(i.name))
+        if sql_dialect(conn).transactional_ddl
+        else []
+    )
     for index in indexes:
         index.drop(conn, checkfirst=True)
     result = conn.execute(

@@ -323,6 +323,13 @@ def _d(value: Decimal | None) -> str | None:
     return None if value is None else canonical_decimal(value)
 
 
+def _count_or_d(value: Decimal | None, measure: str) -> int | str | None:
+    """A count as a JSON integer; an amount (or a fraction) as a decimal string."""
+    if value is not None and measure != "amount" and value == value.to_integral_value():
+        return int(value)
+    return _d(value)
+
+
 def _to_dict(b: Bulletin) -> dict[str, Any]:
     def step(f: FunnelStep) -> dict[str, Any]:
         return {
@@ -402,8 +409,9 @@ def _to_dict(b: Bulletin) -> dict[str, Any]:
                 "city_wide": q.city_wide,
                 "measure": q.measure,
                 "value": _d(q.value),
-                "numerator": _d(q.numerator),
-                "denominator": _d(q.denominator),
+                "numerator": _count_or_d(q.numerator, q.measure),
+                "denominator": _count_or_d(q.denominator, q.measure),
+                "unit": "yuan" if q.measure == "amount" else None,
                 "target": _d(q.target),
                 "margin": _d(q.margin),
                 "status": q.status.value,

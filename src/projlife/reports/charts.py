@@ -30,6 +30,7 @@ from typing import Any
 import attrs
 
 from projlife.domain.errors import ProjlifeError
+from projlife.extras import require
 
 __all__ = [
     "CjkFont",
@@ -114,6 +115,7 @@ def _candidates() -> Iterator[CjkFont]:
 
 def find_cjk_font(text: str = "驻马店市签约开工纳统投产") -> CjkFont:
     """The first available font covering every character of ``text``."""
+    require("charts", "matplotlib", "fontTools")
     tried = []
     for font in _candidates():
         if not missing_glyphs(font, text):
@@ -234,6 +236,7 @@ def _figure(chart: Chart) -> object:
 
 
 def _render(chart: Chart, fmt: str, font: CjkFont | None, dpi: int) -> bytes:
+    require("charts", "matplotlib", "fontTools")
     font = font or find_cjk_font(chart.text())
     missing = missing_glyphs(font, chart.text())
     if missing:
@@ -267,6 +270,7 @@ def render_svg(chart: Chart, *, font: CjkFont | None = None) -> str:
 
 def embedded_font_css(font: CjkFont, text: str, family: str | None = None) -> str:
     """An ``@font-face`` rule embedding the font subset to the characters of ``text`` (WOFF, base64)."""
+    require("charts", "fontTools")
     from fontTools import subset  # type: ignore[import-untyped]
 
     options = subset.Options()

@@ -12,6 +12,7 @@ for (``核实情况``: an importer's facts are claims until a verifier checks th
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from enum import StrEnum
 
 import attrs
@@ -35,10 +36,16 @@ __all__ = [
 
 
 class AmountUnit(StrEnum):
-    """The unit amounts are written in: 万元 or 亿元."""
+    """The unit amounts are written in: 元, 万元 or 亿元."""
 
+    YUAN = "元"
     WAN = "万元"
     YI = "亿元"
+
+    @property
+    def yuan(self) -> Decimal:
+        """How many yuan one of this unit is."""
+        return {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}[self.value]
 
 
 class ColumnKind(StrEnum):
@@ -137,7 +144,7 @@ REMOVAL_LABEL_ZH: dict[RemovalReason, str] = {
     RemovalReason.OTHER: "其他",
 }
 
-_UNIT_RE = re.compile(r"^(?P<base>.+?)\s*[(（]\s*(?P<unit>万元|亿元)\s*[)）]\s*$")
+_UNIT_RE = re.compile(r"^(?P<base>.+?)\s*[(（]\s*(?P<unit>万元|亿元|元)\s*[)）]\s*$")
 _BY_HEADER = {c.header: c for c in COLUMNS}
 
 

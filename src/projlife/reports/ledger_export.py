@@ -14,13 +14,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
+from projlife.extras import missing_extra
+
+try:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+except ImportError as exc:  # pragma: no cover - only without the [excel] extra
+    raise missing_extra("excel", exc) from None
 
 from projlife.domain.classification import InvestorClass
 from projlife.domain.lifecycle import RemovalReason, Stage
-from projlife.domain.money import WAN, YI
 from projlife.plugins.types import CityProfile
 from projlife.projections.details import ProjectDetails
 from projlife.projections.ledger import LedgerRow
@@ -37,7 +41,7 @@ __all__ = ["LEDGER_SHEET", "export_ledger_xlsx", "ledger_title", "row_values"]
 
 LEDGER_SHEET = "台账"
 
-_AMOUNT_FORMAT = {AmountUnit.WAN: "#,##0.00", AmountUnit.YI: "#,##0.0000"}
+_AMOUNT_FORMAT = {AmountUnit.YUAN: "#,##0.00", AmountUnit.WAN: "#,##0.00", AmountUnit.YI: "#,##0.0000"}
 _DATE_FORMAT = "yyyy-mm-dd"
 _THIN = Side(style="thin", color="B7B7B7")
 
@@ -50,7 +54,7 @@ def ledger_title(city: CityProfile, as_of: date | None) -> str:
 def _amount(yuan: Decimal | None, unit: AmountUnit) -> Decimal | None:
     if yuan is None:
         return None
-    return yuan / (WAN if unit is AmountUnit.WAN else YI)
+    return yuan / unit.yuan
 
 
 def _verified(row: LedgerRow) -> str:

@@ -34,14 +34,23 @@ from projlife.domain.errors import ProjlifeError
 from projlife.domain.project import Project, project_id_for
 from projlife.plugins.types import CityProfile
 from projlife.ports import ImportTarget
-from projlife.reports.ledger_import_check import RowProblem, SheetRow, check_row, read_ledger
+from projlife.reports.ledger_import_check import (
+    LedgerFileRejected,
+    RowProblem,
+    SheetRow,
+    check_ledger_file,
+    check_row,
+    read_ledger,
+)
 from projlife.reports.ledger_import_plan import RowPlan, plan_row
 
 __all__ = [
     "ImportMode",
+    "LedgerFileRejected",
     "LedgerImportRejected",
     "LedgerImportReport",
     "RowProblem",
+    "check_ledger_file",
     "import_ledger",
     "read_ledger",
 ]
@@ -134,7 +143,7 @@ def import_ledger(
 
     ``progress(done, total)`` is called as projects are checked and written.
     """
-    path = Path(path)
+    path = check_ledger_file(path)
     mode = ImportMode(mode)
     profile = city if isinstance(city, CityProfile) else app.city(city)
     sha = _sha256(path)

@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import re
+import zipfile
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import attrs
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+
+from projlife.extras import missing_extra
+
+try:
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
+except ImportError as exc:  # pragma: no cover - only without the [excel] extra
+    raise missing_extra("excel", exc) from None
 
 from projlife.domain.areas import AreaLevel
+from projlife.domain.errors import ProjlifeError
 from projlife.domain.lifecycle import Pool, RemovalReason, Stage, allowed_sources
-from projlife.domain.money import WAN, YI
 from projlife.plugins.types import CityProfile
 from projlife.reports.layout import (
     CATEGORY_BY_LABEL,
@@ -31,7 +38,15 @@ from projlife.reports.layout import (
     header_key,
 )
 
-__all__ = ["HEADER_SEARCH_ROWS", "RowProblem", "SheetRow", "check_row", "read_ledger"]
+__all__ = [
+    "HEADER_SEARCH_ROWS",
+    "LedgerFileRejected",
+    "RowProblem",
+    "SheetRow",
+    "check_ledger_file",
+    "check_row",
+    "read_ledger",
+]
 
 HEADER_SEARCH_ROWS = 10
 """The header row is looked for in the first rows of each sheet (a title may sit above it)."""
@@ -125,7 +140,7 @@ def _cell_decimal(value: Any) -> Decimal:
 
 
 def _yuan(amount: Decimal, unit: AmountUnit) -> Decimal:
-    yuan = amount * (WAN if unit is AmountUnit.WAN else YI)
+    yuan = amount * unit.yuan
     if yuan != yuan.quantize(Decimal("0.01")):
         raise ValueError(f"more precise than a cent ({yuan} yuan)")
     return yuan.quantize(Decimal("0.01"))
@@ -181,17 +196,44 @@ def _parse_cell(row: SheetRow, column: Column, unit: AmountUnit | None, raw: Any
         row.problem(key, str(exc), raw)
 
 
+class LedgerFileRejected(ProjlifeError):
+    """The file is missing, is not an .xlsx workbook, or has no sheet with a 台账 header."""
+
+
+def check_ledger_file(path: str | Path) -> Path:
+    """Refuse a missing file or one that is not an .xlsx workbook, before anything is opened or written."""
+    path = Path(path)
+    if not path.is_file():
+        raise LedgerFileRejected(f"import ledger {path}", "no such file", "the path of a ledger .xlsx")
+    if not zipfile.is_zipfile(path):
+        raise LedgerFileRejected(
+            f"import ledger {path}", "the file is not an .xlsx workbook", "a ledger saved as .xlsx"
+        )
+    return path
+
+
 def read_ledger(path: Path) -> tuple[list[SheetRow], list[RowProblem], list[str]]:
-    """Read every sheet with a ledger header; return its rows, sheet-level problems and ignored headers."""
-    wb = load_workbook(path, data_only=True)
+    """Read every sheet with a ledger header; return its rows, sheet-level problems and ignored headers.
+
+    Raises :class:`LedgerFileRejected` when the file is not a workbook or no sheet has a ledger header.
+    """
+    path = check_ledger_file(path)
+    try:
+        wb = load_workbook(path, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise LedgerFileRejected(
+            f"import ledger {path}", f"the workbook cannot be read ({exc})", "a ledger saved as .xlsx"
+        ) from None
     rows: list[SheetRow] = []
     problems: list[RowProblem] = []
     ignored: list[str] = []
+    ledger_sheets = 0
     try:
         for ws in wb.worksheets:
             found = _header_row(ws)
             if found is None:
                 continue
+            ledger_sheets += 1
             header_row, mapping, sheet_ignored = found
             ignored += [f"{ws.title}!{h}" for h in sheet_ignored]
             present = {col.key for col, _, _ in mapping.values()}
@@ -219,6 +261,13 @@ def read_ledger(path: Path) -> tuple[list[SheetRow], list[RowProblem], list[str]
                 rows.append(row)
     finally:
         wb.close()
+    if not ledger_sheets:
+        required = ", ".join(c.header for c in COLUMNS if c.required)
+        raise LedgerFileRejected(
+            f"import ledger {path}",
+            f"no sheet of the workbook has a 台账 header row ({len(wb.sheetnames)} sheet(s) looked at)",
+            f"a sheet whose header row has the columns {required}",
+        )
     return rows, problems, ignored
 
 

@@ -29,6 +29,7 @@ from typing import Any
 
 from projlife.domain.classification import ProjectCategory
 from projlife.domain.lifecycle import RemovalReason, Stage
+from projlife.extras import require
 from projlife.plugins.types import CityProfile
 from projlife.projections.details import ProjectDetails
 from projlife.projections.ledger import LedgerRow
@@ -302,6 +303,7 @@ def extension_schema() -> dict[str, Any]:
 def validate_package(package: dict[str, Any], schema_dir: str | Path) -> list[str]:
     """Validate offline against ``project-package-schema.json`` and ``project-schema.json`` in
     ``schema_dir`` (and each ``projlife`` extension against its schema); return the errors."""
+    require("oc4ids", "jsonschema", "referencing")
     from jsonschema import Draft4Validator, FormatChecker
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT4

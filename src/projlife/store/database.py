@@ -1,9 +1,11 @@
 """Database URLs: one URL configures the event store and the read models.
 
 ``sqlite:///path/to/projlife.db`` is the embedded default;
-``postgresql+psycopg://user:password@host:5432/dbname?schema=name`` is for production.
-The event store uses eventsourcing's own recorders (the fastest on both databases, see
-``docs/persistence.md``); read models use SQLAlchemy on the same database.
+``postgresql+psycopg://user:password@host:5432/dbname?schema=name`` (or ``postgres://…``) and
+``mysql+pymysql://user:password@host:3306/dbname`` (MariaDB/MySQL) are for production.
+The event store uses eventsourcing's own recorders on SQLite and PostgreSQL and
+:mod:`projlife.store.mysql_store` on MariaDB/MySQL (see ``docs/persistence.md``); read models
+use SQLAlchemy on the same database.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from projlife.domain.errors import ProjlifeError
+from projlife.extras import require
 
 __all__ = [
     "DEFAULT_LOCK_TIMEOUT",
@@ -28,8 +31,24 @@ __all__ = [
     "quote_schema",
 ]
 
-Dialect = Literal["sqlite", "postgresql"]
-_SUPPORTED = "sqlite:///PATH or postgresql+psycopg://USER@HOST:PORT/DB[?schema=NAME]"
+Dialect = Literal["sqlite", "postgresql", "mysql"]
+CONNECT_TIMEOUT = 5
+"""Seconds to wait for a database server before giving up (both the event store and read models)."""
+_SUPPORTED = (
+    "sqlite:///PATH, postgresql+psycopg://USER@HOST:PORT/DB[?schema=NAME] "
+    "or mysql+pymysql://USER@HOST:PORT/DB (MariaDB/MySQL)"
+)
+_TESTED = "tested: SQLite 3, PostgreSQL 15 and MariaDB 10.11 (see docs/persistence.md)"
+_COMPATIBLE: dict[str, tuple[str, str]] = {
+    # backend name in the URL: (engine, the path it would take)
+    "opengauss": ("openGauss", "postgresql+psycopg://"),
+    "gaussdb": ("GaussDB", "postgresql+psycopg://"),
+    "kingbase": ("KingbaseES", "postgresql+psycopg://"),
+    "kingbase8": ("KingbaseES", "postgresql+psycopg://"),
+    "kingbasees": ("KingbaseES", "postgresql+psycopg://"),
+    "oceanbase": ("OceanBase", "mysql+pymysql://"),
+    "tidb": ("TiDB", "mysql+pymysql://"),
+}
 
 SCHEMA_PATTERN = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 """A PostgreSQL schema name projlife accepts: lowercase ASCII letters, digits and ``_``,
@@ -39,7 +58,7 @@ Lowercase only, because PostgreSQL folds unquoted names: ``Drive2024`` and ``dri
 would otherwise be two schemas to one tool and one schema to another. Names are also
 quoted wherever they are used."""
 
-DEFAULT_LOCK_TIMEOUT = {"sqlite": 30, "postgresql": 10}
+DEFAULT_LOCK_TIMEOUT = {"sqlite": 30, "postgresql": 10, "mysql": 10}
 """Seconds a write waits for a lock before raising ``StoreLocked`` (``?lock_timeout=N``)."""
 
 
@@ -73,6 +92,12 @@ class DatabaseURL:
             raise UnsupportedDatabase(f"open database {url!r}", "not a database URL", _SUPPORTED) from None
         backend = parsed.get_backend_name()
         if backend == "sqlite":
+            if parsed.host:
+                raise UnsupportedDatabase(
+                    f"open database {url!r}",
+                    f"{parsed.host!r} is read as a host name: a SQLite file path follows three slashes",
+                    f"sqlite:///{parsed.host} (relative) or sqlite:////absolute/path.db",
+                )
             path = parsed.database or ""
             if path in ("", ":memory:") or "mode=memory" in path:
                 raise UnsupportedDatabase(
@@ -95,8 +120,10 @@ class DatabaseURL:
                 sqlite_synchronous=sync,
                 lock_timeout=_lock_timeout(url, parsed.query.get("lock_timeout"), "sqlite"),
             )
-        if backend == "postgresql":
-            driver = parsed.get_driver_name()
+        if backend in ("postgresql", "postgres"):
+            # ``postgres://`` and ``postgresql://`` (no driver named) mean psycopg 3.
+            require("postgres", "psycopg", "psycopg_pool")
+            driver = parsed.get_driver_name() if "+" in parsed.drivername else "psycopg"
             if driver not in ("psycopg", "psycopg3"):
                 raise UnsupportedDatabase(
                     f"open database {url!r}", f"driver {driver!r} is not supported", "postgresql+psycopg://…"
@@ -121,9 +148,42 @@ class DatabaseURL:
                 schema=schema,
                 lock_timeout=_lock_timeout(url, parsed.query.get("lock_timeout"), "postgresql"),
             )
+        if backend in ("mysql", "mariadb"):
+            require("mysql", "pymysql")
+            driver = parsed.get_driver_name() if "+" in parsed.drivername else "pymysql"
+            if driver != "pymysql":
+                raise UnsupportedDatabase(
+                    f"open database {url!r}",
+                    f"driver {driver!r} is not supported (PyMySQL is the tested driver)",
+                    "mysql+pymysql://…",
+                )
+            if not parsed.database:
+                raise UnsupportedDatabase(
+                    f"open database {url!r}",
+                    "no database named in the URL",
+                    "mysql+pymysql://USER@HOST:PORT/DB",
+                )
+            return cls(
+                raw=url,
+                dialect="mysql",
+                host=parsed.host or "localhost",
+                port=parsed.port or 3306,
+                user=parsed.username or "root",
+                password=parsed.password if parsed.password is None else str(parsed.password),
+                database=parsed.database,
+                lock_timeout=_lock_timeout(url, parsed.query.get("lock_timeout"), "mysql"),
+            )
+        if backend in _COMPATIBLE:
+            engine, path = _COMPATIBLE[backend]
+            raise UnsupportedDatabase(
+                f"open database {url!r}",
+                f"{engine} is not tested with projlife ({_TESTED}); it claims compatibility with the "
+                f"{path} path, which you may point at it at your own risk",
+                _SUPPORTED,
+            )
         raise UnsupportedDatabase(
             f"open database {url!r}",
-            f"{backend} is not supported for the event store (MySQL/MariaDB has no eventsourcing recorder yet)",
+            f"{backend} is not supported for the event store ({_TESTED})",
             _SUPPORTED,
         )
 
@@ -131,6 +191,11 @@ class DatabaseURL:
     def events_table(self) -> str:
         """The table eventsourcing stores events in."""
         return "stored_events" if self.dialect == "sqlite" else "projlife_events"
+
+    @property
+    def position_column(self) -> str:
+        """The event table's column holding the notification id (the log position)."""
+        return "rowid" if self.dialect == "sqlite" else "notification_id"
 
     def eventsourcing_env(self) -> dict[str, str]:
         """Environment for eventsourcing's InfrastructureFactory."""
@@ -143,6 +208,18 @@ class DatabaseURL:
                 "SQLITE_LOCK_TIMEOUT": str(self.lock_timeout),
                 "CREATE_TABLE": "n",
             }
+        if self.dialect == "mysql":
+            return {
+                "PERSISTENCE_MODULE": "projlife.store.mysql_store:MySQLFactory",
+                "MYSQL_DBNAME": self.database or "",
+                "MYSQL_HOST": self.host or "localhost",
+                "MYSQL_PORT": str(self.port or 3306),
+                "MYSQL_USER": self.user or "root",
+                "MYSQL_PASSWORD": self.password or "",
+                "MYSQL_LOCK_TIMEOUT": str(self.lock_timeout),
+                "MYSQL_POOL_SIZE": "4",
+                "CREATE_TABLE": "n",
+            }
         env = {
             "PERSISTENCE_MODULE": "projlife.store.postgres_store:PostgresStoreFactory",
             "POSTGRES_DBNAME": self.database or "postgres",
@@ -151,6 +228,7 @@ class DatabaseURL:
             "POSTGRES_USER": self.user or "postgres",
             "POSTGRES_PASSWORD": self.password or "",
             "POSTGRES_LOCK_TIMEOUT": str(self.lock_timeout),
+            "POSTGRES_CONNECT_TIMEOUT": str(CONNECT_TIMEOUT),
             "POSTGRES_POOL_SIZE": "4",
             "CREATE_TABLE": "n",
         }
@@ -162,7 +240,11 @@ class DatabaseURL:
         """A SQLAlchemy engine on the same database (and schema) as the events."""
         if self.dialect == "sqlite":
             return _sqlite_engine(str(self.sqlite_path), self.sqlite_synchronous, self.lock_timeout)
-        connect_args: dict[str, object] = {}
+        if self.dialect == "mysql":
+            from projlife.store.dialect import mysql_engine
+
+            return mysql_engine(self)
+        connect_args: dict[str, object] = {"connect_timeout": CONNECT_TIMEOUT}
         if self.schema:
             connect_args["options"] = f"-csearch_path={quote_schema(self.schema)}"
         url = make_url("postgresql+psycopg://").set(

@@ -52,6 +52,9 @@ def create_all(url: DatabaseURL, engine: Engine) -> None:
     if url.dialect == "postgresql":
         _create_postgres(url, engine)
         return
+    if url.dialect == "mysql":
+        _create_mysql(url, engine)
+        return
     with engine.connect().execution_options(sqlite_begin="BEGIN EXCLUSIVE") as conn, conn.begin():
         for statement in _event_table_statements(url):
             conn.exec_driver_sql(statement)
@@ -91,6 +94,29 @@ def _create_postgres(url: DatabaseURL, engine: Engine) -> None:
             metadata.create_all(conn, checkfirst=True)
     finally:
         datastore.close()
+
+
+def _create_mysql(url: DatabaseURL, engine: Engine) -> None:
+    """MySQL commits around every DDL statement: a named lock (``GET_LOCK``) serialises creators."""
+    from projlife.store.mysql_store import application_table_statements
+
+    lock = f"projlife:{url.database}:ddl"[:64]
+    with engine.connect() as conn:
+        if conn.exec_driver_sql("SELECT GET_LOCK(%s, 60)", (lock,)).scalar() != 1:
+            raise TimeoutError(f"another process held the lock {lock!r} for 60 s while creating tables")
+        try:
+            for statement in application_table_statements(url.events_table):
+                conn.exec_driver_sql(statement)
+            for table in metadata.tables.values():
+                # utf8mb4 with a binary collation: text compares as on PostgreSQL and SQLite, case and all.
+                table.dialect_kwargs.update(
+                    mysql_engine="InnoDB", mysql_charset="utf8mb4", mysql_collate="utf8mb4_bin"
+                )
+            metadata.create_all(conn, checkfirst=True)
+            conn.commit()
+        finally:
+            conn.exec_driver_sql("SELECT RELEASE_LOCK(%s)", (lock,))
+            conn.commit()
 
 
 def has_event_table(url: DatabaseURL, engine: Engine) -> bool:

@@ -30,8 +30,6 @@ from uuid import UUID
 
 import sqlalchemy as sa
 from eventsourcing.persistence import Notification
-from sqlalchemy.dialects import postgresql as pg
-from sqlalchemy.dialects import sqlite as sqlite_dialect
 
 from projlife.domain.ticket import (
     AssigneeKind,
@@ -44,6 +42,7 @@ from projlife.domain.ticket import (
 )
 from projlife.projections.registry import register_projection
 from projlife.projections.runner import DomainEvent, Item
+from projlife.store.dialect import sql_dialect
 from projlife.store.sql import SCHEMA_MODULES, metadata
 
 if TYPE_CHECKING:
@@ -200,16 +199,11 @@ class TicketsProjection:
             }
         if not states:
             return
-        insert: Any = pg.insert if self._sources.url.dialect == "postgresql" else sqlite_dialect.insert
-        conn.execute(insert(ticket_states_table).on_conflict_do_nothing(index_elements=["pos"]), states)
-        stmt = insert(tickets_table)
+        dialect = sql_dialect(conn)
+        conn.execute(dialect.insert_ignore(ticket_states_table, ["pos"]), states)
+        update = [c.name for c in tickets_table.columns if c.name != "ticket_id"]
         conn.execute(
-            stmt.on_conflict_do_update(
-                index_elements=["ticket_id"],
-                set_={c.name: stmt.excluded[c.name] for c in tickets_table.columns if c.name != "ticket_id"},
-                where=tickets_table.c.version < stmt.excluded.version,
-            ),
-            list(latest.values()),
+            dialect.upsert(tickets_table, ["ticket_id"], update, newer="version"), list(latest.values())
         )
 
     def _after(self, event: DomainEvent, n: Notification) -> Ticket:
