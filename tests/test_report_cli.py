@@ -46,7 +46,7 @@ def test_report_prints_the_bulletin_as_json_with_rates_denominators_quotas_and_r
     assert data["period"]["label"] == "2024-Q2" and data["kind"] == "quarterly"
     assert set(data["rates"]) >= {"signed_to_started", "started_to_statistics", "on_time_start"}
     for rate in data["rates"].values():
-        assert (rate["value"] is None) == (rate["denominator"] in ("0", "0.00"))
+        assert (rate["value"] is None) == (rate["denominator"] in (0, "0", "0.00"))
     # the ledger registers every project; the bulletin counts Xiaogan's 211 scope (亿元以上产业项目)
     in_scope = data["projects"]
     assert data["ledger"]["projects"] == sum(data["ledger"]["by_stage"].values())
