@@ -33,6 +33,8 @@ def fact(
     investors: tuple[InvestorClass, ...] = (),
     conceived: date = date(2020, 1, 1),
     investment: dict[date, Money] | None = None,
+    verified: tuple[str, ...] = (),
+    signed_yi: str | int | None = None,
     **stages: date,
 ) -> ProjectFacts:
     """A project of ``yi`` 亿 in ``area`` that entered each stage named in ``stages`` on its date."""
@@ -46,4 +48,6 @@ def fact(
         investor_classes=investors,
         stage_dates={Stage.CONCEIVED: conceived, **{Stage(k): v for k, v in stages.items()}},
         investment=investment or {},
+        verified=frozenset(Stage(v) for v in verified),
+        signed_amount=None if signed_yi is None else Money.yi(Decimal(str(signed_yi))),
     )

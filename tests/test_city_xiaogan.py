@@ -242,9 +242,53 @@ def test_half_year_ranking_names_the_top_two_and_bottom_two() -> None:
     ranking = rank(
         ListFacts(facts), xiaogan.CITY, period, date(2024, 12, 31), rules=rule_set(pm, xiaogan.CITY, period)
     )
-    assert [r.area_code for r in ranking.top] == ["420900-SFS", "420900-LK"]  # 9 and 8 completed
+    # 000: 排名前两名的县(市、区) … 后两名的县(市、区): the 7 县(市、区) are ranked, not the 市直三区
+    assert [r.area_code for r in ranking.rows] == areas[6::-1]
+    assert [r.area_code for r in ranking.top] == ["420984", "420982"]  # 6 and 5 completed
     assert [r.area_code for r in ranking.bottom] == ["420921", "420902"]  # 1 and 0 completed
-    assert ranking.rows[0].score == Decimal(50)  # 50 × 9/9
+    assert ranking.rows[0].score == Decimal(50)  # 50 × 6/6
+    zones = get_plugin_manager(
+        load_entry_points=False,
+        plugins=[("xiaogan", xiaogan.XiaoganPlugin(xiaogan.XiaoganSettings(ranking_includes_zones=True)))],
+    )
+    with_zones = rank(
+        ListFacts(facts),
+        xiaogan.CITY,
+        period,
+        date(2024, 12, 31),
+        rules=rule_set(zones, xiaogan.CITY, period),
+    )
+    assert [r.area_code for r in with_zones.top] == ["420900-SFS", "420900-LK"]  # 9 and 8 completed
+
+
+def test_equal_scores_share_a_rank_and_top_and_bottom_include_the_ties() -> None:
+    """Ties share a rank (并列): two counties tied at the bottom both give the 表态发言."""
+    h2 = date(2024, 7, 1)
+    done = {"420902": 3, "420921": 3, "420922": 2, "420923": 1, "420981": 1, "420982": 1, "420984": 0}
+    facts = [
+        fact(f"{area}-{k}", area, signed=date(2023, 1, 2), started=date(2023, 2, 1), completed=h2)
+        for area, n in done.items()
+        for k in range(n)
+    ]
+    pm = get_plugin_manager(load_entry_points=False, plugins=[("xiaogan", xiaogan)])
+    period = Period.parse("2024-H2")
+    ranking = rank(
+        ListFacts(facts), xiaogan.CITY, period, date(2024, 12, 31), rules=rule_set(pm, xiaogan.CITY, period)
+    )
+    ranks = {r.area_code: r.rank for r in ranking.rows}
+    assert ranks == {
+        "420902": 1,
+        "420921": 1,
+        "420922": 3,
+        "420923": 4,
+        "420981": 4,
+        "420982": 4,
+        "420984": 7,
+    }
+    assert {r.area_code for r in ranking.top} == {"420902", "420921"}  # both ranked 1 (并列); 420922 is 3rd
+    # bottom two: 420984 (0) and the three tied at 1 completed — everyone tied at the boundary
+    assert {r.area_code for r in ranking.bottom} == {"420984", "420923", "420981", "420982"}
+    assert all(ranking.tied(r) for r in ranking.rows if r.area_code in ("420923", "420981", "420982"))
 
 
 def test_evaluation_indices_from_a_hand_built_county() -> None:

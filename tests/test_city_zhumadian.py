@@ -51,15 +51,32 @@ def test_county_starts_five_industry_four_industrial_and_zones_three() -> None:
     assert ("starting.industry", ZONE) not in got  # zones answer to the zone quota only
 
 
-def test_sixty_percent_of_last_quarters_signings_start_this_quarter() -> None:
-    signed = date(2024, 2, 20)
-    facts = [fact(f"S{i}", COUNTY, signed=signed, started=date(2024, 5, 6)) for i in range(3)]
-    facts += [fact(f"N{i}", COUNTY, signed=signed) for i in range(2)]
+def test_sixty_percent_is_the_share_of_next_quarters_started_batch_from_this_quarters_signings() -> None:
+    """001: 确保每季度“签约一批”项目实现在下季度“开工一批”项目中占比达到60% — "X 在 Y 中占比" is X ÷ Y:
+    Y is Q2's started batch, X the projects in it that came from Q1's signed batch."""
+    may = date(2024, 5, 6)
+    facts = [fact(f"S{i}", COUNTY, signed=date(2024, 2, 20), started=may) for i in range(3)]  # X: from Q1
+    facts += [fact(f"O{i}", COUNTY, signed=date(2023, 12, 1), started=may) for i in range(2)]  # in Y, not X
+    facts += [fact(f"N{i}", COUNTY, signed=date(2024, 2, 20)) for i in range(4)]  # signed Q1, not started
     got = _quotas(facts, "2024-Q2", date(2024, 6, 30))
-    assert got[("starting.next-quarter-share", COUNTY)] == (Decimal(3) / 5, QuotaStatus.MET)  # exactly 60 %
-    facts.append(fact("N3", COUNTY, signed=signed))
+    assert got[("starting.next-quarter-share", COUNTY)] == (Decimal(3) / 5, QuotaStatus.MET)  # 3 ÷ 5 = 60 %
+    facts.append(fact("O2", COUNTY, signed=date(2023, 11, 1), started=may))
     got = _quotas(facts, "2024-Q2", date(2024, 6, 30))
     assert got[("starting.next-quarter-share", COUNTY)] == (Decimal(3) / 6, QuotaStatus.NOT_MET)
+
+
+def test_sixty_percent_of_signed_projects_start_is_its_own_quota() -> None:
+    """001: 每季度举行一次全市项目集中开工活动,确保签约项目的60%实现开工 — of the quarter's signed
+    projects, the share started (a different sentence and a different quota from the 占比 one)."""
+    facts = [fact(f"S{i}", COUNTY, signed=date(2024, 1, 10), started=date(2024, 3, 1)) for i in range(3)]
+    facts += [fact(f"N{i}", COUNTY, signed=date(2024, 1, 10)) for i in range(2)]
+    got = _quotas(facts, "2024-Q1", date(2024, 3, 31))
+    assert got[("starting.signed-share", COUNTY)] == (Decimal(3) / 5, QuotaStatus.MET)
+    rules = rule_set(get_plugin_manager(load_entry_points=False, plugins=[("zhumadian", zhumadian)]),
+                     zhumadian.CITY, Period.parse("2024-Q1"))  # fmt: skip
+    sources = {q.id: q.source for q in rules.quotas}
+    assert "确保签约项目的60%实现开工" in sources["starting.signed-share"]
+    assert "占比达到60%" in sources["starting.next-quarter-share"]
 
 
 def test_forty_percent_of_the_reserve_signed_and_fifteen_reserved_a_quarter() -> None:
@@ -112,6 +129,15 @@ def test_start_is_due_ninety_working_days_after_signing_or_ninety_days_as_a_sett
     )
     (start,) = [r for r in report.results if r.rule_id == "signed.start"]
     assert start.due_on == date(2025, 2, 6)
+    # 001 says both 签约后90个工作日内开工建设 and 原则上签约90天内实现项目开工建设: a warning after
+    # 90 calendar days (20 Sep + 90 days = 19 Dec), overdue after 90 working days.
+    (warning,) = [r for r in report.results if r.rule_id == "signed.start-warning"]
+    assert (warning.due_on, warning.status.value, warning.flag) == (
+        date(2024, 12, 19),
+        "overdue",
+        "start-warning",
+    )
+    assert start.status.value != "overdue" and start.flag is None
     plain = ZhumadianPlugin(ZhumadianSettings(start_within=DeadlineRule.parse("90 days")))
     pm2 = get_plugin_manager(load_entry_points=False, plugins=[("zhumadian", plugin) for plugin in [plain]])
     report = evaluate_deadlines(
@@ -119,6 +145,15 @@ def test_start_is_due_ninety_working_days_after_signing_or_ninety_days_as_a_sett
     )
     (start,) = [r for r in report.results if r.rule_id == "signed.start"]
     assert start.due_on == date(2024, 12, 19)  # 20 Sep + 90 calendar days
+
+
+def test_county_quotas_are_for_counties_and_zones_have_their_own() -> None:
+    """001: 各县区每季度谋划储备项目应不少于15个 … 示范区、开发区不少于3个产业项目."""
+    facts = [fact(f"R{i}", ZONE, reserved=date(2024, 1, 10)) for i in range(2)]
+    got = _quotas(facts, "2024-Q1", date(2024, 3, 31))
+    assert ("reserve.per-quarter", COUNTY) in got and ("reserve.per-quarter", ZONE) not in got
+    year = _quotas(facts, "2024", date(2024, 12, 31))
+    assert not [k for k in year if k[1] == ZONE and k[0] in ("reserve.50yi", "reserve.20yi", "signing.50yi")]
 
 
 def test_post_signing_schedule_on_the_official_calendar() -> None:

@@ -123,7 +123,7 @@ def test_quotas_deadlines_and_ranking_from_the_event_store(county_app: Projlife)
     ranking = rank(county_app, "county_demo", Period.parse("2024"), date(2024, 12, 31))
     # 东湖镇: starts 2 of max 2 → 40; landing 2/2 ≥ 0.6 → 30; investment 2亿 of max 2亿 → 30 = 100.
     # Every other area scores 0 with all indicator values 0 (西山镇's landing rate 0/1, the rest
-    # have empty cohorts), so the tie falls to area code.
+    # have empty cohorts): they share rank 2 (并列), and the bottom one is all four of them.
     assert [(r.area_code, r.score) for r in ranking.rows] == [
         ("990102", 100),
         ("990101", 0),
@@ -131,9 +131,9 @@ def test_quotas_deadlines_and_ranking_from_the_event_store(county_app: Projlife)
         ("990104", 0),
         ("990105", 0),
     ]
-    assert [r.area_code for r in ranking.top] == ["990102"] and [r.area_code for r in ranking.bottom] == [
-        "990105"
-    ]
+    assert [r.rank for r in ranking.rows] == [1, 2, 2, 2, 2]
+    assert [r.area_code for r in ranking.top] == ["990102"]
+    assert [r.area_code for r in ranking.bottom] == ["990101", "990103", "990104", "990105"]
     pm = county_app.plugins
     expected = rule_set(pm, county_app.city("county_demo"), Period.parse("2024")).sha256
     assert ranking.rule_set_sha256 == expected == deadlines.rule_set_sha256

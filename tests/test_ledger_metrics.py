@@ -12,6 +12,7 @@ import pytest
 from projlife.app.application import Projlife
 from projlife.domain.errors import ProjlifeError
 from projlife.domain.lifecycle import Pool, Stage
+from projlife.domain.money import Money
 from projlife.projections.ledger import SizeBands
 
 CLERK = {"id": "clerk-1", "role": "clerk"}
@@ -51,8 +52,8 @@ class Drive:
 def drive(app: Projlife) -> Drive:
     d = Drive(app)
     # A: reserved Jan, signed 2024-02-10, started 2024-03-01 (20 days later), in statistics 2024-05-01
-    a = d.conceive("A", "2024-01-05", yi="0.5")
-    d.do("sign", a, amount_yuan="40000000", counterparty="甲公司", occurred_on="2024-02-10")
+    a = d.conceive("A", "2024-01-05", yi="1.5")  # 亿元以上: inside the 211 scope (000)
+    d.do("sign", a, amount_yuan="140000000", counterparty="甲公司", occurred_on="2024-02-10")
     d.do("schedule_stage", a, stage="started", planned_on="2024-03-15", occurred_on="2024-02-10")
     d.do("start", a, occurred_on="2024-03-01")
     d.do("enter_statistics", a, occurred_on="2024-05-01")
@@ -114,7 +115,7 @@ def test_the_ledger_shows_claimed_and_verified_stages_amounts_and_dates(drive: D
     a, c = _row(app, "A"), _row(app, "C")
     assert a.stage is Stage.IN_STATISTICS and a.verified_stage is Stage.RESERVED
     assert a.stage_dates[Stage.STARTED] == date(2024, 3, 1)
-    assert a.size_class == "<1亿" and _row(app, "B").size_class == "10–50亿" and c.size_class == "≥50亿"
+    assert a.size_class == "1–5亿" and _row(app, "B").size_class == "10–50亿" and c.size_class == "≥50亿"
     assert c.stage is Stage.SIGNED and c.verified_stage is Stage.SIGNED
     assert c.signed_amount == Decimal("5500000000")
     assert [(r.stage, r.reason) for r in c.rejections] == [(Stage.STARTED, "现场未见施工")]
@@ -189,8 +190,9 @@ def test_cohort_funnel_of_signed_projects(drive: Drive) -> None:
     m = drive.app.metrics
     q1 = m.funnel("2024-Q1", city="xiaogan")
     assert q1.cohort == 3  # A, B, C signed in Q1
+    # B started but was removed from the started pool (剔除): it leaves the started counts (A only)
     assert [(s.stage, s.rate.numerator) for s in q1.steps] == [
-        (Stage.STARTED, 2),
+        (Stage.STARTED, 1),
         (Stage.IN_STATISTICS, 1),
         (Stage.PRODUCING, 0),
     ]
@@ -203,7 +205,9 @@ def test_cohort_funnel_of_signed_projects(drive: Drive) -> None:
 def test_rates_carry_numerator_and_denominator_and_zero_gives_na(drive: Drive) -> None:
     m = drive.app.metrics
     r = m.rate("signed_to_started", period="2024-Q1", city="xiaogan")
-    assert (r.numerator, r.denominator, r.value) == (2, 3, Decimal("0.6667"))
+    assert (r.numerator, r.denominator, r.value) == (1, 3, Decimal("0.3333"))  # B's start was removed
+    before = m.rate("signed_to_started", period="2024-Q1", city="xiaogan", as_of=date(2024, 10, 7))
+    assert (before.numerator, str(before)) == (2, "2/3 = 66.7%")  # before the removal's date it counted
     stat = m.rate("started_to_statistics", period="2024", city="xiaogan")
     assert (stat.numerator, stat.denominator) == (1, 2)  # A in statistics; D not; B removed, shown
     assert len(stat.excluded) == 1
@@ -226,8 +230,12 @@ def test_investment_completion_is_reported_over_planned(app: Projlife) -> None:
     d.do("report_investment", a, month="2024-02-01", amount_yuan="20000000", occurred_on="2024-03-05")
     d.do("report_investment", a, month="2024-03-01", amount_yuan="30000000", occurred_on="2024-04-05")
     app.projections.run()
-    r = app.metrics.rate("investment_completion", period="2024-Q1", city="xiaogan")
-    assert (r.numerator, r.denominator) == (Decimal("50000000"), Decimal("100000000.00"))
+    # 投资完成率 = completed ÷ the year's planned investment (年度投资目标 of the 目标责任书), not total planned
+    r = app.metrics.rate(
+        "investment_completion", period="2024-Q1", city="xiaogan", annual_target=Money.yi("0.8")
+    )
+    assert (r.numerator, r.denominator) == (Decimal("50000000"), Decimal("80000000.00"))
+    assert app.metrics.rate("investment_completion", period="2024-Q1", city="xiaogan").value is None
     early = app.metrics.rate(
         "investment_completion", period="2024-Q1", city="xiaogan", as_of=date(2024, 3, 31)
     )

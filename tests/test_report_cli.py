@@ -46,8 +46,11 @@ def test_report_prints_the_bulletin_as_json_with_rates_denominators_quotas_and_r
     assert data["period"]["label"] == "2024-Q2" and data["kind"] == "quarterly"
     assert set(data["rates"]) >= {"signed_to_started", "started_to_statistics", "on_time_start"}
     for rate in data["rates"].values():
-        assert (rate["value"] is None) == (rate["denominator"] in ("0", "0.00"))
-    assert data["ledger"]["projects"] == sum(data["ledger"]["by_stage"].values()) == data["projects"]
+        assert (rate["value"] is None) == (rate["denominator"] in (0, "0", "0.00"))
+    # the ledger registers every project; the bulletin counts Xiaogan's 211 scope (亿元以上产业项目)
+    in_scope = data["projects"]
+    assert data["ledger"]["projects"] == sum(data["ledger"]["by_stage"].values())
+    assert data["ledger"]["projects"] == in_scope + data["totals"]["out_of_scope"]
     assert data["quotas"] and data["rankings"] and data["tickets"] is not None
     assert all(q["rule_set_sha256"] for q in data["quotas"])
 
@@ -94,11 +97,12 @@ def test_known_at_really_applies(sqlite_url: str, capsys: pytest.CaptureFixture[
     past = json.loads(_report(capsys, *args, "--known-at", then.isoformat()))
     assert past["known_at"] == then.isoformat()
     assert past["projects"] < now["projects"]
-    assert past["ledger"]["projects"] == past["projects"]
-    assert sum(past["ledger"]["by_stage"].values()) == past["projects"]
-    assert past["quotas"] is None and past["not_as_known"] == ["rules", "tickets"]
+    assert past["ledger"]["projects"] == past["projects"] + past["totals"]["out_of_scope"]
+    assert sum(past["ledger"]["by_stage"].values()) == past["ledger"]["projects"]
+    # the rule engine answers as known at T too; only the tickets section is left out
+    assert past["quotas"] is not None and past["not_as_known"] == ["tickets"]
     with connect(sqlite_url) as app:
-        assert past["projects"] == len(
+        assert past["ledger"]["projects"] == len(
             app.ledger.rows(city="xiaogan", as_of=date(2024, 12, 31), known_at=then)
         )
 

@@ -179,9 +179,16 @@ class Projlife:
     def metrics(self) -> Metrics:
         """Stage entries, cohort funnels, conversion rates and pace."""
         if self._metrics is None:
+            from projlife.plugins.manager import counting_policy
+            from projlife.projections.counting import Counting
             from projlife.projections.metrics import Metrics
 
-            self._metrics = Metrics(self, self.ledger)
+            self._metrics = Metrics(
+                Counting(self.engine),
+                self.ledger.scope,
+                policy_of=lambda code: counting_policy(self.plugins, self.city(code)),
+                engine=self.engine,
+            )
         metrics: Metrics = self._metrics
         return metrics
 

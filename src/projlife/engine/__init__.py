@@ -13,9 +13,8 @@ from projlife.engine.evaluate import (
     evaluate_quotas,
     rank,
 )
-from projlife.engine.facts import FactsSource, ProjectFacts, StoreFacts, facts_from_project
+from projlife.engine.facts import FactsSource, ProjectFacts
 from projlife.engine.metrics import MetricValue, facts_by_area, measure
-from projlife.engine.projection_facts import ProjectionFacts
 
 __all__ = [
     "DeadlineReport",
@@ -24,17 +23,14 @@ __all__ = [
     "FactsSource",
     "MetricValue",
     "ProjectFacts",
-    "ProjectionFacts",
     "QuotaReport",
     "QuotaResult",
     "QuotaStatus",
     "RankedArea",
     "Ranking",
-    "StoreFacts",
     "evaluate_deadlines",
     "evaluate_quotas",
     "facts_by_area",
-    "facts_from_project",
     "measure",
     "rank",
 ]

@@ -1,7 +1,8 @@
 """Quotas, deadlines and rankings at any as-of date, each stamped with its rule-set hash.
 
-Each function takes either a :class:`~projlife.app.application.Projlife` (facts from its
-projections, :class:`~projlife.engine.projection_facts.ProjectionFacts`; rules from its plugins) or any :class:`~projlife.engine.facts.FactsSource` together with
+Each function takes either a :class:`~projlife.app.application.Projlife` (facts from the one
+counting layer, :class:`~projlife.projections.counting.Counting`, as of the date and optionally
+as known at ``known_at``; rules from its plugins) or an in-memory :class:`~projlife.engine.facts.FactsSource` together with
 a :class:`~projlife.plugins.rules.RuleSet` (and optionally the calendar). Every result carries
 ``rule_set_sha256``: the same facts and the same hash give the same result, and a change of
 rules shows as a change of hash.
@@ -9,7 +10,7 @@ rules shows as a change of hash.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -25,12 +26,21 @@ from projlife.calendar import (
     status,
 )
 from projlife.domain.errors import ProjlifeError
+from projlife.domain.lifecycle import Stage
 from projlife.domain.periods import Period, PeriodKind
 from projlife.engine.facts import FactsSource, ProjectFacts
 from projlife.engine.metrics import MetricValue, facts_by_area, measure
 from projlife.plugins.manager import city_calendar, rule_set
-from projlife.plugins.rules import Comparison, Normalisation, RuleSet, ScoringRule, canonical_decimal
+from projlife.plugins.rules import (
+    Comparison,
+    EventRefKind,
+    Normalisation,
+    RuleSet,
+    ScoringRule,
+    canonical_decimal,
+)
 from projlife.plugins.types import CityProfile
+from projlife.projections.counting import Counting
 
 if TYPE_CHECKING:
     from projlife.app.application import Projlife
@@ -76,14 +86,14 @@ def _inputs(
     as_of: date,
     rules: RuleSet | None,
     calendar: WorkdayCalendar | None,
+    known_at: datetime | None = None,
 ) -> _Inputs:
     from projlife.app.application import Projlife
 
+    counting: Counting | None = None
     if isinstance(source, Projlife):
         profile = source.city(city) if isinstance(city, str) else city
-        from projlife.engine.projection_facts import ProjectionFacts
-
-        facts_source: FactsSource = ProjectionFacts(source)
+        counting = Counting(source.engine, catch_up=lambda: _caught_up(source))
         if rules is None:
             rules = rule_set(source.plugins, profile, period)
         if calendar is None:
@@ -94,7 +104,6 @@ def _inputs(
                 "evaluate rules", "a facts source needs a CityProfile, not a slug", "a CityProfile"
             )
         profile = city
-        facts_source = source
         if rules is None:
             raise EngineError(
                 f"evaluate rules of {profile.slug}",
@@ -109,8 +118,35 @@ def _inputs(
         )
     if calendar is None:
         calendar = WorkdayCalendar.china().with_overrides(rules.calendar)
-    known = [g for f in facts_source.project_facts(profile) if (g := f.as_of(as_of)) is not None]
+    policy = rules.counting
+    if counting is not None:
+        known = counting.projects(profile.code, as_of=as_of, known_at=known_at, policy=policy)
+    else:
+        assert not isinstance(source, Projlife)
+        known = [
+            attrs.evolve(g, policy=policy)
+            for f in source.project_facts(profile)
+            if (g := f.as_of(as_of)) is not None
+        ]
     return _Inputs(profile, known, rules, calendar)
+
+
+def _caught_up(app: Projlife) -> None:
+    """Catch the projections up; refuse to count from a read model stopped behind the log."""
+    from projlife.projections.details import DETAILS_PROJECTION
+    from projlife.projections.facts import LEDGER_PROJECTION
+    from projlife.projections.runner import ProjectionFailed
+
+    head = app.store.recorder.max_notification_id() or 0
+    positions = app.projections.run()
+    behind = {n: positions.get(n, 0) for n in (LEDGER_PROJECTION, DETAILS_PROJECTION)}
+    behind = {n: p for n, p in behind.items() if p < head}
+    if behind:
+        raise ProjectionFailed(
+            "count the engine's facts from the projections",
+            f"these projections stopped behind log position {head}: {behind}",
+            "fix the failing projection (see app.projections.status())",
+        )
 
 
 # -- quotas -----------------------------------------------------------------------------------
@@ -188,13 +224,14 @@ def evaluate_quotas(
     *,
     rules: RuleSet | None = None,
     calendar: WorkdayCalendar | None = None,
+    known_at: datetime | None = None,
 ) -> QuotaReport:
     """Every quota of ``period``'s kind, per area (or city-wide), as of ``as_of``.
 
     Rules of other period kinds are not evaluated here (evaluate them on their own periods).
     Results are ordered by rule id, then area code.
     """
-    inp = _inputs(source, city, period, as_of, rules, calendar)
+    inp = _inputs(source, city, period, as_of, rules, calendar, known_at)
     results: list[QuotaResult] = []
     final = as_of >= period.end
     for rule in sorted(inp.rules.quotas, key=lambda q: q.id):
@@ -307,6 +344,7 @@ def evaluate_deadlines(
     *,
     rules: RuleSet | None = None,
     calendar: WorkdayCalendar | None = None,
+    known_at: datetime | None = None,
 ) -> DeadlineReport:
     """Every triggered deadline of every project of ``city`` as of ``as_of``.
 
@@ -314,11 +352,12 @@ def evaluate_deadlines(
     cancelled before meeting a deadline owes nothing and is left out. Results are ordered by
     rule id, then project code.
     """
-    inp = _inputs(source, city, Period.containing(PeriodKind.YEAR, as_of), as_of, rules, calendar)
+    inp = _inputs(source, city, Period.containing(PeriodKind.YEAR, as_of), as_of, rules, calendar, known_at)
     results: list[DeadlineResult] = []
     for spec in sorted(inp.rules.deadlines, key=lambda d: d.id):
         for f in sorted(inp.facts, key=lambda f: f.code):
-            if not f.matches(spec.filter):
+            trigger_stage = Stage(spec.trigger.name) if spec.trigger.kind is EventRefKind.STAGE else None
+            if not f.matches(spec.filter, trigger_stage):
                 continue
             trigger_on = f.happened(spec.trigger)
             if trigger_on is None:
@@ -390,12 +429,30 @@ class Ranking:
 
     @property
     def top(self) -> tuple[RankedArea, ...]:
-        return self.rows[: self.top_n]
+        """The areas ranked within ``top_n``, everyone tied at the boundary included (并列).
+
+        When every area has the same score the ranking separates no one: nobody is top or bottom.
+        """
+        if len({r.score for r in self.rows}) <= 1:
+            return ()
+        return tuple(r for r in self.rows if r.rank <= self.top_n)
 
     @property
     def bottom(self) -> tuple[RankedArea, ...]:
-        n = min(self.bottom_n, max(0, len(self.rows) - len(self.top)))
-        return self.rows[len(self.rows) - n :] if n else ()
+        """The last ``bottom_n`` areas, everyone tied at the boundary included (并列), and never an
+        area that is also in :attr:`top`."""
+        if not self.bottom_n or len({r.score for r in self.rows}) <= 1:
+            return ()
+        top = {r.area_code for r in self.top}
+        return tuple(
+            r
+            for r in self.rows
+            if r.area_code not in top and sum(1 for o in self.rows if o.score < r.score) < self.bottom_n
+        )
+
+    def tied(self, row: RankedArea) -> bool:
+        """Whether another area shares ``row``'s rank (并列)."""
+        return sum(1 for r in self.rows if r.rank == row.rank) > 1
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -444,16 +501,16 @@ def rank(
     rule_id: str | None = None,
     rules: RuleSet | None = None,
     calendar: WorkdayCalendar | None = None,
+    known_at: datetime | None = None,
 ) -> Ranking:
     """Score and rank ``city``'s areas over ``period`` as of ``as_of``.
 
     Score = Σ weight × points, where points are the indicator's value normalised (raw, share of
     the best area, or ratio to target capped at 1); an undefined value (empty cohort) counts 0.
-    Order: score descending, then each indicator's value descending in the order listed, then
-    area code ascending, so ties are broken the same way every time and every area appears
-    exactly once.
+    Equal scores share a rank (并列: ranks 1, 2, 2, 4); rows are listed by score descending,
+    then area code. Top and bottom N include every area tied at the boundary.
     """
-    inp = _inputs(source, city, period, as_of, rules, calendar)
+    inp = _inputs(source, city, period, as_of, rules, calendar, known_at)
     scoring = _pick_scoring(inp.rules, period, rule_id)
     groups = facts_by_area(inp.facts, inp.city.areas, scoring.scope)
     codes = sorted(groups)
@@ -477,17 +534,18 @@ def rank(
         score = sum((p for _, p in pts), Decimal(0))
         raw = [values[code][ind.id].value or Decimal(0) for ind in scoring.indicators]
         rows.append((code, score, raw, pts))
-    rows.sort(key=lambda r: (-r[1], *(-v for v in r[2]), r[0]))
+    # Equal scores share a rank (并列): rank = 1 + the number of areas with a higher score.
+    rows.sort(key=lambda r: (-r[1], r[0]))
     ranked = tuple(
         RankedArea(
-            rank=i + 1,
+            rank=1 + sum(1 for other in rows if other[1] > score),
             area_code=code,
             area_name=inp.city.areas[code].name,
             score=score,
             values=tuple((ind.id, values[code][ind.id]) for ind in scoring.indicators),
             points=tuple(pts),
         )
-        for i, (code, score, _, pts) in enumerate(rows)
+        for code, score, _, pts in rows
     )
     return Ranking(
         inp.city.slug, scoring.id, period, as_of, inp.rules.sha256, ranked, scoring.top_n, scoring.bottom_n

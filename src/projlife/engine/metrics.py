@@ -7,18 +7,18 @@ on the same metric always agree. Values are exact: counts are ``int``, rates and
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
 import attrs
 
 from projlife.calendar import WorkdayCalendar
-from projlife.domain.areas import Area, AreaTree
+from projlife.domain.areas import AreaTree
 from projlife.domain.lifecycle import Stage
 from projlife.domain.periods import Period
-from projlife.engine.facts import ProjectFacts
 from projlife.plugins.rules import AmountOf, AreaScope, Measure, Metric, PaceUnit
+from projlife.projections.counting import ProjectFacts, entries, group_by_area
 
 __all__ = ["MetricValue", "facts_by_area", "measure"]
 
@@ -48,20 +48,9 @@ def facts_by_area(
     facts: Iterable[ProjectFacts], tree: AreaTree, scope: AreaScope
 ) -> dict[str, list[ProjectFacts]]:
     """Projects grouped under each area of ``scope`` (an area's own projects and its sub-areas')."""
-    areas: Sequence[Area] = scope.areas(tree)
-    out: dict[str, list[ProjectFacts]] = {a.code: [] for a in areas}
     if scope.city_wide:
-        out[tree.city.code] = list(facts)
-        return out
-    for f in facts:
-        if f.area_code not in tree:
-            continue
-        chain = [f.area_code, *(a.code for a in tree.ancestors(f.area_code))]
-        for code in chain:
-            if code in out:
-                out[code].append(f)
-                break
-    return out
+        return {tree.city.code: list(facts)}
+    return group_by_area(facts, tree, scope.areas(tree))
 
 
 def _in(day: date | None, start: date, end: date) -> bool:
@@ -80,29 +69,36 @@ def measure(
     Projects outside the metric's filter are ignored. The window is ``period.start`` to the
     earlier of ``period.end`` and ``as_of``.
     """
-    chosen = [f for f in facts if f.matches(metric.filter)]
+    # A rate's cohort is judged at its base stage; a share's batch (Y) at its own stage.
+    judged_at = metric.stage if metric.measure is Measure.SHARE else metric.base_stage or metric.stage
+    chosen = [f for f in facts if f.matches(metric.filter, judged_at)]
     end = min(period.end, as_of)
     m = metric.measure
+    v = metric.verified
     if m is Measure.STAGE_ENTRIES:
         stage = _stage(metric)
-        return MetricValue(Decimal(sum(1 for f in chosen if _in(f.entered(stage), period.start, end))))
+        return MetricValue(Decimal(entries(chosen, stage, period.start, end, verified=v).count))
     if m is Measure.STOCK:
         stage = _stage(metric)
         return MetricValue(Decimal(sum(1 for f in chosen if f.in_stock(stage))))
-    if m is Measure.RATE:
+    if m in (Measure.RATE, Measure.SHARE):
         stage = _stage(metric)
         base = metric.base_stage
         assert base is not None
         cohort_period = period.shift(-metric.cohort_offset)
         cohort_end = min(cohort_period.end, as_of)
-        cohort = [f for f in chosen if _in(f.entered(base), cohort_period.start, cohort_end)]
-        hits = sum(1 for f in cohort if (d := f.reached(stage)) is not None and d <= end)
+        if m is Measure.RATE:
+            cohort = [f for f in chosen if _in(f.entered(base, verified=v), cohort_period.start, cohort_end)]
+            hits = sum(1 for f in cohort if (d := f.reached(stage, verified=v)) is not None and d <= end)
+        else:  # X 在 Y 中占比 = X ÷ Y: Y is this period's batch at ``stage``
+            cohort = [f for f in chosen if _in(f.entered(stage, verified=v), period.start, end)]
+            hits = sum(1 for f in cohort if _in(f.entered(base), cohort_period.start, cohort_end))
         if not cohort:
             return MetricValue(None, Decimal(0), Decimal(0))
         return MetricValue(Decimal(hits) / Decimal(len(cohort)), Decimal(hits), Decimal(len(cohort)))
     if m is Measure.PACE:
         stage = _stage(metric)
-        count = sum(1 for f in chosen if _in(f.entered(stage), period.start, end))
+        count = entries(chosen, stage, period.start, end, verified=v).count
         if as_of < period.start:
             return MetricValue(None, Decimal(count), Decimal(0))
         if metric.pace_unit is PaceUnit.WORKING_DAY:
@@ -123,7 +119,7 @@ def measure(
         return MetricValue(total)
     stage = _stage(metric)
     for f in chosen:
-        if not _in(f.entered(stage), period.start, end):
+        if not _in(f.entered(stage, verified=v), period.start, end):
             continue
         if metric.amount_of is AmountOf.SIGNED_AMOUNT:
             total += f.signed_amount.yuan if f.signed_amount is not None else Decimal(0)

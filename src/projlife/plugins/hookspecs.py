@@ -28,6 +28,7 @@ from projlife.domain.errors import Problem
 from projlife.domain.money import Money
 from projlife.domain.periods import Period
 from projlife.domain.ticket import Satisfaction
+from projlife.plugins.counting_policy import CountingPolicy
 from projlife.plugins.rules import (
     DeadlineSpec,
     EscalationStep,
@@ -50,6 +51,7 @@ __all__ = [
     "projlife_calendar",
     "projlife_city",
     "projlife_close_unsampled_on_answer",
+    "projlife_counting_policy",
     "projlife_deadlines",
     "projlife_escalation_ladder",
     "projlife_major_threshold",
@@ -95,6 +97,19 @@ def projlife_major_threshold(city: CityProfile) -> Money | None:
         or ``None`` if this plugin does not speak for ``city``.
 
     *First result*: the first plugin that answers decides; no answer means no threshold.
+    """
+
+
+@hookspec(firstresult=True)
+def projlife_counting_policy(city: CityProfile) -> CountingPolicy | None:
+    """How ``city`` counts: its drive's scope and its policy for removed, cancelled, rejected facts.
+
+    :param city: the city asked about.
+    :returns: a :class:`~projlife.plugins.counting_policy.CountingPolicy`, or ``None`` if this
+        plugin does not speak for ``city``.
+
+    *First result*: the first plugin that answers decides; no answer means the default policy
+    (every project counts; see ``docs/projections.md``).
     """
 
 
@@ -271,6 +286,7 @@ def projlife_calendar(city: CityProfile) -> WorkdayCalendar | None:
 FIRST_RESULT_HOOKS = frozenset(
     {
         "projlife_major_threshold",
+        "projlife_counting_policy",
         "projlife_size_classes",
         "projlife_ticket_categories",
         "projlife_escalation_ladder",

@@ -30,6 +30,7 @@ from projlife.domain.errors import Problem, ProjlifeError
 from projlife.domain.money import Money
 from projlife.domain.periods import Period
 from projlife.plugins import hookspecs
+from projlife.plugins.counting_policy import CountingPolicy
 from projlife.plugins.rules import (
     DeadlineSpec,
     EscalationStep,
@@ -54,6 +55,7 @@ __all__ = [
     "call_hook",
     "city_calendar",
     "city_profiles",
+    "counting_policy",
     "get_plugin_manager",
     "hook_names",
     "plugin_failures",
@@ -438,11 +440,17 @@ def rule_set(pm: pluggy.PluginManager, city: CityProfile, period: Period) -> Rul
             scoring=scoring,
             tickets=ticket_rules(pm, city),
             calendar=_calendar_overrides(pm, city),
+            counting=counting_policy(pm, city),
         )
     except ValueError as exc:
         raise PluginError(
             f"gather the rules of {city.slug} for {period}", str(exc), "consistent rules across plugins"
         ) from exc
+
+
+def counting_policy(pm: pluggy.PluginManager, city: CityProfile) -> CountingPolicy:
+    """``city``'s counting policy (the first plugin's answer, or the default policy)."""
+    return _first(pm, "projlife_counting_policy", CountingPolicy, city=city) or CountingPolicy()
 
 
 def _calendar_overrides(pm: pluggy.PluginManager, city: CityProfile) -> WorkdayCalendar:

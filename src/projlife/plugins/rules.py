@@ -29,6 +29,7 @@ from projlife.domain.lifecycle import Milestone, Stage
 from projlife.domain.money import Money, as_decimal
 from projlife.domain.periods import Period, PeriodKind
 from projlife.domain.ticket import Satisfaction
+from projlife.plugins.counting_policy import CountingPolicy
 
 __all__ = [
     "AmountOf",
@@ -239,6 +240,10 @@ class Measure(StrEnum):
     or, for reported investment, the investment reported for months in the period."""
     STOCK = "stock"
     """Projects whose current stage is ``stage`` on the as-of date (e.g. the reserve pool)."""
+    SHARE = "share"
+    """Of the projects that entered ``stage`` during the period (the denominator), the share whose
+    ``base_stage`` entry fell in the cohort period ``cohort_offset`` periods back: "X 在 Y 中占比"
+    is X ÷ Y (001: 确保每季度"签约一批"项目实现在下季度"开工一批"项目中占比达到60%)."""
 
 
 class AmountOf(StrEnum):
@@ -275,19 +280,22 @@ class Metric:
     pace_unit: PaceUnit | None = attrs.field(default=None, converter=attrs.converters.optional(PaceUnit))
     amount_of: AmountOf | None = attrs.field(default=None, converter=attrs.converters.optional(AmountOf))
     filter: ProjectFilter = attrs.field(factory=ProjectFilter)
+    verified: bool = False
+    """Count only claims recognised on check (认定; 003: 认定1亿—5亿元新开工项目)."""
 
     def __attrs_post_init__(self) -> None:
         m = self.measure
         needs_stage = m is not Measure.AMOUNT or self.amount_of is not AmountOf.REPORTED_INVESTMENT
         if needs_stage and self.stage is None:
             raise ValueError(f"a {m.value} metric needs a stage")
-        if (m is Measure.RATE) != (self.base_stage is not None):
-            raise ValueError("base_stage is required for a rate metric and only for it")
-        if m is Measure.RATE and self.base_stage is not None and self.stage is not None:
+        cohort = m in (Measure.RATE, Measure.SHARE)
+        if cohort != (self.base_stage is not None):
+            raise ValueError("base_stage is required for a rate or share metric and only for it")
+        if cohort and self.base_stage is not None and self.stage is not None:
             if not self.base_stage < self.stage:
                 raise ValueError(f"a rate's base stage {self.base_stage} must come before {self.stage}")
-        if self.cohort_offset < 0 or (self.cohort_offset and m is not Measure.RATE):
-            raise ValueError("cohort_offset is a non-negative number of periods, for rates only")
+        if self.cohort_offset < 0 or (self.cohort_offset and not cohort):
+            raise ValueError("cohort_offset is a non-negative number of periods, for rates and shares only")
         if (m is Measure.PACE) != (self.pace_unit is not None):
             raise ValueError("pace_unit is required for a pace metric and only for it")
         if (m is Measure.AMOUNT) != (self.amount_of is not None):
@@ -302,6 +310,7 @@ class Metric:
             "pace_unit": None if self.pace_unit is None else self.pace_unit.value,
             "amount_of": None if self.amount_of is None else self.amount_of.value,
             "filter": self.filter.as_dict(),
+            **({"verified": True} if self.verified else {}),
         }
 
 
@@ -358,7 +367,7 @@ class QuotaRule:
     source: str = ""
 
     def __attrs_post_init__(self) -> None:
-        if self.metric.measure is Measure.RATE and self.target > 1:
+        if self.metric.measure in (Measure.RATE, Measure.SHARE) and self.target > 1:
             raise ValueError(f"quota {self.id}: a rate target must be within [0, 1], got {self.target}")
         if self.metric.cohort_offset and self.period_kind is PeriodKind.DAY:
             raise ValueError(f"quota {self.id}: a cohort offset needs a period longer than a day")
@@ -518,9 +527,9 @@ class ScoringIndicator:
 class ScoringRule:
     """How areas are scored and ranked over a period (e.g. Xiaogan's half-year on-site scoring).
 
-    Score = Σ weight × normalised indicator. Ties are broken deterministically: higher score,
-    then higher indicator values in the order listed, then area code ascending. ``top_n`` areas
-    are praised and ``bottom_n`` must explain themselves (000: 前两名 … 后两名).
+    Score = Σ weight × normalised indicator. Equal scores share a rank (并列). The ``top_n`` areas
+    are praised and the ``bottom_n`` must explain themselves (000: 前两名 … 后两名), everyone
+    tied at the boundary included.
     """
 
     id: str = attrs.field(validator=_rule_id)
@@ -698,6 +707,7 @@ class RuleSet:
     scoring: tuple[ScoringRule, ...] = attrs.field(default=(), converter=_tuple)
     tickets: TicketRules = attrs.field(factory=TicketRules)
     calendar: WorkdayCalendar = attrs.field(factory=WorkdayCalendar)
+    counting: CountingPolicy = attrs.field(factory=CountingPolicy)
 
     def __attrs_post_init__(self) -> None:
         _unique("size classes", (s.id for s in self.size_classes))
@@ -719,6 +729,8 @@ class RuleSet:
             "scoring": [s.as_dict() for s in sorted(self.scoring, key=lambda s: s.id)],
             "tickets": self.tickets.as_dict(),
             "calendar": self.calendar.as_dict(),
+            # The default policy is left out so that rule sets without one keep their hashes.
+            **({} if self.counting == CountingPolicy() else {"counting": self.counting.as_dict()}),
         }
 
     def canonical_json(self) -> str:

@@ -1,33 +1,39 @@
 """Conversion metrics: stage entries, cohort funnels, rates and pace (``app.metrics``).
 
-Every count is of projects whose *effective* claim (claimed, not rejected, its date
-after any correction) satisfies the rule; every rate carries its numerator and
-denominator, the project ids behind both, and the projects excluded by a removal
-(剔除). A zero denominator gives ``value is None`` ("n/a"), never 0 or 100%.
-Exact definitions: ``docs/projections.md``.
+Every figure is counted by the one counting layer (:mod:`projlife.projections.counting`): the
+projects of the scope as of D, as known at T, under the city's counting policy, asked the same
+questions the rule engine and the bulletin ask (entered, reached, removed, cancelled, rejected).
+Every rate carries its numerator and denominator, the project ids behind both and the projects
+left out. A zero denominator gives ``value is None`` ("n/a"), never 0 or 100%. Rates are shown
+rounded half up (四舍五入) once, from the exact fraction. Exact definitions: ``docs/projections.md``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from decimal import ROUND_HALF_EVEN, Decimal
-from typing import TYPE_CHECKING, Any
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 import attrs
 import sqlalchemy as sa
 
 from projlife.domain.errors import ProjlifeError
 from projlife.domain.lifecycle import Pool, Stage
+from projlife.domain.money import Money
 from projlife.domain.periods import Period, PeriodKind
-from projlife.projections import timeline
-from projlife.projections.facts import STAGES, FactKind, facts_table, recorded_micros, timeline_table
-from projlife.projections.ledger import Ledger, Scope, timeline_conditions
-from projlife.projections.state import ProjectState
-from projlife.projections.timeline import POOL_BITS
-
-if TYPE_CHECKING:
-    from projlife.app.application import Projlife
+from projlife.plugins.counting_policy import CountingPolicy
+from projlife.projections.counting import (
+    DEFAULT_POLICY,
+    Count,
+    Counting,
+    ProjectFacts,
+    entries,
+    pool_of,
+    round_rate,
+)
+from projlife.projections.facts import projects_table
+from projlife.projections.ledger import Scope
 
 __all__ = [
     "RATES",
@@ -40,6 +46,7 @@ __all__ = [
     "PaceBucket",
     "Rate",
     "RateDefinition",
+    "pool_of",
 ]
 
 _Q = Decimal("0.0001")
@@ -48,7 +55,7 @@ _Q = Decimal("0.0001")
 def _ratio(numerator: Decimal | int, denominator: Decimal | int) -> Decimal | None:
     if denominator == 0:
         return None
-    return (Decimal(numerator) / Decimal(denominator)).quantize(_Q, rounding=ROUND_HALF_EVEN)
+    return (Decimal(numerator) / Decimal(denominator)).quantize(_Q, rounding=ROUND_HALF_UP)
 
 
 @attrs.frozen
@@ -83,9 +90,8 @@ class Rate:
         return _ratio(self.numerator, self.denominator)
 
     def __str__(self) -> str:
-        v = self.value
-        shown = "n/a" if v is None else f"{(v * 100).quantize(Decimal('0.1'))}%"
-        return f"{self.numerator}/{self.denominator} = {shown}"
+        shown = round_rate(self.numerator, self.denominator)
+        return f"{self.numerator}/{self.denominator} = {'n/a' if shown is None else f'{shown}%'}"
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -119,7 +125,9 @@ class EntryCount:
     excluded: tuple[Exclusion, ...]
     """Entered in the period but since removed from the stage's pool (not counted)."""
     rejected: tuple[tuple[str, date, int], ...]
-    """Claims of this stage rejected by a verifier: (project id, rejection date, event id)."""
+    """Claims of this stage rejected in the period: (project id, rejection date, event id)."""
+    cancelled: tuple[str, ...] = ()
+    """Entered in the period but cancelled, left out by the city's policy (``cancelled_entries_count``)."""
 
 
 @attrs.frozen
@@ -208,120 +216,70 @@ RATES: dict[str, RateDefinition] = {
 }
 """The stage-conversion rates (cohort stage → reached stage)."""
 
-_POOL_OF: dict[Stage, Pool] = {s: p for p in Pool for s in p.stages}
 
-
-def pool_of(stage: Stage) -> Pool | None:
-    """The pool a project sits in at ``stage`` (removal from it drops the project from counts)."""
-    return _POOL_OF.get(stage)
-
-
-def reached_on(st: ProjectState, stage: Stage) -> date | None:
-    """When the project reached ``stage``: the date of its first claim at or beyond it.
-
-    (A project may skip 落地 and start directly; it has then reached ``landed`` when it started.)
-    """
-    ranks = [r for r in st.claims if r >= stage.rank]
-    if not ranks:
-        return None
-    return st.claims[min(ranks)].on
+def _exclusions(count: Count) -> tuple[Exclusion, ...]:
+    out = []
+    pool = pool_of(count.stage)
+    for e in count.excluded:
+        if e.why == "removed" and pool is not None and e.event_id is not None:
+            out.append(Exclusion(e.project_id, pool, e.detail, e.on, e.event_id))
+    return tuple(out)
 
 
 class Metrics:
-    """``app.metrics``: counts, funnels, rates and pace from the ledger facts."""
+    """``app.metrics``: counts, funnels, rates and pace, read through the counting layer.
 
-    def __init__(self, app: Projlife, ledger: Ledger | None = None) -> None:
-        self._app = app
-        self.ledger = ledger or Ledger(app)
+    ``counting`` reads the projects; ``resolve`` turns (city, county, area) into a checked
+    :class:`~projlife.projections.ledger.Scope`; ``policy_of`` gives a city's counting policy
+    (by city code; the default policy if not given).
+    """
 
-    # -- cohorts -------------------------------------------------------------------
-
-    def _cohort(
+    def __init__(
         self,
-        stage: Stage,
-        period: Period,
-        scope: Scope,
-        as_of: date | None,
-        known_at: datetime | None,
-        verified: bool,
-    ) -> tuple[dict[str, ProjectState], list[str], list[Exclusion]]:
-        """Projects whose effective claim of ``stage`` is dated in ``period``: members and exclusions."""
-        ids = self._candidates(scope, stage, period, as_of, known_at)
-        states = self.ledger.states(scope, as_of=as_of, known_at=known_at, project_ids=ids) if ids else {}
-        pool = pool_of(stage)
-        members: list[str] = []
-        excluded: list[Exclusion] = []
-        for pid, st in states.items():
-            claim = st.claims.get(stage.rank)
-            if claim is None or not period.contains(claim.on):
-                continue
-            if verified and claim.verified_pos is None:
-                continue
-            if pool is not None and str(pool) in st.removed:
-                reason, day, pos = st.removed[str(pool)]
-                excluded.append(Exclusion(pid, pool, reason, date.fromordinal(day), pos))
-                continue
-            members.append(pid)
-        members.sort()
-        excluded.sort(key=lambda e: e.project_id)
-        return states, members, excluded
+        counting: Counting,
+        resolve: Callable[[str | None, str | None, str | None], Scope],
+        policy_of: Callable[[str], CountingPolicy] | None = None,
+        engine: sa.Engine | None = None,
+    ) -> None:
+        self.counting = counting
+        self._resolve = resolve
+        self._policy_of = policy_of or (lambda _code: DEFAULT_POLICY)
+        self._engine = engine
 
-    def _timeline_cohort(
-        self, stage: Stage, period: Period, scope: Scope, as_of: date | None, verified: bool
-    ) -> tuple[dict[str, list[int | None]], list[str], list[Exclusion]] | None:
-        """The cohort from the ledger timeline: one indexed query, no fold (None if it is stale).
+    # -- the projects in scope ---------------------------------------------------------
 
-        Returns each member's claim dates by stage rank (ordinals), the members and the
-        exclusions (whose removal details come from a fold of just those projects).
-        """
-        t = timeline_table
-        day_col = t.c[f"d{stage.rank}"]
-        day_cols = [t.c[f"d{rank}"] for rank in range(len(STAGES))]
-        query = sa.select(t.c.project_id, t.c.verified_mask, t.c.removed_mask, *day_cols).where(
-            *timeline_conditions(scope, as_of),
-            day_col >= period.start.toordinal(),
-            day_col <= period.end.toordinal(),
-        )
-        with self._app.engine.connect() as conn:
-            if timeline.is_stale(conn):
-                return None
-            rows = conn.execute(query).all()
-        pool = pool_of(stage)
-        bit = 0 if pool is None else POOL_BITS[str(pool)]
-        days: dict[str, list[int | None]] = {}
-        members: list[str] = []
-        removed: list[str] = []
-        for pid, verified_mask, removed_mask, *claimed in rows:
-            if verified and not verified_mask >> stage.rank & 1:
-                continue
-            if removed_mask & bit:
-                removed.append(pid)
-                continue
-            members.append(pid)
-            days[pid] = claimed
-        members.sort()
-        excluded: list[Exclusion] = []
-        if removed:
-            assert pool is not None
-            for pid, st in sorted(self.ledger.states(scope, as_of=as_of, project_ids=removed).items()):
-                reason, day, pos = st.removed[str(pool)]
-                excluded.append(Exclusion(pid, pool, reason, date.fromordinal(day), pos))
-        return days, members, excluded
+    def projects(
+        self,
+        *,
+        city: str | None = None,
+        county: str | None = None,
+        area: str | None = None,
+        as_of: date | None = None,
+        known_at: datetime | None = None,
+    ) -> list[ProjectFacts]:
+        """The projects in scope as of ``as_of``, as known at ``known_at``, under their city's policy."""
+        scope = self._resolve(city, county, area)
+        codes = [scope.city_code] if scope.city_code is not None else self._cities()
+        out: list[ProjectFacts] = []
+        for code in codes:
+            out.extend(
+                f
+                for f in self.counting.projects(
+                    code,
+                    as_of=as_of,
+                    known_at=known_at,
+                    policy=self._policy_of(code),
+                    county_code=scope.county_code,
+                )
+                if scope.area_code is None or f.area_code == scope.area_code
+            )
+        return out
 
-    def _candidates(
-        self, scope: Scope, stage: Stage, period: Period, as_of: date | None, known_at: datetime | None
-    ) -> list[str]:
-        """Projects with any fact that could date ``stage`` inside the period (a claim, or a date fix)."""
-        f = facts_table
-        lo, hi = period.start.toordinal(), period.end.toordinal()
-        claim = sa.and_(f.c.kind == int(FactKind.CLAIM), f.c.stage == stage.rank)
-        if stage in (Stage.CONCEIVED, Stage.RESERVED):
-            claim = sa.or_(claim, f.c.kind == int(FactKind.CONCEIVED))
-        fix = sa.and_(f.c.kind == int(FactKind.CORRECTED), f.c.text == "occurred_on")
-        conds: list[Any] = [sa.or_(claim, fix), f.c.day >= lo, f.c.day <= hi]
-        conds += _scope_conditions(scope, as_of, known_at)
-        with self._app.engine.connect() as conn:
-            return sorted({r[0] for r in conn.execute(sa.select(f.c.project_id).where(*conds))})
+    def _cities(self) -> list[str]:
+        if self._engine is None:
+            raise ProjlifeError("count projects of every city", "no database engine given", "name a city")
+        with self._engine.connect() as conn:
+            return sorted({r[0] for r in conn.execute(sa.select(projects_table.c.city_code).distinct())})
 
     # -- public ----------------------------------------------------------------------
 
@@ -337,20 +295,21 @@ class Metrics:
         known_at: datetime | None = None,
         verified: bool = False,
     ) -> EntryCount:
-        """Projects entering ``stage`` in ``period`` (effective claim dated in it; removed ones shown, not counted)."""
+        """Projects entering ``stage`` in ``period`` as counted (removed, cancelled, rejected ones shown, not counted)."""
         stage, period = Stage(stage), _period(period)
-        states, members, excluded = self._cohort(
-            stage, period, self.ledger.scope(city, county, area), as_of, known_at, verified
-        )
-        event_ids = sorted(p for pid in members for p in states[pid].claims[stage.rank].event_ids)
-        rejected = sorted(
-            (pid, date.fromordinal(day), pos)
-            for pid, st in states.items()
-            for rank, day, _, pos in st.rejections
-            if rank == stage.rank
+        facts = self.projects(city=city, county=county, area=area, as_of=as_of, known_at=known_at)
+        c = entries(
+            (f for f in facts if f.in_scope(stage)), stage, period.start, period.end, verified=verified
         )
         return EntryCount(
-            stage, period, len(members), tuple(members), tuple(event_ids), tuple(excluded), tuple(rejected)
+            stage,
+            period,
+            c.count,
+            c.project_ids,
+            c.event_ids,
+            _exclusions(c),
+            tuple((e.project_id, e.on, e.event_id or 0) for e in c.excluded if e.why == "rejected"),
+            tuple(e.project_id for e in c.excluded if e.why == "cancelled"),
         )
 
     def funnel(
@@ -370,7 +329,7 @@ class Metrics:
     ) -> Funnel:
         """Cohort funnel: of the projects entering ``cohort_stage`` in ``period``, how many reached each step.
 
-        A step counts if the project reached it on or before the earliest of ``by``,
+        A step counts if the project reached it (as counted) on or before the earliest of ``by``,
         ``as_of`` and (per project) its cohort date + ``within_days``.
         """
         cohort_stage, period = Stage(cohort_stage), _period(period)
@@ -384,48 +343,39 @@ class Metrics:
                 )
         if within_days is not None and within_days < 0:
             raise ProjlifeError("build a funnel", f"within_days {within_days} is negative", "0 or more days")
-        scope = self.ledger.scope(city, county, area)
-        fast = (
-            self._timeline_cohort(cohort_stage, period, scope, as_of, verified) if known_at is None else None
-        )
-        if fast is not None:
-            days, members, excluded = fast
-        else:
-            states, members, excluded = self._cohort(cohort_stage, period, scope, as_of, known_at, verified)
-            days = {pid: _claim_days(states[pid]) for pid in members}
+        facts = self.projects(city=city, county=county, area=area, as_of=as_of, known_at=known_at)
+        chosen = [f for f in facts if f.in_scope(cohort_stage)]
+        c = entries(chosen, cohort_stage, period.start, period.end, verified=verified)
+        by_id = {str(f.project_id): f for f in chosen}
+        members = list(c.project_ids)
+        excluded = _exclusions(c)
         base = _min_date(by, as_of)
-        base_day = None if base is None else base.toordinal()
         out = []
         for s in step_stages:
             hit = []
             for pid in members:
-                claimed = days[pid]
-                on = next((d for d in claimed[s.rank :] if d is not None), None)
+                f = by_id[pid]
+                on = f.reached(s, verified=verified)
                 if on is None:
                     continue
-                bound = base_day
+                bound = base
                 if within_days is not None:
-                    entered = claimed[cohort_stage.rank]
-                    assert entered is not None  # a member has a claim of the cohort stage
-                    cap = entered + within_days
+                    entered = f.stage_dates[cohort_stage]
+                    cap = date.fromordinal(entered.toordinal() + within_days)
                     bound = cap if bound is None else min(bound, cap)
                 if bound is None or on <= bound:
                     hit.append(pid)
-            out.append(
-                FunnelStep(
-                    s,
-                    Rate(
-                        f"{cohort_stage}_to_{s}",
-                        f"{cohort_stage.label_zh}→{s.label_zh}",
-                        len(hit),
-                        len(members),
-                        tuple(hit),
-                        tuple(members),
-                        tuple(excluded),
-                    ),
-                )
+            rate = Rate(
+                f"{cohort_stage}_to_{s}",
+                f"{cohort_stage.label_zh}→{s.label_zh}",
+                len(hit),
+                len(members),
+                tuple(hit),
+                tuple(members),
+                excluded,
             )
-        return Funnel(cohort_stage, period, len(members), tuple(out), tuple(excluded), within_days, by)
+            out.append(FunnelStep(s, rate))
+        return Funnel(cohort_stage, period, len(members), tuple(out), excluded, within_days, by)
 
     def rate(
         self,
@@ -438,34 +388,27 @@ class Metrics:
         as_of: date | None = None,
         known_at: datetime | None = None,
         verified: bool = False,
+        annual_target: Money | None = None,
     ) -> Rate:
         """A named rate (see :data:`RATES`, plus ``on_time_start`` and ``investment_completion``)."""
         period = _period(period)
+        where: dict[str, Any] = {
+            "city": city,
+            "county": county,
+            "area": area,
+            "as_of": as_of,
+            "known_at": known_at,
+        }
         if name == "on_time_start":
-            return self.on_time_start(
-                period=period, city=city, county=county, area=area, as_of=as_of, known_at=known_at
-            )
+            return self.on_time_start(period=period, **where)
         if name == "investment_completion":
-            return self.investment_completion(
-                period=period, city=city, county=county, area=area, as_of=as_of, known_at=known_at
-            )
+            return self.investment_completion(period=period, annual_target=annual_target, **where)
         d = RATES.get(name)
         if d is None:
             known = [*RATES, "on_time_start", "investment_completion"]
             raise ProjlifeError(f"compute rate {name!r}", "unknown rate", ", ".join(known))
-        f = self.funnel(
-            period,
-            cohort_stage=d.cohort,
-            steps=[d.reached],
-            city=city,
-            county=county,
-            area=area,
-            as_of=as_of,
-            known_at=known_at,
-            verified=verified,
-        )
-        r = f.steps[0].rate
-        return attrs.evolve(r, name=d.name, label_zh=d.label_zh)
+        f = self.funnel(period, cohort_stage=d.cohort, steps=[d.reached], verified=verified, **where)
+        return attrs.evolve(f.steps[0].rate, name=d.name, label_zh=d.label_zh)
 
     def rates(self, *, period: Period | str, **kwargs: Any) -> dict[str, Rate]:
         """Every rate for the period."""
@@ -484,30 +427,22 @@ class Metrics:
     ) -> Rate:
         """Of the projects whose planned start date falls in ``period``, how many started on or before it."""
         period = _period(period)
-        scope = self.ledger.scope(city, county, area)
-        f = facts_table
-        conds: list[Any] = [
-            f.c.kind == int(FactKind.SCHEDULED),
-            f.c.stage == Stage.STARTED.rank,
-            f.c.day >= period.start.toordinal(),
-            f.c.day <= period.end.toordinal(),
-            *_scope_conditions(scope, as_of, known_at),
-        ]
-        with self._app.engine.connect() as conn:
-            ids = sorted({r[0] for r in conn.execute(sa.select(f.c.project_id).where(*conds))})
-        states = self.ledger.states(scope, as_of=as_of, known_at=known_at, project_ids=ids) if ids else {}
+        facts = self.projects(city=city, county=county, area=area, as_of=as_of, known_at=known_at)
         members, hit, excluded = [], [], []
-        for pid, st in sorted(states.items()):
-            planned = st.scheduled.get(Stage.STARTED.rank)
-            if planned is None or not period.contains(date.fromordinal(planned[0])):
+        for f in sorted(facts, key=lambda f: str(f.project_id)):
+            planned = f.scheduled.get(Stage.STARTED)
+            if planned is None or not period.contains(planned) or not f.in_scope(Stage.STARTED):
                 continue
-            if str(Pool.STARTED) in st.removed and Stage.STARTED.rank in st.claims:
-                reason, day, pos = st.removed[str(Pool.STARTED)]
-                excluded.append(Exclusion(pid, Pool.STARTED, reason, date.fromordinal(day), pos))
+            pid = str(f.project_id)
+            removal = f.removal_of(Stage.STARTED)
+            if removal is not None and Stage.STARTED in f.stage_dates:
+                excluded.append(
+                    Exclusion(pid, Pool.STARTED, removal[1].value, removal[2], f.removal_events[Pool.STARTED])
+                )
                 continue
             members.append(pid)
-            started = st.claims.get(Stage.STARTED.rank)
-            if started is not None and started.day <= planned[0] and (as_of is None or started.on <= as_of):
+            started = f.entered(Stage.STARTED)
+            if started is not None and started <= planned:
                 hit.append(pid)
         return Rate(
             "on_time_start", "按期开工率", len(hit), len(members), tuple(hit), tuple(members), tuple(excluded)
@@ -522,34 +457,44 @@ class Metrics:
         area: str | None = None,
         as_of: date | None = None,
         known_at: datetime | None = None,
+        annual_target: Money | None = None,
     ) -> Rate:
-        """Investment reported for months up to the end of ``period`` over planned investment,
-        for projects started (effective claim) by the end of the period. May exceed 1."""
+        """投资完成率: investment completed ÷ the year's planned investment (may exceed 1).
+
+        001: 每月通报…投资完成率 — the denominator is the 年度投资目标 of the 目标责任书 (the
+        year's target, ``annual_target``), not the projects' total planned investment; without
+        it the rate is n/a. The numerator is the investment reported for the months of the
+        period's year up to the period's end, by projects in scope not removed from the started pool.
+        """
         period = _period(period)
-        scope = self.ledger.scope(city, county, area)
-        states = self.ledger.states(scope, as_of=as_of, known_at=known_at)
-        end = period.end.toordinal()
-        num = den = Decimal(0)
+        facts = self.projects(city=city, county=county, area=area, as_of=as_of, known_at=known_at)
+        year_start = date(period.start.year, 1, 1)
+        num = Decimal(0)
         members, excluded = [], []
-        for pid, st in sorted(states.items()):
-            on = reached_on(st, Stage.STARTED)
-            if on is None or on > period.end:
+        for f in sorted(facts, key=lambda f: str(f.project_id)):
+            if not f.in_scope():
                 continue
-            if str(Pool.STARTED) in st.removed:
-                reason, day, pos = st.removed[str(Pool.STARTED)]
-                excluded.append(Exclusion(pid, Pool.STARTED, reason, date.fromordinal(day), pos))
+            pid = str(f.project_id)
+            removal = f.removal_of(Stage.STARTED)
+            if removal is not None:
+                excluded.append(
+                    Exclusion(pid, Pool.STARTED, removal[1].value, removal[2], f.removal_events[Pool.STARTED])
+                )
                 continue
-            members.append(pid)
-            num += st.investment_total(through_month=end)
-            assert st.planned is not None
-            den += st.planned[0]
+            amount = sum(
+                (a.yuan for m, a in f.investment.items() if year_start <= m <= period.end), Decimal(0)
+            )
+            if amount:
+                members.append(pid)
+                num += amount
+        den = Decimal(0) if annual_target is None else annual_target.yuan
         return Rate(
             "investment_completion",
             "投资完成率",
             num,
             den,
             tuple(members),
-            tuple(members),
+            (),
             tuple(excluded),
             bounded=False,
         )
@@ -571,20 +516,11 @@ class Metrics:
         stage, period, bucket = Stage(stage), _period(period), PeriodKind(bucket)
         if target < 0:
             raise ProjlifeError(f"measure pace of {stage}", f"target {target} is negative", "0 or more")
-        entries = self.count_entries(
-            stage, period=period, city=city, county=county, area=area, as_of=as_of, known_at=known_at
-        )
-        states = (
-            self.ledger.states(
-                self.ledger.scope(city, county, area),
-                as_of=as_of,
-                known_at=known_at,
-                project_ids=list(entries.project_ids),
-            )
-            if entries.project_ids
-            else {}
-        )
-        days = sorted(states[pid].claims[stage.rank].on for pid in entries.project_ids)
+        facts = self.projects(city=city, county=county, area=area, as_of=as_of, known_at=known_at)
+        chosen = [f for f in facts if f.in_scope(stage)]
+        c = entries(chosen, stage, period.start, period.end)
+        member = set(c.project_ids)
+        days = sorted(f.stage_dates[stage] for f in chosen if str(f.project_id) in member)
         out: list[PaceBucket] = []
         b = Period.containing(bucket, period.start)
         cumulative = 0
@@ -604,35 +540,12 @@ class Metrics:
             f"{stage.label_zh}进度",
             cumulative,
             target,
-            entries.project_ids,
+            c.project_ids,
             (),
-            entries.excluded,
+            _exclusions(c),
             bounded=False,
         )
         return Pace(stage, period, target, tuple(out), progress)
-
-
-def _scope_conditions(scope: Scope, as_of: date | None, known_at: datetime | None) -> list[Any]:
-    f = facts_table
-    conds: list[Any] = []
-    if scope.city_code is not None:
-        conds.append(f.c.city_code == scope.city_code)
-    if scope.county_code is not None:
-        conds.append(f.c.county_code == scope.county_code)
-    if scope.area_code is not None:
-        conds.append(f.c.area_code == scope.area_code)
-    if as_of is not None:
-        conds.append(f.c.business <= as_of.toordinal())
-    if known_at is not None:
-        conds.append(f.c.recorded <= recorded_micros(known_at))
-    return conds
-
-
-def _claim_days(st: ProjectState) -> list[int | None]:
-    days: list[int | None] = [None] * len(STAGES)
-    for rank, claim in st.claims.items():
-        days[rank] = claim.day
-    return days
 
 
 def _period(p: Period | str) -> Period:

@@ -11,9 +11,12 @@
 - the enterprise-problem loop from ``app.tickets`` (:mod:`projlife.reports.ticket_loop`);
 - the signed audit checkpoint from ``app.audit.latest_checkpoint()``.
 
-The rule engine and the tickets read model answer "as of a business date" only; a bulletin
-built ``known_at`` a past time leaves those sections out and says why, rather than mixing
-today's knowledge into a past report.
+Every count of projects (the per-county figures, totals, rule sections, metrics) is read through
+the one counting layer (:mod:`projlife.projections.counting`), as of the business date and as
+known at ``known_at``, under the city's counting policy (its drive scope: 孝感 counts only
+亿元以上产业项目). Each county shows how many stage entries were left out and why (removed,
+cancelled, rejected) and how many projects fall outside the scope. The tickets read model
+answers "as of a business date" only; a ``known_at`` bulletin leaves that section out and says why.
 """
 
 from __future__ import annotations
@@ -29,9 +32,11 @@ from projlife.audit.checkpoint import Checkpoint
 from projlife.domain.areas import Area, AreaLevel
 from projlife.domain.lifecycle import Stage
 from projlife.domain.periods import Period, PeriodKind
+from projlife.plugins.manager import rule_set
 from projlife.plugins.rules import canonical_decimal
 from projlife.plugins.types import CityProfile
-from projlife.projections.ledger import LedgerRow, LedgerSummary
+from projlife.projections.counting import Counting, ProjectFacts, entries
+from projlife.projections.ledger import LedgerSummary
 from projlife.projections.metrics import Funnel, Rate
 from projlife.reports.city_rules import RuleSections, rule_sections
 from projlife.reports.ticket_loop import TicketLoop, ticket_loop
@@ -93,7 +98,12 @@ class CountyFigures:
     flagged: int
     """Projects carrying a flag (挂牌) on the as-of date."""
     removed: int
+    """Projects in scope removed (剔除) from a pool they were counted in."""
     cancelled: int
+    left_out: dict[str, int] = attrs.field(factory=dict)
+    """Stage entries of the period left out of ``in_period``, by why: removed, cancelled, rejected."""
+    out_of_scope: int = 0
+    """Projects outside the city's drive scope (e.g. 孝感 211: under 1 亿 or not 产业项目)."""
 
 
 @attrs.frozen
@@ -133,11 +143,6 @@ class Bulletin:
         return _to_dict(self)
 
 
-def _reached(row: LedgerRow, stage: Stage, within: tuple[date, date] | None = None) -> bool:
-    d = row.stage_dates.get(stage)
-    return d is not None and (within is None or within[0] <= d <= within[1])
-
-
 def _funnel(cumulative: Mapping[Stage, int]) -> tuple[FunnelStep, ...]:
     steps = []
     previous: int | None = None
@@ -147,41 +152,53 @@ def _funnel(cumulative: Mapping[Stage, int]) -> tuple[FunnelStep, ...]:
     return tuple(steps)
 
 
-def _planned_overdue(row: LedgerRow, as_of: date) -> bool:
-    if row.cancelled_on is not None:
+def _planned_overdue(f: ProjectFacts, as_of: date) -> bool:
+    if f.cancelled_on is not None:
         return False
-    return any(planned < as_of and stage not in row.stage_dates for stage, planned in row.scheduled.items())
+    return any(planned < as_of and stage not in f.stage_dates for stage, planned in f.scheduled.items())
 
 
 def _figures(
     code: str,
     name: str,
     is_zone: bool,
-    rows: Sequence[LedgerRow],
+    facts: Sequence[ProjectFacts],
     period: Period,
     as_of: date,
     deadlines: Mapping[str, int] | None,
     tickets: Mapping[str, int] | None,
 ) -> CountyFigures:
-    window = (period.start, min(period.end, as_of))
-    cumulative = {s: sum(_reached(r, s) for r in rows) for s in FUNNEL_STAGES}
+    start, end = period.start, min(period.end, as_of)
+    in_period: dict[Stage, int] = {}
+    cumulative: dict[Stage, int] = {}
+    left_out: dict[str, int] = {"removed": 0, "cancelled": 0, "rejected": 0}
+    for s in FUNNEL_STAGES:
+        chosen = [f for f in facts if f.in_scope(s)]
+        window = entries(chosen, s, start, end)
+        in_period[s] = window.count
+        for why in left_out:
+            left_out[why] += window.left_out(why)
+        cumulative[s] = entries(chosen, s, date.min, as_of).count
+    inside = [f for f in facts if f.in_scope()]
     return CountyFigures(
         area_code=code,
         name=name,
         is_zone=is_zone,
-        in_period={s: sum(_reached(r, s, window) for r in rows) for s in FUNNEL_STAGES},
+        in_period=in_period,
         cumulative=cumulative,
         funnel=_funnel(cumulative),
-        overdue=sum(_planned_overdue(r, as_of) for r in rows),
+        overdue=sum(_planned_overdue(f, as_of) for f in inside),
         deadlines_overdue=None if deadlines is None else deadlines.get(code, 0),
         tickets_overdue=None if tickets is None else tickets.get(code, 0),
-        flagged=sum(bool(r.flags) for r in rows),
-        removed=sum(bool(r.removed) for r in rows),
-        cancelled=sum(r.cancelled_on is not None for r in rows),
+        flagged=sum(bool(f.flags) for f in inside),
+        removed=sum(any(f.removal_of(s) for s in f.stage_dates) for f in inside),
+        cancelled=sum(f.cancelled_on is not None for f in inside),
+        left_out=left_out,
+        out_of_scope=len(facts) - len(inside),
     )
 
 
-def _sum(name: str, parts: Sequence[CountyFigures], rows: Sequence[LedgerRow], as_of: date) -> CountyFigures:
+def _sum(name: str, parts: Sequence[CountyFigures]) -> CountyFigures:
     def total(values: Sequence[int | None]) -> int | None:
         return None if any(v is None for v in values) else sum(v or 0 for v in values)
 
@@ -199,6 +216,8 @@ def _sum(name: str, parts: Sequence[CountyFigures], rows: Sequence[LedgerRow], a
         flagged=sum(p.flagged for p in parts),
         removed=sum(p.removed for p in parts),
         cancelled=sum(p.cancelled for p in parts),
+        left_out={w: sum(p.left_out.get(w, 0) for p in parts) for w in ("removed", "cancelled", "rejected")},
+        out_of_scope=sum(p.out_of_scope for p in parts),
     )
 
 
@@ -232,24 +251,27 @@ def build_bulletin(
     profile = app.city(city) if isinstance(city, str) else city
     kind_name, period_kind = bulletin_kind(kind)
     period = Period.containing(period_kind, as_of)
-    rows = app.ledger.rows(city=profile.code, as_of=as_of, known_at=known_at)
+    year_rules = rule_set(app.plugins, profile, Period.containing(PeriodKind.YEAR, as_of))
+    facts = Counting(app.engine).projects(
+        profile.code, as_of=as_of, known_at=known_at, policy=year_rules.counting
+    )
     summary = app.ledger.summary(city=profile.code, as_of=as_of, known_at=known_at)
     cohort = app.metrics.funnel(period, city=profile.code, as_of=as_of, known_at=known_at)
     rates = app.metrics.rates(period=period, city=profile.code, as_of=as_of, known_at=known_at)
     not_as_known: tuple[str, ...] = ()
-    rules: RuleSections | None = None
+    rules = rule_sections(app, profile, period_kind, as_of, known_at)
     tickets: TicketLoop | None = None
     if known_at is None:
-        rules = rule_sections(app, profile, period_kind, as_of)
         tickets = ticket_loop(app, profile, as_of)
     else:
-        not_as_known = ("rules", "tickets")
+        not_as_known = ("tickets",)
     counties: list[Area] = [a for a in profile.areas if a.level is AreaLevel.COUNTY]
-    by_county: dict[str, list[LedgerRow]] = {a.code: [] for a in counties}
-    city_level: list[LedgerRow] = []
-    for row in rows:
-        by_county.get(row.county_code or "", city_level).append(row)
-    deadlines = rules.deadlines.by_county if rules is not None else None
+    by_county: dict[str, list[ProjectFacts]] = {a.code: [] for a in counties}
+    city_level: list[ProjectFacts] = []
+    for f in facts:
+        county = profile.areas.county_of(f.area_code) if f.area_code in profile.areas else None
+        by_county.get(county.code if county is not None else "", city_level).append(f)
+    deadlines = rules.deadlines.by_county
     overdue_tickets = tickets.overdue_by_county if tickets is not None else None
     figures = [
         _figures(a.code, a.name, a.is_zone, by_county[a.code], period, as_of, deadlines, overdue_tickets)
@@ -268,7 +290,7 @@ def build_bulletin(
                 overdue_tickets,
             )
         )
-    totals = _sum("合计", figures, rows, as_of)
+    totals = _sum("合计", figures)
     if checkpoint is None:
         checkpoint = app.audit.latest_checkpoint()
     return Bulletin(
@@ -290,7 +312,7 @@ def build_bulletin(
         not_as_known=not_as_known,
         checkpoint=checkpoint,
         log_head=app.store.recorder.max_notification_id() or 0,
-        projects=len(rows),
+        projects=sum(1 for f in facts if f.in_scope()),
     )
 
 
@@ -331,6 +353,8 @@ def _to_dict(b: Bulletin) -> dict[str, Any]:
             "flagged": c.flagged,
             "removed": c.removed,
             "cancelled": c.cancelled,
+            "left_out": dict(c.left_out),
+            "out_of_scope": c.out_of_scope,
         }
 
     led = b.ledger
@@ -423,6 +447,7 @@ def _to_dict(b: Bulletin) -> dict[str, Any]:
                         "name": e.name,
                         "score": _d(e.score),
                         "mark": e.mark,
+                        "tied": e.tied,
                     }
                     for e in k.entries
                 ],

@@ -2,15 +2,16 @@
 
 Every figure here comes from :mod:`projlife.engine` evaluated on the city plugin's rules for
 the period, and carries the ``rule_set_sha256`` of the rules that produced it. The facts are
-read once (:class:`~projlife.engine.projection_facts.ProjectionFacts`) and every rule is evaluated on those
-facts, so the sections agree with each other and with ``projlife`` 's city-rules demo.
+read once through the counting layer (:class:`~projlife.projections.counting.Counting`, as of the
+bulletin's date and, with ``known_at``, as known at that time) and every rule is evaluated on
+those facts, so the sections agree with each other and with every other surface.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -21,10 +22,10 @@ from projlife.domain.lifecycle import Stage
 from projlife.domain.periods import Period, PeriodKind
 from projlife.engine.evaluate import QuotaStatus, evaluate_deadlines, evaluate_quotas, rank
 from projlife.engine.facts import ProjectFacts
-from projlife.engine.projection_facts import ProjectionFacts
 from projlife.plugins.manager import city_calendar, rule_set
 from projlife.plugins.rules import Comparison, Measure, RuleSet
 from projlife.plugins.types import CityProfile
+from projlife.projections.counting import Counting
 
 if TYPE_CHECKING:
     from projlife.app.application import Projlife
@@ -140,7 +141,10 @@ class RankingEntry:
     name: str
     score: Decimal
     mark: str | None
-    """``top`` or ``bottom`` when the rule marks the first or last N (通报表扬 / 通报批评)."""
+    """``top`` or ``bottom`` when the rule marks the first or last N (通报表扬 / 通报批评); everyone
+    tied at the boundary is marked (并列)."""
+    tied: bool = False
+    """Another area has the same score and shares this rank (并列)."""
 
 
 @attrs.frozen
@@ -201,15 +205,20 @@ def _years_without_data(calendar: WorkdayCalendar, as_of: date, years: tuple[int
     return tuple(sorted(missing))
 
 
-def rule_sections(app: Projlife, city: CityProfile, kind: PeriodKind, as_of: date) -> RuleSections:
+def rule_sections(
+    app: Projlife, city: CityProfile, kind: PeriodKind, as_of: date, known_at: datetime | None = None
+) -> RuleSections:
     """Quotas of every kind (each on its period containing ``as_of``), deadlines and rankings.
 
     Quotas of the bulletin's own period kind come first; longer periods follow (a weekly
     bulletin shows progress towards the quarter's and the year's quotas).
     """
-    facts = _Facts(list(ProjectionFacts(app).project_facts(city)))
     calendar = city_calendar(app.plugins, city, app.calendar)
     year_rules = rule_set(app.plugins, city, Period.containing(PeriodKind.YEAR, as_of))
+    app.projections.run()
+    facts = _Facts(
+        Counting(app.engine).projects(city.code, as_of=as_of, known_at=known_at, policy=year_rules.counting)
+    )
     kinds = _kinds(year_rules)
     kinds.sort(key=lambda k: (k is not kind, k.months, k.value))
     lines: list[QuotaLine] = []
@@ -294,6 +303,7 @@ def rule_sections(app: Projlife, city: CityProfile, kind: PeriodKind, as_of: dat
                         a.area_name,
                         a.score,
                         "top" if a.area_code in top else "bottom" if a.area_code in bottom else None,
+                        ranked.tied(a),
                     )
                     for a in ranked.rows
                 ),

@@ -370,7 +370,7 @@ def bulletin_sections(b: Bulletin, lang: str = "zh") -> list[Section]:
                 header,
                 tuple(
                     (
-                        str(e.rank),
+                        f"{e.rank}（{t('tied')}）" if e.tied else str(e.rank),
                         e.name,
                         f"{e.score:.2f}",
                         *((marks[e.mark] if e.mark else "",) if marked else ()),

@@ -104,6 +104,7 @@ _TERMS: dict[str, tuple[str, str]] = {
     "most_overdue_tickets": ("超期最久的诉求", "Most overdue tickets"),
     "assignee": ("承办单位", "Assignee"),
     "top": ("前{n}名", "top {n}"),
+    "tied": ("并列", "tied"),
     "bottom": ("后{n}名", "bottom {n}"),
     "mark": ("通报", "Mark"),
     "ranking_rule": ("{title}（{period}）", "{title} ({period})"),

@@ -210,9 +210,14 @@ class CityPluginConformance:
             codes = [r.area_code for r in ranked.rows]
             expected = sorted(a.code for a in scoring.scope.areas(city.areas))
             assert sorted(codes) == expected and len(codes) == len(set(codes))
-            assert [r.rank for r in ranked.rows] == list(range(1, len(codes) + 1))
             scores = [r.score for r in ranked.rows]
             assert scores == sorted(scores, reverse=True)
+            # equal scores share a rank (并列): rank = 1 + the number of areas scoring higher
+            assert [r.rank for r in ranked.rows] == [1 + sum(1 for x in scores if x > sc) for sc in scores]
+            if len(set(scores)) > 1:
+                assert {r.area_code for r in ranked.top} == {
+                    r.area_code for r in ranked.rows if r.rank <= ranked.top_n
+                }
             assert not set(r.area_code for r in ranked.top) & set(r.area_code for r in ranked.bottom)
             assert ranked.rule_set_sha256 == rs.sha256
 

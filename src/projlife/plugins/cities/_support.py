@@ -115,10 +115,15 @@ class IndicatorRow:
 def known_facts(source: Projlife | FactsSource, city: CityProfile, as_of: date) -> list[ProjectFacts]:
     """The facts of ``city``'s projects known by business date ``as_of``."""
     from projlife.app.application import Projlife
-    from projlife.engine.projection_facts import ProjectionFacts
+    from projlife.plugins.manager import counting_policy
+    from projlife.projections.counting import Counting
 
-    facts_source: FactsSource = ProjectionFacts(source) if isinstance(source, Projlife) else source
-    return [g for f in facts_source.project_facts(city) if (g := f.as_of(as_of)) is not None]
+    if isinstance(source, Projlife):
+        policy = counting_policy(source.plugins, city)
+        return Counting(source.engine, catch_up=source.projections.run).projects(
+            city.code, as_of=as_of, policy=policy
+        )
+    return [g for f in source.project_facts(city) if (g := f.as_of(as_of)) is not None]
 
 
 def measure_indicators(

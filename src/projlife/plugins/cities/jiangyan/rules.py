@@ -52,7 +52,11 @@ class JiangyanSettings:
     small_min: Money = Money.yi(1)  # noqa: RUF009 - immutable value
     large_min: Money = Money.yi(5)  # noqa: RUF009 - immutable value
     """Where the 三比一提升 class begins: the seed counts 1–5 亿 apart, so the larger class starts at
-    5 亿 (the seed does not state the larger class's floor)."""
+    5 亿. The seed does not state the larger class's floor nor whether the two sets overlap: this
+    is the city's input, not a figure from the seed."""
+    small_class_verified: bool = True
+    """003: 认定1亿—5亿元新开工项目 — the 1–5 亿 class counts recognised (verified, 认定) starts and
+    completions, not claims; the 三比一提升 class's sentence has no 认定 and counts claims."""
     pre_review_prefixes: tuple[str, ...] = ("pre-review:", "预评审:")
     """Evidence a reserve command must carry: a reference to the project's pre-review."""
     min_output_to_investment: Decimal = Decimal(1)
@@ -79,13 +83,15 @@ def size_class_indicators(s: JiangyanSettings, scope: AreaScope | None = None) -
     out: list[Indicator] = []
     for sc in size_classes(s):
         flt = ProjectFilter(min_investment=sc.min_yuan, max_investment=sc.max_yuan)
-        citation = SMALL_CLASS if sc.id == "1-5yi" else LARGE_CLASS
+        small = sc.id == "1-5yi"
+        citation = SMALL_CLASS if small else LARGE_CLASS
+        verified = small and s.small_class_verified
         for stage, zh in ((Stage.STARTED, "新开工"), (Stage.COMPLETED, "新竣工")):
             out.append(
                 Indicator(
                     f"{sc.id}.{stage.value}",
-                    f"{sc.label_zh}{zh}",
-                    Metric(Measure.STAGE_ENTRIES, stage, filter=flt),
+                    f"{'认定' if verified else ''}{sc.label_zh}{zh}",
+                    Metric(Measure.STAGE_ENTRIES, stage, filter=flt, verified=verified),
                     scope or AreaScope.city(),
                     str(citation),
                 )
@@ -163,8 +169,9 @@ def rule_docs(s: JiangyanSettings) -> list[RuleDoc]:
         RuleDoc(
             "1–5 亿 new starts and completions counted apart",
             SMALL_CLASS,
-            "projects of 1 亿 ≤ planned investment < 5 亿 that started / completed in the period",
-            "`small_min`, `large_min`",
+            "recognised (认定: verified on check) starts / completions in the period of projects of "
+            "1 亿 ≤ amount < 5 亿 (the signed amount once signed, else planned investment), counted on their own",
+            "`small_min`, `large_min`, `small_class_verified`",
             ("1-5yi", "size_class_counts"),
         ),
         RuleDoc(

@@ -32,6 +32,7 @@ from projlife.plugins.cities.xiaogan.reports import (
     weekly_bulletin,
 )
 from projlife.plugins.cities.xiaogan.rules import SEED, XiaoganSettings
+from projlife.plugins.counting_policy import CountingPolicy
 from projlife.plugins.hookspecs import hookimpl
 from projlife.plugins.rules import DeadlineSpec, QuotaRule, ScoringRule, TicketCategory
 from projlife.plugins.types import CityProfile
@@ -102,6 +103,11 @@ class XiaoganPlugin:
         return self.settings.major_threshold if self._ours(city) else None
 
     @hookimpl
+    def projlife_counting_policy(self, city: CityProfile) -> CountingPolicy | None:
+        """000: 亿元以上产业项目 — the 211 scope, for every Xiaogan surface (a signing by its 签约金额)."""
+        return rules.counting_policy(self.settings) if self._ours(city) else None
+
+    @hookimpl
     def projlife_quotas(self, city: CityProfile, period: Period) -> list[QuotaRule] | None:
         """000: the 211 pace (平均每天签约2个…开工1个…平均每两天投产1个亿元以上产业项目)."""
         return rules.quotas(self.settings) if self._ours(city) else None
@@ -165,6 +171,7 @@ _DEFAULT = XiaoganPlugin()
 projlife_city = _DEFAULT.projlife_city
 projlife_major_threshold = _DEFAULT.projlife_major_threshold
 projlife_quotas = _DEFAULT.projlife_quotas
+projlife_counting_policy = _DEFAULT.projlife_counting_policy
 projlife_deadlines = _DEFAULT.projlife_deadlines
 projlife_scoring = _DEFAULT.projlife_scoring
 projlife_ticket_categories = _DEFAULT.projlife_ticket_categories

@@ -17,6 +17,7 @@ from projlife.domain.money import Money
 from projlife.domain.periods import PeriodKind
 from projlife.domain.ticket import Satisfaction
 from projlife.plugins.cities._support import Citation, Indicator, RuleDoc
+from projlife.plugins.counting_policy import CountingPolicy, DriveScope
 from projlife.plugins.rules import (
     AreaScope,
     DeadlineSpec,
@@ -92,8 +93,11 @@ class XiaoganSettings:
     """近三年: signings from the three years before the review date."""
     ranking_top: int = 2
     ranking_bottom: int = 2
-    ranking_includes_zones: bool = True
-    """The three city-level zones compete beside the seven counties (比拼跃升: 7个县(市、区)、市直三区)."""
+    ranking_includes_zones: bool = False
+    """000: 排名前两名的县(市、区) … 后两名的县(市、区) — the 7 县(市、区) are ranked; the three city-level
+    zones (市直三区, given targets in 明确7个县(市、区)、市直三区…目标任务) only when this asks for it."""
+    removal_lifted_when_met: bool = False
+    """The seed is silent on 纳统 after 剔除: by default the removal stands (see docs/projections.md)."""
     ranking_weights: tuple[Decimal, Decimal, Decimal] = (Decimal(50), Decimal(25), Decimal(25))
     """Completed, started, producing (the seed scores completed projects on site; see the docs)."""
     revisit_sample_rate: Decimal = Decimal("0.3")
@@ -103,6 +107,19 @@ class XiaoganSettings:
     @property
     def scope_filter(self) -> ProjectFilter:
         return ProjectFilter(min_investment=self.major_threshold, industry_only=self.industry_only)
+
+
+def counting_policy(s: XiaoganSettings) -> CountingPolicy:
+    """The 211 scope: 亿元以上产业项目, judged by the signed amount from signing on (000:
+    签约亿元以上项目746个、签约金额4934亿元), by planned investment only in the pools before it."""
+    return CountingPolicy(
+        scope=DriveScope(
+            min_amount=s.major_threshold,
+            industry_only=s.industry_only,
+            source="000: 亿元以上产业项目; 签约亿元以上项目746个、签约金额4934亿元",
+        ),
+        removal_lifted_when_met=s.removal_lifted_when_met,
+    )
 
 
 _PACES = (
@@ -322,8 +339,11 @@ def rule_docs(s: XiaoganSettings) -> list[RuleDoc]:
         RuleDoc(
             "half-year ranking, top two and bottom two named",
             RANKING_TOP_BOTTOM,
-            "every half year: score = 50 × completed/best + 25 × started/best + 25 × producing/best "
-            "(industry projects ≥ 1 亿); the first two are praised, the last two explain themselves",
+            "every half year the 7 县(市、区) are ranked (the 市直三区 only with `ranking_includes_zones`): "
+            "score = 50 × completed/best + 25 × started/best + 25 × producing/best (the 211 scope: 产业项目 "
+            "≥ 1 亿, a signed project by its 签约金额); equal scores share a rank (并列) and the top and "
+            "bottom two include everyone tied at the boundary. The on-site scores (现场评分) are not yet "
+            "recorded facts: counts of completed, started and producing projects stand in for them",
             "`ranking_weights`, `ranking_top`, `ranking_bottom`, `ranking_includes_zones`",
             ("half-year.lalian",),
         ),

@@ -50,6 +50,7 @@ RESERVE_40 = cite("确保储备项目的40%实现签约")
 NEXT_QUARTER_60 = cite("确保每季度“签约一批”项目实现在下季度“开工一批”项目中占比达到60%")
 START_90WD = cite("确保全市重点项目签约后90个工作日内开工建设")
 START_90D = cite("原则上签约90天内实现项目开工建设")
+SIGNED_60 = cite("确保签约项目的60%实现开工")
 HANDOVER = cite("省、市集中签约后3日内,市招商投资促进局将签约项目移交市发展和改革委员会")
 LEDGER = cite("接到签约项目报备后1个工作日内将信息发布到专班微信群并建立台账")
 CONTACT = cite("各审批职能部门在1个工作日内主动与项目业主单位联系")
@@ -77,7 +78,12 @@ class ZhumadianSettings:
     """Every number Zhumadian's rules use; the defaults are the seed's."""
 
     start_within: DeadlineRule = DeadlineRule.parse("90 working days")  # noqa: RUF009 - immutable value
-    """签约后90个工作日内开工 (the seed also says 签约90天内: ``DeadlineRule.parse("90 days")``)."""
+    """签约后90个工作日内开工: overdue after 90 working days."""
+    start_warning_within: DeadlineRule = DeadlineRule.parse("90 days")  # noqa: RUF009 - immutable value
+    """原则上签约90天内实现项目开工建设: the norm, a warning after 90 calendar days."""
+    warning_flag: str = "start-warning"
+    signed_started_share: Decimal = Decimal("0.6")
+    """确保签约项目的60%实现开工: of a quarter's signed projects, the share started (its own quota)."""
     reserve_signed_share: Decimal = Decimal("0.4")
     reserve_share_period: PeriodKind = PeriodKind.YEAR
     """The 40 % is measured on each year's reserve cohort (the seed names no period)."""
@@ -127,6 +133,10 @@ def _count(
     )
 
 
+COUNTIES = AreaScope(zones=False)
+"""各县区: the county quotas are for 县区; the 示范区、开发区 have their own (不少于3个产业项目)."""
+
+
 def quotas(s: ZhumadianSettings) -> list[QuotaRule]:
     industry = ProjectFilter(industry_only=True)
     industrial = ProjectFilter(categories=[ProjectCategory.INDUSTRIAL])
@@ -150,12 +160,22 @@ def quotas(s: ZhumadianSettings) -> list[QuotaRule]:
             source=str(RESERVE_40),
         ),
         QuotaRule(
+            # "X 在 Y 中占比" = X ÷ Y: Y is this quarter's started batch, X the projects in it
+            # that came from last quarter's signed batch.
             "starting.next-quarter-share",
-            "上季度签约项目下季度开工占比不低于60%",
-            Metric(Measure.RATE, Stage.STARTED, base_stage=Stage.SIGNED, cohort_offset=1),
+            "“签约一批”项目在下季度“开工一批”项目中占比不低于60%",
+            Metric(Measure.SHARE, Stage.STARTED, base_stage=Stage.SIGNED, cohort_offset=1),
             s.next_quarter_started_share,
             q,
             source=str(NEXT_QUARTER_60),
+        ),
+        QuotaRule(
+            "starting.signed-share",
+            "签约项目的60%实现开工",
+            Metric(Measure.RATE, Stage.STARTED, base_stage=Stage.SIGNED),
+            s.signed_started_share,
+            q,
+            source=str(SIGNED_60),
         ),
         _count(
             "reserve.per-quarter",
@@ -164,6 +184,7 @@ def quotas(s: ZhumadianSettings) -> list[QuotaRule]:
             s.reserve_per_quarter,
             q,
             RESERVE_15,
+            scope=COUNTIES,
         ),
         _count(
             "reserve.50yi",
@@ -173,6 +194,7 @@ def quotas(s: ZhumadianSettings) -> list[QuotaRule]:
             y,
             RESERVE_LARGE,
             flt=ProjectFilter(min_investment=Money.yi(50), industry_only=True),
+            scope=COUNTIES,
         ),
         _count(
             "reserve.20yi",
@@ -182,6 +204,7 @@ def quotas(s: ZhumadianSettings) -> list[QuotaRule]:
             y,
             RESERVE_LARGE,
             flt=band_20,
+            scope=COUNTIES,
         ),
         _count(
             "signing.50yi",
@@ -191,6 +214,7 @@ def quotas(s: ZhumadianSettings) -> list[QuotaRule]:
             y,
             SIGN_50YI,
             flt=ProjectFilter(min_investment=Money.yi(50), industry_only=True),
+            scope=COUNTIES,
         ),
         _count(
             "starting.industry",
@@ -235,6 +259,15 @@ def deadlines(s: ZhumadianSettings) -> list[DeadlineSpec]:
             s.start_within,
             flag=s.lagging_flag,
             source=str(START_90WD),
+        ),
+        DeadlineSpec(
+            "signed.start-warning",
+            "原则上签约90天内开工（预警）",
+            EventRef.stage(Stage.SIGNED),
+            EventRef.stage(Stage.STARTED),
+            s.start_warning_within,
+            flag=s.warning_flag,
+            source=str(START_90D),
         ),
         DeadlineSpec(
             "signed.team",
@@ -305,28 +338,37 @@ def rule_docs(s: ZhumadianSettings) -> list[RuleDoc]:
             ("signing.reserve-share",),
         ),
         RuleDoc(
-            "60 % of a quarter's signed batch started in the next quarter",
+            "60 % of the next quarter's started batch comes from this quarter's signed batch",
             NEXT_QUARTER_60,
-            "per county: of the projects signed in the previous quarter, the share started by the end of this "
-            "quarter ≥ 0.6",
+            'per county: "X 在 Y 中占比" is X ÷ Y — Y is this quarter\'s started batch (projects whose start '
+            "is dated in the quarter), X the projects in Y whose signing is dated in the previous quarter; "
+            "X ÷ Y ≥ 0.6 (measure `share`)",
             "`next_quarter_started_share`",
             ("starting.next-quarter-share",),
         ),
         RuleDoc(
+            "60 % of signed projects start",
+            SIGNED_60,
+            "per county, a separate quota: of the projects signed in the quarter, the share started by its "
+            "end ≥ 0.6 (measure `rate`)",
+            "`signed_started_share`",
+            ("starting.signed-share",),
+        ),
+        RuleDoc(
             "start within 90 working days of signing",
             START_90WD,
-            "due = signing date + 90 working days on the official calendar (holidays and make-up days); "
-            "overdue projects are flagged `lagging`. The seed also says 签约90天内 (see below)",
-            '`start_within` (`DeadlineRule.parse("90 days")` for the calendar-day reading)',
+            "overdue = signing date + 90 working days on the official calendar (holidays and make-up days) "
+            "passed without a start; overdue projects are flagged `lagging`",
+            "`start_within`",
             ("signed.start",),
         ),
         RuleDoc(
-            "the other reading: 90 days",
+            "the norm: 90 days (warning)",
             START_90D,
-            "not the default: the sentence that sets the duty (明确职责) says 90个工作日; this one is hedged "
-            "with 原则上 (in principle)",
-            "`start_within`",
-            ("signed.start",),
+            "the deadline report shows both: a warning (`start-warning`) once 90 calendar days have passed "
+            "without a start (原则上, the norm), overdue only at 90 working days",
+            "`start_warning_within`, `warning_flag`",
+            ("signed.start-warning",),
         ),
         RuleDoc(
             "hand-over within 3 days",

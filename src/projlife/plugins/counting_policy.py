@@ -1,0 +1,105 @@
+"""A city's counting policy: its drive's scope and what removed, cancelled and rejected facts count for.
+
+Part of every :class:`~projlife.plugins.rules.RuleSet` (so part of its hash): a county that
+changes how it counts changes its rule-set hash. Pure: standard library, attrs and domain types.
+The defaults and the reason for each are in ``docs/projections.md`` ("Counting policy").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+
+from projlife.domain.classification import ProjectCategory
+from projlife.domain.lifecycle import Stage
+from projlife.domain.money import Money
+
+__all__ = ["CountingPolicy", "DriveScope"]
+
+
+def _opt_money(value: Any) -> Money | None:
+    if value is None:
+        return None
+    return value if isinstance(value, Money) else Money(value)
+
+
+def _categories(values: Iterable[Any]) -> frozenset[ProjectCategory]:
+    if isinstance(values, str):
+        raise ValueError(f"expected a collection of categories, not the string {values!r}")
+    return frozenset(ProjectCategory(v) for v in values)
+
+
+def stage_amount(stage: Stage, planned: Money, signed: Money | None) -> Money:
+    """The amount that fits ``stage``: the signed amount from signing on, planned investment before.
+
+    000: "签约亿元以上项目746个、签约金额4934亿元" — a signing counts by its signed amount; planned
+    investment counts only for the pools before signing (or when no amount was signed).
+    """
+    if stage >= Stage.SIGNED and signed is not None:
+        return signed
+    return planned
+
+
+@attrs.frozen
+class DriveScope:
+    """Which projects a city's drive counts at all (every surface: engine, metrics, bulletin).
+
+    ``min_amount`` is judged by the amount that fits the stage counted (:func:`stage_amount`);
+    ``industry_only`` keeps 产业项目. Empty: every project counts.
+    """
+
+    min_amount: Money | None = attrs.field(default=None, converter=_opt_money)
+    industry_only: bool = False
+    categories: frozenset[ProjectCategory] = attrs.field(default=frozenset(), converter=_categories)
+    source: str = ""
+
+    @property
+    def everything(self) -> bool:
+        return self.min_amount is None and not self.industry_only and not self.categories
+
+    def matches(self, amount: Money, category: ProjectCategory) -> bool:
+        if self.min_amount is not None and amount < self.min_amount:
+            return False
+        if self.industry_only and not category.is_industry:
+            return False
+        return not (self.categories and category not in self.categories)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "min_amount": None if self.min_amount is None else str(self.min_amount.yuan.normalize()),
+            "industry_only": self.industry_only,
+            "categories": sorted(c.value for c in self.categories),
+            "source": self.source,
+        }
+
+
+@attrs.frozen
+class CountingPolicy:
+    """How a city counts: its scope and its policy for removed, cancelled and rejected facts.
+
+    - 剔除 (removal): a project removed from a pool leaves that pool's counts (entries, stock,
+      cohorts, stage reached) in every surface from the removal's business date on. The seeds are
+      silent on a removed project that later meets the condition (e.g. 纳统 after removal from the
+      started pool): ``removal_lifted_when_met=False`` (default) keeps it out — the removal is an
+      official act and only an official act undoes it; ``True`` lifts a
+      ``not_in_statistics_in_time`` removal from the day the project enters statistics.
+    - Cancellation: ``cancelled_entries_count=True`` (default) keeps a cancelled project's past
+      stage entries in period counts and rate cohorts (the signing happened; dropping it would
+      flatter the start rate); it leaves every stock from the cancellation date on and owes no
+      deadline. ``False`` drops every entry of a cancelled project.
+    - Rejected claims never count from the rejection's business date on (the claim was found
+      untrue); the bulletin lists how many were left out.
+    """
+
+    scope: DriveScope = attrs.field(factory=DriveScope)
+    removal_lifted_when_met: bool = False
+    cancelled_entries_count: bool = True
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "scope": self.scope.as_dict(),
+            "removal_lifted_when_met": self.removal_lifted_when_met,
+            "cancelled_entries_count": self.cancelled_entries_count,
+        }

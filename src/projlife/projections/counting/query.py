@@ -1,0 +1,230 @@
+"""Reading :class:`~projlife.projections.counting.record.ProjectFacts` from the read models.
+
+"As of D, as known at T" is one rule, applied here and nowhere else: take the ledger facts
+(``pl_facts``) and detail facts (``pl_project_details``) with business date ≤ D that were
+recorded by T (T defaults to now), fold them in log order with the ledger's own fold
+(:func:`projlife.projections.state.fold`), then drop any stage date a correction moved past D.
+A correction or rejection therefore takes effect from its own business date: a March start
+corrected or rejected in April still counts as of 31 March.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+
+from projlife.domain.classification import InvestorClass, ProjectCategory
+from projlife.domain.lifecycle import Milestone, Pool, RemovalReason, Stage
+from projlife.domain.money import Money
+from projlife.plugins.counting_policy import CountingPolicy
+from projlife.projections.counting.record import DEFAULT_POLICY, ProjectFacts, Rejection
+from projlife.projections.details import DETAILS_PROJECTION, details_table
+from projlife.projections.facts import (
+    LEDGER_PROJECTION,
+    STAGES,
+    FactKind,
+    facts_table,
+    projects_table,
+    recorded_micros,
+)
+from projlife.projections.rebuilds import refuse_if_rebuilding
+from projlife.projections.state import QUERY_COLUMNS, FactRow, ProjectState, fold
+
+__all__ = ["Counting"]
+
+_CLAIM = int(FactKind.CLAIM)
+_CONCEIVED = int(FactKind.CONCEIVED)
+
+
+class Counting:
+    """The counting layer's reader: projects of a city as of D, as known at T, under a policy.
+
+    Takes a SQLAlchemy engine and, optionally, ``catch_up`` (called before every read, e.g. the
+    projection runner's ``run``) so the read models are current.
+    """
+
+    def __init__(self, engine: sa.Engine, *, catch_up: Callable[[], object] | None = None) -> None:
+        self._engine = engine
+        self._catch_up = catch_up
+
+    def projects(
+        self,
+        city_code: str,
+        *,
+        as_of: date | None = None,
+        known_at: datetime | None = None,
+        policy: CountingPolicy = DEFAULT_POLICY,
+        county_code: str | None = None,
+        project_ids: Sequence[str] | None = None,
+    ) -> list[ProjectFacts]:
+        """Every project of ``city_code`` (optionally one county) conceived by ``as_of``, in code order."""
+        if self._catch_up is not None:
+            self._catch_up()
+        p, f, d = projects_table, facts_table, details_table
+        conds: list[Any] = [f.c.city_code == city_code]
+        dconds: list[Any] = [d.c.city_code == city_code]
+        if county_code is not None:
+            conds.append(f.c.county_code == county_code)
+        if as_of is not None:
+            conds.append(f.c.business <= as_of.toordinal())
+            dconds.append(d.c.business <= as_of.toordinal())
+        if known_at is not None:
+            conds.append(f.c.recorded <= recorded_micros(known_at))
+            dconds.append(d.c.recorded <= recorded_micros(known_at))
+        if project_ids is not None:
+            conds.append(f.c.project_id.in_(list(project_ids)))
+            dconds.append(d.c.project_id.in_(list(project_ids)))
+        pconds: list[Any] = [p.c.city_code == city_code]
+        if county_code is not None:
+            pconds.append(p.c.county_code == county_code)
+        details_wanted = sa.or_(
+            d.c.field.like("met:%"), d.c.field.like("planned:%"), d.c.field.in_(("team", "date_corrected"))
+        )
+        with self._engine.connect() as conn:
+            # Never count from partial tables: a rebuild under way (or interrupted) is refused.
+            refuse_if_rebuilding(conn, (LEDGER_PROJECTION, DETAILS_PROJECTION), "count the projects")
+            statics = {
+                r[0]: tuple(r)
+                for r in conn.execute(
+                    sa.select(
+                        p.c.project_id, p.c.code, p.c.area_code, p.c.category, p.c.investor_classes
+                    ).where(*pconds)
+                )
+            }
+            rows: list[FactRow] = [
+                tuple(r)
+                for r in conn.execute(
+                    sa.select(*(f.c[c] for c in QUERY_COLUMNS)).where(*conds).order_by(f.c.pos)
+                )
+            ]
+            details = list(
+                conn.execute(
+                    sa.select(d.c.project_id, d.c.field, d.c.value, d.c.version, d.c.business)
+                    .where(*dconds, details_wanted)
+                    .order_by(d.c.pos)
+                )
+            )
+        first = _first_dates(rows)
+        milestones = _milestones(details, first)
+        out = []
+        for pid, state in fold(rows).items():
+            static = statics.get(pid)
+            if static is None:
+                continue
+            out.append(_facts(static, state, milestones.get(pid, {}), first.get(pid, {}), as_of, policy))
+        out.sort(key=lambda x: x.code)
+        return out
+
+
+def _first_dates(rows: Iterable[FactRow]) -> dict[str, dict[str, int]]:
+    """The first business date of each event topic per project (for deadline triggers)."""
+    from projlife.projections.counting.topics import CLAIM_TOPICS, KIND_TOPICS
+
+    out: dict[str, dict[str, int]] = {}
+    for r in rows:
+        topic = CLAIM_TOPICS[r[4]] if r[3] == _CLAIM else KIND_TOPICS[r[3]]
+        _first(out, r[1], topic, r[10])
+    return out
+
+
+def _first(event_dates: dict[str, dict[str, int]], pid: str, topic: str, business: int) -> None:
+    dates = event_dates.setdefault(pid, {})
+    known = dates.get(topic)
+    if known is None or business < known:
+        dates[topic] = business
+
+
+def _milestones(
+    details: list[Any], event_dates: dict[str, dict[str, int]]
+) -> dict[str, dict[Milestone, date]]:
+    """Each project's milestones met, with date corrections applied (rows in log order)."""
+    from projlife.projections.counting.topics import DETAIL_TOPICS
+
+    met: dict[str, dict[Milestone, date]] = {}
+    met_versions: dict[tuple[str, int], Milestone] = {}
+    for pid, field, value, version, business in details:
+        if field == "date_corrected":
+            milestone = met_versions.get((pid, version))
+            if milestone is not None:
+                met[pid][milestone] = date.fromisoformat(value)
+            continue
+        if field == "team":
+            _first(event_dates, pid, DETAIL_TOPICS["team"], business)
+        elif field.startswith("planned:"):
+            _first(event_dates, pid, DETAIL_TOPICS["planned:"], business)
+        else:  # met:<milestone>
+            _first(event_dates, pid, DETAIL_TOPICS["met:"], business)
+            milestone = Milestone(field[len("met:") :])
+            met.setdefault(pid, {})[milestone] = date.fromisoformat(value)
+            met_versions[(pid, version)] = milestone
+    return met
+
+
+def _facts(
+    static: tuple[Any, ...],
+    state: ProjectState,
+    milestones: dict[Milestone, date],
+    dates: dict[str, int],
+    as_of: date | None,
+    policy: CountingPolicy,
+) -> ProjectFacts:
+    from projlife.projections.counting.topics import CONCEIVED_TOPIC
+
+    pid, code, area_code, category, investors = static
+    assert state.planned is not None  # set by the conception, which every folded state has
+    limit = date.max.toordinal() if as_of is None else as_of.toordinal()
+    claims = {rank: c for rank, c in state.claims.items() if c.day <= limit}
+    signed = state.signed if Stage.SIGNED.rank in claims else None
+    return ProjectFacts(
+        project_id=UUID(pid),
+        code=code,
+        area_code=area_code,
+        category=_category(category),
+        planned_investment=_money(state.planned[0]),
+        conceived_on=date.fromordinal(dates[CONCEIVED_TOPIC]),
+        investor_classes=_investors(investors),
+        signed_amount=None if signed is None else _money(signed[0]),
+        stage_dates={STAGES[rank]: date.fromordinal(c.day) for rank, c in claims.items()},
+        verified=frozenset(STAGES[rank] for rank, c in claims.items() if c.verified_pos is not None),
+        milestone_dates={m: d for m, d in milestones.items() if d.toordinal() <= limit},
+        event_dates={topic: date.fromordinal(day) for topic, day in dates.items()},
+        investment={date.fromordinal(m): _money(r[0]) for m, r in state.investment.items() if m <= limit},
+        removed={
+            Pool(pool): (RemovalReason(reason), date.fromordinal(day))
+            for pool, (reason, day, _) in state.removed.items()
+        },
+        removal_events={Pool(pool): pos for pool, (_, _, pos) in state.removed.items()},
+        cancelled_on=None if state.cancelled is None else date.fromordinal(state.cancelled[0]),
+        cancel_reason="" if state.cancelled is None else state.cancelled[2],
+        rejections=tuple(
+            Rejection(STAGES[rank], date.fromordinal(day), reason, pos)
+            for rank, day, reason, pos in state.rejections
+        ),
+        claim_events={STAGES[rank]: c.event_ids for rank, c in claims.items()},
+        scheduled={STAGES[rank]: date.fromordinal(day) for rank, (day, _) in state.scheduled.items()},
+        flags=frozenset(state.flags),
+        policy=policy,
+    )
+
+
+@lru_cache(maxsize=256)
+def _category(value: str) -> ProjectCategory:
+    return ProjectCategory(value)
+
+
+@lru_cache(maxsize=1024)
+def _investors(value: str) -> tuple[InvestorClass, ...]:
+    """``pl_projects.investor_classes`` (comma-joined values, in the event's order) as enums."""
+    return tuple(InvestorClass(c) for c in value.split(",") if c)
+
+
+@lru_cache(maxsize=65_536)
+def _money(yuan: Decimal) -> Money:
+    """Amounts repeat across projects (Money is immutable: one instance per amount will do)."""
+    return Money(yuan)
