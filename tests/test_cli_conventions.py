@@ -104,7 +104,7 @@ def test_the_projlife_logger_records_commands_batches_seals_and_projections(
     assert "sealed 1 event(s)" in messages
     assert "projection projlife.ledger at log position 1" in messages
     assert "plugins loaded:" in messages
-    assert "projlife.app.application" in names and "projlife.audit.service" in names
+    assert "projlife.app.application" in names and "projlife.audit.sealing" in names
 
 
 def test_the_projlife_logger_is_silent_by_default() -> None:
