@@ -15,9 +15,9 @@ CITY = "420900"
 ACTOR = {"id": "clerk-1", "role": "clerk", "area_code": CITY}
 
 
-def _do(app: Projlife, pid: Any, command: str, on: str, **kw: Any) -> None:
+def _do(app: Projlife, pid: Any, command: str, on: str, *, actor: Any = None, **kw: Any) -> None:
     app.projects.execute(
-        {"command": command, "project_id": str(pid), "occurred_on": on, "actor": ACTOR, **kw}
+        {"command": command, "project_id": str(pid), "occurred_on": on, "actor": actor or ACTOR, **kw}
     )
 
 
@@ -58,7 +58,8 @@ def test_details_follow_the_business_date_and_the_recorded_time(app: Projlife) -
     # recorded after `then`, dated before the as-of dates asked below
     _do(app, pid, "form_team", "2024-02-05", team="电池项目专班", lead="张三")
     _do(app, pid, "plan_milestone", "2024-02-06", milestone="site_selection", planned_on="2024-04-01")
-    _do(app, pid, "clear_flag", "2024-05-01", flag="lagging")
+    # clearing a flag is a verifier's act (docs/security.md, the roles table)
+    _do(app, pid, "clear_flag", "2024-05-01", flag="lagging", actor={"id": "verifier-1", "role": "verifier"})
 
     now = _row(app, as_of=date(2024, 12, 31))
     assert (now.enterprise_code, now.area_mu) == ("91420900MA49ABCD1X", Decimal(120))
