@@ -14,7 +14,7 @@ from eventsourcing.persistence import RecordConflictError
 from projlife.app.authorization import authorize_command, require_may_correct
 from projlife.app.commands import PROJECT_COMMANDS, Command, ConceiveProject, CorrectFact, ProjectCommand
 from projlife.app.ingest_replay import Replay
-from projlife.app.results import CommandResult, IngestReport, last_position, validate
+from projlife.app.results import CommandResult, IngestReport, last_position, save_new, validate
 from projlife.app.retry import save_with_retries
 from projlife.domain.errors import CommandRejected, ConcurrentUpdateError, NotFound, Problem, ProjlifeError
 from projlife.domain.project import Project, project_id_for
@@ -75,15 +75,14 @@ class ProjectService:
 
     def _conceive(self, cmd: ConceiveProject) -> CommandResult:
         self._check_context(cmd)
-        project = cmd.create()
-        try:
-            recordings = self._store.save(project)
-        except RecordConflictError:
-            raise CommandRejected(
-                f"conceive project {cmd.code}",
-                [Problem("code", f"project {cmd.code} already exists in city {cmd.city_code}", cmd.code)],
-            ) from None
-        return CommandResult(project.id, project.version, last_position(recordings))
+        return save_new(
+            self._store,
+            cmd.create(),
+            attempted=f"conceive project {cmd.code}",
+            code=cmd.code,
+            city_code=cmd.city_code,
+            kind="project",
+        )
 
     def _run(self, cmd: ProjectCommand) -> CommandResult:
         def load_and_apply() -> Project:

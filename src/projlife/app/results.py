@@ -7,12 +7,13 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 import attrs
+from eventsourcing.persistence import RecordConflictError
 from pydantic import BaseModel, ValidationError
 
 from projlife.app.commands import Command
 from projlife.domain.errors import CommandRejected, Problem
 
-__all__ = ["CommandResult", "IngestReport", "last_position", "validate"]
+__all__ = ["CommandResult", "IngestReport", "last_position", "save_new", "validate"]
 
 TCommand = TypeVar("TCommand", bound=Command)
 
@@ -67,3 +68,16 @@ def last_position(recordings: list[Any]) -> int | None:
     if not recordings:
         return None
     return int(recordings[-1].notification.id)
+
+
+def save_new(
+    store: Any, aggregate: Any, *, attempted: str, code: str, city_code: str, kind: str
+) -> CommandResult:
+    """Save a newly created aggregate; a clash on its id (same city and code) is a ``CommandRejected``."""
+    try:
+        recordings = store.save(aggregate)
+    except RecordConflictError:
+        raise CommandRejected(
+            attempted, [Problem("code", f"{kind} {code} already exists in city {city_code}", code)]
+        ) from None
+    return CommandResult(aggregate.id, aggregate.version, last_position(recordings))

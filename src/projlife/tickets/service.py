@@ -17,7 +17,7 @@ import attrs
 from eventsourcing.persistence import RecordConflictError
 
 from projlife.app.commands import Command
-from projlife.app.results import CommandResult, last_position, validate
+from projlife.app.results import CommandResult, last_position, save_new, validate
 from projlife.app.retry import MAX_RETRIES, save_with_retries
 from projlife.domain.errors import CommandRejected, ConcurrentUpdateError, NotFound, Problem
 from projlife.domain.revisit_draw import RevisitDraw, revisit_draw_id_for
@@ -63,15 +63,14 @@ class TicketService(TicketQueries):
         """Run one ticket command, given as a model or as a mapping plus its ``kind`` name."""
         cmd = self._parse(command, kind)
         if isinstance(cmd, RaiseTicket):
-            ticket = self._raise(cmd)
-            try:
-                recordings = self._store.save(ticket)
-            except RecordConflictError:
-                raise CommandRejected(
-                    f"raise ticket {cmd.code}",
-                    [Problem("code", f"ticket {cmd.code} already exists in city {cmd.city_code}", cmd.code)],
-                ) from None
-            return CommandResult(ticket.id, ticket.version, last_position(recordings))
+            return save_new(
+                self._store,
+                self._raise(cmd),
+                attempted=f"raise ticket {cmd.code}",
+                code=cmd.code,
+                city_code=cmd.city_code,
+                kind="ticket",
+            )
         if isinstance(cmd, DrawRevisitSample):
             result = self.draw(cmd)
             return CommandResult(result.draw_id, 1, result.position)
