@@ -138,15 +138,9 @@ class DatabaseURL:
                     "1-63 lowercase ASCII letters, digits and _, not starting with a digit, e.g. drive2024",
                 )
             return cls(
-                raw=url,
-                dialect="postgresql",
-                host=parsed.host or "localhost",
-                port=parsed.port or 5432,
-                user=parsed.username or "postgres",
-                password=parsed.password if parsed.password is None else str(parsed.password),
+                **_server(url, parsed, "postgresql", port=5432, user="postgres"),
                 database=parsed.database or "postgres",
                 schema=schema,
-                lock_timeout=_lock_timeout(url, parsed.query.get("lock_timeout"), "postgresql"),
             )
         if backend in ("mysql", "mariadb"):
             require("mysql", "pymysql")
@@ -163,16 +157,7 @@ class DatabaseURL:
                     "no database named in the URL",
                     "mysql+pymysql://USER@HOST:PORT/DB",
                 )
-            return cls(
-                raw=url,
-                dialect="mysql",
-                host=parsed.host or "localhost",
-                port=parsed.port or 3306,
-                user=parsed.username or "root",
-                password=parsed.password if parsed.password is None else str(parsed.password),
-                database=parsed.database,
-                lock_timeout=_lock_timeout(url, parsed.query.get("lock_timeout"), "mysql"),
-            )
+            return cls(**_server(url, parsed, "mysql", port=3306, user="root"), database=parsed.database)
         if backend in _COMPATIBLE:
             engine, path = _COMPATIBLE[backend]
             raise UnsupportedDatabase(
@@ -263,6 +248,19 @@ def quote_schema(schema: str) -> str:
     if not SCHEMA_PATTERN.fullmatch(schema):
         raise ValueError(f"schema name {schema!r} does not match {SCHEMA_PATTERN.pattern}")
     return f'"{schema}"'
+
+
+def _server(url: str, parsed: Any, dialect: Dialect, *, port: int, user: str) -> dict[str, Any]:
+    """The fields a server URL (PostgreSQL, MariaDB/MySQL) gives, with the dialect's defaults."""
+    return {
+        "raw": url,
+        "dialect": dialect,
+        "host": parsed.host or "localhost",
+        "port": parsed.port or port,
+        "user": parsed.username or user,
+        "password": parsed.password if parsed.password is None else str(parsed.password),
+        "lock_timeout": _lock_timeout(url, parsed.query.get("lock_timeout"), dialect),
+    }
 
 
 def _lock_timeout(url: str, value: str | tuple[str, ...] | None, dialect: Dialect) -> int:
