@@ -27,6 +27,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from projlife.app.calendar_notices import CalendarNotices
+from projlife.app.meetings import MeetingService
 from projlife.app.projects import ProjectService
 from projlife.app.results import CommandResult, IngestReport, validate
 from projlife.audit.service import AuditService
@@ -43,6 +44,7 @@ from projlife.tickets.service import TicketService
 if TYPE_CHECKING:
     from projlife.projections.ledger import Ledger
     from projlife.projections.metrics import Metrics
+    from projlife.projections.office import OfficeReads
     from projlife.projections.runner import ProjectionRunner
 
 log = logging.getLogger(__name__)
@@ -134,6 +136,7 @@ class Projlife:
             self.store, self.database, self.directory, calendar=self.calendar, catch_up=self._catch_up
         )
         self.audit = AuditService(self.database)
+        self.meetings = MeetingService(self.store, self.directory)
 
     # -- plumbing -------------------------------------------------------------------
 
@@ -174,6 +177,13 @@ class Projlife:
             self._ledger = Ledger(self.database, self.directory)
         ledger: Ledger = self._ledger
         return ledger
+
+    @property
+    def office(self) -> OfficeReads:
+        """The office's working week as read: lists, sponsorship work, funding, meeting decisions."""
+        from projlife.projections.office import OfficeReads
+
+        return OfficeReads(self.database)
 
     @property
     def metrics(self) -> Metrics:

@@ -477,3 +477,8 @@ PROJECT_COMMANDS: dict[str, type[Command]] = {
     )
 }
 """Every project command by its name (``"sign"``, ``"start"`` …), for JSON and CLI input."""
+
+# The office's working-week commands live in their own module (it imports this one's types).
+from projlife.app.office_commands import OFFICE_COMMANDS  # noqa: E402
+
+PROJECT_COMMANDS.update({cls.name: cls for cls in OFFICE_COMMANDS})
