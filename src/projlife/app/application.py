@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -42,6 +43,7 @@ from projlife.store.transcodings import register_transcodings
 from projlife.tickets.service import TicketService
 
 if TYPE_CHECKING:
+    from projlife.projections.counting.office import OfficeFigures
     from projlife.projections.ledger import Ledger
     from projlife.projections.metrics import Metrics
     from projlife.projections.office import OfficeReads
@@ -184,6 +186,17 @@ class Projlife:
         from projlife.projections.office import OfficeReads
 
         return OfficeReads(self.database)
+
+    @property
+    def office_figures(self) -> OfficeFigures:
+        """The working week's figures: 三个一批 checks, the 004 rates, 新进规上企业, lead times, missing visits."""
+        from projlife.projections.counting.office import OfficeFigures
+        from projlife.projections.details import details
+
+        def enterprise_codes(ids: Sequence[str], as_of: date) -> dict[str, str | None]:
+            return {pid: d.enterprise_code for pid, d in details(self.database, ids, as_of=as_of).items()}
+
+        return OfficeFigures(self.metrics.projects, self.office, enterprise_codes)
 
     @property
     def metrics(self) -> Metrics:

@@ -1,0 +1,357 @@
+"""The office's working week, hand-worked on one small 驻马店 drive, on SQLite, PostgreSQL and MariaDB.
+
+The scenario (every date a business date; all industrial projects of 2亿元):
+
+======  ==========================================================================================
+ZMD-A   signed 2024-02-10, landed 03-01, on 开工一批 2024-Q2 from 03-28, started 05-08;
+        on the 市重点 list of 2024 from 01-15
+ZMD-B   signed 2024-02-20, landed 06-15, on 开工一批 2024-Q2 from 03-28, started 07-03 (late);
+        on the 市重点 list of 2024 from 01-15
+ZMD-C   signed 2024-03-05, on 开工一批 2024-Q2 from 03-28, taken off it on 05-10
+ZMD-D   2023: signed 02-01, started 03-01, 纳统 04-01, completed 10-01 (certificate 10-20),
+        producing 11-01; 进规 2024-03-15; enterprise E2
+ZMD-E   as D but producing 2023-12-01; 进规 2024-03-20; stopped producing 2024-04-01; enterprise E2
+ZMD-F   reserved 2023-06-01, signed 2024-01-20, landed 02-01, started 04-01
+ZMD-G   reserved 2023-09-01, nothing since
+======  ==========================================================================================
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from projlife.app.application import Projlife
+from projlife.domain.credit_code import make_credit_code
+from projlife.domain.errors import CommandRejected, IllegalTransition, PermissionDenied, ProjlifeError
+from projlife.domain.project_office import FundingStatus, ListName, SponsorWork
+from projlife.projections.counting.office import (
+    MaturityReading,
+    OfficeRateSettings,
+    PrecisionReading,
+    mean_days,
+)
+
+CITY = "411700"
+AREA = "411702"
+CLERK = {"id": "clerk-411702", "role": "clerk", "area_code": AREA}
+HANDLER = {"id": "handler-1", "role": "handler"}
+E2 = make_credit_code("411702", "MA40000E")
+
+
+def run(app: Projlife, command: str, pid: Any, on: str, **fields: Any) -> None:
+    app.projects.execute({"command": command, "project_id": pid, "occurred_on": on, "actor": CLERK, **fields})
+
+
+def conceive(app: Projlife, code: str, on: str, **fields: Any) -> Any:
+    return app.projects.execute(
+        {
+            "command": "conceive",
+            "code": code,
+            "project_name": f"项目{code}",
+            "city_code": CITY,
+            "area_code": AREA,
+            "category": "industrial",
+            "planned_investment_yuan": "200000000",
+            "occurred_on": on,
+            "actor": CLERK,
+            **fields,
+        }
+    ).aggregate_id
+
+
+def sign(app: Projlife, pid: Any, on: str) -> None:
+    run(app, "sign", pid, on, amount_yuan="200000000", counterparty="某某实业有限公司")
+
+
+def drive(app: Projlife) -> dict[str, Any]:
+    ids: dict[str, Any] = {}
+    a = ids["A"] = conceive(app, "ZMD-A", "2024-01-05")
+    b = ids["B"] = conceive(app, "ZMD-B", "2024-01-05")
+    c = ids["C"] = conceive(app, "ZMD-C", "2024-01-05")
+    for pid in (a, b):
+        run(
+            app,
+            "enter_list",
+            pid,
+            "2024-01-15",
+            list_name="city_key",
+            period="2024",
+            evidence=["驻政〔2024〕3号"],
+        )
+    sign(app, a, "2024-02-10")
+    run(app, "land", a, "2024-03-01")
+    sign(app, b, "2024-02-20")
+    sign(app, c, "2024-03-05")
+    for pid in (a, b, c):
+        run(app, "enter_list", pid, "2024-03-28", list_name="start_batch", period="2024-Q2")
+    run(app, "start", a, "2024-05-08")
+    run(
+        app,
+        "leave_list",
+        c,
+        "2024-05-10",
+        list_name="start_batch",
+        period="2024-Q2",
+        reason="前期手续未完成，调出",
+    )
+    run(app, "land", b, "2024-06-15")
+    run(app, "start", b, "2024-07-03")
+    for key, code, producing in (("D", "ZMD-D", "2023-11-01"), ("E", "ZMD-E", "2023-12-01")):
+        pid = ids[key] = conceive(app, code, "2023-01-10", enterprise_code=E2)
+        sign(app, pid, "2023-02-01")
+        run(app, "start", pid, "2023-03-01")
+        run(app, "enter_statistics", pid, "2023-04-01")
+        run(app, "complete", pid, "2023-10-01")
+        run(app, "begin_production", pid, producing)
+    run(app, "issue_certificate", ids["D"], "2023-10-20", certificate="不动产权证")
+    run(app, "become_above_scale", ids["D"], "2024-03-15")
+    run(app, "become_above_scale", ids["E"], "2024-03-20")
+    run(app, "stop_production", ids["E"], "2024-04-01", reason="订单不足停产")
+    f = ids["F"] = conceive(app, "ZMD-F", "2023-06-01", reserved=True)
+    sign(app, f, "2024-01-20")
+    run(app, "land", f, "2024-02-01")
+    run(app, "start", f, "2024-04-01")
+    ids["G"] = conceive(app, "ZMD-G", "2023-09-01", reserved=True)
+    # sponsorship: B's sponsor last visited in March; A's in April; one 人大 site check in week 16
+    run(
+        app,
+        "record_sponsor_work",
+        b,
+        "2024-03-12",
+        work="monthly_visit",
+        by="李副市长",
+        findings="用地报批材料不全",
+    )
+    run(
+        app,
+        "record_sponsor_work",
+        a,
+        "2024-04-10",
+        work="monthly_visit",
+        by="张副市长",
+        findings="施工用电未接入",
+        ticket_codes=["ZMD-T-1"],
+        evidence=["调研记录2024-04-10.pdf"],
+    )
+    run(
+        app, "record_sponsor_work", a, "2024-04-17", work="site_check", by="市人大赵主任", findings="进度正常"
+    )
+    app.projections.run()
+    return ids
+
+
+def test_lists_carry_their_own_dates_and_the_batch_check_counts_the_declared_list(app: Projlife) -> None:
+    ids = drive(app)
+    stays = app.office.list_memberships(CITY, list_name="start_batch", period="2024-Q2")
+    by_code = {m.code: m for m in stays}
+    assert by_code["ZMD-C"].entered_on == date(2024, 3, 28)
+    assert by_code["ZMD-C"].left_on == date(2024, 5, 10)
+    assert by_code["ZMD-A"].left_on is None
+    assert [
+        m.code for m in app.office.members(CITY, "start_batch", day=date(2024, 5, 1), period="2024-Q2")
+    ] == ["ZMD-A", "ZMD-B", "ZMD-C"]
+    # 当季按时开工: on the list at quarter end A and B; A started 05-08 (in Q2), B 07-03 (late) → 1/2
+    check = app.office_figures.batch_check(CITY, "start_batch", "2024-Q2")
+    assert (check.rate.numerator, check.rate.denominator) == (1, 2)
+    assert str(check.rate) == "1/2 = 50.0%"
+    assert check.late == ("ZMD-B",)
+    assert check.rate.numerator_ids == (str(ids["A"]),)
+    # the city-key list of 2024 holds A and B from 01-15
+    assert {
+        m.code for m in app.office.members(CITY, ListName.CITY_KEY, day=date(2024, 6, 30), period="2024")
+    } == {"ZMD-A", "ZMD-B"}
+
+
+def test_the_rates_004_names_have_the_hand_worked_numerators_and_denominators(app: Projlife) -> None:
+    drive(app)
+    rates = app.office_figures.rates(CITY, "2024-H1")
+    got = {k: (r.numerator, r.denominator) for k, r in rates.items()}
+    assert got == {
+        # signed in H1: A, B, C, F; landed by 06-30: A (03-01), B (06-15), F (02-01)
+        "precision": (3, 4),
+        # promised start = signing + 90 days, due by 06-30 for all four; A 05-08 ≤ 05-10, F 04-01 ≤ 04-19
+        "fulfilment": (2, 4),
+        # completed by 06-30: D, E; E stopped producing on 04-01
+        "survival": (1, 2),
+        # in the reserve pool before 2024-01-01 and not started: F, G; F started 04-01
+        "maturity": (1, 2),
+        # signed in 2024 by 06-30: A, B, C, F; landed in 2024: A, B, F
+        "signed_landed_same_year": (3, 4),
+    }
+    assert str(rates["survival"]) == "1/2 = 50.0%"
+    other = app.office_figures.rates(
+        CITY,
+        "2024-H1",
+        settings=OfficeRateSettings(
+            precision=PrecisionReading.STILL_ALIVE,
+            fulfilment_days=60,
+            maturity=MaturityReading.MILESTONES_MET,
+        ),
+    )
+    # none cancelled or removed → 4/4; within 60 days none: A took 88 days (02-10 → 05-08), F 72 (01-20 → 04-01)
+    assert (other["precision"].numerator, other["precision"].denominator) == (4, 4)
+    assert (other["fulfilment"].numerator, other["fulfilment"].denominator) == (0, 4)
+    assert (other["maturity"].numerator, other["maturity"].denominator) == (0, 2)
+
+
+def test_new_above_scale_enterprises_are_counted_per_credit_code(app: Projlife) -> None:
+    drive(app)
+    count = app.office_figures.new_above_scale_enterprises(CITY, "2024-Q1")
+    assert count.count == 1
+    assert count.enterprises == {E2: ("ZMD-D", "ZMD-E")}
+    assert count.without_code == ()
+    assert app.office_figures.new_above_scale_enterprises(CITY, "2024-Q2").count == 0
+
+
+def test_lead_times_from_land_to_start_and_completion_to_certificate(app: Projlife) -> None:
+    drive(app)
+    times = app.office_figures.land_to_start(CITY, "2024-Q2")
+    assert [(t.code, t.days) for t in times] == [("ZMD-A", 68), ("ZMD-F", 60)]
+    assert mean_days(times) == Decimal("64.0")
+    certs = app.office_figures.completion_to_certificate(CITY, "2023-Q4")
+    assert [(t.code, t.days) for t in certs] == [("ZMD-D", 19)]
+
+
+def test_missing_sponsor_work_is_listed_per_period(app: Projlife) -> None:
+    ids = drive(app)
+    missing = app.office_figures.missing_sponsor_work(CITY, "monthly_visit", "2024-04")
+    assert [(m.code, m.last_done_on) for m in missing] == [("ZMD-B", date(2024, 3, 12))]
+    # 人大/政协 weekly check: owed by every project signed and not producing (A, B, C, F); A was checked
+    week = app.office_figures.missing_sponsor_work(CITY, SponsorWork.SITE_CHECK, "2024-W16")
+    assert [m.code for m in week] == ["ZMD-B", "ZMD-C", "ZMD-F"]
+    visit = next(
+        w
+        for w in app.office.sponsor_work(CITY)
+        if w.project_id == str(ids["A"]) and w.work is SponsorWork.MONTHLY_VISIT
+    )
+    assert visit.ticket_codes == ("ZMD-T-1",)
+    assert visit.evidence == ("调研记录2024-04-10.pdf",)
+
+
+def test_funding_applications_keep_status_and_amounts(app: Projlife) -> None:
+    ids = drive(app)
+    run(
+        app,
+        "apply_for_funding",
+        ids["A"],
+        "2024-03-01",
+        application_ref="ZXZ-2024-01",
+        program="special_bond",
+        amount_yuan="50000000",
+    )
+    run(
+        app,
+        "change_funding_status",
+        ids["A"],
+        "2024-05-01",
+        application_ref="ZXZ-2024-01",
+        status="approved",
+        amount_yuan="30000000",
+    )
+    run(
+        app,
+        "apply_for_funding",
+        ids["B"],
+        "2024-03-02",
+        application_ref="ZYYS-2024-07",
+        program="central_budget",
+        amount_yuan="8000000",
+    )
+    run(
+        app,
+        "change_funding_status",
+        ids["B"],
+        "2024-04-02",
+        application_ref="ZYYS-2024-07",
+        status="rejected",
+    )
+    with pytest.raises(IllegalTransition, match="rejected"):
+        run(
+            app,
+            "change_funding_status",
+            ids["B"],
+            "2024-04-03",
+            application_ref="ZYYS-2024-07",
+            status="approved",
+            amount_yuan="1",
+        )
+    app.projections.run()
+    apps = {a.application_ref: a for a in app.office.funding(CITY)}
+    assert apps["ZXZ-2024-01"].status is FundingStatus.APPROVED
+    assert apps["ZXZ-2024-01"].amount_applied == Decimal("50000000.00")
+    assert apps["ZXZ-2024-01"].amount_approved == Decimal("30000000.00")
+    assert apps["ZYYS-2024-07"].status is FundingStatus.REJECTED
+    # as of April only the application stood
+    assert {a.application_ref: a.status for a in app.office.funding(CITY, as_of=date(2024, 4, 30))}[
+        "ZXZ-2024-01"
+    ] is FundingStatus.APPLIED
+
+
+def test_the_reserve_gate_needs_the_catalogue_and_project_approval(app: Projlife) -> None:
+    pid = conceive(app, "ZMD-R", "2024-01-05")
+    with pytest.raises(ProjlifeError, match="遴选指导目录"):
+        run(app, "enter_list", pid, "2024-02-01", list_name="provincial_reserve")
+    with pytest.raises(IllegalTransition, match="立项备案"):
+        run(
+            app,
+            "enter_list",
+            pid,
+            "2024-02-01",
+            list_name="provincial_reserve",
+            catalogue_ref="目录 三、先进制造业 5",
+        )
+    run(app, "meet_milestone", pid, "2024-02-10", milestone="project_approval")
+    run(
+        app,
+        "enter_list",
+        pid,
+        "2024-02-11",
+        list_name="provincial_reserve",
+        catalogue_ref="目录 三、先进制造业 5",
+    )
+    app.projections.run()
+    (stay,) = app.office.list_memberships(CITY, list_name="provincial_reserve")
+    assert stay.catalogue_ref == "目录 三、先进制造业 5"
+
+
+def test_phased_acceptance_lets_a_part_produce_before_completion(app: Projlife) -> None:
+    pid = conceive(app, "ZMD-P", "2024-01-05")
+    sign(app, pid, "2024-01-20")
+    with pytest.raises(IllegalTransition, match="started"):
+        run(app, "accept_part", pid, "2024-02-01", part="1号厂房")
+    run(app, "start", pid, "2024-02-01")
+    with pytest.raises(IllegalTransition, match="acceptance"):
+        run(app, "begin_part_production", pid, "2024-05-01", part="1号厂房")
+    run(app, "accept_part", pid, "2024-04-20", part="1号厂房")
+    run(app, "begin_part_production", pid, "2024-05-01", part="1号厂房")
+    project = app.projects.get(pid)
+    assert project.stage.value == "started"
+    assert project.parts_producing == {"1号厂房": date(2024, 5, 1)}
+
+
+def test_bad_list_input_writes_nothing_and_says_what_is_allowed(app: Projlife) -> None:
+    pid = conceive(app, "ZMD-X", "2024-01-05")
+    before = app.projects.get(pid).version
+    with pytest.raises(ProjlifeError, match="per quarter"):
+        run(app, "enter_list", pid, "2024-02-01", list_name="start_batch", period="2024")
+    with pytest.raises(CommandRejected):
+        run(app, "enter_list", pid, "2024-02-01", list_name="no_such_list", period="2024")
+    run(app, "enter_list", pid, "2024-02-01", list_name="new_start", period="2024")
+    with pytest.raises(IllegalTransition, match="新开工"):
+        run(app, "enter_list", pid, "2024-02-02", list_name="continuing", period="2024")
+    with pytest.raises(PermissionDenied):
+        app.projects.execute(
+            {
+                "command": "enter_list",
+                "project_id": pid,
+                "occurred_on": "2024-02-03",
+                "actor": HANDLER,
+                "list_name": "city_key",
+                "period": "2024",
+            }
+        )
+    assert app.projects.get(pid).version == before + 1
