@@ -34,6 +34,7 @@ from projlife.projections.counting.office import (
     PrecisionReading,
     mean_days,
 )
+from projlife.reports.meeting_agenda import agenda_markdown
 
 CITY = "411700"
 AREA = "411702"
@@ -355,3 +356,143 @@ def test_bad_list_input_writes_nothing_and_says_what_is_allowed(app: Projlife) -
             }
         )
     assert app.projects.get(pid).version == before + 1
+
+
+def ticket(app: Projlife, command: str, tid: Any, on: str, **fields: Any) -> None:
+    app.tickets.execute(
+        {"command": command, "ticket_id": str(tid), "occurred_on": on, "actor": CLERK, **fields}
+    )
+
+
+def meeting(app: Projlife, command: str, on: str, **fields: Any) -> Any:
+    return app.meetings.execute(
+        {"command": command, "occurred_on": on, "actor": CLERK, **fields}
+    ).aggregate_id
+
+
+def test_the_weekly_meeting_agenda_takes_escalated_tickets_lagging_projects_and_open_decisions(
+    app: Projlife,
+) -> None:
+    a = conceive(app, "ZMD-A", "2024-01-05")
+    b = conceive(app, "ZMD-B", "2024-01-05")
+    c = conceive(app, "ZMD-C", "2024-01-05")
+    run(app, "schedule_stage", a, "2024-01-10", stage="started", planned_on="2024-05-01")
+    run(app, "schedule_stage", c, "2024-01-10", stage="started", planned_on="2024-04-01")
+    run(app, "flag", b, "2024-04-12", flag="lagging", reason="投资完成率低于序时进度")
+    tid = app.tickets.execute(
+        {
+            "command": "raise_ticket",
+            "code": "ZMD-T-1",
+            "city_code": CITY,
+            "area_code": AREA,
+            "category": "用地",
+            "description": "项目用地报批滞后",
+            "raised_by": "张副市长月度调研",
+            "project_id": str(a),
+            "occurred_on": "2024-04-08",
+            "actor": CLERK,
+        }
+    ).aggregate_id
+    ticket(app, "assign_ticket", tid, "2024-04-08", assignee_kind="department", assignee="市自然资源局")
+    # 县区 → 分管副市长 (Monday 04-15) → 市重点项目办 → 周例会 (the next Tuesday after 04-11: 04-16)
+    for on in ("2024-04-08", "2024-04-10", "2024-04-11"):
+        ticket(app, "escalate_ticket", tid, on)
+    # last week's meeting: three decisions; the third was done on 04-12
+    last = meeting(app, "convene_meeting", "2024-04-09", city_code=CITY, area_code=CITY, chair="王市长")
+    for subject, due in (
+        ("project:ZMD-B", "2024-04-12"),
+        ("project:ZMD-C", "2024-04-30"),
+        ("project:ZMD-A", "2024-04-12"),
+    ):
+        meeting(
+            app,
+            "record_decision",
+            "2024-04-09",
+            meeting_id=str(last),
+            subject=subject,
+            decision="倒排工期，一周内报送进度",
+            owner="驿城区政府",
+            due_on=due,
+        )
+    meeting(
+        app, "follow_up_decision", "2024-04-12", meeting_id=str(last), number=3, outcome="done", note="已报送"
+    )
+
+    agenda = app.meeting_agenda(CITY, date(2024, 4, 16))
+    assert [i.ref for i in agenda.part("tickets")] == ["ticket:ZMD-T-1"]
+    projects = {i.ref: i.detail for i in agenda.part("projects")}
+    assert set(projects) == {"project:ZMD-B", "project:ZMD-C"}  # A's start is planned for May
+    assert "lagging" in projects["project:ZMD-B"]
+    assert "2024-04-01" in projects["project:ZMD-C"]
+    follow = agenda.part("follow_up")
+    assert [i.ref for i in follow] == [f"decision:{last}/1", f"decision:{last}/2"]  # overdue first
+    assert "逾期" in follow[0].detail and "未到期" in follow[1].detail
+    md = agenda_markdown(agenda)
+    assert md.startswith("# 驻马店市重点项目推进周例会议程")
+    assert "## 一、提交周例会研究的问题" in md and "| 1 | ZMD-T-1 | 411702 | 项目用地报批滞后 |" in md
+
+    # the meeting of 04-16 works from that agenda, decides on the ticket, follows up decision 1
+    now = meeting(
+        app,
+        "convene_meeting",
+        "2024-04-16",
+        city_code=CITY,
+        area_code=CITY,
+        chair="王市长",
+        agenda=list(agenda.refs),
+    )
+    meeting(
+        app,
+        "record_decision",
+        "2024-04-16",
+        meeting_id=str(now),
+        subject="ticket:ZMD-T-1",
+        decision="市自然资源局4月底前完成用地预审",
+        owner="市自然资源局",
+        due_on="2024-04-30",
+    )
+    meeting(
+        app,
+        "follow_up_decision",
+        "2024-04-16",
+        meeting_id=str(last),
+        number=1,
+        outcome="carried_over",
+        note="进度仍滞后",
+        new_due_on="2024-04-19",
+    )
+    with pytest.raises(ProjlifeError, match="new due date"):
+        meeting(
+            app,
+            "follow_up_decision",
+            "2024-04-16",
+            meeting_id=str(last),
+            number=2,
+            outcome="carried_over",
+            note="x",
+            new_due_on="2024-04-01",
+        )
+    nxt = app.meeting_agenda(CITY, date(2024, 4, 23))
+    assert [i.ref for i in nxt.part("follow_up")] == [
+        f"decision:{last}/1",
+        f"decision:{last}/2",
+        f"decision:{now}/1",
+    ]
+    assert "2024-04-19" in nxt.part("follow_up")[0].detail
+    decided = [d for d in app.office.decisions(CITY) if d.meeting_id == str(now)]
+    assert [(d.subject, d.owner, d.due_on) for d in decided] == [
+        ("ticket:ZMD-T-1", "市自然资源局", date(2024, 4, 30))
+    ]
+    with pytest.raises(PermissionDenied):
+        app.meetings.execute(
+            {
+                "command": "record_decision",
+                "occurred_on": "2024-04-16",
+                "actor": HANDLER,
+                "meeting_id": str(now),
+                "subject": "project:ZMD-A",
+                "decision": "x",
+                "owner": "y",
+                "due_on": "2024-04-30",
+            }
+        )

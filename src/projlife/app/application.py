@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from projlife.projections.metrics import Metrics
     from projlife.projections.office import OfficeReads
     from projlife.projections.runner import ProjectionRunner
+    from projlife.reports.meeting_agenda import Agenda
 
 log = logging.getLogger(__name__)
 
@@ -197,6 +198,43 @@ class Projlife:
             return {pid: d.enterprise_code for pid, d in details(self.database, ids, as_of=as_of).items()}
 
         return OfficeFigures(self.metrics.projects, self.office, enterprise_codes)
+
+    def meeting_agenda(self, city: str, held_on: date, *, area: str | None = None) -> Agenda:
+        """The agenda of the weekly meeting on ``held_on`` (docs/working-week.md, Tuesday).
+
+        Tickets escalated to the meeting step of the city's ladder, lagging and flagged projects,
+        and the open decisions of earlier meetings; ``area`` restricts it to one area's meeting.
+        Catches the read models up first.
+        """
+        from projlife.reports.meeting_agenda import build_agenda
+
+        profile = self.city(city)
+        self.projections.run()
+        ladder = self.tickets.policy(profile.code).ladder
+        step = next((s for s in ladder if s.code == "weekly_meeting"), ladder[-1])
+        tree = profile.areas
+        if area == profile.code:
+            area = None  # the city office's own meeting takes up every area
+        under = None
+        if area is not None:
+            if area not in tree:
+                raise ProjlifeError(
+                    f"build the meeting agenda of area {area}",
+                    f"{area} is not an area of {profile.name_zh}",
+                    "one of " + ", ".join(a.code for a in tree.areas),
+                )
+            under = [a.code for a in tree.areas if any(p.code == area for p in tree.ancestors(a.code))]
+        return build_agenda(
+            city_code=profile.code,
+            city_name=profile.name_zh,
+            held_on=held_on,
+            tickets=self.tickets.tickets(city_code=profile.code),
+            meeting_step=step.label_zh,
+            projects=self.metrics.projects(city=profile.code, as_of=held_on),
+            decisions=self.office.decisions(profile.code, as_of=held_on),
+            area_code=area,
+            areas_under=under,
+        )
 
     @property
     def metrics(self) -> Metrics:

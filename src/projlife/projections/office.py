@@ -27,7 +27,7 @@ from projlife.domain.project_office import (
     SponsorWork,
 )
 from projlife.projections.contract import DomainEvent, Item
-from projlife.projections.facts import projects_table, recorded_micros
+from projlife.projections.fact_tables import projects_table, recorded_micros
 from projlife.projections.registry import register_projection
 from projlife.store.dialect import sql_dialect
 from projlife.store.sql import SCHEMA_MODULES, metadata
