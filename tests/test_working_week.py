@@ -18,10 +18,13 @@ ZMD-G   reserved 2023-09-01, nothing since
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 
 from projlife.app.application import Projlife
@@ -34,7 +37,17 @@ from projlife.projections.counting.office import (
     PrecisionReading,
     mean_days,
 )
+from projlife.reports.bulletin import build_bulletin
 from projlife.reports.meeting_agenda import agenda_markdown
+from projlife.reports.office_sheets import (
+    FUNDING_SHEET,
+    LISTS_SHEET,
+    VISITS_SHEET,
+    OfficeImportRejected,
+    export_office_xlsx,
+    import_office_xlsx,
+)
+from projlife.reports.render_md import bulletin_json, bulletin_markdown
 
 CITY = "411700"
 AREA = "411702"
@@ -496,3 +509,59 @@ def test_the_weekly_meeting_agenda_takes_escalated_tickets_lagging_projects_and_
                 "due_on": "2024-04-30",
             }
         )
+
+
+def test_the_bulletin_carries_the_office_section_and_its_json(app: Projlife) -> None:
+    drive(app)
+    b = build_bulletin(app, "zhumadian", kind="monthly", as_of=date(2024, 4, 30))
+    assert b.office is not None
+    md = bulletin_markdown(b)
+    assert "## 重点项目名单与“三个一批”" in md
+    assert "| 开工一批 | 2024-Q2 | 1/2 = 50.0% | ZMD-B |" in md
+    assert "| ZMD-B | 411702 | 2024-03-12 |" in md  # no monthly visit in April
+    office = json.loads(bulletin_json(b))["office"]
+    assert office["batches"][0]["late"] == ["ZMD-B"]
+    assert {r["name"]: r["display"] for r in office["rates"]["values"]}["survival"] == "1/2 = 50.0%"
+
+
+def test_the_office_workbook_exports_and_reimports_to_the_same_facts(app: Projlife, tmp_path: Path) -> None:
+    ids = drive(app)
+    run(
+        app,
+        "apply_for_funding",
+        ids["A"],
+        "2024-03-01",
+        application_ref="ZXZ-2024-01",
+        program="special_bond",
+        amount_yuan="50000000",
+    )
+    app.projections.run()
+    path = tmp_path / "office.xlsx"
+    rows = export_office_xlsx(app.office, path, city_code=CITY)
+    assert rows == 5 + 3 + 1  # two city-key stays and three batch stays; three visits; one application
+    again = import_office_xlsx(path, city_code=CITY, reads=app.office, execute=app.projects.execute)
+    assert again.commands == 0
+    # an office edits the sheet: G joins the 2024 预备 list, A's application is approved
+    wb = openpyxl.load_workbook(path)
+    wb[LISTS_SHEET].append(["ZMD-G", "预备", "2024", date(2024, 5, 6), None, None, "驻发改〔2024〕9号"])
+    fund = wb[FUNDING_SHEET]
+    fund.cell(row=2, column=6, value="已批复")
+    fund.cell(row=2, column=7, value=date(2024, 5, 20))
+    fund.cell(row=2, column=8, value="30000000")
+    wb.save(path)
+    report = import_office_xlsx(path, city_code=CITY, reads=app.office, execute=app.projects.execute)
+    assert report.commands == 2
+    app.projections.run()
+    (g,) = app.office.list_memberships(CITY, list_name="preparatory")
+    assert (g.code, g.entered_by, g.evidence[0].split(":")[0]) == ("ZMD-G", "office-import", "xlsx")
+    assert app.office.funding(CITY)[0].amount_approved == Decimal("30000000")
+    # a bad row rejects the file and writes nothing
+    wb = openpyxl.load_workbook(path)
+    wb[LISTS_SHEET].append(["ZMD-A", "不存在的名单", "2024", date(2024, 5, 6), None, None, None])
+    wb[VISITS_SHEET].append(["ZMD-A", "分包领导月度调研", date(2024, 5, 6), "张副市长", None, None, None])
+    wb.save(path)
+    before = app.store.recorder.max_notification_id()
+    with pytest.raises(OfficeImportRejected) as rejected:
+        import_office_xlsx(path, city_code=CITY, reads=app.office, execute=app.projects.execute)
+    assert len(rejected.value.problems) == 2
+    assert app.store.recorder.max_notification_id() == before
