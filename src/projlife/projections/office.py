@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from projlife.ports import SqlDatabase
 
 __all__ = [
+    "DISPATCH_LISTS",
     "OFFICE_PROJECTION",
     "Decision",
     "FundingApplication",
@@ -272,6 +273,18 @@ class Decision:
         return self.outcome is None or self.outcome is FollowUp.CARRIED_OVER
 
 
+DISPATCH_LISTS = frozenset(
+    {
+        ListName.PROVINCIAL_KEY,
+        ListName.CENTRAL_BUDGET,
+        ListName.SPECIAL_BOND,
+        ListName.ATTRACTED_INVESTMENT,
+        ListName.CITY_FOCUS,
+    }
+)
+"""The lists of the 项目调度库 (001), dispatched weekly."""
+
+
 def _evidence(text: str) -> tuple[str, ...]:
     return tuple(e for e in text.split("\n") if e)
 
@@ -353,6 +366,18 @@ class OfficeReads:
             for m in self.list_memberships(city_code, as_of=day, list_name=list_name, period=period)
             if m.on_list(day)
         ]
+
+    def dispatch(self, city_code: str, *, day: date) -> dict[str, tuple[ListName, ...]]:
+        """The 周调度 list on ``day``: each project (by code) on one of the 调度库 lists, with those lists.
+
+        001: "建立项目调度库。对省重点项目、中央预算内项目、专项债项目、招商引资项目和市委市政府重点关注项目进行周调度".
+        """
+        out: dict[str, list[ListName]] = {}
+        for m in self.list_memberships(city_code, as_of=day):
+            if m.list_name in DISPATCH_LISTS and m.on_list(day) and m.list_name not in out.get(m.code, []):
+                out.setdefault(m.code, []).append(m.list_name)
+        order = list(ListName)
+        return {code: tuple(sorted(names, key=order.index)) for code, names in sorted(out.items())}
 
     def sponsor_work(
         self,
