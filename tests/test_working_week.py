@@ -32,7 +32,10 @@ from projlife.domain.credit_code import make_credit_code
 from projlife.domain.errors import CommandRejected, IllegalTransition, PermissionDenied, ProjlifeError
 from projlife.domain.project_office import FundingStatus, ListName, SponsorWork
 from projlife.projections.counting.office import (
+    FiscalReading,
+    LandYieldReading,
     MaturityReading,
+    MuBenchmarks,
     OfficeRateSettings,
     PrecisionReading,
     mean_days,
@@ -42,6 +45,7 @@ from projlife.reports.meeting_agenda import agenda_markdown
 from projlife.reports.office_sheets import (
     FUNDING_SHEET,
     LISTS_SHEET,
+    PER_MU_SHEET,
     VISITS_SHEET,
     OfficeImportRejected,
     export_office_xlsx,
@@ -565,3 +569,81 @@ def test_the_office_workbook_exports_and_reimports_to_the_same_facts(app: Projli
         import_office_xlsx(path, city_code=CITY, reads=app.office, execute=app.projects.execute)
     assert len(rejected.value.problems) == 2
     assert app.store.recorder.max_notification_id() == before
+
+
+def test_per_mu_figures_come_in_from_the_sheet_and_give_the_indices(app: Projlife, tmp_path: Path) -> None:
+    ids = drive(app)
+    for key, month, amount in (
+        ("D", "2023-03-01", "150000000"),
+        ("D", "2023-06-01", "50000000"),
+        ("E", "2023-03-01", "60000000"),
+    ):
+        run(app, "report_investment", ids[key], month, month=month, amount_yuan=amount)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = PER_MU_SHEET
+    ws.append(["项目编号", "年度", "用地面积（亩）", "产值（元）", "营收（元）", "税收（元）"])
+    ws.append(["ZMD-D", 2023, "100", "500000000", "480000000", "15000000"])
+    ws.append(["ZMD-E", 2023, "50", "100000000", "100000000", "2000000"])
+    path = tmp_path / "mu.xlsx"
+    wb.save(path)
+    assert (
+        import_office_xlsx(path, city_code=CITY, reads=app.office, execute=app.projects.execute).commands == 2
+    )
+    app.projections.run()
+    assert (
+        import_office_xlsx(path, city_code=CITY, reads=app.office, execute=app.projects.execute).commands == 0
+    )
+    bench = MuBenchmarks(investment_per_mu=Decimal("1500000"), tax_per_mu=Decimal("100000"))
+    mu = app.office_figures.per_mu(CITY, 2023, benchmarks=bench)
+    got = {
+        p.code: (p.investment_per_mu, p.output_per_mu, p.revenue_per_mu, p.tax_per_mu) for p in mu.projects
+    }
+    # D: 2亿 invested on 100 亩; E: 0.6亿 on 50 亩
+    assert got == {
+        "ZMD-D": (Decimal("2000000.00"), Decimal("5000000.00"), Decimal("4800000.00"), Decimal("150000.00")),
+        "ZMD-E": (Decimal("1200000.00"), Decimal("2000000.00"), Decimal("2000000.00"), Decimal("40000.00")),
+    }
+    assert mu.tax_pass is not None and str(mu.tax_pass) == "1/2 = 50.0%"
+    assert mu.investment_pass is not None and mu.investment_pass.numerator_ids == (str(ids["D"]),)
+    assert mu.output_pass is None  # no benchmark, no 达标率
+    assert mu.land_yield == Decimal("113333.33")  # (1500万 + 200万) ÷ 150 亩
+    assert mu.fiscal_contribution == Decimal("0.0293")  # 1700万 ÷ 5.8亿
+    by_revenue = app.office_figures.per_mu(
+        CITY,
+        2023,
+        benchmarks=MuBenchmarks(
+            land_yield=LandYieldReading.REVENUE_PER_MU, fiscal=FiscalReading.TAX_OVER_INVESTMENT
+        ),
+    )
+    assert by_revenue.land_yield == Decimal("3866666.67")  # 5.8亿 ÷ 150 亩
+    assert by_revenue.fiscal_contribution == Decimal("0.0654")  # 1700万 ÷ 2.6亿
+    # a second report of the year needs a reason, and supersedes the first
+    with pytest.raises(IllegalTransition, match="reason"):
+        run(
+            app,
+            "report_per_mu",
+            ids["E"],
+            "2024-01-10",
+            year=2023,
+            land_mu="50",
+            output_yuan="1",
+            revenue_yuan="1",
+            tax_yuan="1",
+        )
+    run(
+        app,
+        "report_per_mu",
+        ids["E"],
+        "2024-01-10",
+        year=2023,
+        land_mu="40",
+        output_yuan="100000000",
+        revenue_yuan="100000000",
+        tax_yuan="2000000",
+        reason="用地面积更正为40亩",
+    )
+    app.projections.run()
+    e = next(p for p in app.office_figures.per_mu(CITY, 2023).projects if p.code == "ZMD-E")
+    assert e.tax_per_mu == Decimal("50000.00")

@@ -74,6 +74,7 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
     "issue_certificate": _RECORDERS,
     "accept_part": _RECORDERS,
     "begin_part_production": _RECORDERS,
+    "report_per_mu": _RECORDERS,
 }
 """The roles that may issue each project command (by command name)."""
 

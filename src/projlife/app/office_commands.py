@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from projlife.app.commands import Code, LongText, ProjectCommand, ShortText, Yuan
+from projlife.app.commands import Code, LongText, Mu, ProjectCommand, ShortText, Yuan
 from projlife.domain.money import Money
 from projlife.domain.project import Project
 from projlife.domain.project_office import FundingProgram, FundingStatus, ListName, SponsorWork
@@ -27,6 +27,7 @@ __all__ = [
     "IssueCertificate",
     "LeaveList",
     "RecordSponsorWork",
+    "ReportPerMu",
     "ResumeProduction",
     "StopProduction",
 ]
@@ -158,6 +159,27 @@ class BeginPartProduction(ProjectCommand):
         project.begin_part_production(part=self.part, **self.meta())
 
 
+class ReportPerMu(ProjectCommand):
+    """亩均 data of one year: land (亩) and output, revenue, tax (yuan)."""
+
+    name: ClassVar[str] = "report_per_mu"
+    year: int = Field(ge=2000, le=2100)
+    land_mu: Mu
+    output_yuan: Yuan
+    revenue_yuan: Yuan
+    tax_yuan: Yuan
+
+    def apply(self, project: Project) -> None:
+        project.report_per_mu(
+            year=self.year,
+            land_mu=self.land_mu,
+            output=Money(self.output_yuan),
+            revenue=Money(self.revenue_yuan),
+            tax=Money(self.tax_yuan),
+            **self.meta(),
+        )
+
+
 OFFICE_COMMANDS: tuple[type[ProjectCommand], ...] = (
     EnterList,
     LeaveList,
@@ -169,4 +191,5 @@ OFFICE_COMMANDS: tuple[type[ProjectCommand], ...] = (
     IssueCertificate,
     AcceptPart,
     BeginPartProduction,
+    ReportPerMu,
 )

@@ -78,6 +78,7 @@ class Project(StageCommands, TrackingCommands, Corrections, OfficeCommands, Aggr
     CertificateIssued = office.CertificateIssued
     PartAccepted = office.PartAccepted
     PartProductionBegan = office.PartProductionBegan
+    PerMuFiguresReported = office.PerMuFiguresReported
     Created = events.Conceived
 
     # -- state ------------------------------------------------------------------

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -48,6 +49,7 @@ __all__ = [
     "OfficeState",
     "PartAccepted",
     "PartProductionBegan",
+    "PerMuFiguresReported",
     "ProductionResumed",
     "ProductionStopped",
     "SponsorWork",
@@ -327,6 +329,24 @@ class PartProductionBegan(ProjectEvent):
         project.parts_producing[self.part] = self.occurred_on
 
 
+class PerMuFiguresReported(ProjectEvent):
+    """亩均 data of one year: land used (亩), output (产值), revenue (营收) and tax (税收), in yuan.
+
+    000: "以“亩均投资强度、亩均产值(营收)、亩均税收达标率”等为重点的效能评价"; 003: "不断提高项目用地收益率和财税贡献率".
+    A later report for the same year supersedes the earlier one (it needs a reason).
+    """
+
+    TOPIC = "projlife:Project.PerMuFiguresReported"
+    year: int
+    land_mu: Decimal
+    output: Money
+    revenue: Money
+    tax: Money
+
+    def apply(self, project: Project) -> None:
+        project.per_mu_years[self.year] = self.occurred_on
+
+
 OFFICE_EVENTS: tuple[type[ProjectEvent], ...] = (
     ListEntered,
     ListLeft,
@@ -338,6 +358,7 @@ OFFICE_EVENTS: tuple[type[ProjectEvent], ...] = (
     CertificateIssued,
     PartAccepted,
     PartProductionBegan,
+    PerMuFiguresReported,
 )
 
 
@@ -354,6 +375,7 @@ class OfficeState:
     certificates: dict[str, date]
     parts_accepted: dict[str, date]
     parts_producing: dict[str, date]
+    per_mu_years: dict[int, date]
 
 
 def _text(attempted: str, field: str, value: str) -> str:
@@ -402,6 +424,7 @@ class OfficeCommands(ProjectBase, OfficeState):
         self.certificates = {}
         self.parts_accepted = {}
         self.parts_producing = {}
+        self.per_mu_years = {}
 
     def list_memberships(self) -> dict[tuple[ListName, str | None], date]:
         """The lists the project is on now, with the date it entered each."""
@@ -687,3 +710,38 @@ class OfficeCommands(ProjectBase, OfficeState):
             raise IllegalTransition(attempted, f"producing since {self.parts_producing[part]}", "nothing")
         self._check_date(attempted, occurred_on, accepted)
         self.trigger_event(PartProductionBegan, part=part, **self._meta(occurred_on, actor, reason, evidence))
+
+    def report_per_mu(
+        self,
+        *,
+        year: int,
+        land_mu: Decimal,
+        output: Money,
+        revenue: Money,
+        tax: Money,
+        occurred_on: date,
+        actor: Actor,
+        reason: str | None = None,
+        evidence: Iterable[str] = (),
+    ) -> None:
+        """亩均 data of ``year`` (land in 亩, amounts in yuan); reported on or after 1 January of that year."""
+        attempted = f"report the {year} 亩均 figures of {self.code}"
+        self._check_open(attempted)
+        if land_mu <= 0:
+            raise ProjlifeError(attempted, f"land {land_mu} 亩 is not positive", "the land used, above 0 亩")
+        if year in self.per_mu_years and not (reason and reason.strip()):
+            raise IllegalTransition(
+                attempted,
+                f"{year} was reported on {self.per_mu_years[year]}",
+                "a new report with a reason (it supersedes the earlier one)",
+            )
+        self._check_date(attempted, occurred_on, max(self.conceived_on, date(year, 1, 1)))
+        self.trigger_event(
+            PerMuFiguresReported,
+            year=year,
+            land_mu=land_mu,
+            output=output,
+            revenue=revenue,
+            tax=tax,
+            **self._meta(occurred_on, actor, reason, evidence),
+        )

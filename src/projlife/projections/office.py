@@ -9,6 +9,7 @@ same "as of D, as known at T" rule as the ledger. The project's city, area and c
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -43,6 +44,7 @@ __all__ = [
     "ListMembership",
     "OfficeProjection",
     "OfficeReads",
+    "PerMuRow",
     "SponsorWorkRow",
     "office_table",
 ]
@@ -94,6 +96,7 @@ TOPICS: tuple[str, ...] = (
     _P.CertificateIssued.TOPIC,
     _P.PartAccepted.TOPIC,
     _P.PartProductionBegan.TOPIC,
+    _P.PerMuFiguresReported.TOPIC,
     _M.Convened.TOPIC,
     _M.DecisionRecorded.TOPIC,
     _M.DecisionFollowedUp.TOPIC,
@@ -147,6 +150,18 @@ def office_row(event: Any, n: Notification) -> dict[str, Any]:
         row["item"] = event.certificate
     elif topic in (_P.PartAccepted.TOPIC, _P.PartProductionBegan.TOPIC):
         row["item"] = event.part
+    elif topic == _P.PerMuFiguresReported.TOPIC:
+        row.update(
+            item=str(event.year),
+            text=json.dumps(
+                {
+                    "land_mu": str(event.land_mu),
+                    "output": str(event.output.yuan),
+                    "revenue": str(event.revenue.yuan),
+                    "tax": str(event.tax.yuan),
+                }
+            ),
+        )
     elif topic == _M.Convened.TOPIC:
         row.update(
             city_code=event.city_code,
@@ -249,6 +264,21 @@ class FundingApplication:
     status_on: date
     amount_approved: Decimal | None
     amount_arrived: Decimal | None
+
+
+@attrs.frozen
+class PerMuRow:
+    """One project's 亩均 data of a year (the latest report of that year as of the date asked)."""
+
+    project_id: str
+    code: str
+    area_code: str
+    year: int
+    land_mu: Decimal
+    output: Decimal
+    revenue: Decimal
+    tax: Decimal
+    reported_on: date
 
 
 @attrs.frozen
@@ -454,6 +484,31 @@ class OfficeReads:
         """(project id, code, item, business date) of every ``topic`` event (e.g. ``CertificateIssued``)."""
         rows = self._rows((f"projlife:Project.{topic}",), as_of=as_of, known_at=known_at, city_code=city_code)
         return [(r.aggregate_id, r.code or "", r.item, date.fromordinal(r.business)) for r in rows]
+
+    def per_mu(
+        self, city_code: str, year: int, *, as_of: date | None = None, known_at: datetime | None = None
+    ) -> list[PerMuRow]:
+        """Each project's 亩均 data of ``year`` (a later report of the year supersedes), in code order."""
+        rows = self._rows(
+            (_P.PerMuFiguresReported.TOPIC,), as_of=as_of, known_at=known_at, city_code=city_code
+        )
+        out: dict[str, PerMuRow] = {}
+        for r in rows:
+            if r.item != str(year):
+                continue
+            v = json.loads(r.text)
+            out[r.aggregate_id] = PerMuRow(
+                r.aggregate_id,
+                r.code or "",
+                r.project_area or "",
+                year,
+                Decimal(v["land_mu"]),
+                Decimal(v["output"]),
+                Decimal(v["revenue"]),
+                Decimal(v["tax"]),
+                date.fromordinal(r.business),
+            )
+        return sorted(out.values(), key=lambda m: m.code)
 
     def production_stops(
         self, city_code: str, *, as_of: date | None = None, known_at: datetime | None = None

@@ -1,8 +1,9 @@
-"""The office's working week in Excel: the 名单, 分包调研 and 资金申报 sheets, out and in.
+"""The office's working week in Excel: the 名单, 分包调研, 资金申报 and 亩均 sheets, out and in.
 
 :func:`export_office_xlsx` writes what the office read model knows as of a date; the import,
 :func:`import_office_xlsx`, reads the same three sheets back as commands (``enter_list`` /
-``leave_list``, ``record_sponsor_work``, ``apply_for_funding`` / ``change_funding_status``)
+``leave_list``, ``record_sponsor_work``, ``apply_for_funding`` / ``change_funding_status``,
+``report_per_mu``; a 亩均 row is dated the year's 31 December, or today within the year)
 issued by an ``importer`` with the evidence ``xlsx:<sha256 prefix>:<sheet>!R<row>``.
 
 Every row is checked (pydantic, the same command models as the API) before anything is
@@ -14,7 +15,7 @@ status) is skipped, so importing a file twice changes nothing.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -40,6 +41,7 @@ from projlife.projections.office import OfficeReads
 __all__ = [
     "FUNDING_SHEET",
     "LISTS_SHEET",
+    "PER_MU_SHEET",
     "VISITS_SHEET",
     "OfficeImportRejected",
     "OfficeImportReport",
@@ -50,6 +52,7 @@ __all__ = [
 LISTS_SHEET = "名单"
 VISITS_SHEET = "分包调研"
 FUNDING_SHEET = "资金申报"
+PER_MU_SHEET = "亩均"
 
 _LISTS_HEADER = ("项目编号", "名单", "期间", "列入日期", "调出日期", "遴选目录条目", "依据")
 _VISITS_HEADER = ("项目编号", "类别", "日期", "人员", "发现问题", "问题编号", "依据")
@@ -64,6 +67,8 @@ _FUNDING_HEADER = (
     "批复金额（元）",
     "到位金额（元）",
 )
+
+_PER_MU_HEADER = ("项目编号", "年度", "用地面积（亩）", "产值（元）", "营收（元）", "税收（元）")
 
 _LIST_BY_LABEL = {n.label_zh: n for n in ListName} | {n.value: n for n in ListName}
 _WORK_BY_LABEL = {w.label_zh: w for w in SponsorWork} | {w.value: w for w in SponsorWork}
@@ -91,9 +96,14 @@ def _cell(value: Any) -> Any:
 
 
 def export_office_xlsx(
-    reads: OfficeReads, path: str | Path, *, city_code: str, as_of: date | None = None
+    reads: OfficeReads,
+    path: str | Path,
+    *,
+    city_code: str,
+    as_of: date | None = None,
+    per_mu_years: Iterable[int] = (),
 ) -> int:
-    """Write the three sheets for ``city_code`` as of ``as_of``; returns the number of data rows."""
+    """Write the sheets for ``city_code`` as of ``as_of`` (亩均: the years asked); returns the number of data rows."""
     wb = Workbook()
     ws = wb.active
     assert ws is not None
@@ -154,6 +164,12 @@ def export_office_xlsx(
             ]
         )
         n += 1
+    for year in per_mu_years:
+        for pm in reads.per_mu(city_code, year, as_of=as_of):
+            sheets[PER_MU_SHEET].append(
+                [pm.code, pm.year, str(pm.land_mu), str(pm.output), str(pm.revenue), str(pm.tax)]
+            )
+            n += 1
     for sheet in sheets.values():
         for row in sheet.iter_rows(min_row=2):
             for cell in row:
@@ -333,8 +349,47 @@ def import_office_xlsx(
             if amount is not None:
                 fields["amount_yuan"] = str(Decimal(str(amount)))
             add(FUNDING_SHEET, r, "change_funding_status", fields, {})
+    per_mu: dict[tuple[str, int], Any] = {}
+    per_mu_rows = _rows(wb, PER_MU_SHEET, _PER_MU_HEADER)
+    for year in {int(v["年度"]) for _, v in per_mu_rows if str(v["年度"]).strip().isdigit()}:
+        per_mu.update({(m.code, year): m for m in reads.per_mu(city_code, year)})
+    for r, v in per_mu_rows:
+        code = str(v["项目编号"]).strip()
+        year_text = str(v["年度"]).strip()
+        if not year_text.isdigit():
+            problems.append(Problem(f"{PER_MU_SHEET}!R{r} 年度", f"{v['年度']!r} is not a year"))
+            continue
+        values = [str(v[h] if v[h] is not None else "") for h in _PER_MU_HEADER[2:]]
+        known_mu = per_mu.get((code, int(year_text)))
+        if known_mu is not None and _same_numbers(
+            (known_mu.land_mu, known_mu.output, known_mu.revenue, known_mu.tax), values
+        ):
+            skipped += 1
+            continue
+        add(
+            PER_MU_SHEET,
+            r,
+            "report_per_mu",
+            {
+                "project_id": pid(code),
+                "year": int(year_text),
+                "land_mu": values[0],
+                "output_yuan": values[1],
+                "revenue_yuan": values[2],
+                "tax_yuan": values[3],
+                "occurred_on": min(date.today(), date(int(year_text), 12, 31)),
+            },
+            {},
+        )
     if problems:
         raise OfficeImportRejected(f"import {Path(path).name}", problems)
     for cmd in commands:
         execute(cmd)
     return OfficeImportReport(len(commands), skipped)
+
+
+def _same_numbers(known: tuple[Decimal, ...], given: list[str]) -> bool:
+    try:
+        return all(k == Decimal(g) for k, g in zip(known, given, strict=True))
+    except ArithmeticError:
+        return False

@@ -23,17 +23,23 @@ from projlife.domain.periods import Period, PeriodKind
 from projlife.domain.project_office import ListName, SponsorWork
 from projlife.projections.counting.record import ProjectFacts
 from projlife.projections.metrics import Rate
-from projlife.projections.office import ListMembership, OfficeReads, SponsorWorkRow
+from projlife.projections.office import ListMembership, OfficeReads, PerMuRow, SponsorWorkRow
 
 __all__ = [
     "BatchCheck",
     "EnterpriseCount",
+    "FiscalReading",
+    "LandYieldReading",
     "LeadTime",
     "MaturityReading",
     "MissingWork",
+    "MuBenchmarks",
     "OfficeFigures",
     "OfficeRateSettings",
+    "PerMuIndex",
+    "PerMuIndices",
     "PrecisionReading",
+    "mean_days",
     "missing_sponsor_work",
 ]
 
@@ -57,6 +63,72 @@ class MaturityReading(StrEnum):
     """Of the projects in the reserve pool at the period's start, those that started in it (the default)."""
     MILESTONES_MET = "milestones_met"
     """Of the same projects, those that met all seven preparation milestones by the period's end."""
+
+
+class LandYieldReading(StrEnum):
+    """用地收益率 (003: "不断提高项目用地收益率和财税贡献率"): the seed does not define it."""
+
+    TAX_PER_MU = "tax_per_mu"
+    """Σ tax ÷ Σ land (yuan per 亩): what the land yields the public purse (the default)."""
+    REVENUE_PER_MU = "revenue_per_mu"
+    """Σ revenue ÷ Σ land (yuan per 亩)."""
+
+
+class FiscalReading(StrEnum):
+    """财税贡献率 (003): the seed does not define it."""
+
+    TAX_OVER_REVENUE = "tax_over_revenue"
+    """Σ tax ÷ Σ revenue (the default)."""
+    TAX_OVER_INVESTMENT = "tax_over_investment"
+    """Σ tax ÷ Σ investment completed to the year's end."""
+
+
+@attrs.frozen
+class MuBenchmarks:
+    """A city's 亩均 benchmarks in yuan per 亩 (``None``: no benchmark, no 达标率), and its readings."""
+
+    investment_per_mu: Decimal | None = None
+    output_per_mu: Decimal | None = None
+    tax_per_mu: Decimal | None = None
+    land_yield: LandYieldReading = LandYieldReading.TAX_PER_MU
+    fiscal: FiscalReading = FiscalReading.TAX_OVER_REVENUE
+
+
+@attrs.frozen
+class PerMuIndex:
+    """One project's per-亩 figures of a year (yuan per 亩, to the fen)."""
+
+    project_id: str
+    code: str
+    area_code: str
+    land_mu: Decimal
+    investment: Decimal
+    investment_per_mu: Decimal
+    output_per_mu: Decimal
+    revenue_per_mu: Decimal
+    tax_per_mu: Decimal
+
+
+@attrs.frozen
+class PerMuIndices:
+    """亩均 figures of a year: per project, the 达标率 against the benchmarks, and the two area ratios."""
+
+    year: int
+    projects: tuple[PerMuIndex, ...]
+    investment_pass: Rate | None
+    output_pass: Rate | None
+    tax_pass: Rate | None
+    land_yield: Decimal | None
+    """yuan per 亩, per the benchmarks' ``land_yield`` reading."""
+    fiscal_contribution: Decimal | None
+    """a fraction (0.0525 = 5.25%), per the ``fiscal`` reading."""
+
+
+_FEN = Decimal("0.01")
+
+
+def _per(amount: Decimal, land: Decimal) -> Decimal:
+    return (amount / land).quantize(_FEN, rounding=ROUND_HALF_UP)
 
 
 @attrs.frozen
@@ -341,6 +413,88 @@ class OfficeFigures:
             if issued is not None and completed is not None and p.contains(issued):
                 out.append(LeadTime(str(f.project_id), f.code, completed, issued))
         return sorted(out, key=lambda t: t.code)
+
+    # -- 亩均 (000, 003) ------------------------------------------------------------------------
+
+    def per_mu(
+        self,
+        city: str,
+        year: int,
+        *,
+        benchmarks: MuBenchmarks | None = None,
+        county: str | None = None,
+        as_of: date | None = None,
+    ) -> PerMuIndices:
+        """亩均投资强度, 亩均产值, 亩均营收, 亩均税收 per project for ``year``; the 达标率 (projects at or
+        above the benchmark ÷ projects reported) and 用地收益率 / 财税贡献率 over the projects reported.
+
+        Investment is the completed investment reported up to the year's end (the monthly reports).
+        The year's 亩均 data are the reports known as of ``as_of`` (default: every report recorded;
+        a year's data usually arrive after it ends).
+        """
+        b = benchmarks or MuBenchmarks()
+        end = date(year, 12, 31)
+        facts = {str(f.project_id): f for f in self._facts(city, county, end)}
+        rows: list[tuple[PerMuRow, Decimal]] = []
+        for r in self._reads.per_mu(city, year, as_of=as_of):
+            f = facts.get(r.project_id)
+            if f is None or f.cancelled_on is not None:
+                continue
+            invested = sum((m.yuan for month, m in f.investment.items() if month <= end), Decimal(0))
+            rows.append((r, invested))
+        projects = tuple(
+            PerMuIndex(
+                r.project_id,
+                r.code,
+                r.area_code,
+                r.land_mu,
+                inv,
+                _per(inv, r.land_mu),
+                _per(r.output, r.land_mu),
+                _per(r.revenue, r.land_mu),
+                _per(r.tax, r.land_mu),
+            )
+            for r, inv in rows
+        )
+
+        def passing(
+            name: str, label: str, bar: Decimal | None, value: Callable[[PerMuIndex], Decimal]
+        ) -> Rate | None:
+            if bar is None:
+                return None
+            ok = [p for p in projects if value(p) >= bar]
+            return Rate(
+                name,
+                label,
+                len(ok),
+                len(projects),
+                tuple(sorted(p.project_id for p in ok)),
+                tuple(sorted(p.project_id for p in projects)),
+            )
+
+        land = sum((r.land_mu for r, _ in rows), Decimal(0))
+        tax = sum((r.tax for r, _ in rows), Decimal(0))
+        revenue = sum((r.revenue for r, _ in rows), Decimal(0))
+        invested = sum((inv for _, inv in rows), Decimal(0))
+        land_yield = None
+        if land > 0:
+            land_yield = _per(tax if b.land_yield is LandYieldReading.TAX_PER_MU else revenue, land)
+        base = revenue if b.fiscal is FiscalReading.TAX_OVER_REVENUE else invested
+        fiscal = (tax / base).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP) if base > 0 else None
+        return PerMuIndices(
+            year,
+            projects,
+            passing(
+                "investment_per_mu_pass",
+                "亩均投资强度达标率",
+                b.investment_per_mu,
+                lambda p: p.investment_per_mu,
+            ),
+            passing("output_per_mu_pass", "亩均产值达标率", b.output_per_mu, lambda p: p.output_per_mu),
+            passing("tax_per_mu_pass", "亩均税收达标率", b.tax_per_mu, lambda p: p.tax_per_mu),
+            land_yield,
+            fiscal,
+        )
 
     # -- sponsorship ------------------------------------------------------------------------------
 
