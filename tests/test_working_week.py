@@ -41,6 +41,7 @@ from projlife.projections.counting.office import (
     mean_days,
 )
 from projlife.reports.bulletin import build_bulletin
+from projlife.reports.half_year_pack import pack_html, pack_markdown, write_packs_xlsx
 from projlife.reports.meeting_agenda import agenda_markdown
 from projlife.reports.office_sheets import (
     FUNDING_SHEET,
@@ -647,3 +648,65 @@ def test_per_mu_figures_come_in_from_the_sheet_and_give_the_indices(app: Projlif
     app.projections.run()
     e = next(p for p in app.office_figures.per_mu(CITY, 2023).projects if p.code == "ZMD-E")
     assert e.tax_per_mu == Decimal("50000.00")
+
+
+def test_the_half_year_pack_gives_each_town_its_figures_lists_and_shared_ranks(
+    app: Projlife, tmp_path: Path
+) -> None:
+    clerk = {"id": "clerk-321204", "role": "clerk"}
+
+    def jy(code: str, area: str, *steps: tuple[str, str]) -> None:
+        pid = app.projects.execute(
+            {
+                "command": "conceive",
+                "code": code,
+                "project_name": code,
+                "city_code": "321200",
+                "area_code": area,
+                "category": "industrial",
+                "planned_investment_yuan": "200000000",
+                "occurred_on": "2023-01-05",
+                "actor": clerk,
+            }
+        ).aggregate_id
+        for command, on in steps:
+            extra = {"amount_yuan": "200000000", "counterparty": "某公司"} if command == "sign" else {}
+            app.projects.execute(
+                {"command": command, "project_id": pid, "occurred_on": on, "actor": clerk, **extra}
+            )
+
+    jy("JY-1", "321204-005", ("sign", "2023-03-01"), ("start", "2023-05-01"))
+    jy("JY-2", "321204-005", ("sign", "2023-04-01"))
+    jy(
+        "JY-3",
+        "321204-002",
+        ("sign", "2023-02-01"),
+        ("start", "2023-03-01"),
+        ("enter_statistics", "2023-03-15"),
+        ("complete", "2023-06-01"),
+        ("begin_production", "2023-06-20"),
+    )
+    jy("JY-4", "321204-001", ("sign", "2023-01-10"), ("start", "2023-08-01"))
+    packs = {p.area_name: p for p in app.half_year_packs("jiangyan", "2023-H1", county="321204")}
+    towns = len(packs)
+    zd, lx, kf = packs["张甸镇"], packs["梁徐街道"], packs["开发区(三水街道)"]
+    assert zd.figures == {"signed": 2, "started": 1, "completed": 0, "producing": 0}
+    assert lx.figures == {"signed": 1, "started": 1, "completed": 1, "producing": 1}
+    assert kf.figures == {"signed": 1, "started": 0, "completed": 0, "producing": 0}  # started in H2
+    assert (zd.ranks["signed"], lx.ranks["signed"], kf.ranks["signed"]) == (
+        (1, towns),
+        (2, towns),
+        (2, towns),
+    )
+    assert zd.ranks["started"] == lx.ranks["started"] == (1, towns)
+    assert packs["顾高镇"].ranks["signed"] == (4, towns)
+    assert zd.signed_amount == Decimal("400000000")
+    assert zd.lists["signing"] == (("JY-1", "2023-03-01"), ("JY-2", "2023-04-01"))
+    assert zd.lists["building"] == (("JY-1", "2023-05-01"),)
+    assert lx.lists["building"] == () and lx.lists["finished"] == (("JY-3", "2023-06-20"),)
+    md = pack_markdown(zd)
+    assert md.startswith("# 张甸镇2023年上半年项目建设述职材料") and "| 签约项目 | 2 | 1/" in md
+    assert "<td>JY-1</td>" in pack_html(zd)
+    write_packs_xlsx(list(packs.values()), tmp_path / "packs.xlsx")
+    summary = openpyxl.load_workbook(tmp_path / "packs.xlsx")["汇总"]
+    assert [c.value for c in summary[1]][:3] == ["地区", "签约项目", "签约项目排名"]

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from projlife.projections.metrics import Metrics
     from projlife.projections.office import OfficeReads
     from projlife.projections.runner import ProjectionRunner
+    from projlife.reports.half_year_pack import AreaPack
     from projlife.reports.meeting_agenda import Agenda
 
 log = logging.getLogger(__name__)
@@ -235,6 +236,25 @@ class Projlife:
             area_code=area,
             areas_under=under,
         )
+
+    def half_year_packs(self, city: str, period: str, *, county: str | None = None) -> list[AreaPack]:
+        """The 半年述职 pack of each 镇街/园区 of ``county`` (default: every county) for the half-year
+        ``period`` (``2024-H1``), read through the counting layer (docs/working-week.md)."""
+        from projlife.domain.areas import AreaLevel
+        from projlife.domain.periods import Period
+        from projlife.reports.half_year_pack import half_year_packs
+
+        profile = self.city(city)
+        half = Period.parse(period)
+        tree = profile.areas
+        towns = [
+            a
+            for a in tree.at_level(AreaLevel.TOWN)
+            if county is None or any(p.code == county for p in tree.ancestors(a.code))
+        ]
+        self.projections.run()
+        facts = self.metrics.projects(city=profile.code, as_of=half.end)
+        return half_year_packs(facts, tree, towns, half)
 
     @property
     def metrics(self) -> Metrics:
