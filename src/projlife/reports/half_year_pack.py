@@ -29,7 +29,15 @@ from projlife.domain.lifecycle import Stage
 from projlife.domain.periods import Period, PeriodKind
 from projlife.projections.counting.record import ProjectFacts
 
-__all__ = ["FIGURES", "AreaPack", "half_year_packs", "pack_html", "pack_markdown", "write_packs_xlsx"]
+__all__ = [
+    "FIGURES",
+    "AreaPack",
+    "half_year_packs",
+    "pack_html",
+    "pack_markdown",
+    "shared_ranks",
+    "write_packs_xlsx",
+]
 
 FIGURES: tuple[tuple[str, str, Stage], ...] = (
     ("signed", "签约项目", Stage.SIGNED),
@@ -53,7 +61,8 @@ class AreaPack:
     """list → (project code, the date that put it there)."""
 
 
-def _shared_ranks(values: dict[str, int]) -> dict[str, int]:
+def shared_ranks(values: dict[str, int]) -> dict[str, int]:
+    """Rank 1 for the largest figure; equal figures share a rank, the next rank skips (1, 1, 3)."""
     return {k: 1 + sum(1 for other in values.values() if other > v) for k, v in values.items()}
 
 
@@ -104,7 +113,7 @@ def half_year_packs(
                 for f in sorted(finished.values(), key=lambda f: f.code)
             ),
         }
-    ranks = {key: _shared_ranks({a.code: figures[a.code][key] for a in areas}) for key, _, _ in FIGURES}
+    ranks = {key: shared_ranks({a.code: figures[a.code][key] for a in areas}) for key, _, _ in FIGURES}
     return [
         AreaPack(
             a.code,
