@@ -52,6 +52,7 @@ from projlife.reports.office_sheets import (
     export_office_xlsx,
     import_office_xlsx,
 )
+from projlife.reports.outputs import write_reports
 from projlife.reports.render_md import bulletin_json, bulletin_markdown
 
 CITY = "411700"
@@ -648,6 +649,13 @@ def test_per_mu_figures_come_in_from_the_sheet_and_give_the_indices(app: Projlif
     app.projections.run()
     e = next(p for p in app.office_figures.per_mu(CITY, 2023).projects if p.code == "ZMD-E")
     assert e.tax_per_mu == Decimal("50000.00")
+    out = tmp_path / "out.xlsx"
+    export_office_xlsx(app.office, out, city_code=CITY, per_mu_years=[2023])
+    assert [r[:3] for r in openpyxl.load_workbook(out)[PER_MU_SHEET].iter_rows(min_row=2, values_only=True)] == [
+        ("ZMD-D", 2023, "100"),
+        ("ZMD-E", 2023, "40"),
+    ]
+    assert import_office_xlsx(out, city_code=CITY, reads=app.office, execute=app.projects.execute).commands == 0
 
 
 def test_the_half_year_pack_gives_each_town_its_figures_lists_and_shared_ranks(
@@ -710,3 +718,14 @@ def test_the_half_year_pack_gives_each_town_its_figures_lists_and_shared_ranks(
     write_packs_xlsx(list(packs.values()), tmp_path / "packs.xlsx")
     summary = openpyxl.load_workbook(tmp_path / "packs.xlsx")["汇总"]
     assert [c.value for c in summary[1]][:3] == ["地区", "签约项目", "签约项目排名"]
+
+
+def test_the_report_files_include_the_office_workbook_when_there_are_office_facts(
+    app: Projlife, tmp_path: Path
+) -> None:
+    drive(app)
+    files = write_reports(app, app.city("zhumadian"), tmp_path / "out", as_of=date(2024, 6, 30))
+    assert tmp_path / "out" / "office.xlsx" in files.files
+    book = openpyxl.load_workbook(tmp_path / "out" / "office.xlsx")
+    assert book.sheetnames == [LISTS_SHEET, VISITS_SHEET, FUNDING_SHEET, PER_MU_SHEET]
+    assert "重点项目名单" in (tmp_path / "out" / "bulletin.md").read_text(encoding="utf-8")

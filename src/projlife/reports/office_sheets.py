@@ -112,11 +112,13 @@ def export_office_xlsx(
         LISTS_SHEET: ws,
         VISITS_SHEET: wb.create_sheet(VISITS_SHEET),
         FUNDING_SHEET: wb.create_sheet(FUNDING_SHEET),
+        PER_MU_SHEET: wb.create_sheet(PER_MU_SHEET),
     }
     for name, header in (
         (LISTS_SHEET, _LISTS_HEADER),
         (VISITS_SHEET, _VISITS_HEADER),
         (FUNDING_SHEET, _FUNDING_HEADER),
+        (PER_MU_SHEET, _PER_MU_HEADER),
     ):
         sheets[name].append(list(header))
         for cell in sheets[name][1]:
