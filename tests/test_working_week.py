@@ -651,11 +651,15 @@ def test_per_mu_figures_come_in_from_the_sheet_and_give_the_indices(app: Projlif
     assert e.tax_per_mu == Decimal("50000.00")
     out = tmp_path / "out.xlsx"
     export_office_xlsx(app.office, out, city_code=CITY, per_mu_years=[2023])
-    assert [r[:3] for r in openpyxl.load_workbook(out)[PER_MU_SHEET].iter_rows(min_row=2, values_only=True)] == [
+    assert [
+        r[:3] for r in openpyxl.load_workbook(out)[PER_MU_SHEET].iter_rows(min_row=2, values_only=True)
+    ] == [
         ("ZMD-D", 2023, "100"),
         ("ZMD-E", 2023, "40"),
     ]
-    assert import_office_xlsx(out, city_code=CITY, reads=app.office, execute=app.projects.execute).commands == 0
+    assert (
+        import_office_xlsx(out, city_code=CITY, reads=app.office, execute=app.projects.execute).commands == 0
+    )
 
 
 def test_the_half_year_pack_gives_each_town_its_figures_lists_and_shared_ranks(
