@@ -127,6 +127,9 @@ def export_ledger(
             as_of=day,
             unit=amount_unit,
             progress=lambda i: progress.update(task, completed=i),
+            office=pl.office,
+            known_at=moment,
+            per_mu_years=(day.year - 1, day.year),
         )
     err_console.print(f"{n} projects written to {out}", markup=False, highlight=False)
 
@@ -141,6 +144,7 @@ def export_oc4ids(
 ) -> None:
     """Export the city's projects as an OC4IDS 0.9 project package."""
     from projlife.reports.oc4ids import project_package
+    from projlife.reports.office_oc4ids import project_office_facts
 
     day = _as_of(as_of)
     moment = _known_at(known_at)
@@ -149,7 +153,10 @@ def export_oc4ids(
         profile = pl.city(city)
         pl.projections.run()
         rows = pl.ledger.rows(city=profile.code, as_of=day, known_at=moment, with_details=True)
-        package = project_package(rows, profile, as_of=day)
+        facts = project_office_facts(
+            pl.office, profile.code, as_of=day, known_at=moment, per_mu_years=(day.year - 1, day.year)
+        )
+        package = project_package(rows, profile, as_of=day, office=facts)
     out.write_text(json.dumps(package, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     err_console.print(f"{len(package['projects'])} projects written to {out}", markup=False, highlight=False)
 

@@ -9,7 +9,7 @@ cell value does not), so an exported ledger re-imports to the same ledger.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from projlife.domain.lifecycle import RemovalReason, Stage
 from projlife.plugins.types import CityProfile
 from projlife.projections.details import ProjectDetails
 from projlife.projections.ledger import LedgerRow
+from projlife.projections.office import OfficeReads
 from projlife.reports.layout import (
     COLUMNS,
     POOL_LABEL_ZH,
@@ -116,9 +117,15 @@ def export_ledger_xlsx(
     as_of: date | None,
     unit: AmountUnit | str = AmountUnit.WAN,
     progress: Callable[[int], None] | None = None,
+    office: OfficeReads | None = None,
+    known_at: datetime | None = None,
+    per_mu_years: Iterable[int] = (),
 ) -> int:
     """Write the ledger rows (``app.ledger.rows(city=…, as_of=…, with_details=True)``) to ``path``.
 
+    With ``office`` (``app.office``) the workbook also holds the office's sheets (名单, 分包调研,
+    资金申报, 亩均 of ``per_mu_years``) as of ``as_of`` and as recorded by ``known_at``: the 台账 import passes over them and
+    :func:`~projlife.reports.office_sheets.import_office_xlsx` reads them back.
     Returns the number of project rows written.
     """
     unit = AmountUnit(unit)
@@ -161,6 +168,12 @@ def export_ledger_xlsx(
     ws.freeze_panes = "C3"
     ws.auto_filter.ref = f"A2:{last_col}{max(n + 2, 2)}"
     ws.print_title_rows = "2:2"
+    if office is not None:
+        from projlife.reports.office_sheets import add_office_sheets
+
+        add_office_sheets(
+            wb, office, city_code=city.code, as_of=as_of, known_at=known_at, per_mu_years=per_mu_years
+        )
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return n

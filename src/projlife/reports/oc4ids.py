@@ -15,12 +15,15 @@ Mapping (see ``docs/reports.md``):
   production, above-scale, full capacity, verification, flags, removals) go into the
   ``projlife`` extension object, described by ``oc4ids_extension.json`` — never into
   made-up status codes.
+* The office's facts (``office=`` from :func:`~projlife.reports.office_oc4ids.project_office_facts`):
+  the lists a project is on → ``additionalClassifications`` (scheme ``projlife-list``), funding
+  applications → ``budget.budgetBreakdowns``, all of them with dates → ``projlife.office``.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from importlib import resources
@@ -34,6 +37,12 @@ from projlife.plugins.types import CityProfile
 from projlife.projections.details import ProjectDetails
 from projlife.projections.ledger import LedgerRow
 from projlife.reports.layout import POOL_LABEL_ZH, REMOVAL_LABEL_ZH
+from projlife.reports.office_oc4ids import (
+    ProjectOfficeFacts,
+    office_budget,
+    office_classifications,
+    office_extension,
+)
 
 __all__ = [
     "OC4IDS_VERSION",
@@ -117,9 +126,15 @@ def _period(start: date | None, end: date | None) -> dict[str, str] | None:
 
 
 def project_to_oc4ids(
-    project: LedgerRow, city: CityProfile, *, id_prefix: str = "oc4ids-projlife", as_of: date | None = None
+    project: LedgerRow,
+    city: CityProfile,
+    *,
+    id_prefix: str = "oc4ids-projlife",
+    as_of: date | None = None,
+    office: ProjectOfficeFacts | None = None,
 ) -> dict[str, Any]:
-    """One ledger row (``app.ledger.rows(…, with_details=True)``) as an OC4IDS project object."""
+    """One ledger row (``app.ledger.rows(…, with_details=True)``) as an OC4IDS project object,
+    with the project's office facts when given."""
     d = project.details or ProjectDetails()
     area = city.areas.get(project.area_code)
     county = city.areas.county_of(project.area_code) if area is not None else None
@@ -229,6 +244,12 @@ def project_to_oc4ids(
             }
         ]
     out["projlife"] = _extension(project, d, dates)
+    if office is not None:
+        out["additionalClassifications"] += office_classifications(office)
+        if breakdowns := office_budget(office, _dt):
+            out["budget"]["budgetBreakdowns"] = breakdowns
+        if ext := office_extension(office):
+            out["projlife"]["office"] = ext
     return out
 
 
@@ -279,8 +300,10 @@ def project_package(
     publisher: str | None = None,
     id_prefix: str = "oc4ids-projlife",
     as_of: date | None = None,
+    office: Mapping[str, ProjectOfficeFacts] | None = None,
 ) -> dict[str, Any]:
-    """An OC4IDS project package of ``projects`` (ledger rows of one city, with their details)."""
+    """An OC4IDS project package of ``projects`` (ledger rows of one city, with their details);
+    ``office``: each project's office facts by project id (``project_office_facts(app.office, …)``)."""
     published = published or datetime.now(UTC)
     return {
         "uri": uri or f"https://projlife.invalid/oc4ids/{city.code}/{published:%Y%m%dT%H%M%SZ}.json",
@@ -289,7 +312,16 @@ def project_package(
         "publisher": {"name": publisher or f"{city.name_zh}重大项目推进办公室"},
         "license": "https://creativecommons.org/licenses/by/4.0/",
         "publicationPolicy": "https://projlife.invalid/publication-policy",
-        "projects": [project_to_oc4ids(p, city, id_prefix=id_prefix, as_of=as_of) for p in projects],
+        "projects": [
+            project_to_oc4ids(
+                p,
+                city,
+                id_prefix=id_prefix,
+                as_of=as_of,
+                office=None if office is None else office.get(p.project_id),
+            )
+            for p in projects
+        ],
     }
 
 

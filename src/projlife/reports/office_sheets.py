@@ -45,6 +45,7 @@ __all__ = [
     "VISITS_SHEET",
     "OfficeImportRejected",
     "OfficeImportReport",
+    "add_office_sheets",
     "export_office_xlsx",
     "import_office_xlsx",
 ]
@@ -105,11 +106,32 @@ def export_office_xlsx(
 ) -> int:
     """Write the sheets for ``city_code`` as of ``as_of`` (亩均: the years asked); returns the number of data rows."""
     wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = LISTS_SHEET
+    first = wb.active
+    assert first is not None
+    wb.remove(first)
+    n = add_office_sheets(wb, reads, city_code=city_code, as_of=as_of, per_mu_years=per_mu_years)
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return n
+
+
+def add_office_sheets(
+    wb: Workbook,
+    reads: OfficeReads,
+    *,
+    city_code: str,
+    as_of: date | None = None,
+    known_at: datetime | None = None,
+    per_mu_years: Iterable[int] = (),
+) -> int:
+    """Add the 名单, 分包调研, 资金申报 and 亩均 sheets to ``wb`` (e.g. the 台账 workbook); returns the data rows.
+
+    None of these sheets has a 项目名称 header, so the 台账 import passes over them, and
+    :func:`import_office_xlsx` reads them back from the same workbook.
+    ``known_at``: as recorded by that time.
+    """
     sheets = {
-        LISTS_SHEET: ws,
+        LISTS_SHEET: wb.create_sheet(LISTS_SHEET),
         VISITS_SHEET: wb.create_sheet(VISITS_SHEET),
         FUNDING_SHEET: wb.create_sheet(FUNDING_SHEET),
         PER_MU_SHEET: wb.create_sheet(PER_MU_SHEET),
@@ -124,7 +146,7 @@ def export_office_xlsx(
         for cell in sheets[name][1]:
             cell.font = Font(bold=True)
     n = 0
-    for m in reads.list_memberships(city_code, as_of=as_of):
+    for m in reads.list_memberships(city_code, as_of=as_of, known_at=known_at):
         left = m.left_on if m.left_on is not None and (as_of is None or m.left_on <= as_of) else None
         sheets[LISTS_SHEET].append(
             [
@@ -138,7 +160,7 @@ def export_office_xlsx(
             ]
         )
         n += 1
-    for w in reads.sponsor_work(city_code, end=as_of):
+    for w in reads.sponsor_work(city_code, end=as_of, known_at=known_at):
         sheets[VISITS_SHEET].append(
             [
                 w.code,
@@ -151,7 +173,7 @@ def export_office_xlsx(
             ]
         )
         n += 1
-    for a in reads.funding(city_code, as_of=as_of):
+    for a in reads.funding(city_code, as_of=as_of, known_at=known_at):
         sheets[FUNDING_SHEET].append(
             [
                 a.code,
@@ -167,7 +189,7 @@ def export_office_xlsx(
         )
         n += 1
     for year in per_mu_years:
-        for pm in reads.per_mu(city_code, year, as_of=as_of):
+        for pm in reads.per_mu(city_code, year, as_of=as_of, known_at=known_at):
             sheets[PER_MU_SHEET].append(
                 [pm.code, pm.year, str(pm.land_mu), str(pm.output), str(pm.revenue), str(pm.tax)]
             )
@@ -179,8 +201,6 @@ def export_office_xlsx(
                     cell.number_format = "yyyy-mm-dd"
                 elif isinstance(cell.value, str):
                     cell.data_type = "s"  # text stays text, never a formula
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
     return n
 
 

@@ -83,14 +83,24 @@ def write_reports(
         render_png(pace, out / "pace.png", font=font)
         written.append(out / "pace.png")
     say("exporting the ledger …")
-    export_ledger_xlsx(rows, out / "ledger.xlsx", city=city, as_of=as_of, unit=AmountUnit.WAN)
-    written.append(out / "ledger.xlsx")
     office = app.office
-    if (
+    has_office = bool(
         office.list_memberships(city.code, as_of=as_of)
         or office.sponsor_work(city.code, end=as_of)
         or office.funding(city.code, as_of=as_of)
-    ):
+    )
+    per_mu_years = (as_of.year - 1, as_of.year)
+    export_ledger_xlsx(
+        rows,
+        out / "ledger.xlsx",
+        city=city,
+        as_of=as_of,
+        unit=AmountUnit.WAN,
+        office=office if has_office else None,
+        per_mu_years=per_mu_years,
+    )
+    written.append(out / "ledger.xlsx")
+    if has_office:
         from projlife.reports.office_sheets import export_office_xlsx
 
         say("exporting the office workbook …")
@@ -99,11 +109,14 @@ def write_reports(
             out / "office.xlsx",
             city_code=city.code,
             as_of=as_of,
-            per_mu_years=(as_of.year - 1, as_of.year),
+            per_mu_years=per_mu_years,
         )
         written.append(out / "office.xlsx")
     say("exporting OC4IDS …")
-    package = project_package(rows, city, as_of=as_of)
+    from projlife.reports.office_oc4ids import project_office_facts
+
+    facts = project_office_facts(office, city.code, as_of=as_of, per_mu_years=per_mu_years)
+    package = project_package(rows, city, as_of=as_of, office=facts)
     (out / "oc4ids.json").write_text(
         json.dumps(package, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )

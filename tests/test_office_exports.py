@@ -1,0 +1,173 @@
+"""The office's facts in the exports: the 台账 workbook (round trip) and OC4IDS (schema-valid).
+
+The scenario is the hand-worked 驻马店 drive of ``test_working_week.py`` plus one 专项债
+application of ZMD-A (applied 2024-03-01, approved 2024-05-20 at 3000万元) and 亩均 figures of
+ZMD-D for 2023; as of 2024-06-30.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from projlife.app.application import Projlife, connect
+from projlife.reports.ledger_export import LEDGER_SHEET, export_ledger_xlsx, row_values
+from projlife.reports.ledger_import import import_ledger
+from projlife.reports.oc4ids import project_package, validate_package
+from projlife.reports.office_oc4ids import project_office_facts
+from projlife.reports.office_sheets import (
+    FUNDING_SHEET,
+    LISTS_SHEET,
+    PER_MU_SHEET,
+    VISITS_SHEET,
+    import_office_xlsx,
+)
+from test_working_week import CITY, drive, run
+
+AS_OF = date(2024, 6, 30)
+OC4IDS = Path("/work/shared/oc4ids")
+
+
+def office_drive(app: Projlife) -> dict[str, Any]:
+    ids = drive(app)
+    a = ids["A"]
+    run(
+        app,
+        "apply_for_funding",
+        a,
+        "2024-03-01",
+        application_ref="ZXZ-2024-01",
+        program="special_bond",
+        amount_yuan="50000000",
+    )
+    run(
+        app,
+        "change_funding_status",
+        a,
+        "2024-05-20",
+        application_ref="ZXZ-2024-01",
+        status="approved",
+        amount_yuan="30000000",
+    )
+    run(
+        app,
+        "report_per_mu",
+        ids["D"],
+        "2023-12-31",
+        year=2023,
+        land_mu="100",
+        output_yuan="500000000",
+        revenue_yuan="480000000",
+        tax_yuan="15000000",
+    )
+    app.projections.run()
+    return ids
+
+
+def _facts(app: Projlife) -> dict[str, Any]:
+    """The office facts by project code, without who recorded them (an import records them anew)."""
+    out: dict[str, Any] = {}
+    for f in project_office_facts(app.office, CITY, as_of=AS_OF, per_mu_years=[2023]).values():
+        code: str = next(x.code for x in (*f.lists, *f.sponsor_work, *f.funding, *f.per_mu))  # type: ignore[attr-defined]
+        out[code] = (
+            sorted((m.list_name, m.period, m.entered_on, m.left_on) for m in f.lists),
+            sorted((w.work, w.on, w.by, w.findings, w.ticket_codes) for w in f.sponsor_work),
+            [(x.application_ref, x.status, x.amount_applied, x.amount_approved) for x in f.funding],
+            [(p.year, p.land_mu, p.output, p.revenue, p.tax) for p in f.per_mu],
+        )
+    return out
+
+
+def test_the_ledger_workbook_carries_the_office_sheets_and_round_trips(app: Projlife, tmp_path: Path) -> None:
+    office_drive(app)
+    city = app.city("zhumadian")
+    path = tmp_path / "ledger.xlsx"
+    rows = app.ledger.rows(city=city.code, as_of=AS_OF, with_details=True)
+    assert export_ledger_xlsx(rows, path, city=city, as_of=AS_OF, office=app.office, per_mu_years=[2023]) == 7
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == [LEDGER_SHEET, LISTS_SHEET, VISITS_SHEET, FUNDING_SHEET, PER_MU_SHEET]
+    assert wb[LISTS_SHEET].max_row == 1 + 5  # two 市重点 stays, three 开工一批 stays
+    assert wb[FUNDING_SHEET]["F2"].value == "已批复"
+    assert [c.value for c in wb[PER_MU_SHEET][2]] == [
+        "ZMD-D",
+        2023,
+        "100",
+        "500000000.00",
+        "480000000.00",
+        "15000000.00",
+    ]
+    # into an empty database: the 台账 import passes over the office sheets, the office import reads them
+    with connect(f"sqlite:///{tmp_path / 'copy.db'}", create_tables=True) as copy:
+        report = import_ledger(copy, path, city="zhumadian")
+        assert (report.rows_read, report.projects_written, report.ok) == (7, 7, True)
+        office = import_office_xlsx(path, city_code=CITY, reads=copy.office, execute=copy.projects.execute)
+        assert office.commands == 5 + 1 + 3 + 1 + 1 + 1  # stays, one leave, visits, applied, approved, 亩均
+        copy.projections.run()
+        assert _facts(copy) == _facts(app)
+        copied = copy.ledger.rows(city=city.code, as_of=AS_OF, with_details=True)
+        values = [{k: v for k, v in row_values(r, city).items() if k != "verified"} for r in copied]
+        assert values == [{k: v for k, v in row_values(r, city).items() if k != "verified"} for r in rows]
+        # a second import of the same workbook changes nothing
+        again = tmp_path / "again.xlsx"
+        export_ledger_xlsx(copied, again, city=city, as_of=AS_OF, office=copy.office, per_mu_years=[2023])
+        assert import_ledger(copy, again, city="zhumadian").projects_written == 0
+        assert (
+            import_office_xlsx(
+                again, city_code=CITY, reads=copy.office, execute=copy.projects.execute
+            ).commands
+            == 0
+        )
+
+
+def test_the_oc4ids_export_carries_lists_funding_and_office_facts_and_validates(app: Projlife) -> None:
+    if not OC4IDS.exists():
+        pytest.skip("OC4IDS schema files not present")
+    ids = office_drive(app)
+    city = app.city("zhumadian")
+    rows = app.ledger.rows(city=city.code, as_of=AS_OF, with_details=True)
+    facts = project_office_facts(app.office, CITY, as_of=AS_OF, per_mu_years=[2023])
+    package = project_package(rows, city, as_of=AS_OF, office=facts)
+    assert validate_package(package, OC4IDS) == []
+    by_code = {p["identifiers"][0]["id"]: p for p in package["projects"]}
+    a = by_code["ZMD-A"]
+    lists = [c for c in a["additionalClassifications"] if c["scheme"] == "projlife-list"]
+    assert [(c["id"], c["description"]) for c in lists] == [
+        ("city_key:2024", "2024市重点项目"),
+        ("start_batch:2024-Q2", "2024-Q2开工一批"),
+    ]
+    (group,) = a["budget"]["budgetBreakdowns"]
+    assert group["budgetBreakdown"] == [
+        {
+            "id": "ZXZ-2024-01",
+            "description": "专项债申报（已批复）",
+            "amount": {"amount": 30000000, "currency": "CNY"},
+            "approvalDate": "2024-05-20T00:00:00+08:00",
+        }
+    ]
+    ext = a["projlife"]["office"]
+    assert [w["date"] for w in ext["sponsorWork"]] == ["2024-04-10", "2024-04-17"]
+    assert ext["funding"][0]["amountApplied"] == {"amount": 50000000, "currency": "CNY"}
+    # C left the batch on 05-10: no current list, the stay is kept with its dates
+    c = by_code["ZMD-C"]
+    assert not [x for x in c["additionalClassifications"] if x["scheme"] == "projlife-list"]
+    assert c["projlife"]["office"]["lists"] == [
+        {
+            "list": "start_batch",
+            "listLabel": "开工一批",
+            "period": "2024-Q2",
+            "enteredDate": "2024-03-28",
+            "leftDate": "2024-05-10",
+        }
+    ]
+    d = by_code["ZMD-D"]["projlife"]["office"]
+    assert d["certificates"] == [{"certificate": "不动产权证", "date": "2023-10-20"}]
+    assert d["perMu"][0]["landMu"] == 100
+    assert "office" not in by_code["ZMD-G"]["projlife"]
+    # a made-up field in the office extension does not validate
+    a["projlife"]["office"]["lists"][0]["rank"] = 1
+    assert any("rank" in e for e in validate_package(package, OC4IDS))
+    assert ids  # the drive ran
