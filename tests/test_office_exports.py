@@ -2,12 +2,14 @@
 
 The scenario is the hand-worked 驻马店 drive of ``test_working_week.py`` plus one 专项债
 application of ZMD-A (applied 2024-03-01, approved 2024-05-20 at 3000万元) and 亩均 figures of
-ZMD-D for 2023; as of 2024-06-30.
+ZMD-D for 2023; ZMD-A's 一期厂房 accepted 2024-06-10 and producing from 06-20 (分批验收); the
+Tuesday meeting of 驿城区 on 2024-05-14 (chair 王区长) with one decision on ticket ZMD-T-1, due
+05-31, followed up as done on 05-21; as of 2024-06-30.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,18 +17,22 @@ import openpyxl
 import pytest
 
 from projlife.app.application import Projlife, connect
+from projlife.domain.meeting import FollowUp
 from projlife.reports.ledger_export import LEDGER_SHEET, export_ledger_xlsx, row_values
 from projlife.reports.ledger_import import import_ledger
 from projlife.reports.oc4ids import project_package, validate_package
 from projlife.reports.office_oc4ids import project_office_facts
 from projlife.reports.office_sheets import (
+    COMPLETION_SHEET,
+    DECISIONS_SHEET,
     FUNDING_SHEET,
     LISTS_SHEET,
     PER_MU_SHEET,
     VISITS_SHEET,
+    OfficeImportRejected,
     import_office_xlsx,
 )
-from test_working_week import CITY, drive, run
+from test_working_week import AREA, CITY, CLERK, drive, run
 
 AS_OF = date(2024, 6, 30)
 OC4IDS = Path("/work/shared/oc4ids")
@@ -64,20 +70,73 @@ def office_drive(app: Projlife) -> dict[str, Any]:
         revenue_yuan="480000000",
         tax_yuan="15000000",
     )
+    run(app, "accept_part", a, "2024-06-10", part="一期厂房")
+    run(app, "begin_part_production", a, "2024-06-20", part="一期厂房")
+    meeting = app.meetings.execute(
+        {
+            "command": "convene_meeting",
+            "city_code": CITY,
+            "area_code": AREA,
+            "chair": "王区长",
+            "occurred_on": "2024-05-14",
+            "actor": CLERK,
+        }
+    ).aggregate_id
+    app.meetings.execute(
+        {
+            "command": "record_decision",
+            "meeting_id": meeting,
+            "subject": "ticket:ZMD-T-1",
+            "decision": "供电公司5月底前接入施工用电",
+            "owner": "区发改委",
+            "due_on": "2024-05-31",
+            "occurred_on": "2024-05-14",
+            "actor": CLERK,
+        }
+    )
+    app.meetings.execute(
+        {
+            "command": "follow_up_decision",
+            "meeting_id": meeting,
+            "number": 1,
+            "outcome": "done",
+            "note": "已接入",
+            "occurred_on": "2024-05-21",
+            "actor": CLERK,
+        }
+    )
     app.projections.run()
     return ids
 
 
+def _decisions(app: Projlife) -> list[Any]:
+    return [
+        (
+            d.area_code,
+            d.held_on,
+            d.chair,
+            d.number,
+            d.subject,
+            d.decision,
+            d.owner,
+            d.due_on,
+            d.outcome,
+            d.followed_up_on,
+        )
+        for d in app.office.decisions(CITY)
+    ]
+
+
 def _facts(app: Projlife) -> dict[str, Any]:
-    """The office facts by project code, without who recorded them (an import records them anew)."""
+    """The office facts by project id (city and code give the id), without who recorded them (an import records them anew)."""
     out: dict[str, Any] = {}
-    for f in project_office_facts(app.office, CITY, as_of=AS_OF, per_mu_years=[2023]).values():
-        code: str = next(x.code for x in (*f.lists, *f.sponsor_work, *f.funding, *f.per_mu))  # type: ignore[attr-defined]
-        out[code] = (
+    for pid, f in project_office_facts(app.office, CITY, as_of=AS_OF, per_mu_years=[2023]).items():
+        out[pid] = (
             sorted((m.list_name, m.period, m.entered_on, m.left_on) for m in f.lists),
             sorted((w.work, w.on, w.by, w.findings, w.ticket_codes) for w in f.sponsor_work),
             [(x.application_ref, x.status, x.amount_applied, x.amount_approved) for x in f.funding],
             [(p.year, p.land_mu, p.output, p.revenue, p.tax) for p in f.per_mu],
+            (f.certificates, f.parts_accepted, f.parts_producing),
         )
     return out
 
@@ -89,7 +148,21 @@ def test_the_ledger_workbook_carries_the_office_sheets_and_round_trips(app: Proj
     rows = app.ledger.rows(city=city.code, as_of=AS_OF, with_details=True)
     assert export_ledger_xlsx(rows, path, city=city, as_of=AS_OF, office=app.office, per_mu_years=[2023]) == 7
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == [LEDGER_SHEET, LISTS_SHEET, VISITS_SHEET, FUNDING_SHEET, PER_MU_SHEET]
+    assert wb.sheetnames == [
+        LEDGER_SHEET,
+        LISTS_SHEET,
+        VISITS_SHEET,
+        FUNDING_SHEET,
+        PER_MU_SHEET,
+        COMPLETION_SHEET,
+        DECISIONS_SHEET,
+    ]
+    assert [c.value for c in wb[DECISIONS_SHEET][2]][:4] == [AREA, datetime(2024, 5, 14), "王区长", 1]
+    assert [[c.value for c in row][:3] for row in wb[COMPLETION_SHEET].iter_rows(min_row=2)] == [
+        ["ZMD-D", "竣工发证", "不动产权证"],
+        ["ZMD-A", "分批验收", "一期厂房"],
+        ["ZMD-A", "部分投产", "一期厂房"],
+    ]
     assert wb[LISTS_SHEET].max_row == 1 + 5  # two 市重点 stays, three 开工一批 stays
     assert wb[FUNDING_SHEET]["F2"].value == "已批复"
     assert [c.value for c in wb[PER_MU_SHEET][2]] == [
@@ -104,10 +177,12 @@ def test_the_ledger_workbook_carries_the_office_sheets_and_round_trips(app: Proj
     with connect(f"sqlite:///{tmp_path / 'copy.db'}", create_tables=True) as copy:
         report = import_ledger(copy, path, city="zhumadian")
         assert (report.rows_read, report.projects_written, report.ok) == (7, 7, True)
-        office = import_office_xlsx(path, city_code=CITY, reads=copy.office, execute=copy.projects.execute)
-        assert office.commands == 5 + 1 + 3 + 1 + 1 + 1  # stays, one leave, visits, applied, approved, 亩均
+        office = import_office_xlsx(path, city_code=CITY, app=copy)
+        # stays, one leave, visits, applied, approved, 亩均, certificate, two parts, convened, decided, followed up
+        assert office.commands == 5 + 1 + 3 + 1 + 1 + 1 + 1 + 2 + 1 + 1 + 1
         copy.projections.run()
         assert _facts(copy) == _facts(app)
+        assert _decisions(copy) == _decisions(app)
         copied = copy.ledger.rows(city=city.code, as_of=AS_OF, with_details=True)
         values = [{k: v for k, v in row_values(r, city).items() if k != "verified"} for r in copied]
         assert values == [{k: v for k, v in row_values(r, city).items() if k != "verified"} for r in rows]
@@ -115,12 +190,7 @@ def test_the_ledger_workbook_carries_the_office_sheets_and_round_trips(app: Proj
         again = tmp_path / "again.xlsx"
         export_ledger_xlsx(copied, again, city=city, as_of=AS_OF, office=copy.office, per_mu_years=[2023])
         assert import_ledger(copy, again, city="zhumadian").projects_written == 0
-        assert (
-            import_office_xlsx(
-                again, city_code=CITY, reads=copy.office, execute=copy.projects.execute
-            ).commands
-            == 0
-        )
+        assert import_office_xlsx(again, city_code=CITY, app=copy).commands == 0
 
 
 def test_the_oc4ids_export_carries_lists_funding_and_office_facts_and_validates(app: Projlife) -> None:
@@ -171,3 +241,81 @@ def test_the_oc4ids_export_carries_lists_funding_and_office_facts_and_validates(
     a["projlife"]["office"]["lists"][0]["rank"] = 1
     assert any("rank" in e for e in validate_package(package, OC4IDS))
     assert ids  # the drive ran
+
+
+def test_a_row_the_rules_refuse_rejects_the_whole_workbook_with_every_refused_row(
+    app: Projlife, tmp_path: Path
+) -> None:
+    drive(app)
+    wb = openpyxl.Workbook()
+    lists = wb.active
+    assert lists is not None
+    lists.title = LISTS_SHEET
+    lists.append(["项目编号", "名单", "期间", "列入日期", "调出日期", "遴选目录条目", "依据"])
+    lists.append(["ZMD-G", "预备", "2024", date(2024, 5, 6), None, None, None])  # a good row, first
+    parts = wb.create_sheet(COMPLETION_SHEET)
+    parts.append(["项目编号", "类别", "名称", "日期", "依据"])
+    parts.append(["ZMD-B", "部分投产", "二期", date(2024, 7, 10), None])  # never accepted
+    parts.append(["ZMD-G", "分批验收", "一期", date(2024, 6, 1), None])  # not started
+    parts.append(["ZMD-A", "分批验收", "一期厂房", date(2024, 6, 10), None])
+    parts.append(
+        ["ZMD-A", "部分投产", "一期厂房", date(2024, 6, 20), "验收意见书"]
+    )  # builds on the row above
+    meetings = wb.create_sheet(DECISIONS_SHEET)
+    meetings.append(
+        [
+            "会议区域",
+            "会议日期",
+            "主持人",
+            "序号",
+            "事项",
+            "决定",
+            "责任人",
+            "完成时限",
+            "督办结果",
+            "督办日期",
+            "督办说明",
+            "新时限",
+        ]
+    )
+    row = [
+        AREA,
+        date(2024, 5, 14),
+        "王区长",
+        1,
+        "project:ZMD-B",
+        "协调用地报批",
+        "区自然资源局",
+        date(2024, 5, 31),
+    ]
+    meetings.append([*row, "已落实", date(2024, 5, 10), "已报批", None])  # followed up before the meeting
+    meetings.append(
+        [AREA, date(2024, 5, 14), "王区长", 3, "project:ZMD-C", "重新入批", "区发改委", date(2024, 6, 30)]
+    )
+    path = tmp_path / "office.xlsx"
+    wb.save(path)
+    before = app.store.recorder.max_notification_id()
+    with pytest.raises(OfficeImportRejected) as rejected:
+        import_office_xlsx(path, city_code=CITY, app=app)
+    assert set(rejected.value.rows) == {
+        f"{COMPLETION_SHEET}!R2",
+        f"{COMPLETION_SHEET}!R3",
+        f"{DECISIONS_SHEET}!R2",
+        f"{DECISIONS_SHEET}!R3",
+    }
+    assert "not after the meeting" in rejected.value.rows[f"{DECISIONS_SHEET}!R2"][0]
+    assert "next decision is number 2" in rejected.value.rows[f"{DECISIONS_SHEET}!R3"][0]
+    assert app.store.recorder.max_notification_id() == before  # not even the good 名单 row
+    # the refused rows fixed: everything goes in, in one transaction, and a second import adds nothing
+    parts.delete_rows(2, 2)
+    meetings.cell(row=2, column=10, value=date(2024, 5, 21))
+    meetings.cell(row=3, column=4, value=2)
+    wb.save(path)
+    report = import_office_xlsx(path, city_code=CITY, app=app)
+    assert (report.commands, report.skipped, report.events) == (1 + 2 + 1 + 2 + 1, 0, 7)
+    app.projections.run()
+    assert [(d.number, d.outcome) for d in app.office.decisions(CITY)] == [(1, FollowUp.DONE), (2, None)]
+    (produced,) = app.office.project_dates(CITY, "PartProductionBegan")
+    assert (produced[1], produced[2], produced[3]) == ("ZMD-A", "一期厂房", date(2024, 6, 20))
+    again = import_office_xlsx(path, city_code=CITY, app=app)
+    assert (again.commands, again.skipped) == (0, 1 + 2 + 2 + 1)

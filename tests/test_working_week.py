@@ -44,6 +44,8 @@ from projlife.reports.bulletin import build_bulletin
 from projlife.reports.half_year_pack import pack_html, pack_markdown, write_packs_xlsx
 from projlife.reports.meeting_agenda import agenda_markdown
 from projlife.reports.office_sheets import (
+    COMPLETION_SHEET,
+    DECISIONS_SHEET,
     FUNDING_SHEET,
     LISTS_SHEET,
     PER_MU_SHEET,
@@ -544,8 +546,9 @@ def test_the_office_workbook_exports_and_reimports_to_the_same_facts(app: Projli
     app.projections.run()
     path = tmp_path / "office.xlsx"
     rows = export_office_xlsx(app.office, path, city_code=CITY)
-    assert rows == 5 + 3 + 1  # two city-key stays and three batch stays; three visits; one application
-    again = import_office_xlsx(path, city_code=CITY, reads=app.office, execute=app.projects.execute)
+    # two city-key stays and three batch stays; three visits; one application; D's certificate
+    assert rows == 5 + 3 + 1 + 1
+    again = import_office_xlsx(path, city_code=CITY, app=app)
     assert again.commands == 0
     # an office edits the sheet: G joins the 2024 预备 list, A's application is approved
     wb = openpyxl.load_workbook(path)
@@ -555,7 +558,7 @@ def test_the_office_workbook_exports_and_reimports_to_the_same_facts(app: Projli
     fund.cell(row=2, column=7, value=date(2024, 5, 20))
     fund.cell(row=2, column=8, value="30000000")
     wb.save(path)
-    report = import_office_xlsx(path, city_code=CITY, reads=app.office, execute=app.projects.execute)
+    report = import_office_xlsx(path, city_code=CITY, app=app)
     assert report.commands == 2
     app.projections.run()
     (g,) = app.office.list_memberships(CITY, list_name="preparatory")
@@ -568,7 +571,7 @@ def test_the_office_workbook_exports_and_reimports_to_the_same_facts(app: Projli
     wb.save(path)
     before = app.store.recorder.max_notification_id()
     with pytest.raises(OfficeImportRejected) as rejected:
-        import_office_xlsx(path, city_code=CITY, reads=app.office, execute=app.projects.execute)
+        import_office_xlsx(path, city_code=CITY, app=app)
     assert len(rejected.value.problems) == 2
     assert app.store.recorder.max_notification_id() == before
 
@@ -590,13 +593,9 @@ def test_per_mu_figures_come_in_from_the_sheet_and_give_the_indices(app: Projlif
     ws.append(["ZMD-E", 2023, "50", "100000000", "100000000", "2000000"])
     path = tmp_path / "mu.xlsx"
     wb.save(path)
-    assert (
-        import_office_xlsx(path, city_code=CITY, reads=app.office, execute=app.projects.execute).commands == 2
-    )
+    assert import_office_xlsx(path, city_code=CITY, app=app).commands == 2
     app.projections.run()
-    assert (
-        import_office_xlsx(path, city_code=CITY, reads=app.office, execute=app.projects.execute).commands == 0
-    )
+    assert import_office_xlsx(path, city_code=CITY, app=app).commands == 0
     bench = MuBenchmarks(investment_per_mu=Decimal("1500000"), tax_per_mu=Decimal("100000"))
     mu = app.office_figures.per_mu(CITY, 2023, benchmarks=bench)
     got = {
@@ -657,9 +656,7 @@ def test_per_mu_figures_come_in_from_the_sheet_and_give_the_indices(app: Projlif
         ("ZMD-D", 2023, "100"),
         ("ZMD-E", 2023, "40"),
     ]
-    assert (
-        import_office_xlsx(out, city_code=CITY, reads=app.office, execute=app.projects.execute).commands == 0
-    )
+    assert import_office_xlsx(out, city_code=CITY, app=app).commands == 0
 
 
 def test_the_half_year_pack_gives_each_town_its_figures_lists_and_shared_ranks(
@@ -731,5 +728,12 @@ def test_the_report_files_include_the_office_workbook_when_there_are_office_fact
     files = write_reports(app, app.city("zhumadian"), tmp_path / "out", as_of=date(2024, 6, 30))
     assert tmp_path / "out" / "office.xlsx" in files.files
     book = openpyxl.load_workbook(tmp_path / "out" / "office.xlsx")
-    assert book.sheetnames == [LISTS_SHEET, VISITS_SHEET, FUNDING_SHEET, PER_MU_SHEET]
+    assert book.sheetnames == [
+        LISTS_SHEET,
+        VISITS_SHEET,
+        FUNDING_SHEET,
+        PER_MU_SHEET,
+        COMPLETION_SHEET,
+        DECISIONS_SHEET,
+    ]
     assert "重点项目名单" in (tmp_path / "out" / "bulletin.md").read_text(encoding="utf-8")

@@ -109,6 +109,61 @@ class MeetingService:
         )
         return CommandResult(meeting.id, meeting.version, last_position(recordings))
 
+    def apply_unsaved(
+        self, command: Command | Mapping[str, Any], loaded: dict[UUID, WeeklyMeeting]
+    ) -> WeeklyMeeting:
+        """Validate, authorize and apply one meeting command, and save nothing.
+
+        The meeting is taken from ``loaded`` (from the store on first use; a convened one is put
+        there), so a file's commands build on each other; raises as :meth:`execute` would, and
+        refuses to convene a meeting already stored or already in ``loaded``.
+        """
+        cmd = self._parse(command, None)
+        actor = cmd.actor.to_domain()
+        require_role(actor, sorted(MEETING_COMMAND_ROLES[cmd.name]), attempted=f"{cmd.name} (as {actor.id})")
+        if isinstance(cmd, ConveneMeeting):
+            self._check_area(cmd)
+            mid = meeting_id_for(cmd.city_code, cmd.area_code, cmd.occurred_on)
+            if mid in loaded or self._store.recorder.select_events(mid, limit=1):
+                raise CommandRejected(
+                    "convene_meeting",
+                    [
+                        Problem(
+                            "occurred_on", f"the meeting of {cmd.area_code} on {cmd.occurred_on} is recorded"
+                        )
+                    ],
+                )
+            meeting = WeeklyMeeting.convene(
+                city_code=cmd.city_code,
+                area_code=cmd.area_code,
+                chair=cmd.chair,
+                agenda=cmd.agenda,
+                **cmd.meta(),
+            )
+        else:
+            assert isinstance(cmd, MeetingCommand)
+            meeting = loaded.get(cmd.meeting_id) or self.get(cmd.meeting_id)
+            meta = cmd.meta()
+            if isinstance(cmd, RecordDecision):
+                meeting.record_decision(
+                    subject=cmd.subject, decision=cmd.decision, owner=cmd.owner, due_on=cmd.due_on, **meta
+                )
+            elif isinstance(cmd, FollowUpDecision):
+                meeting.follow_up(
+                    number=cmd.number, outcome=cmd.outcome, note=cmd.note, new_due_on=cmd.new_due_on, **meta
+                )
+        loaded[meeting.id] = meeting
+        return meeting
+
+    def _check_area(self, cmd: ConveneMeeting) -> None:
+        city = self._cities.city_by_code(cmd.city_code)
+        if city is None:
+            raise CommandRejected("convene_meeting", [Problem("city_code", "unknown city", cmd.city_code)])
+        if cmd.area_code not in city.areas:
+            raise CommandRejected(
+                "convene_meeting", [Problem("area_code", f"not an area of {city.name_zh}", cmd.area_code)]
+            )
+
     def _parse(self, command: Command | Mapping[str, Any], kind: str | None) -> Command:
         if isinstance(command, Command):
             if command.name not in MEETING_COMMANDS:
@@ -129,13 +184,7 @@ class MeetingService:
         return validate(model, {k: v for k, v in command.items() if k != "command"})
 
     def _convene(self, cmd: ConveneMeeting) -> CommandResult:
-        city = self._cities.city_by_code(cmd.city_code)
-        if city is None:
-            raise CommandRejected("convene_meeting", [Problem("city_code", "unknown city", cmd.city_code)])
-        if cmd.area_code not in city.areas:
-            raise CommandRejected(
-                "convene_meeting", [Problem("area_code", f"not an area of {city.name_zh}", cmd.area_code)]
-            )
+        self._check_area(cmd)
         meeting = WeeklyMeeting.convene(
             city_code=cmd.city_code, area_code=cmd.area_code, chair=cmd.chair, agenda=cmd.agenda, **cmd.meta()
         )

@@ -137,6 +137,24 @@ class ProjectService:
             return [Problem("area_code", f"not an area of {city.name_zh}", area_code)]
         return []
 
+    def apply_unsaved(self, command: Command | Mapping[str, Any], loaded: dict[UUID, Project]) -> Project:
+        """Validate, authorize and apply one command on an existing project, and save nothing.
+
+        The project is taken from ``loaded`` (loaded from the store and put there on first use), so
+        several commands build on each other; raises exactly as :meth:`execute` would. A caller that
+        checked a whole file this way saves the projects of ``loaded`` together (``store.save``).
+        """
+        cmd = self._parse(command, None)
+        if not isinstance(cmd, ProjectCommand):
+            raise CommandRejected(cmd.name, [Problem("(command)", "not a command on an existing project")])
+        project = loaded.get(cmd.project_id) or self.get(
+            cmd.project_id, attempted=f"{cmd.name} project {cmd.project_id}"
+        )
+        self._check_context(cmd, project)
+        cmd.apply(project)
+        loaded[project.id] = project
+        return project
+
     # -- queries -----------------------------------------------------------------
 
     def get(self, project_id: UUID, *, attempted: str = "load project") -> Project:

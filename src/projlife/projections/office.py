@@ -297,6 +297,10 @@ class Decision:
     outcome: FollowUp | None
     last_note: str | None
     followed_up_on: date | None
+    chair: str | None = None
+    """Who chaired the meeting."""
+    first_due_on: date | None = None
+    """The due date the meeting set (``due_on`` is the latest, after carry-overs)."""
 
     @property
     def is_open(self) -> bool:
@@ -540,11 +544,11 @@ class OfficeReads:
             known_at=known_at,
             city_code=None,
         )
-        meetings: dict[str, tuple[str, str, date]] = {}
+        meetings: dict[str, tuple[str, str, date, str | None]] = {}
         out: dict[tuple[str, int], Decision] = {}
         for r in rows:
             if r.topic == "Convened":
-                meetings[r.aggregate_id] = (r.city_code, r.area_code, date.fromordinal(r.business))
+                meetings[r.aggregate_id] = (r.city_code, r.area_code, date.fromordinal(r.business), r.who)
                 continue
             meeting = meetings.get(r.aggregate_id)
             if (
@@ -568,6 +572,8 @@ class OfficeReads:
                     None,
                     None,
                     None,
+                    meeting[3],
+                    date.fromordinal(r.due),
                 )
             elif key in out:
                 d = out[key]
