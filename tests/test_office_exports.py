@@ -18,6 +18,9 @@ import pytest
 
 from projlife.app.application import Projlife, connect
 from projlife.domain.meeting import FollowUp
+from projlife.projections.facts import LEDGER_PROJECTION
+from projlife.projections.office import OFFICE_PROJECTION
+from projlife.projections.rebuilds import ProjectionRebuilding
 from projlife.reports.ledger_export import LEDGER_SHEET, export_ledger_xlsx, row_values
 from projlife.reports.ledger_import import import_ledger
 from projlife.reports.oc4ids import project_package, validate_package
@@ -319,3 +322,36 @@ def test_a_row_the_rules_refuse_rejects_the_whole_workbook_with_every_refused_ro
     assert (produced[1], produced[2], produced[3]) == ("ZMD-A", "一期厂房", date(2024, 6, 20))
     again = import_office_xlsx(path, city_code=CITY, app=app)
     assert (again.commands, again.skipped) == (0, 1 + 2 + 2 + 1)
+
+
+class Crash(BaseException):
+    """The process dies in the middle of a rebuild."""
+
+
+@pytest.mark.parametrize("projection", [OFFICE_PROJECTION, LEDGER_PROJECTION])
+def test_office_reads_refuse_while_their_read_model_is_rebuilt_and_the_next_run_restores_them(
+    app: Projlife, monkeypatch: Any, projection: str
+) -> None:
+    office_drive(app)
+    before = (_facts(app), _decisions(app))
+    runner = app.projections
+    real = runner._run_batch
+
+    def dying(*args: Any, **kwargs: Any) -> Any:
+        raise Crash
+
+    monkeypatch.setattr(runner, "_run_batch", dying)
+    with pytest.raises(Crash):
+        runner.rebuild(projection, batch_size=5)
+    monkeypatch.setattr(runner, "_run_batch", real)
+    for read in (
+        lambda: app.office.list_memberships(CITY),
+        lambda: app.office.decisions(CITY),
+        lambda: app.office.per_mu(CITY, 2023),
+        lambda: app.office_figures.rates(CITY, "2024-H1"),
+        lambda: project_office_facts(app.office, CITY, as_of=AS_OF),
+    ):
+        with pytest.raises(ProjectionRebuilding, match="rebuilding"):
+            read()
+    app.projections.run()
+    assert (_facts(app), _decisions(app)) == before

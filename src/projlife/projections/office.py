@@ -29,6 +29,8 @@ from projlife.domain.project_office import (
 )
 from projlife.projections.contract import DomainEvent, Item
 from projlife.projections.fact_tables import projects_table, recorded_micros
+from projlife.projections.facts import LEDGER_PROJECTION
+from projlife.projections.rebuilds import refuse_if_rebuilding
 from projlife.projections.registry import register_projection
 from projlife.store.dialect import sql_dialect
 from projlife.store.sql import SCHEMA_MODULES, metadata
@@ -324,7 +326,12 @@ def _evidence(text: str) -> tuple[str, ...]:
 
 
 class OfficeReads:
-    """Queries on ``pl_office_facts``, as of a business date and as known at a time."""
+    """Queries on ``pl_office_facts``, as of a business date and as known at a time.
+
+    Every query raises :class:`~projlife.projections.rebuilds.ProjectionRebuilding` while the office
+    projection or the ledger (whose project codes and areas it joins) is being rebuilt, or after
+    such a rebuild was interrupted: ``app.projections.run()`` finishes it.
+    """
 
     def __init__(self, database: SqlDatabase) -> None:
         self._engine = database.engine
@@ -345,6 +352,13 @@ class OfficeReads:
         if city_code is not None:
             query = query.where(sa.or_(p.c.city_code == city_code, t.c.city_code == city_code))
         with self._engine.connect() as conn:
+            # Never read partial tables: a rebuild of these facts or of the projects they are joined
+            # to, under way or interrupted, is refused (as the counting layer refuses to count).
+            refuse_if_rebuilding(
+                conn,
+                (OFFICE_PROJECTION, LEDGER_PROJECTION),
+                f"read the office facts ({', '.join(sorted({_short(x) for x in topics}))})",
+            )
             return list(conn.execute(query.order_by(t.c.pos)))
 
     def list_memberships(
