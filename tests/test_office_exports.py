@@ -9,7 +9,10 @@ Tuesday meeting of 驿城区 on 2024-05-14 (chair 王区长) with one decision o
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +21,17 @@ import pytest
 
 from projlife.app.application import Projlife, connect
 from projlife.domain.meeting import FollowUp
+from projlife.domain.project_office import FundingProgram, FundingStatus, ListName
+from projlife.projections.counting.office import MuBenchmarks
 from projlife.projections.facts import LEDGER_PROJECTION
 from projlife.projections.office import OFFICE_PROJECTION
 from projlife.projections.rebuilds import ProjectionRebuilding
+from projlife.reports.bulletin import build_bulletin
 from projlife.reports.ledger_export import LEDGER_SHEET, export_ledger_xlsx, row_values
 from projlife.reports.ledger_import import import_ledger
 from projlife.reports.oc4ids import project_package, validate_package
 from projlife.reports.office_oc4ids import project_office_facts
+from projlife.reports.office_report import office_section, office_sections
 from projlife.reports.office_sheets import (
     COMPLETION_SHEET,
     DECISIONS_SHEET,
@@ -35,6 +42,8 @@ from projlife.reports.office_sheets import (
     OfficeImportRejected,
     import_office_xlsx,
 )
+from projlife.reports.render_md import bulletin_json, bulletin_markdown
+from projlife.reports.terms import term
 from test_working_week import AREA, CITY, CLERK, drive, run
 
 AS_OF = date(2024, 6, 30)
@@ -355,3 +364,84 @@ def test_office_reads_refuse_while_their_read_model_is_rebuilt_and_the_next_run_
             read()
     app.projections.run()
     assert (_facts(app), _decisions(app)) == before
+
+
+def _with_per_mu(app: Projlife) -> None:
+    ids = drive(app)
+    for key, month, amount in (
+        ("D", "2023-03-01", "150000000"),
+        ("D", "2023-06-01", "50000000"),
+        ("E", "2023-03-01", "60000000"),
+    ):
+        run(app, "report_investment", ids[key], month, month=month, amount_yuan=amount)
+    for key, land, output, revenue, tax in (
+        ("D", "100", "500000000", "480000000", "15000000"),
+        ("E", "50", "100000000", "100000000", "2000000"),
+    ):
+        run(
+            app,
+            "report_per_mu",
+            ids[key],
+            "2023-12-31",
+            year=2023,
+            land_mu=land,
+            output_yuan=output,
+            revenue_yuan=revenue,
+            tax_yuan=tax,
+        )
+    app.projections.run()
+
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_the_office_section_reads_in_english_with_the_per_mu_indices(app: Projlife) -> None:
+    _with_per_mu(app)
+    b = build_bulletin(app, "zhumadian", kind="monthly", as_of=date(2024, 4, 30))
+    assert b.office is not None and b.office.per_mu is not None
+    zh = bulletin_markdown(b)
+    # 亩均 of 2023 (this year has none yet): D 2亿 invested on 100亩, E 6000万 on 50亩; in 万元 per 亩
+    assert "## 亩均效益（2023年度）" in zh
+    assert "| ZMD-D | 411702 | 100 | 200.00 | 500.00 | 480.00 | 15.00 |" in zh
+    assert "| ZMD-E | 411702 | 50 | 120.00 | 200.00 | 200.00 | 4.00 |" in zh
+    # 用地收益率 = tax per 亩 = 1700万 / 150亩; 财税贡献率 = tax / revenue = 1700万 / 5.8亿
+    assert "| 用地收益率（万元/亩） | 11.33 |" in zh
+    assert "| 财税贡献率 | 2.93% |" in zh
+    assert "本市未设亩均标准，不计达标率。" in zh
+    en = bulletin_markdown(b, "en")
+    assert "## Key-project lists and the “three batches”" in en
+    assert "| Start batch | 2024-Q2 | 1/2 = 50.0% | ZMD-B |" in en
+    assert "| Survival | 1/2 = 50.0% |" in en
+    assert "## Per-mu returns (2023)" in en
+    assert "| ZMD-D | 411702 | 100 | 200.00 | 500.00 | 480.00 | 15.00 |" in en
+    for section in office_sections(b.office, "en"):
+        text = section.title + "".join(
+            str(block) if isinstance(block, str) else "".join(map(str, (*block.header, *block.rows)))
+            for block in section.blocks
+        )
+        assert not HAN.search(text), (section.id, HAN.findall(text))
+    # with benchmarks, the 达标率: D's tax per 亩 15万 ≥ 10万, E's 4万 is not → 1/2
+    with_bench = office_section(
+        app.office_figures,
+        app.office,
+        CITY,
+        date(2024, 4, 30),
+        benchmarks=MuBenchmarks(tax_per_mu=Decimal("100000")),
+    )
+    assert with_bench is not None
+    md = "\n".join(s.title for s in office_sections(with_bench, "en"))
+    assert "Per-mu returns (2023)" in md
+    assert with_bench.per_mu is not None and str(with_bench.per_mu.tax_pass) == "1/2 = 50.0%"
+    assert json.loads(bulletin_json(b))["office"]["per_mu"]["projects"][0]["tax_per_mu_yuan"] == "150000.00"
+
+
+def test_every_office_term_has_both_languages_and_the_chinese_is_the_domains() -> None:
+    for name in ListName:
+        assert term(f"list_{name.value}") == name.label_zh
+        assert not HAN.search(term(f"list_{name.value}", "en"))
+    for program in FundingProgram:
+        assert term(f"funding_{program.value}") == program.label_zh
+    for status in FundingStatus:
+        assert term(f"funding_{status.value}") == status.label_zh
+    for rate in ("precision", "fulfilment", "survival", "maturity", "signed_landed_same_year"):
+        assert HAN.search(term(f"rate_{rate}")) and not HAN.search(term(f"rate_{rate}", "en"))

@@ -10,6 +10,7 @@ the same layout as its other sections (Markdown, HTML, JSON).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -18,10 +19,19 @@ import attrs
 
 from projlife.domain.periods import Period, PeriodKind
 from projlife.domain.project_office import FundingStatus, ListName, SponsorWork
-from projlife.projections.counting.office import BatchCheck, EnterpriseCount, MissingWork, OfficeFigures
+from projlife.projections.counting.office import (
+    BatchCheck,
+    EnterpriseCount,
+    MissingWork,
+    MuBenchmarks,
+    OfficeFigures,
+    OfficeRateSettings,
+    PerMuIndices,
+)
 from projlife.projections.metrics import Rate
 from projlife.projections.office import FundingApplication, OfficeReads
 from projlife.reports.render_md import Section, Table
+from projlife.reports.terms import term
 
 __all__ = ["OfficeSection", "office_section", "office_sections", "office_to_dict"]
 
@@ -40,16 +50,33 @@ class OfficeSection:
     visit_month: Period
     funding: tuple[FundingApplication, ...]
     enterprises: EnterpriseCount
+    per_mu: PerMuIndices | None = None
+    """The 亩均 indices of the latest year with figures reported (this year's, else last year's)."""
 
 
 def office_section(
-    figures: OfficeFigures, reads: OfficeReads, city_code: str, as_of: date
+    figures: OfficeFigures,
+    reads: OfficeReads,
+    city_code: str,
+    as_of: date,
+    *,
+    benchmarks: MuBenchmarks | None = None,
+    settings: OfficeRateSettings | None = None,
 ) -> OfficeSection | None:
-    """The section as of ``as_of``, or ``None`` when the city has no office fact recorded by then."""
+    """The section as of ``as_of``, or ``None`` when the city has no office fact recorded by then.
+
+    ``benchmarks``: the city's 亩均 benchmarks (none: no 达标率); ``settings``: its rate readings.
+    """
     stays = reads.list_memberships(city_code, as_of=as_of)
     visits = reads.sponsor_work(city_code, end=as_of)
     funding = reads.funding(city_code, as_of=as_of)
-    if not stays and not visits and not funding:
+    per_mu = None
+    for mu_year in (as_of.year, as_of.year - 1):
+        found = figures.per_mu(city_code, mu_year, benchmarks=benchmarks, as_of=as_of)
+        if found.projects:
+            per_mu = found
+            break
+    if not stays and not visits and not funding and per_mu is None:
         return None
     quarter = Period.containing(PeriodKind.QUARTER, as_of)
     year = Period.containing(PeriodKind.YEAR, as_of)
@@ -64,7 +91,7 @@ def office_section(
         for name in _BATCHES
         if any(m.list_name is name and m.period == str(quarter) for m in stays)
     )
-    rates = figures.rates(city_code, year, as_of=as_of)
+    rates = figures.rates(city_code, year, as_of=as_of, settings=settings)
     missing = figures.missing_sponsor_work(city_code, SponsorWork.MONTHLY_VISIT, month)
     return OfficeSection(
         as_of=as_of,
@@ -76,6 +103,7 @@ def office_section(
         visit_month=month,
         funding=tuple(funding),
         enterprises=figures.new_above_scale_enterprises(city_code, year),
+        per_mu=per_mu,
     )
 
 
@@ -83,52 +111,79 @@ def _yuan_wan(value: Decimal | None) -> str:
     return "—" if value is None else f"{(value / 10_000).quantize(Decimal('0.01'))}"
 
 
-def office_sections(s: OfficeSection) -> list[Section]:
-    """The section as bulletin sections: lists and batches, rates, sponsorship, funding."""
+def _period_label(p: Period, lang: str) -> str:
+    return p.label_zh if lang == "zh" else str(p)
+
+
+def _list_label(n: ListName, lang: str) -> str:
+    return n.label_zh if lang == "zh" else term(f"list_{n.value}", lang)
+
+
+def _rate_label(r: Rate, lang: str) -> str:
+    return r.label_zh if lang == "zh" else term(f"rate_{r.name}", lang)
+
+
+def office_sections(s: OfficeSection, lang: str = "zh") -> list[Section]:
+    """The section as bulletin sections in ``lang`` (``zh``, ``en``): lists and batches, rates,
+    sponsorship, funding, and 亩均 when a year's figures are reported."""
+
+    def t(key: str, **values: object) -> str:
+        return term(key, lang, **values)
+
     lists = Table(
-        ("名单", "期间", "项目数"),
-        tuple((n.label_zh, p or "—", str(c)) for n, p, c in s.list_counts),
+        (t("office_list"), t("office_list_period"), t("office_projects")),
+        tuple((_list_label(n, lang), p or "—", str(c)) for n, p, c in s.list_counts),
     )
     blocks: list[str | Table] = [lists]
     if s.batches:
         blocks.append(
             Table(
-                ("三个一批", "季度", "按期/名单", "未按期项目"),
+                (t("office_batch"), t("office_quarter"), t("office_on_time"), t("office_late")),
                 tuple(
-                    (b.list_name.label_zh, str(b.quarter), str(b.rate), "、".join(b.late) or "—")
+                    (_list_label(b.list_name, lang), str(b.quarter), str(b.rate), "、".join(b.late) or "—")
                     for b in s.batches
                 ),
             )
         )
     rates = Table(
-        ("指标", "分子/分母 = 比率"),
-        tuple((r.label_zh, str(r)) for r in s.rates),
+        (t("office_indicator"), t("office_rate_parts")),
+        tuple((_rate_label(r, lang), str(r)) for r in s.rates),
     )
     e = s.enterprises
-    enterprise_line = f"{e.period.label_zh}新进规上工业企业 {e.count} 家（按统一社会信用代码计）" + (
-        f"；无信用代码项目 {len(e.without_code)} 个：{'、'.join(e.without_code)}" if e.without_code else ""
+    enterprise_line = t("office_enterprises", period=_period_label(e.period, lang), n=e.count) + (
+        t("office_without_code", n=len(e.without_code), codes="、".join(e.without_code))
+        if e.without_code
+        else ""
     )
+    month = _period_label(s.visit_month, lang)
     missing: str | Table = (
         Table(
-            ("项目", "地区", "上次调研"),
+            (t("office_project"), t("office_area"), t("office_last_visit")),
             tuple(
                 (m.code, m.area_code, m.last_done_on.isoformat() if m.last_done_on else "—")
                 for m in s.missing_visits
             ),
         )
         if s.missing_visits
-        else f"{s.visit_month.label_zh}分包领导调研无缺项。"
+        else t("office_no_missing", month=month)
     )
     by_status = Counter((a.program, a.status) for a in s.funding)
     funding: str | Table = (
         Table(
-            ("项目", "资金类别", "申报（万元）", "状态", "批复（万元）", "到位（万元）"),
+            (
+                t("office_project"),
+                t("office_program"),
+                t("office_applied"),
+                t("office_status"),
+                t("office_approved"),
+                t("office_arrived"),
+            ),
             tuple(
                 (
                     a.code,
-                    a.program.label_zh,
+                    a.program.label_zh if lang == "zh" else t(f"funding_{a.program.value}"),
                     _yuan_wan(a.amount_applied),
-                    a.status.label_zh,
+                    a.status.label_zh if lang == "zh" else t(f"funding_{a.status.value}"),
                     _yuan_wan(a.amount_approved),
                     _yuan_wan(a.amount_arrived),
                 )
@@ -136,19 +191,67 @@ def office_sections(s: OfficeSection) -> list[Section]:
             ),
         )
         if s.funding
-        else "无资金申报。"
+        else t("office_no_funding")
     )
     approved = sum(n for (_, st), n in by_status.items() if st is FundingStatus.APPROVED)
-    return [
-        Section("office_lists", "重点项目名单与“三个一批”", tuple(blocks)),
+    sections = [
+        Section("office_lists", t("office_lists"), tuple(blocks)),
         Section(
             "office_rates",
-            f"招引与建设质效（{s.rate_period.label_zh}，截至{s.as_of.isoformat()}）",
+            t("office_rates", period=_period_label(s.rate_period, lang), as_of=s.as_of.isoformat()),
             (rates, enterprise_line),
         ),
-        Section("office_visits", f"{s.visit_month.label_zh}分包领导未调研项目", (missing,)),
-        Section("office_funding", f"争取国家资金（已批复 {approved} 项）", (funding,)),
+        Section("office_visits", t("office_visits", month=month), (missing,)),
+        Section("office_funding", t("office_funding", n=approved), (funding,)),
     ]
+    if s.per_mu is not None and s.per_mu.projects:
+        sections.append(_per_mu_section(s.per_mu, t))
+    return sections
+
+
+def _per_mu_section(m: PerMuIndices, t: Callable[..., str]) -> Section:
+    """亩均 (000: 亩均投资强度、亩均产值(营收)、亩均税收达标率; 003: 用地收益率、财税贡献率)."""
+    table = Table(
+        (
+            t("office_project"),
+            t("office_area"),
+            t("office_land_mu"),
+            t("office_investment_per_mu"),
+            t("office_output_per_mu"),
+            t("office_revenue_per_mu"),
+            t("office_tax_per_mu"),
+        ),
+        tuple(
+            (
+                p.code,
+                p.area_code,
+                str(p.land_mu),
+                _yuan_wan(p.investment_per_mu),
+                _yuan_wan(p.output_per_mu),
+                _yuan_wan(p.revenue_per_mu),
+                _yuan_wan(p.tax_per_mu),
+            )
+            for p in m.projects
+        ),
+    )
+    passes = [r for r in (m.investment_pass, m.output_pass, m.tax_pass) if r is not None]
+    ratios = [
+        (t("office_land_yield"), _yuan_wan(m.land_yield)),
+        (
+            t("office_fiscal"),
+            "—"
+            if m.fiscal_contribution is None
+            else f"{(m.fiscal_contribution * 100).quantize(Decimal('0.01'))}%",
+        ),
+    ]
+    indicators = Table(
+        (t("office_indicator"), t("office_rate_parts")),
+        (*((t(f"rate_{r.name}"), str(r)) for r in passes), *ratios),
+    )
+    blocks: tuple[str | Table, ...] = (
+        (table, indicators) if passes else (table, indicators, t("office_no_benchmark"))
+    )
+    return Section("office_per_mu", t("office_per_mu", year=m.year), blocks)
 
 
 def office_to_dict(s: OfficeSection) -> dict[str, Any]:
@@ -195,4 +298,26 @@ def office_to_dict(s: OfficeSection) -> dict[str, Any]:
             "enterprises": {k: list(v) for k, v in s.enterprises.enterprises.items()},
             "without_code": list(s.enterprises.without_code),
         },
+        "per_mu": None if s.per_mu is None else _per_mu_dict(s.per_mu, rate),
+    }
+
+
+def _per_mu_dict(m: PerMuIndices, rate: Callable[[Rate], dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "year": m.year,
+        "projects": [
+            {
+                "code": p.code,
+                "area_code": p.area_code,
+                "land_mu": str(p.land_mu),
+                "investment_per_mu_yuan": str(p.investment_per_mu),
+                "output_per_mu_yuan": str(p.output_per_mu),
+                "revenue_per_mu_yuan": str(p.revenue_per_mu),
+                "tax_per_mu_yuan": str(p.tax_per_mu),
+            }
+            for p in m.projects
+        ],
+        "passes": [rate(r) for r in (m.investment_pass, m.output_pass, m.tax_pass) if r is not None],
+        "land_yield_yuan_per_mu": None if m.land_yield is None else str(m.land_yield),
+        "fiscal_contribution": None if m.fiscal_contribution is None else str(m.fiscal_contribution),
     }

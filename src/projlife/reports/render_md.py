@@ -404,7 +404,7 @@ def bulletin_sections(b: Bulletin, lang: str = "zh") -> list[Section]:
     if b.office is not None:
         from projlife.reports.office_report import office_sections  # it imports this module's Table
 
-        sections.extend(office_sections(b.office))
+        sections.extend(office_sections(b.office, lang))
     sections.append(Section("audit", t("audit"), tuple(audit_blocks)))
     return sections
 

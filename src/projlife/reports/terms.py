@@ -177,3 +177,91 @@ _EN_PUNCTUATION = str.maketrans({"：": ": ", "（": " (", "）": ")", "；": ";
 def punctuate(text: str, lang: str) -> str:
     """Chinese full-width punctuation turned into English punctuation for ``en``."""
     return text.translate(_EN_PUNCTUATION) if lang == "en" else text
+
+
+# --- office section (week2) ---------------------------------------------------------------
+# The bulletin's 重点项目办 section (reports/office_report.py): section titles, table headers,
+# and the names of lists, funding programmes and statuses, the 004 rates and the 亩均 indices.
+_TERMS.update(
+    {
+        "office_lists": ("重点项目名单与“三个一批”", "Key-project lists and the “three batches”"),
+        "office_rates": (
+            "招引与建设质效（{period}，截至{as_of}）",
+            "Quality of attraction and construction ({period}, as of {as_of})",
+        ),
+        "office_visits": ("{month}分包领导未调研项目", "Projects without a sponsor visit in {month}"),
+        "office_funding": ("争取国家资金（已批复 {n} 项）", "State funding applications ({n} approved)"),
+        "office_per_mu": ("亩均效益（{year}年度）", "Per-mu returns ({year})"),
+        "office_list": ("名单", "List"),
+        "office_list_period": ("期间", "Period"),
+        "office_projects": ("项目数", "Projects"),
+        "office_batch": ("三个一批", "Batch"),
+        "office_quarter": ("季度", "Quarter"),
+        "office_on_time": ("按期/名单", "On time / listed"),
+        "office_late": ("未按期项目", "Late projects"),
+        "office_indicator": ("指标", "Indicator"),
+        "office_rate_parts": ("分子/分母 = 比率", "numerator/denominator = rate"),
+        "office_enterprises": (
+            "{period}新进规上工业企业 {n} 家（按统一社会信用代码计）",
+            "{period}: {n} new above-scale industrial enterprise(s) (counted by unified social credit code)",
+        ),
+        "office_without_code": (
+            "；无信用代码项目 {n} 个：{codes}",
+            "; {n} project(s) without a credit code: {codes}",
+        ),
+        "office_project": ("项目", "Project"),
+        "office_area": ("地区", "Area"),
+        "office_last_visit": ("上次调研", "Last visit"),
+        "office_no_missing": ("{month}分包领导调研无缺项。", "No sponsor visit missing in {month}."),
+        "office_program": ("资金类别", "Programme"),
+        "office_applied": ("申报（万元）", "Applied (10k yuan)"),
+        "office_status": ("状态", "Status"),
+        "office_approved": ("批复（万元）", "Approved (10k yuan)"),
+        "office_arrived": ("到位（万元）", "Arrived (10k yuan)"),
+        "office_no_funding": ("无资金申报。", "No funding application."),
+        "office_land_mu": ("用地（亩）", "Land (mu)"),
+        "office_investment_per_mu": ("亩均投资强度（万元/亩）", "Investment per mu (10k yuan)"),
+        "office_output_per_mu": ("亩均产值（万元/亩）", "Output per mu (10k yuan)"),
+        "office_revenue_per_mu": ("亩均营收（万元/亩）", "Revenue per mu (10k yuan)"),
+        "office_tax_per_mu": ("亩均税收（万元/亩）", "Tax per mu (10k yuan)"),
+        "rate_investment_per_mu_pass": ("亩均投资强度达标率", "Investment per mu at benchmark"),
+        "rate_output_per_mu_pass": ("亩均产值达标率", "Output per mu at benchmark"),
+        "rate_tax_per_mu_pass": ("亩均税收达标率", "Tax per mu at benchmark"),
+        "office_no_benchmark": (
+            "本市未设亩均标准，不计达标率。",
+            "The city sets no per-mu benchmark: no pass rates.",
+        ),
+        "office_land_yield": ("用地收益率（万元/亩）", "Land yield (10k yuan per mu)"),
+        "office_fiscal": ("财税贡献率", "Fiscal contribution"),
+        # the 004 rates, by Rate.name
+        "rate_precision": ("精准率", "Precision"),
+        "rate_fulfilment": ("履约率", "Fulfilment"),
+        "rate_survival": ("成活率", "Survival"),
+        "rate_maturity": ("成熟转化率", "Maturity conversion"),
+        "rate_signed_landed_same_year": ("当年签约当年落地", "Signed and landed in the same year"),
+        # lists (ListName values)
+        "list_provincial_key": ("省重点项目", "Provincial key projects"),
+        "list_city_key": ("市重点项目", "City key projects"),
+        "list_county_key": ("县重点项目", "County key projects"),
+        "list_provincial_major_plan": ("列入省重大项目建设计划", "Provincial major-project plan"),
+        "list_central_budget": ("中央预算内项目", "Central-budget projects"),
+        "list_special_bond": ("专项债项目", "Special-bond projects"),
+        "list_attracted_investment": ("招商引资项目", "Attracted-investment projects"),
+        "list_city_focus": ("市委市政府重点关注项目", "Projects of the city leadership's focus"),
+        "list_new_start": ("新开工", "New starts"),
+        "list_continuing": ("续建", "Continuing"),
+        "list_preparatory": ("预备", "Preparatory"),
+        "list_sign_batch": ("签约一批", "Signing batch"),
+        "list_start_batch": ("开工一批", "Start batch"),
+        "list_production_batch": ("投产一批", "Production batch"),
+        "list_provincial_reserve": ("省重点项目储备库", "Provincial key-project reserve"),
+        # funding programmes and statuses
+        "funding_special_bond": ("专项债", "Special bond"),
+        "funding_central_budget": ("中央预算内", "Central budget"),
+        "funding_applied": ("已申报", "applied"),
+        "funding_approved": ("已批复", "approved"),
+        "funding_funds_arrived": ("资金到位", "funds arrived"),
+        "funding_rejected": ("未通过", "rejected"),
+        "funding_withdrawn": ("已撤回", "withdrawn"),
+    }
+)
