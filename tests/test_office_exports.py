@@ -419,7 +419,7 @@ def test_the_office_section_reads_in_english_with_the_per_mu_indices(app: Projli
             str(block) if isinstance(block, str) else "".join(map(str, (*block.header, *block.rows)))
             for block in section.blocks
         )
-        assert not HAN.search(text), (section.id, HAN.findall(text))
+        assert not HAN.search(text), (section.key, HAN.findall(text))
     # with benchmarks, the 达标率: D's tax per 亩 15万 ≥ 10万, E's 4万 is not → 1/2
     with_bench = office_section(
         app.office_figures,
