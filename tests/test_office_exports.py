@@ -22,7 +22,11 @@ import pytest
 from projlife.app.application import Projlife, connect
 from projlife.domain.meeting import FollowUp
 from projlife.domain.project_office import FundingProgram, FundingStatus, ListName
-from projlife.projections.counting.office import MuBenchmarks
+from projlife.plugins import get_plugin_manager, hookimpl
+from projlife.plugins.manager import PluginError, city_profiles
+from projlife.plugins.office_settings import OfficeSettings, office_settings
+from projlife.plugins.types import CityProfile
+from projlife.projections.counting.office import MuBenchmarks, OfficeRateSettings
 from projlife.projections.facts import LEDGER_PROJECTION
 from projlife.projections.office import OFFICE_PROJECTION
 from projlife.projections.rebuilds import ProjectionRebuilding
@@ -445,3 +449,47 @@ def test_every_office_term_has_both_languages_and_the_chinese_is_the_domains() -
         assert term(f"funding_{status.value}") == status.label_zh
     for rate in ("precision", "fulfilment", "survival", "maturity", "signed_landed_same_year"):
         assert HAN.search(term(f"rate_{rate}")) and not HAN.search(term(f"rate_{rate}", "en"))
+
+
+class OfficeBenchmarks:
+    """A city plugin that sets 驻马店's 亩均税收 bar at 10万元 per 亩 and reads 履约 within 60 days."""
+
+    @hookimpl
+    def projlife_office_settings(self, city: CityProfile) -> OfficeSettings | None:
+        if city.code != CITY:
+            return None
+        return OfficeSettings(
+            rates=OfficeRateSettings(fulfilment_days=60),
+            benchmarks=MuBenchmarks(tax_per_mu=Decimal("100000")),
+        )
+
+
+def test_a_city_plugin_sets_the_office_readings_and_benchmarks_the_bulletin_uses(db_url: str) -> None:
+    pm = get_plugin_manager(plugins=[("office-benchmarks", OfficeBenchmarks())])
+    with connect(db_url, create_tables=True, plugin_manager=pm) as app:
+        settings = office_settings(app.plugins, app.city("zhumadian"))
+        assert settings.answered_by == "office-benchmarks"
+        assert office_settings(app.plugins, app.city("xiaogan")) == OfficeSettings()
+        _with_per_mu(app)
+        b = build_bulletin(app, "zhumadian", kind="monthly", as_of=date(2024, 4, 30))
+        assert b.office is not None and b.office.per_mu is not None
+        # D's tax per 亩 15万 ≥ 10万, E's 4万 is not
+        assert str(b.office.per_mu.tax_pass) == "1/2 = 50.0%"
+        zh = bulletin_markdown(b)
+        assert "| 亩均税收达标率 | 1/2 = 50.0% |" in zh and "本市未设亩均标准" not in zh
+        assert "| Tax per mu at benchmark | 1/2 = 50.0% |" in bulletin_markdown(b, "en")
+        # 履约 within 60 days (the drive's A took 88, F 72): none of the 2024 signings so far
+        fulfilment = next(r for r in b.office.rates if r.name == "fulfilment")
+        assert fulfilment.numerator == 0
+
+
+def test_an_office_settings_answer_of_the_wrong_type_names_the_plugin() -> None:
+    class Wrong:
+        @hookimpl
+        def projlife_office_settings(self, city: CityProfile) -> Any:
+            return {"tax_per_mu": 100000}
+
+    pm = get_plugin_manager(plugins=[("wrong-settings", Wrong())])
+    city = next(iter(city_profiles(pm).values()))
+    with pytest.raises(PluginError, match="wrong-settings"):
+        office_settings(pm, city)

@@ -297,3 +297,28 @@ FIRST_RESULT_HOOKS = frozenset(
     }
 )
 """The hooks called *first result*; every other hook is *all collected*."""
+
+
+# --- office settings (week2) -----------------------------------------------------------------
+
+if TYPE_CHECKING:
+    from projlife.plugins.office_settings import OfficeSettings
+
+
+@hookspec(firstresult=True)
+def projlife_office_settings(city: CityProfile) -> OfficeSettings | None:
+    """How ``city`` reads the office's rates and the 亩均 benchmarks it sets.
+
+    :param city: the city asked about.
+    :returns: a :class:`~projlife.plugins.office_settings.OfficeSettings` — ``rates``
+        (:class:`~projlife.projections.counting.office.OfficeRateSettings`: the readings of 精准率,
+        履约率 and 成熟转化率 where 004 leaves them open) and ``benchmarks``
+        (:class:`~projlife.projections.counting.office.MuBenchmarks`: 亩均投资强度, 亩均产值 and
+        亩均税收 in yuan per 亩, and the 用地收益率 / 财税贡献率 readings) — or ``None`` if this
+        plugin does not speak for ``city``.
+
+    *First result*; no answer means the default readings and no benchmark (no 达标率).
+    """
+
+
+FIRST_RESULT_HOOKS = FIRST_RESULT_HOOKS | {"projlife_office_settings"}

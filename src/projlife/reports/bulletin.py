@@ -296,13 +296,23 @@ def build_bulletin(
     totals = _sum("合计", figures)
     if checkpoint is None:
         checkpoint = app.audit.latest_checkpoint()
+    from projlife.plugins.office_settings import office_settings
     from projlife.reports.office_report import (
         office_section,
     )  # it lays out with render_md, which imports this
 
-    office = (
-        None if known_at is not None else office_section(app.office_figures, app.office, profile.code, as_of)
-    )
+    if known_at is None:
+        settings = office_settings(app.plugins, profile)  # the city's readings and 亩均 benchmarks
+        office = office_section(
+            app.office_figures,
+            app.office,
+            profile.code,
+            as_of,
+            benchmarks=settings.benchmarks,
+            settings=settings.rates,
+        )
+    else:
+        office = None
     return Bulletin(
         city_slug=profile.slug,
         city_code=profile.code,
