@@ -198,9 +198,9 @@ class Ledger:
                 t.c.stage,
                 t.c.verified_stage,
                 sa.func.count(),
-                sa.func.sum(t.c.planned_fen),
-                sa.func.sum(t.c.signed_fen),
-                sa.func.sum(t.c.reported_fen),
+                *timeline.split_sum(t.c.planned_fen),
+                *timeline.split_sum(t.c.signed_fen),
+                *timeline.split_sum(t.c.reported_fen),
                 sa.func.sum(sa.case((t.c.removed_mask != 0, 1), else_=0)),
                 sa.func.sum(t.c.cancelled),
                 sa.func.sum(t.c.flagged),
@@ -217,13 +217,15 @@ class Ledger:
         by_verified = dict.fromkeys(STAGES, 0)
         projects = removed = cancelled = flagged = 0
         planned = signed = reported = 0
-        for stage, verified, n, p, sg, rp, rm, cn, fl, exact in groups:
+        for stage, verified, n, p_hi, p_lo, sg_hi, sg_lo, rp_hi, rp_lo, rm, cn, fl, exact in groups:
             if not exact:
                 return None
             by_stage[STAGES[stage]] += n
             by_verified[STAGES[verified]] += n
             projects += n
-            planned, signed, reported = planned + int(p), signed + int(sg), reported + int(rp)
+            planned += timeline.join_split_sum(p_hi, p_lo)
+            signed += timeline.join_split_sum(sg_hi, sg_lo)
+            reported += timeline.join_split_sum(rp_hi, rp_lo)
             removed, cancelled, flagged = removed + int(rm), cancelled + int(cn), flagged + int(fl)
         return LedgerSummary(
             projects=projects,
