@@ -43,7 +43,7 @@ from projlife.projections.ledger_rows import (
     to_row,
     yuan_of_fen,
 )
-from projlife.projections.rebuilds import refuse_if_rebuilding
+from projlife.projections.rebuilds import refuse_unservable
 from projlife.projections.state import QUERY_COLUMNS, FactRow, ProjectState, fold
 
 if TYPE_CHECKING:
@@ -159,7 +159,7 @@ class Ledger:
         known_at: datetime | None = None,
     ) -> LedgerSummary:
         scope = self.scope(city, county, area)
-        self._refuse_if_rebuilding("summarise the ledger")
+        self._refuse_unservable("summarise the ledger")
         if known_at is None:
             fast = self._timeline_summary(scope, as_of)
             if fast is not None:
@@ -254,12 +254,12 @@ class Ledger:
         Raises :class:`~projlife.projections.runner.ProjectionRebuilding` while the ledger's
         projections are being rebuilt (or a rebuild was interrupted): never partial figures.
         """
-        self._refuse_if_rebuilding("read the ledger")
+        self._refuse_unservable("read the ledger")
         return fold(self._fact_rows(scope, as_of, known_at, project_ids))
 
-    def _refuse_if_rebuilding(self, attempted: str) -> None:
+    def _refuse_unservable(self, attempted: str) -> None:
         with self._database.engine.connect() as conn:
-            refuse_if_rebuilding(conn, (LEDGER_PROJECTION, DETAILS_PROJECTION), attempted)
+            refuse_unservable(conn, (LEDGER_PROJECTION, DETAILS_PROJECTION), attempted)
 
     def statics(self, scope: Scope, states: dict[str, ProjectState]) -> dict[str, Any]:
         """The ``pl_projects`` rows of the given states."""

@@ -28,10 +28,19 @@ __all__ = [
     "Database",
     "DatabaseURL",
     "UnsupportedDatabase",
+    "events_location",
     "quote_schema",
 ]
 
 Dialect = Literal["sqlite", "postgresql", "mysql"]
+
+
+def events_location(dialect: str) -> tuple[str, str]:
+    """The events table and its log-position column for a dialect (a SQLAlchemy dialect name
+    such as ``sqlite``, ``postgresql``, ``mysql`` or ``mariadb`` will do)."""
+    return ("stored_events", "rowid") if dialect == "sqlite" else ("projlife_events", "notification_id")
+
+
 CONNECT_TIMEOUT = 5
 """Seconds to wait for a database server before giving up (both the event store and read models)."""
 _SUPPORTED = (
@@ -175,12 +184,12 @@ class DatabaseURL:
     @property
     def events_table(self) -> str:
         """The table eventsourcing stores events in."""
-        return "stored_events" if self.dialect == "sqlite" else "projlife_events"
+        return events_location(self.dialect)[0]
 
     @property
     def position_column(self) -> str:
         """The event table's column holding the notification id (the log position)."""
-        return "rowid" if self.dialect == "sqlite" else "notification_id"
+        return events_location(self.dialect)[1]
 
     def eventsourcing_env(self) -> dict[str, str]:
         """Environment for eventsourcing's InfrastructureFactory."""
