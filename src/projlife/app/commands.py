@@ -34,6 +34,7 @@ from projlife.domain.money import Money
 from projlife.domain.project import CorrectableField, Project
 
 __all__ = [
+    "MAX_AMOUNT_YUAN",
     "PROJECT_COMMANDS",
     "ActorIn",
     "AssignSponsor",
@@ -73,10 +74,13 @@ def _no_float(value: Any) -> Any:
     return value
 
 
+MAX_AMOUNT_YUAN = Decimal("1e15")
+"""The largest amount accepted anywhere (commands, corrections, imported rows): 10¹⁵ yuan."""
+
 Yuan = Annotated[
     Decimal,
     BeforeValidator(_no_float),
-    Field(ge=0, le=Decimal("1e15"), decimal_places=2, allow_inf_nan=False),
+    Field(ge=0, le=MAX_AMOUNT_YUAN, decimal_places=2, allow_inf_nan=False),
 ]
 """An amount of CNY in yuan: non-negative, at most two decimals, never float."""
 
