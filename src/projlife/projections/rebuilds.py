@@ -69,11 +69,15 @@ def stopped(conn: sa.Connection, names: Sequence[str], attempted: str) -> list[P
     the :class:`ProjectionStopped` error naming that event (its topic and aggregate are read
     from the event table)."""
     t = tracking_table
-    rows = conn.execute(
-        sa.select(t.c.name, t.c.position, t.c.failed_event_id, t.c.last_error).where(
-            t.c.name.in_(list(names)), t.c.failed_event_id.is_not(None)
-        )
-    ).all()
+    try:
+        rows = conn.execute(
+            sa.select(t.c.name, t.c.position, t.c.failed_event_id, t.c.last_error).where(
+                t.c.name.in_(list(names)), t.c.failed_event_id.is_not(None)
+            )
+        ).all()
+    except (sa.exc.ProgrammingError, sa.exc.OperationalError):
+        conn.rollback()  # no tracking table yet: no projection has run, none has stopped
+        return []
     if not rows:
         return []
     table, column = events_location(conn.dialect.name)
