@@ -31,7 +31,9 @@ class InstalledCities:
             self._refuse_broken(slug_or_code, by_name=True)
             known = ", ".join(sorted(self.cities)) or "none installed"
             broken = "".join(f"; plugin {f.name!r} failed to load" for f in self.failures)
-            raise PluginError(f"find city {slug_or_code!r}", "no installed plugin declares it" + broken, known)
+            raise PluginError(
+                f"find city {slug_or_code!r}", "no installed plugin declares it" + broken, known
+            )
         return found
 
     def city_by_code(self, code: str) -> CityProfile | None:

@@ -73,8 +73,11 @@ __all__ = [
 ]
 
 PROJECT_NAME = "projlife"
+"""The pluggy project name: hooks are ``projlife_*``, markers ``projlife``."""
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+"""Marks projlife's hook specifications (projlife's own use)."""
 hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+"""Decorate a plugin's hook functions with it: ``@hookimpl def projlife_city(): ...``."""
 
 
 # --- jurisdiction (plugbind) ---

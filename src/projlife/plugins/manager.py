@@ -80,9 +80,13 @@ __all__ = [
 ]
 
 ENTRY_POINT_GROUP = "projlife"
+"""The entry-point group city plugins are found in (built-in cities included)."""
 DISABLE_ENV = "PROJLIFE_DISABLE_PLUGINS"
+"""Set to 1 to load no entry points."""
 ONLY_ENV = "PROJLIFE_PLUGINS"
+"""Comma-separated entry-point names to load alone; an unknown name is an error."""
 TRACE_ENV = "PROJLIFE_TRACE_PLUGINS"
+"""Set to 1 to write every hook call, its plugin and its answer to standard error."""
 
 T = TypeVar("T")
 
