@@ -28,15 +28,8 @@ MAY_IMPORT_DEMO = ("demo/", "cli/demo_command.py")
 """Only the demo itself and the ``projlife demo`` command import ``projlife.demo``."""
 
 PROJLIFE_ALLOWLIST: dict[str, str] = {
-    # The city plugins' own checks and reports (issue 13) still take the whole application;
-    # the plugin helper gives them narrow doors (projlife.ports). The lead empties this list after
-    # merging. Each entry fails the test once its module no longer imports Projlife.
-    "plugins/cities/_support.py": "counting layer: known_facts(source: Projlife | FactsSource)",
-    "plugins/cities/jiangyan/checks.py": "counting layer: city checks take Projlife | FactsSource",
-    "plugins/cities/zhumadian/checks.py": "counting layer: city checks take Projlife | FactsSource",
-    "plugins/cities/xiamen/lists.py": "counting layer: closed_loop_lists(app, …)",
-    "plugins/cities/xiaogan/actions.py": "counting layer: actions take the application",
-    "plugins/cities/xiaogan/reports.py": "counting layer: reports take Projlife | FactsSource",
+    # Each entry fails the test once its module no longer imports Projlife. The city plugins'
+    # checks, reports and actions now take doors from projlife.ports (issue 12/16): empty.
 }
 
 
