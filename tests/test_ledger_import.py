@@ -288,6 +288,25 @@ def test_the_exported_sheet_has_a_frozen_header_filters_and_formats(app: Projlif
     assert ws["L3"].number_format == "yyyy-mm-dd"
 
 
+def test_the_exported_sheet_prints_on_a4_landscape_one_page_wide_with_the_header_repeated(
+    app: Projlife, tmp_path: Path
+) -> None:
+    import_ledger(app, write_xlsx(tmp_path / "in.xlsx", [good_row(), good_row("ZMD-002")]), city="zhumadian")
+    out = tmp_path / "out.xlsx"
+    export_ledger_xlsx(_rows(app, None), out, city=app.city("zhumadian"), as_of=date(2024, 12, 31))
+    ws = load_workbook(out).active
+    assert ws is not None
+    assert ws.page_setup.paperSize == 9  # A4
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+    assert ws.print_title_rows == "$1:$2"
+    assert ws.print_area == "'台账'!$A$1:$AF$4"
+    assert "&P" in ws.oddFooter.center.text
+    assert ws["A3"].alignment.shrink_to_fit and ws["F3"].alignment.shrink_to_fit
+    assert ws["B3"].alignment.wrap_text
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     cents=st.integers(min_value=0, max_value=10**13),

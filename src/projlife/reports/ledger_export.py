@@ -2,6 +2,9 @@
 
 One row per project; a title row names the city and the as-of date (截至…), the header
 row below it is frozen with the code and name columns, and carries an auto-filter.
+The sheet prints on A4 landscape, fitted to one page wide, with the title and header rows
+repeated on every page and page numbers in the footer; code columns shrink their text to
+the cell instead of spilling into the next column, and long text wraps.
 Amounts are written in 万元 or 亿元 at full precision (the display format rounds, the
 cell value does not), so an exported ledger re-imports to the same ledger.
 """
@@ -21,6 +24,9 @@ try:
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.page import PageMargins
+    from openpyxl.worksheet.properties import PageSetupProperties
+    from openpyxl.worksheet.worksheet import Worksheet
 except ImportError as exc:  # pragma: no cover - only without the [excel] extra
     raise missing_extra("excel", exc) from None
 
@@ -45,6 +51,12 @@ LEDGER_SHEET = "台账"
 _AMOUNT_FORMAT = {AmountUnit.YUAN: "#,##0.00", AmountUnit.WAN: "#,##0.00", AmountUnit.YI: "#,##0.0000"}
 _DATE_FORMAT = "yyyy-mm-dd"
 _THIN = Side(style="thin", color="B7B7B7")
+_PRINT_TITLE_ROWS = "1:2"
+"""The title and header rows, repeated at the top of every printed page."""
+_SHRINK = Alignment(shrink_to_fit=True, vertical="top")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_CODE_COLUMNS = frozenset({"code", "enterprise_code"})
+_WRAPPED_COLUMNS = frozenset({"name", "counterparty", "team", "removals", "cancel_reason", "investors"})
 
 
 def ledger_title(city: CityProfile, as_of: date | None) -> str:
@@ -154,16 +166,34 @@ def export_ledger_xlsx(
                 cell.number_format = _AMOUNT_FORMAT[unit]
             elif column.kind is ColumnKind.NUMBER:
                 cell.number_format = "#,##0.##"
-            elif column.key in ("code", "enterprise_code"):
+            elif column.key in _CODE_COLUMNS:
                 cell.number_format = "@"
+            if column.key in _CODE_COLUMNS:
+                cell.alignment = _SHRINK
+            elif column.key in _WRAPPED_COLUMNS:
+                cell.alignment = _WRAP
         if progress is not None:
             progress(n)
     ws.freeze_panes = "C3"
     ws.auto_filter.ref = f"A2:{last_col}{max(n + 2, 2)}"
-    ws.print_title_rows = "2:2"
+    _print_setup(ws, last_col, n + 2)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return n
+
+
+def _print_setup(ws: Worksheet, last_col: str, last_row: int) -> None:
+    """A4 landscape, one page wide (as many pages tall as it takes), title and header repeated."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = _PRINT_TITLE_ROWS
+    ws.print_area = f"A1:{last_col}{last_row}"
+    ws.print_options.horizontalCentered = True
+    ws.page_margins = PageMargins(left=0.25, right=0.25, top=0.5, bottom=0.5, header=0.2, footer=0.2)
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
 def _set_value(cell: Cell, value: Any) -> None:
