@@ -29,7 +29,7 @@ def _ticket_labels(city: CityProfile) -> tuple[str, ...]:
 def test_each_project_is_named_for_its_category_and_sponsored_by_the_citys_own_departments(slug: str) -> None:
     city = _city(slug)
     flavour = flavour_for(slug)
-    sim = simulate(city, 200, seed=4)
+    sim = simulate(city, 120, seed=4)
     conceived = [c for c in sim.commands if isinstance(c, ConceiveProject)]
     categories = {c for c, _ in flavour.category_weights}
     for c in conceived:
@@ -44,13 +44,13 @@ def test_each_project_is_named_for_its_category_and_sponsored_by_the_citys_own_d
 
 
 def test_jiangyan_is_a_district_with_its_own_departments_and_industries() -> None:
-    sim = simulate(_city("jiangyan"), 200, seed=4)
+    sim = simulate(_city("jiangyan"), 120, seed=4)
     sponsors = [c for c in sim.commands if isinstance(c, AssignSponsor)]
     assert all(s.department.startswith("区") and s.leader.startswith("区领导") for s in sponsors)
     names = {c.project_name for c in sim.commands if isinstance(c, ConceiveProject)}
     xiaogan = {
         c.project_name
-        for c in simulate(_city("xiaogan"), 200, seed=4).commands
+        for c in simulate(_city("xiaogan"), 120, seed=4).commands
         if isinstance(c, ConceiveProject)
     }
     assert not names & xiaogan

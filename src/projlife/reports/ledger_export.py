@@ -30,7 +30,6 @@ try:
 except ImportError as exc:  # pragma: no cover - only without the [excel] extra
     raise missing_extra("excel", exc) from None
 
-from projlife.domain.classification import InvestorClass
 from projlife.domain.lifecycle import RemovalReason, Stage
 from projlife.plugins.types import CityProfile
 from projlife.projections.details import ProjectDetails
@@ -43,6 +42,7 @@ from projlife.reports.layout import (
     AmountUnit,
     ColumnKind,
 )
+from projlife.reports.terms import category_term, flag_term, investor_term, stage_term
 
 __all__ = ["LEDGER_SHEET", "export_ledger_xlsx", "ledger_title", "row_values"]
 
@@ -91,12 +91,12 @@ def row_values(row: LedgerRow, city: CityProfile, unit: AmountUnit = AmountUnit.
         "code": row.code,
         "name": row.name,
         "area": area,
-        "category": row.category.label_zh,
-        "investors": "、".join(InvestorClass(c).label_zh for c in row.investor_classes) or None,
+        "category": category_term(row.category),
+        "investors": "、".join(investor_term(c) for c in row.investor_classes) or None,
         "enterprise_code": d.enterprise_code,
         "area_mu": d.area_mu,
         "planned_investment": _amount(row.planned_investment, unit),
-        "stage": row.stage.label_zh,
+        "stage": stage_term(row.stage),
         "signed_amount": _amount(row.signed_amount, unit),
         "counterparty": d.counterparty if signed else None,
         "batch": d.batch if signed else None,
@@ -105,7 +105,7 @@ def row_values(row: LedgerRow, city: CityProfile, unit: AmountUnit = AmountUnit.
         "department": row.sponsor[1] if row.sponsor else None,
         "team": d.team,
         "team_lead": d.team_lead,
-        "flags": "、".join(sorted(row.flags)) or None,
+        "flags": "、".join(flag_term(f) for f in sorted(row.flags)) or None,
         "removals": "；".join(
             f"{POOL_LABEL_ZH[r.pool]}剔除：{REMOVAL_LABEL_ZH[RemovalReason(r.reason_code)]}（{r.on.isoformat()}）"
             for r in sorted(row.removed, key=lambda r: r.pool)
