@@ -442,10 +442,10 @@ def rate_term(name: str, lang: str = "zh", label_zh: str | None = None) -> str:
 
 def quota_status_term(status: QuotaStatus, lang: str = "zh", *, final: bool = True) -> str:
     """已完成 / 未完成 / 尚未完成 / 无法计算, or met / not met / not yet met / undefined."""
-    key = f"quota_status_{status.value}"
-    if status.value == "not_met" and not final:
-        key = "quota_status_not_met_yet"
-    return term(key, lang)
+    key = {"met": "met", "not_met": "not_met", "n/a": "not_applicable"}.get(status.value, "not_applicable")
+    if key == "not_met" and not final:
+        key = "not_met_yet"
+    return term(f"quota_status_{key}", lang)
 
 
 def period_term(period: Period, lang: str = "zh") -> str:
