@@ -493,6 +493,21 @@ def unit_word(level_is_town: bool, lang: str = "zh") -> str:
     return "镇街（园区）" if level_is_town else "县区"
 
 
+_STAGE_ENTERED_EN = {
+    Stage.CONCEIVED: "conceived",
+    Stage.RESERVED: "entered in the reserve",
+    Stage.SIGNED: "signed",
+    Stage.LANDED: "landed",
+    Stage.STARTED: "started",
+    Stage.IN_STATISTICS: "entered in the statistics",
+    Stage.COMPLETED: "completed",
+    Stage.PRODUCING: "put into production",
+    Stage.ABOVE_SCALE: "grown above scale",
+    Stage.AT_CAPACITY: "at full capacity",
+}
+"""What a project entering each stage did, for English metric names."""
+
+
 def _filter_words(metric: Metric) -> tuple[str, str]:
     """(before, after) the word "projects" for a metric's filter, in English."""
     f = metric.filter
@@ -519,7 +534,7 @@ def metric_name_en(metric: Metric) -> str:
     """An English name for a metric, from its definition (the city's own title is Chinese)."""
     before, after = _filter_words(metric)
     projects = " ".join(p for p in (before, "projects", after) if p)
-    stage = _STAGE_EN[metric.stage].lower() if metric.stage is not None else ""
+    stage = _STAGE_ENTERED_EN[metric.stage] if metric.stage is not None else ""
     m = metric.measure.value
     if m == "stage_entries":
         return f"{projects} {stage}".capitalize()
@@ -531,13 +546,14 @@ def metric_name_en(metric: Metric) -> str:
         )
         return f"{projects} {stage} per {per}".capitalize()
     if m == "stock":
-        return f"{projects} at the {stage} stage".capitalize()
+        at = _STAGE_EN[metric.stage].lower() if metric.stage is not None else ""
+        return f"{projects} at the {at} stage".capitalize()
     if m == "amount":
         what = {"planned_investment": "planned investment", "signed_amount": "signed amount"}.get(
             metric.amount_of.value if metric.amount_of is not None else "", "investment reported"
         )
         return f"{what} of {projects} {stage}".strip().capitalize() if stage else what.capitalize()
-    base = _STAGE_EN[metric.base_stage].lower() if metric.base_stage is not None else ""
+    base = _STAGE_ENTERED_EN[metric.base_stage] if metric.base_stage is not None else ""
     back = " (earlier period)" if metric.cohort_offset else ""
     if m == "rate":
         return f"Share of {projects} {base}{back} that {stage}"
@@ -558,12 +574,12 @@ def deadline_title(spec: DeadlineSpec | None, title_zh: str, lang: str = "zh") -
 
     def ref(r: EventRef) -> str:
         if r.kind.value == "stage":
-            return _STAGE_EN[Stage(r.name)].lower()
+            return _STAGE_ENTERED_EN[Stage(r.name)]
         if r.kind.value == "milestone":
             return _MILESTONE_EN[Milestone(r.name)].lower()
         return r.name.rsplit(".", 1)[-1]
 
-    return f"{ref(spec.target).capitalize()} within {spec.rule} of {ref(spec.trigger)}"
+    return f"{ref(spec.target).capitalize()} within {spec.rule} of being {ref(spec.trigger)}"
 
 
 def ranking_title(rule: ScoringRule | None, title_zh: str, lang: str = "zh") -> str:
