@@ -29,7 +29,7 @@ from projlife.projections.counting import Counting
 from projlife.reports.terms import deadline_title, quota_title, ranking_title
 
 if TYPE_CHECKING:
-    from projlife.app.application import Projlife
+    from projlife.ports import CountingSource
 
 __all__ = [
     "DeadlineSection",
@@ -238,7 +238,7 @@ def _quota_period(kind: PeriodKind, bulletin: Period, as_of: date) -> Period:
 
 
 def rule_sections(
-    app: Projlife, city: CityProfile, kind: PeriodKind, as_of: date, known_at: datetime | None = None
+    app: CountingSource, city: CityProfile, kind: PeriodKind, as_of: date, known_at: datetime | None = None
 ) -> RuleSections:
     """Quotas of every kind (each on its period containing ``as_of``), deadlines and rankings.
 
@@ -360,7 +360,7 @@ def rule_sections(
 
 
 def _pace(
-    app: Projlife,
+    app: CountingSource,
     facts: _Facts,
     city: CityProfile,
     kind: PeriodKind,
