@@ -19,16 +19,20 @@ if TYPE_CHECKING:
     from eventsourcing.persistence import ApplicationRecorder, EventStore, Mapper, Recording
     from sqlalchemy import Engine
 
+    from projlife.app.projects import ProjectService
     from projlife.audit.service import AuditService
     from projlife.calendar import WorkdayCalendar
     from projlife.plugins.types import CityProfile
+    from projlife.projections.counting.office import OfficeFigures
     from projlife.projections.ledger import Ledger
     from projlife.projections.metrics import Metrics
+    from projlife.projections.office import OfficeReads
     from projlife.projections.runner import ProjectionRunner
     from projlife.store.database import DatabaseURL
     from projlife.tickets.service import TicketService
 
 __all__ = [
+    "ActionTarget",
     "BulletinSource",
     "CityDirectory",
     "CountingSource",
@@ -125,3 +129,17 @@ class BulletinSource(ReportSource, CountingSource, Protocol):
 
     @property
     def metrics(self) -> Metrics: ...
+
+    @property
+    def office(self) -> OfficeReads: ...
+
+    @property
+    def office_figures(self) -> OfficeFigures: ...
+
+
+class ActionTarget(CountingSource, Protocol):
+    """What a city's actions use: the facts they judge (as the engine counts them) and the
+    project commands they record (flags, removals), each an event with its actor."""
+
+    @property
+    def projects(self) -> ProjectService: ...
