@@ -43,6 +43,13 @@ def events_location(dialect: str) -> tuple[str, str]:
 
 CONNECT_TIMEOUT = 5
 """Seconds to wait for a database server before giving up (both the event store and read models)."""
+IDLE_IN_TRANSACTION_TIMEOUT = 300
+"""Seconds PostgreSQL lets a session sit idle inside a transaction before ending it.
+
+eventsourcing's default is 5 s; a large chunked save that chains its events in Python can pause
+longer than that between statements on a loaded machine, and the server then kills the
+connection mid-save ("terminating connection due to idle-in-transaction timeout"). Five minutes
+still ends a transaction abandoned by a crashed client."""
 _SUPPORTED = (
     "sqlite:///PATH, postgresql+psycopg://USER@HOST:PORT/DB[?schema=NAME] "
     "or mysql+pymysql://USER@HOST:PORT/DB (MariaDB/MySQL)"
@@ -223,6 +230,7 @@ class DatabaseURL:
             "POSTGRES_PASSWORD": self.password or "",
             "POSTGRES_LOCK_TIMEOUT": str(self.lock_timeout),
             "POSTGRES_CONNECT_TIMEOUT": str(CONNECT_TIMEOUT),
+            "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": str(IDLE_IN_TRANSACTION_TIMEOUT),
             "POSTGRES_POOL_SIZE": "4",
             "CREATE_TABLE": "n",
         }
