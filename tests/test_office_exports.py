@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import re
+import types
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -23,6 +25,7 @@ from projlife.app.application import Projlife, connect
 from projlife.domain.meeting import FollowUp
 from projlife.domain.project_office import FundingProgram, FundingStatus, ListName
 from projlife.plugins import get_plugin_manager, hookimpl
+from projlife.plugins.cities import zhumadian
 from projlife.plugins.manager import PluginError, city_profiles
 from projlife.plugins.office_settings import OfficeSettings, office_settings
 from projlife.plugins.types import CityProfile
@@ -451,25 +454,34 @@ def test_every_office_term_has_both_languages_and_the_chinese_is_the_domains() -
         assert HAN.search(term(f"rate_{rate}")) and not HAN.search(term(f"rate_{rate}", "en"))
 
 
-class OfficeBenchmarks:
-    """A city plugin that sets 驻马店's 亩均税收 bar at 10万元 per 亩 and reads 履约 within 60 days."""
+def zhumadian_with(settings: Callable[[CityProfile], Any]) -> types.ModuleType:
+    """The 驻马店 plugin with an office-settings answer of its own (one plugin per jurisdiction)."""
+    plugin = types.ModuleType("zhumadian_with_office_settings")
+    for name in dir(zhumadian):
+        if name.startswith("projlife_"):
+            setattr(plugin, name, getattr(zhumadian, name))
 
     @hookimpl
-    def projlife_office_settings(self, city: CityProfile) -> OfficeSettings | None:
-        if city.code != CITY:
-            return None
-        return OfficeSettings(
-            rates=OfficeRateSettings(fulfilment_days=60),
-            benchmarks=MuBenchmarks(tax_per_mu=Decimal("100000")),
-        )
+    def projlife_office_settings(city: CityProfile) -> Any:
+        return settings(city)
+
+    plugin.projlife_office_settings = projlife_office_settings  # type: ignore[attr-defined]
+    return plugin
+
+
+def benchmarks(city: CityProfile) -> OfficeSettings:
+    """驻马店's 亩均税收 bar at 10万元 per 亩 (illustrative), 履约 read within 60 days."""
+    return OfficeSettings(
+        rates=OfficeRateSettings(fulfilment_days=60),
+        benchmarks=MuBenchmarks(tax_per_mu=Decimal("100000")),
+    )
 
 
 def test_a_city_plugin_sets_the_office_readings_and_benchmarks_the_bulletin_uses(db_url: str) -> None:
-    pm = get_plugin_manager(plugins=[("office-benchmarks", OfficeBenchmarks())])
+    pm = get_plugin_manager(load_entry_points=False, plugins=[("zhumadian", zhumadian_with(benchmarks))])
     with connect(db_url, create_tables=True, plugin_manager=pm) as app:
-        settings = office_settings(app.plugins, app.city("zhumadian"))
-        assert settings.answered_by == "office-benchmarks"
-        assert office_settings(app.plugins, app.city("xiaogan")) == OfficeSettings()
+        assert office_settings(app.plugins, app.city("zhumadian")).answered_by == "zhumadian"
+        assert office_settings(get_plugin_manager(), app.city("zhumadian")) == OfficeSettings()
         _with_per_mu(app)
         b = build_bulletin(app, "zhumadian", kind="monthly", as_of=date(2024, 4, 30))
         assert b.office is not None and b.office.per_mu is not None
@@ -484,12 +496,8 @@ def test_a_city_plugin_sets_the_office_readings_and_benchmarks_the_bulletin_uses
 
 
 def test_an_office_settings_answer_of_the_wrong_type_names_the_plugin() -> None:
-    class Wrong:
-        @hookimpl
-        def projlife_office_settings(self, city: CityProfile) -> Any:
-            return {"tax_per_mu": 100000}
-
-    pm = get_plugin_manager(plugins=[("wrong-settings", Wrong())])
-    city = next(iter(city_profiles(pm).values()))
-    with pytest.raises(PluginError, match="wrong-settings"):
+    wrong = zhumadian_with(lambda city: {"tax_per_mu": 100000})
+    pm = get_plugin_manager(load_entry_points=False, plugins=[("zhumadian-wrong", wrong)])
+    (city,) = city_profiles(pm).values()
+    with pytest.raises(PluginError, match="zhumadian-wrong"):
         office_settings(pm, city)

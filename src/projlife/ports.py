@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from eventsourcing.persistence import ApplicationRecorder, EventStore, Mapper, Recording
     from sqlalchemy import Engine
 
+    from projlife.app.projects import ProjectService
     from projlife.audit.service import AuditService
     from projlife.calendar import WorkdayCalendar
     from projlife.plugins.types import CityProfile
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from projlife.tickets.service import TicketService
 
 __all__ = [
+    "ActionTarget",
     "BulletinSource",
     "CityDirectory",
     "CountingSource",
@@ -133,3 +135,11 @@ class BulletinSource(ReportSource, CountingSource, Protocol):
 
     @property
     def office_figures(self) -> OfficeFigures: ...
+
+
+class ActionTarget(CountingSource, Protocol):
+    """What a city's actions use: the facts they judge (as the engine counts them) and the
+    project commands they record (flags, removals), each an event with its actor."""
+
+    @property
+    def projects(self) -> ProjectService: ...

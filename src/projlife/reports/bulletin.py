@@ -133,6 +133,9 @@ class Bulletin:
     """The last event position in the log when the bulletin was built."""
     projects: int
     generated_by: str = "projlife"
+    city_name_en: str = ""
+    units_are_towns: bool = False
+    """The city's competing units are towns, streets and parks (镇街（园区）), not counties."""
     office: OfficeSection | None = None
     """The 重点项目办 section (lists, 三个一批, the 004 rates, visits, funding); ``None`` without office facts."""
 
@@ -333,6 +336,8 @@ def build_bulletin(
         checkpoint=checkpoint,
         log_head=app.store.recorder.max_notification_id() or 0,
         projects=sum(1 for f in facts if f.in_scope()),
+        city_name_en=profile.name_en,
+        units_are_towns=any(a.level is AreaLevel.TOWN for a in profile.areas),
         office=office,
     )
 
