@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from eventsourcing.persistence import ApplicationRecorder, EventStore, Mapper, Recording
     from sqlalchemy import Engine
 
+    from projlife.app.meetings import MeetingService
     from projlife.app.projects import ProjectService
     from projlife.audit.service import AuditService
     from projlife.calendar import WorkdayCalendar
@@ -38,6 +39,7 @@ __all__ = [
     "CountingSource",
     "EventLog",
     "ImportTarget",
+    "OfficeImportTarget",
     "ReadModelSources",
     "ReportSource",
     "SqlDatabase",
@@ -143,3 +145,17 @@ class ActionTarget(CountingSource, Protocol):
 
     @property
     def projects(self) -> ProjectService: ...
+
+
+class OfficeImportTarget(ImportTarget, Protocol):
+    """What the office workbook's import uses: the office facts already recorded (to skip them),
+    the project and meeting commands it checks in memory, and the store it saves them to at once."""
+
+    @property
+    def office(self) -> OfficeReads: ...
+
+    @property
+    def projects(self) -> ProjectService: ...
+
+    @property
+    def meetings(self) -> MeetingService: ...

@@ -49,7 +49,7 @@ from projlife.domain.project_office import FundingProgram, FundingStatus, ListNa
 from projlife.projections.office import OfficeReads
 
 if TYPE_CHECKING:
-    from projlife.app.application import Projlife
+    from projlife.ports import OfficeImportTarget
 
 __all__ = [
     "COMPLETION_SHEET",
@@ -322,7 +322,7 @@ def import_office_xlsx(
     path: str | Path,
     *,
     city_code: str,
-    app: Projlife,
+    app: OfficeImportTarget,
     importer: str = "office-import",
 ) -> OfficeImportReport:
     """Check every row of the sheets, then write the new facts in one transaction (see the module's docstring).
@@ -566,7 +566,9 @@ def _completion_rows(
     return skipped
 
 
-def _decision_rows(app: Projlife, wb: Any, city_code: str, add: _Add, problems: list[Problem]) -> int:
+def _decision_rows(
+    app: OfficeImportTarget, wb: Any, city_code: str, add: _Add, problems: list[Problem]
+) -> int:
     """会议决定: one row per decision of a weekly meeting (001: 每周二召开的重点项目推进周例会), with its
     latest follow-up; a meeting not yet recorded is convened by its first row."""
     known = {(d.meeting_id, d.number): d for d in app.office.decisions(city_code)}
