@@ -134,6 +134,12 @@ class Projlife:
             self.store, self.database, self.directory, calendar=self.calendar, catch_up=self._catch_up
         )
         self.audit = AuditService(self.database)
+        from projlife.projections.facts import LEDGER_PROJECTION
+        from projlife.targets import TargetService
+
+        self.targets = TargetService(
+            self.store, self.directory, self.engine, catch_up=lambda: self._catch_up(LEDGER_PROJECTION)
+        )
 
     # -- plumbing -------------------------------------------------------------------
 
