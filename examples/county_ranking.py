@@ -143,7 +143,7 @@ def projlife_bulletin_sections(
     result = rank_by_indicators(app, city.slug, period, min(as_of, period.end))
     rows = [("名次", "镇街(园区)", "得分")] + [(str(r.rank), r.area_name, f"{r.score:.2f}") for r in result.rows]
     winners = "、".join(r.area_name for r in result.top) or "无"
-    return [BulletinSection("八、流动红旗", (f"本季度{result.top_award}：{winners}。",), rows, title_en="8. Red banner")]
+    return [BulletinSection("附：流动红旗", (f"本季度{result.top_award}：{winners}。",), rows, title_en="Annex: red banner")]
 
 
 

@@ -28,7 +28,7 @@ from projlife.projections.counting.indicators import IndicatorInputs, IndicatorV
 if TYPE_CHECKING:
     from projlife.app.application import Projlife
 
-__all__ = ["IndicatorRankingResult", "RankedRow", "points", "rank_by_indicators"]
+__all__ = ["IndicatorRankingResult", "RankedRow", "award_words", "points", "rank_by_indicators"]
 
 
 @attrs.frozen
@@ -69,6 +69,10 @@ class IndicatorRankingResult:
     bottom_n: int
     top_award: str
     bottom_award: str
+    award_keys: tuple[str, str] = ("top", "bottom")
+    """The ranking's ``top_award`` and ``bottom_award`` as written (label keys or literal words)."""
+    labels: tuple[tuple[str, str, str], ...] = ()
+    """``(indicator id, zh label, en label)`` of each weighted indicator, in the ranking's order."""
 
     @property
     def top(self) -> tuple[RankedRow, ...]:
@@ -121,6 +125,11 @@ def points(value: Decimal | None, best: Decimal, normalisation: Normalisation, t
         return v / best if best > 0 else Decimal(0)
     assert target is not None
     return min(v / target, Decimal(1))
+
+
+def award_words(labels: Labels, key: str, lang: str, n: int) -> str:
+    """The words of an award: the city's label for ``key``, else the library's term, else ``key`` itself."""
+    return _award(labels, key, lang, n)
 
 
 def _award(labels: Labels, key: str, lang: str, n: int) -> str:
@@ -219,4 +228,8 @@ def rank_by_indicators(
         bottom_n=ranking.bottom_n,
         top_award=_award(labels, ranking.top_award, lang, ranking.top_n),
         bottom_award=_award(labels, ranking.bottom_award, lang, ranking.bottom_n),
+        award_keys=(ranking.top_award, ranking.bottom_award),
+        labels=tuple(
+            (t.indicator, indicators[t.indicator].label_zh, indicators[t.indicator].label_en) for t in ranking.terms
+        ),
     )

@@ -32,6 +32,9 @@ from projlife.audit.checkpoint import Checkpoint
 from projlife.domain.areas import Area, AreaLevel
 from projlife.domain.lifecycle import Stage
 from projlife.domain.periods import Period, PeriodKind
+from projlife.plugins.city_extras import bulletin_sections as extra_sections
+from projlife.plugins.city_extras import city_labels
+from projlife.plugins.labels import BulletinSection, Labels
 from projlife.plugins.manager import rule_set
 from projlife.plugins.rules import canonical_decimal
 from projlife.plugins.types import CityProfile
@@ -42,6 +45,7 @@ from projlife.reports.city_rules import RuleSections, rule_sections
 from projlife.reports.ticket_loop import TicketLoop, ticket_loop
 
 if TYPE_CHECKING:
+    from projlife.engine.indicator_ranking import IndicatorRankingResult
     from projlife.app.application import Projlife
 
 __all__ = [
@@ -132,6 +136,12 @@ class Bulletin:
     """The last event position in the log when the bulletin was built."""
     projects: int
     generated_by: str = "projlife"
+    labels: Labels = attrs.field(factory=Labels)
+    """The city's words for its areas, awards and sections (``projlife_labels``)."""
+    extra_sections: tuple[BulletinSection, ...] = ()
+    """Sections the city's plugins add (``projlife_bulletin_sections``), after the library's."""
+    indicator_rankings: tuple[IndicatorRankingResult, ...] = ()
+    """The city's indicator rankings of this period kind (``projlife_indicator_rankings``)."""
 
     @property
     def checkpoint_covers(self) -> bool:
@@ -313,6 +323,22 @@ def build_bulletin(
         checkpoint=checkpoint,
         log_head=app.store.recorder.max_notification_id() or 0,
         projects=sum(1 for f in facts if f.in_scope()),
+        labels=city_labels(app.plugins, profile),
+        indicator_rankings=() if known_at is not None else _indicator_rankings(app, profile, period, as_of),
+        extra_sections=extra_sections(app, profile, kind_name, period, as_of),
+    )
+
+
+def _indicator_rankings(
+    app: Projlife, profile: CityProfile, period: Period, as_of: date
+) -> tuple[IndicatorRankingResult, ...]:
+    from projlife.engine.indicator_ranking import rank_by_indicators
+    from projlife.plugins.city_extras import indicator_rankings
+
+    return tuple(
+        rank_by_indicators(app, profile.slug, period, as_of, rule_id=r.id)
+        for r in indicator_rankings(app.plugins, profile, period)
+        if r.period_kind is period.kind
     )
 
 
@@ -369,6 +395,9 @@ def _to_dict(b: Bulletin) -> dict[str, Any]:
         "as_of": b.as_of.isoformat(),
         "known_at": None if b.known_at is None else b.known_at.isoformat(),
         "projects": b.projects,
+        **({"labels": b.labels.as_dict()} if b.labels.words else {}),
+        **({"extra_sections": [x.as_dict() for x in b.extra_sections]} if b.extra_sections else {}),
+        **({"indicator_rankings": [r.as_dict() for r in b.indicator_rankings]} if b.indicator_rankings else {}),
         "counties": [figures(c) for c in b.counties],
         "totals": figures(b.totals),
         "funnel": [step(f) for f in b.funnel],

@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import attrs
 
 from projlife.engine.evaluate import QuotaStatus
+from projlife.projections.counting import round_rate
 from projlife.reports.bulletin import FUNNEL_STAGES, Bulletin, FunnelStep
 from projlife.reports.city_rules import QuotaLine
 from projlife.reports.terms import punctuate, stage_term, term
+
+if TYPE_CHECKING:
+    from projlife.engine.indicator_ranking import IndicatorRankingResult
 
 __all__ = [
     "Section",
@@ -110,7 +115,7 @@ def _status_class(q: QuotaLine) -> str | None:
 
 def _county_table(b: Bulletin, lang: str) -> Table:
     def t(key: str) -> str:
-        return term(key, lang)
+        return term(key, lang, b.labels)
 
     header = [t("county")]
     header += [f"{stage_term(s, lang)}（{t('in_period')}/{t('cumulative')}）" for s in FUNNEL_STAGES]
@@ -133,6 +138,61 @@ def _county_table(b: Bulletin, lang: str) -> Table:
     return Table(tuple(header), tuple(rows), total_last=True)
 
 
+def _indicator_ranking_blocks(b: Bulletin, r: IndicatorRankingResult, lang: str) -> list[str | Table]:
+    """One indicator ranking: title, a row per area with each indicator's figure, and the awards."""
+    from projlife.engine.indicator_ranking import award_words
+
+    def t(key: str, **kw: object) -> str:
+        return term(key, lang, b.labels, **kw)
+
+    label = r.period.label_zh if lang == "zh" else str(r.period)
+    top_ids = {x.area_code for x in r.top}
+    bottom_ids = {x.area_code for x in r.bottom}
+    marks = {
+        "top": award_words(b.labels, r.award_keys[0], lang, r.top_n),
+        "bottom": award_words(b.labels, r.award_keys[1], lang, r.bottom_n),
+    }
+    names = [(zh if lang == "zh" else en) for _, zh, en in r.labels]
+    header = (t("rank"), t("county"), *names, t("score"), t("mark"))
+    rows = []
+    classes = []
+    for row in r.rows:
+        tied = sum(1 for o in r.rows if o.rank == row.rank) > 1
+        mark = "top" if row.area_code in top_ids else "bottom" if row.area_code in bottom_ids else None
+        cells = []
+        for v in row.values:
+            if v.value is None:
+                cells.append(t("na"))
+            elif v.denominator is not None:
+                cells.append(f"{round_rate(v.numerator or 0, v.denominator)}%（{_num(v.numerator)}/{_num(v.denominator)}）")
+            else:
+                cells.append(_num(v.value))
+        rows.append(
+            (
+                f"{row.rank}（{t('tied')}）" if tied else str(row.rank),
+                row.area_name,
+                *cells,
+                f"{row.score:.2f}",
+                marks[mark] if mark else "",
+            )
+        )
+        classes.append(tuple([None] * (len(header) - 1) + [{"top": "good", "bottom": "bad"}.get(mark or "")]))
+    blocks: list[str | Table] = [t("ranking_rule", title=r.title, period=label)]
+    blocks.append(Table(header, tuple(rows), classes=tuple(classes)))
+    if r.measured_against:
+        blocks.append(f"{t('quota_source')}：" + "；".join(r.measured_against))
+    blocks.append(f"{t('rule_set')}：{r.rule_set_sha256}")
+    return blocks
+
+
+def _num(value: Decimal | None) -> str:
+    if value is None:
+        return "—"
+    if value == value.to_integral_value():
+        return f"{int(value):,}"
+    return f"{value.normalize():,f}"
+
+
 def _yi(yuan: Decimal) -> str:
     return f"{(yuan / Decimal(100_000_000)).quantize(Decimal('0.01')):,}"
 
@@ -141,7 +201,7 @@ def bulletin_sections(b: Bulletin, lang: str = "zh") -> list[Section]:
     """The bulletin's sections, in order, as plain text and tables."""
 
     def t(key: str, **kw: object) -> str:
-        return term(key, lang, **kw)
+        return term(key, lang, b.labels, **kw)
 
     sections: list[Section] = []
     tot = b.totals
@@ -357,7 +417,7 @@ def bulletin_sections(b: Bulletin, lang: str = "zh") -> list[Section]:
     ranking_blocks: list[str | Table] = []
     if b.rules is None:
         ranking_blocks.append(t("na"))
-    elif not b.rules.rankings:
+    elif not b.rules.rankings and not b.indicator_rankings:
         ranking_blocks.append(t("no_ranking_rule"))
     for r in b.rules.rankings if b.rules is not None else ():
         label = r.period.label_zh if lang == "zh" else str(r.period)
@@ -384,7 +444,14 @@ def bulletin_sections(b: Bulletin, lang: str = "zh") -> list[Section]:
             )
         )
         ranking_blocks.append(f"{t('rule_set')}：{r.rule_set_sha256}")
+    for ir in b.indicator_rankings:
+        ranking_blocks += _indicator_ranking_blocks(b, ir, lang)
     sections.append(Section("ranking", t("ranking"), tuple(ranking_blocks)))
+    for extra in b.extra_sections:
+        extra_blocks: list[str | Table] = list(extra.paragraphs)
+        if extra.rows:
+            extra_blocks.append(Table(tuple(extra.rows[0]), tuple(extra.rows[1:])))
+        sections.append(Section("extra", extra.title(lang), tuple(extra_blocks)))
 
     audit_blocks: list[str | Table] = []
     if b.checkpoint is None:
@@ -430,7 +497,7 @@ def bulletin_markdown(b: Bulletin, lang: str = "zh") -> str:
     """The bulletin as Markdown."""
 
     def t(key: str, **kw: object) -> str:
-        return term(key, lang, **kw)
+        return term(key, lang, b.labels, **kw)
 
     lines = [f"# {t('title', city=b.city_name, kind=t(b.kind))}", ""]
     lines.append(

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from projlife.domain.lifecycle import Stage
+
+if TYPE_CHECKING:
+    from projlife.plugins.labels import Labels
 
 __all__ = ["LANGS", "punctuate", "stage_term", "term"]
 
@@ -26,6 +31,7 @@ _TERMS: dict[str, tuple[str, str]] = {
     "ranking": ("七、县区排名", "7. County ranking"),
     "audit": ("八、数据来源与核验", "8. Data source and audit"),
     "county": ("县市区", "County"),
+    "whole": ("全市", "city-wide"),
     "in_period": ("本期", "this period"),
     "cumulative": ("累计", "to date"),
     "target": ("目标", "target"),
@@ -161,8 +167,15 @@ _STAGE_EN = {
 }
 
 
-def term(key: str, lang: str = "zh", **values: object) -> str:
-    """The term ``key`` in ``lang`` (``zh`` or ``en``), formatted with ``values``."""
+def term(key: str, lang: str = "zh", labels: Labels | None = None, **values: object) -> str:
+    """The term ``key`` in ``lang`` (``zh`` or ``en``), formatted with ``values``.
+
+    ``labels`` are the city's words (``projlife_labels``): a key they set replaces the
+    library's term (a label without ``{n}`` ignores the count, e.g. 流动红旗).
+    """
+    own = labels.term(key, lang) if labels is not None else None
+    if own is not None:
+        return own.format(**values) if "{" in own else own
     zh, en = _TERMS[key]
     return (en if lang == "en" else zh).format(**values)
 
