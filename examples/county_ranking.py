@@ -10,7 +10,6 @@ are due in 5 working days and climb a three-rung ladder; a signed project must s
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from projlife.calendar import DeadlineRule
@@ -141,10 +140,15 @@ def projlife_bulletin_sections(
     from projlife.engine.indicator_ranking import rank_by_indicators
 
     result = rank_by_indicators(app, city.slug, period, min(as_of, period.end))
-    rows = [("名次", "镇街(园区)", "得分")] + [(str(r.rank), r.area_name, f"{r.score:.2f}") for r in result.rows]
+    rows = [("名次", "镇街(园区)", "得分")] + [
+        (str(r.rank), r.area_name, f"{r.score:.2f}") for r in result.rows
+    ]
     winners = "、".join(r.area_name for r in result.top) or "无"
-    return [BulletinSection("附：流动红旗", (f"本季度{result.top_award}：{winners}。",), rows, title_en="Annex: red banner")]
-
+    return [
+        BulletinSection(
+            "附：流动红旗", (f"本季度{result.top_award}：{winners}。",), rows, title_en="Annex: red banner"
+        )
+    ]
 
 
 # -- the first quarter of 2025, as the county office records it ---------------------------------
@@ -281,7 +285,13 @@ def record_first_quarter(app: Projlife) -> None:
     ]
     _ticket(app, "XH-T-05", park, "990904", assigned="2025-03-20", answered=None)  # due 27 March
     app.tickets.draw(
-        {"city_code": COUNTY.code, "seed": "2025-Q1", "rate": "1", "occurred_on": "2025-02-11", "actor": CLERK}
+        {
+            "city_code": COUNTY.code,
+            "seed": "2025-Q1",
+            "rate": "1",
+            "occurred_on": "2025-02-11",
+            "actor": CLERK,
+        }
     )
     for tid, rating in zip(done, (5, 2, 5, 4), strict=True):
         app.tickets.execute(

@@ -106,7 +106,9 @@ def _complete_months(as_of: date) -> int:
     return as_of.month if as_of.day == last else as_of.month - 1
 
 
-def _deadline_flags(app: Projlife, city: CityProfile, as_of: date, evidence: str) -> list[tuple[TickAction, Command]]:
+def _deadline_flags(
+    app: Projlife, city: CityProfile, as_of: date, evidence: str
+) -> list[tuple[TickAction, Command]]:
     from projlife.engine.evaluate import evaluate_deadlines
     from projlife.projections.counting import Counting
 
@@ -120,15 +122,24 @@ def _deadline_flags(app: Projlife, city: CityProfile, as_of: date, evidence: str
         if f is None or flag in f.flags or f.cancelled_on is not None or (r.project_id, flag) in flagged:
             continue
         flagged.add((r.project_id, flag))
-        reason = f"挂牌提醒: {r.rule_id} 应于{r.due_on}前完成, 截至{as_of}逾期{r.overdue_working_days}个工作日"
+        reason = (
+            f"挂牌提醒: {r.rule_id} 应于{r.due_on}前完成, 截至{as_of}逾期{r.overdue_working_days}个工作日"
+        )
         cmd = FlagProject(
-            project_id=r.project_id, flag=flag, reason=reason, occurred_on=as_of, actor=SYSTEM_ACTOR, evidence=(evidence,)
+            project_id=r.project_id,
+            flag=flag,
+            reason=reason,
+            occurred_on=as_of,
+            actor=SYSTEM_ACTOR,
+            evidence=(evidence,),
         )
         out.append((TickAction(r.rule_id, "flag", r.project_code, reason), cmd))
     return out
 
 
-def _escalations(app: Projlife, city: CityProfile, as_of: date, evidence: str) -> list[tuple[TickAction, Command]]:
+def _escalations(
+    app: Projlife, city: CityProfile, as_of: date, evidence: str
+) -> list[tuple[TickAction, Command]]:
     from projlife.tickets.commands import EscalateTicket
 
     steps = len(app.tickets.policy(city.code).ladder)
@@ -139,15 +150,23 @@ def _escalations(app: Projlife, city: CityProfile, as_of: date, evidence: str) -
         ticket = app.tickets.get(late.ticket_id)
         if any(on >= late.effective_due_on for _, _, _, on in ticket.escalations):
             continue
-        reason = f"逾期升级: 应于{late.effective_due_on}前办结, 截至{as_of}超期{late.overdue_working_days}个工作日"
+        reason = (
+            f"逾期升级: 应于{late.effective_due_on}前办结, 截至{as_of}超期{late.overdue_working_days}个工作日"
+        )
         cmd = EscalateTicket(
-            ticket_id=late.ticket_id, reason=reason, occurred_on=as_of, actor=SYSTEM_ACTOR, evidence=(evidence,)
+            ticket_id=late.ticket_id,
+            reason=reason,
+            occurred_on=as_of,
+            actor=SYSTEM_ACTOR,
+            evidence=(evidence,),
         )
         out.append((TickAction("tickets.escalation", "escalate_ticket", late.code, reason), cmd))
     return out
 
 
-def _plan_lag(app: Projlife, city: CityProfile, as_of: date, evidence: str) -> list[tuple[TickAction, Command]]:
+def _plan_lag(
+    app: Projlife, city: CityProfile, as_of: date, evidence: str
+) -> list[tuple[TickAction, Command]]:
     from projlife.plugins.city_extras import plan_lag_rule
     from projlife.projections.counting import Counting
 
@@ -164,22 +183,33 @@ def _plan_lag(app: Projlife, city: CityProfile, as_of: date, evidence: str) -> l
         why: list[str] = []
         plan = targets.get(TargetSubject.PROJECT, f.code, TargetMeasure.INVESTMENT, year)
         if plan is not None and plan.value > 0:
-            done = sum((m.yuan for d, m in f.investment.items() if d.year == as_of.year and d <= as_of), Decimal(0))
+            done = sum(
+                (m.yuan for d, m in f.investment.items() if d.year == as_of.year and d <= as_of), Decimal(0)
+            )
             due = plan.value * months / 12
             if done < rule.min_share * due:
-                why.append(f"截至{as_of}完成投资{done}元, 低于年度计划{plan.value}元按{months}个月应完成{due:.0f}元的{rule.min_share:%}")
+                why.append(
+                    f"截至{as_of}完成投资{done}元, 低于年度计划{plan.value}元按{months}个月应完成{due:.0f}元的{rule.min_share:%}"
+                )
         goal = targets.get(TargetSubject.PROJECT, f.code, TargetMeasure.PROGRESS, year)
         if goal is not None and goal.value > 0:
             latest = targets.progress.get(f.code)
             pct = latest.percent if latest is not None else Decimal(0)
             due = goal.value * months / 12
             if pct < rule.min_share * due:
-                why.append(f"形象进度{pct}%, 低于工程进度目标{goal.value}%按{months}个月应达{due:.1f}%的{rule.min_share:%}")
+                why.append(
+                    f"形象进度{pct}%, 低于工程进度目标{goal.value}%按{months}个月应达{due:.1f}%的{rule.min_share:%}"
+                )
         if not why:
             continue
         reason = "挂牌提醒(进度不达标、时间有滞后): " + "；".join(why)
         cmd = FlagProject(
-            project_id=f.project_id, flag=rule.flag, reason=reason, occurred_on=as_of, actor=SYSTEM_ACTOR, evidence=(evidence,)
+            project_id=f.project_id,
+            flag=rule.flag,
+            reason=reason,
+            occurred_on=as_of,
+            actor=SYSTEM_ACTOR,
+            evidence=(evidence,),
         )
         out.append((TickAction("plan.lagging", "flag", f.code, reason), cmd))
     return out

@@ -44,7 +44,12 @@ SHEET_COLUMNS: dict[str, tuple[str, ...]] = {
 """The sheet's header cells (Chinese or English) for each field; ``note`` and ``source`` are optional."""
 
 _KIND_WORDS = {"县区": "area", "镇街": "area", "区域": "area", "项目": "project", "部门": "department"}
-_MEASURE_WORDS = {"投资": "investment", "年度计划投资": "investment", "开工": "starts", "形象进度": "progress"}
+_MEASURE_WORDS = {
+    "投资": "investment",
+    "年度计划投资": "investment",
+    "开工": "starts",
+    "形象进度": "progress",
+}
 
 
 @attrs.frozen
@@ -73,9 +78,13 @@ class TargetTable:
         self, subject_kind: TargetSubject | str, subject: str, measure: TargetMeasure | str, period: str
     ) -> TargetEntry | None:
         """The target in force for this key, or ``None`` when none was set by ``as_of``."""
-        return self.targets.get((TargetSubject(subject_kind).value, subject, TargetMeasure(measure).value, period))
+        return self.targets.get(
+            (TargetSubject(subject_kind).value, subject, TargetMeasure(measure).value, period)
+        )
 
-    def of_kind(self, subject_kind: TargetSubject | str, measure: TargetMeasure | str, period: str) -> list[TargetEntry]:
+    def of_kind(
+        self, subject_kind: TargetSubject | str, measure: TargetMeasure | str, period: str
+    ) -> list[TargetEntry]:
         """Every target of ``subject_kind`` and ``measure`` for ``period``, by subject."""
         kind, what = TargetSubject(subject_kind).value, TargetMeasure(measure).value
         return sorted(
@@ -87,7 +96,9 @@ class TargetTable:
 class TargetService:
     """Targets of every city (``app.targets``): one :class:`TargetBook` per city in the event store."""
 
-    def __init__(self, store: Any, cities: Any, engine: Any, *, catch_up: Callable[[], object] | None = None) -> None:
+    def __init__(
+        self, store: Any, cities: Any, engine: Any, *, catch_up: Callable[[], object] | None = None
+    ) -> None:
         self._store = store
         self._cities = cities
         self._engine = engine
@@ -151,9 +162,7 @@ class TargetService:
 
         return self._write(city, apply, attempted)
 
-    def set_target(
-        self, city: str, row: TargetRow, *, occurred_on: date, actor: Actor, reason: str
-    ) -> int:
+    def set_target(self, city: str, row: TargetRow, *, occurred_on: date, actor: Actor, reason: str) -> int:
         """Record one target; see :meth:`set_targets`."""
         return self.set_targets(city, [row], occurred_on=occurred_on, actor=actor, reason=reason)
 
@@ -172,7 +181,9 @@ class TargetService:
         """Record a month's 形象进度 of a project (a percentage and a stage note)."""
         attempted = f"report the 形象进度 of {project_code}"
         if project_code not in self._project_codes(city):
-            raise CommandRejected(attempted, [Problem("project_code", "no such project in the city", project_code)])
+            raise CommandRejected(
+                attempted, [Problem("project_code", "no such project in the city", project_code)]
+            )
 
         def apply(book: TargetBook) -> None:
             book.report_progress(
@@ -218,7 +229,9 @@ class TargetService:
             self._catch_up()
         with self._engine.connect() as conn:
             return set(
-                conn.execute(sa.select(projects_table.c.code).where(projects_table.c.city_code == code)).scalars()
+                conn.execute(
+                    sa.select(projects_table.c.code).where(projects_table.c.city_code == code)
+                ).scalars()
             )
 
     def _check_rows(self, city: str, rows: Sequence[TargetRow]) -> list[Problem]:
@@ -280,7 +293,11 @@ def read_sheet(path: str | Path, *, sheet: str | None = None) -> list[TargetRow]
         for i, h in enumerate(header):
             if h in names:
                 columns[field] = i
-    missing = [SHEET_COLUMNS[f][0] for f in ("subject_kind", "subject", "measure", "period", "value") if f not in columns]
+    missing = [
+        SHEET_COLUMNS[f][0]
+        for f in ("subject_kind", "subject", "measure", "period", "value")
+        if f not in columns
+    ]
     if missing:
         raise CommandRejected(attempted, [Problem("header", "missing columns", ", ".join(missing))])
     rows: list[TargetRow] = []

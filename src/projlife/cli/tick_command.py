@@ -54,15 +54,21 @@ def _locked(path: Path) -> Iterator[bool]:
 
 @app.command("tick")
 def tick_command(
-    as_of: Annotated[str, typer.Option("--as-of", metavar="DATE", help="Business date YYYY-MM-DD the rules are due by")],
+    as_of: Annotated[
+        str, typer.Option("--as-of", metavar="DATE", help="Business date YYYY-MM-DD the rules are due by")
+    ],
     db: DbOption = DEFAULT_DB,
     city: Annotated[
-        list[str] | None, typer.Option("--city", metavar="CITY", help="City slug or code (repeatable; default: every city)")
+        list[str] | None,
+        typer.Option("--city", metavar="CITY", help="City slug or code (repeatable; default: every city)"),
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="List what is due without writing")] = False,
     fmt: Annotated[Literal["text", "json"], typer.Option("--format")] = "text",
     lock_file: Annotated[
-        Path | None, typer.Option("--lock-file", metavar="FILE", help="Lock file (default: one per database in the temp folder)")
+        Path | None,
+        typer.Option(
+            "--lock-file", metavar="FILE", help="Lock file (default: one per database in the temp folder)"
+        ),
     ] = None,
 ) -> None:
     """Flag overdue deadlines (挂牌提醒), escalate late tickets one rung, flag projects behind their
@@ -93,7 +99,9 @@ def tick_command(
     for r in reports:
         verb = "due" if dry_run else "done"
         err_console.print(
-            f"{r.city} {r.as_of}: {len(r.actions)} {verb} (rules {r.rule_set_sha256[:12]})", markup=False, highlight=False
+            f"{r.city} {r.as_of}: {len(r.actions)} {verb} (rules {r.rule_set_sha256[:12]})",
+            markup=False,
+            highlight=False,
         )
         for a in r.actions:
             typer.echo(f"{r.city}\t{a.rule}\t{a.kind}\t{a.target}\t{a.reason}")

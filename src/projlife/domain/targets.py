@@ -72,7 +72,9 @@ def _check_period(attempted: str, period: str) -> None:
     import re
 
     if not re.fullmatch(r"\d{4}(-H[12]|-Q[1-4]|-(0[1-9]|1[0-2]))?", period):
-        raise ProjlifeError(attempted, f"period {period!r} is not a year, half, quarter or month", _PERIOD_FORMS[0])
+        raise ProjlifeError(
+            attempted, f"period {period!r} is not a year, half, quarter or month", _PERIOD_FORMS[0]
+        )
 
 
 def _check_value(attempted: str, measure: TargetMeasure, value: Decimal) -> None:
@@ -225,9 +227,13 @@ class TargetBook(Aggregate):
         _check_period(attempted, period)
         _check_value(attempted, what, Decimal(value))
         if not subject.strip():
-            raise ProjlifeError(attempted, "the subject code is empty", "an area code, project code or department")
+            raise ProjlifeError(
+                attempted, "the subject code is empty", "an area code, project code or department"
+            )
         if not reason.strip():
-            raise ProjlifeError(attempted, "no reason was given", "the document it comes from, e.g. 目标责任书")
+            raise ProjlifeError(
+                attempted, "no reason was given", "the document it comes from, e.g. 目标责任书"
+            )
         self.trigger_event(
             self.TargetSet,
             subject_kind=kind.value,
@@ -261,7 +267,9 @@ class TargetBook(Aggregate):
         if not stage_note.strip():
             raise ProjlifeError(attempted, "no stage note", "where the works stand, e.g. 主体结构封顶")
         if occurred_on < month.replace(day=1):
-            raise ProjlifeError(attempted, f"reported on {occurred_on}, before the month began", "a later date")
+            raise ProjlifeError(
+                attempted, f"reported on {occurred_on}, before the month began", "a later date"
+            )
         self.trigger_event(
             self.ProgressReported,
             project_code=project_code,

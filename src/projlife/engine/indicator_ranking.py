@@ -23,7 +23,12 @@ from projlife.plugins.labels import Labels
 from projlife.plugins.manager import city_calendar, rule_set
 from projlife.plugins.rules import Normalisation, canonical_decimal
 from projlife.projections.counting import Counting
-from projlife.projections.counting.indicators import IndicatorInputs, IndicatorValue, indicator_values, ticket_states
+from projlife.projections.counting.indicators import (
+    IndicatorInputs,
+    IndicatorValue,
+    indicator_values,
+    ticket_states,
+)
 
 if TYPE_CHECKING:
     from projlife.app.application import Projlife
@@ -116,7 +121,9 @@ class IndicatorRankingResult:
         }
 
 
-def points(value: Decimal | None, best: Decimal, normalisation: Normalisation, target: Decimal | None) -> Decimal:
+def points(
+    value: Decimal | None, best: Decimal, normalisation: Normalisation, target: Decimal | None
+) -> Decimal:
     """An indicator value's points before its weight (an undefined value scores 0)."""
     v = value if value is not None else Decimal(0)
     if normalisation is Normalisation.RAW:
@@ -145,7 +152,9 @@ def _award(labels: Labels, key: str, lang: str, n: int) -> str:
     return word.format(n=n) if "{n}" in word else word
 
 
-def _pick(rankings: tuple[IndicatorRanking, ...], period: Period, rule_id: str | None, city: str) -> IndicatorRanking:
+def _pick(
+    rankings: tuple[IndicatorRanking, ...], period: Period, rule_id: str | None, city: str
+) -> IndicatorRanking:
     if rule_id is not None:
         for r in rankings:
             if r.id == rule_id:
@@ -193,12 +202,17 @@ def rank_by_indicators(
     areas: list[Area] = list(ranking.scope.areas(profile.areas))
     values = {t.indicator: indicator_values(indicators[t.indicator], inputs, areas) for t in ranking.terms}
     best = {
-        k: max((v.value or Decimal(0) for v in by_area.values()), default=Decimal(0)) for k, by_area in values.items()
+        k: max((v.value or Decimal(0) for v in by_area.values()), default=Decimal(0))
+        for k, by_area in values.items()
     }
     scored: list[tuple[str, Decimal, list[tuple[str, Decimal]]]] = []
     for a in areas:
         pts = [
-            (t.indicator, t.weight * points(values[t.indicator][a.code].value, best[t.indicator], t.normalisation, t.target))
+            (
+                t.indicator,
+                t.weight
+                * points(values[t.indicator][a.code].value, best[t.indicator], t.normalisation, t.target),
+            )
             for t in ranking.terms
         ]
         scored.append((a.code, sum((p for _, p in pts), Decimal(0)), pts))
@@ -230,6 +244,7 @@ def rank_by_indicators(
         bottom_award=_award(labels, ranking.bottom_award, lang, ranking.bottom_n),
         award_keys=(ranking.top_award, ranking.bottom_award),
         labels=tuple(
-            (t.indicator, indicators[t.indicator].label_zh, indicators[t.indicator].label_en) for t in ranking.terms
+            (t.indicator, indicators[t.indicator].label_zh, indicators[t.indicator].label_en)
+            for t in ranking.terms
         ),
     )

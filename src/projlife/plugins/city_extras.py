@@ -40,7 +40,9 @@ T = TypeVar("T")
 
 
 def _bad(plugin: str, hook: str, what: str) -> PluginError:
-    return PluginError(f"read hook {hook} of plugin {plugin!r}", what, "see the hook's docs", plugin=plugin, hook=hook)
+    return PluginError(
+        f"read hook {hook} of plugin {plugin!r}", what, "see the hook's docs", plugin=plugin, hook=hook
+    )
 
 
 def _seq(plugin: str, hook: str, value: Any, kind: type[T]) -> list[T]:
@@ -59,7 +61,11 @@ def city_indicators(pm: pluggy.PluginManager, city: CityProfile) -> dict[str, In
     for plugin, value in call_hook(pm, "projlife_indicators", city=city):
         for ind in _seq(plugin, "projlife_indicators", value, Indicator):
             if ind.id in out:
-                raise _bad(plugin, "projlife_indicators", f"indicator id {ind.id!r} is already defined by {owner[ind.id]}")
+                raise _bad(
+                    plugin,
+                    "projlife_indicators",
+                    f"indicator id {ind.id!r} is already defined by {owner[ind.id]}",
+                )
             out[ind.id] = ind
             owner[ind.id] = plugin
     return out
@@ -115,7 +121,9 @@ def bulletin_sections(
     app: Projlife, city: CityProfile, kind: str, period: Period, as_of: date
 ) -> tuple[BulletinSection, ...]:
     """The extra bulletin sections the plugins add for ``city`` (plugin-name order)."""
-    answers = call_hook(app.plugins, "projlife_bulletin_sections", city=city, app=app, kind=kind, period=period, as_of=as_of)
+    answers = call_hook(
+        app.plugins, "projlife_bulletin_sections", city=city, app=app, kind=kind, period=period, as_of=as_of
+    )
     out: list[BulletinSection] = []
     for plugin, value in sorted(answers, key=lambda a: a[0]):
         out.extend(_seq(plugin, "projlife_bulletin_sections", value, BulletinSection))

@@ -88,7 +88,9 @@ class Indicator:
 
     def __attrs_post_init__(self) -> None:
         if (self.formula is Formula.METRIC) != (self.metric is not None):
-            raise ValueError(f"indicator {self.id}: a metric is required for formula 'metric' and only for it")
+            raise ValueError(
+                f"indicator {self.id}: a metric is required for formula 'metric' and only for it"
+            )
         if not self.label_zh.strip() or not self.label_en.strip():
             raise ValueError(f"indicator {self.id}: both a zh and an en label are required")
         if self.is_rate and not (self.numerator_zh and self.denominator_zh):

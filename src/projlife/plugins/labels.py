@@ -9,7 +9,7 @@ cities supply theirs through the same hook. Every key overrides one bulletin ter
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
@@ -77,6 +77,10 @@ class Labels:
         return {k: list(v) for k, v in self.words.items()}
 
 
+def _rows(value: Iterable[Iterable[str]]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(str(c) for c in r) for r in value)
+
+
 @attrs.frozen
 class BulletinSection:
     """An extra section a plugin adds to a bulletin: a title and its paragraphs (and tables).
@@ -86,7 +90,7 @@ class BulletinSection:
 
     title_zh: str
     paragraphs: tuple[str, ...] = attrs.field(default=(), converter=tuple)
-    rows: tuple[tuple[str, ...], ...] = attrs.field(default=(), converter=lambda v: tuple(tuple(r) for r in v))
+    rows: tuple[tuple[str, ...], ...] = attrs.field(default=(), converter=_rows)
     title_en: str = ""
 
     def title(self, lang: str) -> str:

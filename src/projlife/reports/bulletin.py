@@ -45,8 +45,8 @@ from projlife.reports.city_rules import RuleSections, rule_sections
 from projlife.reports.ticket_loop import TicketLoop, ticket_loop
 
 if TYPE_CHECKING:
-    from projlife.engine.indicator_ranking import IndicatorRankingResult
     from projlife.app.application import Projlife
+    from projlife.engine.indicator_ranking import IndicatorRankingResult
 
 __all__ = [
     "BULLETIN_KINDS",
@@ -397,7 +397,11 @@ def _to_dict(b: Bulletin) -> dict[str, Any]:
         "projects": b.projects,
         **({"labels": b.labels.as_dict()} if b.labels.words else {}),
         **({"extra_sections": [x.as_dict() for x in b.extra_sections]} if b.extra_sections else {}),
-        **({"indicator_rankings": [r.as_dict() for r in b.indicator_rankings]} if b.indicator_rankings else {}),
+        **(
+            {"indicator_rankings": [r.as_dict() for r in b.indicator_rankings]}
+            if b.indicator_rankings
+            else {}
+        ),
         "counties": [figures(c) for c in b.counties],
         "totals": figures(b.totals),
         "funnel": [step(f) for f in b.funnel],

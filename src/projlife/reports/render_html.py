@@ -120,7 +120,7 @@ def bulletin_html(b: Bulletin, lang: str = "zh", *, font: CjkFont | None = None)
     """The bulletin as a self-contained HTML page."""
 
     def t(key: str, **kw: object) -> str:
-        return term(key, lang, **kw)
+        return term(key, lang, labels=b.labels, **kw)
 
     title = t("title", city=b.city_name, kind=t(b.kind))
     parts: list[str] = [f"<h1>{_e(title)}</h1>"]

@@ -115,7 +115,7 @@ def _status_class(q: QuotaLine) -> str | None:
 
 def _county_table(b: Bulletin, lang: str) -> Table:
     def t(key: str) -> str:
-        return term(key, lang, b.labels)
+        return term(key, lang, labels=b.labels)
 
     header = [t("county")]
     header += [f"{stage_term(s, lang)}（{t('in_period')}/{t('cumulative')}）" for s in FUNNEL_STAGES]
@@ -143,7 +143,7 @@ def _indicator_ranking_blocks(b: Bulletin, r: IndicatorRankingResult, lang: str)
     from projlife.engine.indicator_ranking import award_words
 
     def t(key: str, **kw: object) -> str:
-        return term(key, lang, b.labels, **kw)
+        return term(key, lang, labels=b.labels, **kw)
 
     label = r.period.label_zh if lang == "zh" else str(r.period)
     top_ids = {x.area_code for x in r.top}
@@ -164,9 +164,11 @@ def _indicator_ranking_blocks(b: Bulletin, r: IndicatorRankingResult, lang: str)
             if v.value is None:
                 cells.append(t("na"))
             elif v.denominator is not None:
-                cells.append(f"{round_rate(v.numerator or 0, v.denominator)}%（{_num(v.numerator)}/{_num(v.denominator)}）")
+                cells.append(
+                    f"{round_rate(v.numerator or 0, v.denominator)}%（{_amount(v.numerator)}/{_amount(v.denominator)}）"
+                )
             else:
-                cells.append(_num(v.value))
+                cells.append(_amount(v.value))
         rows.append(
             (
                 f"{row.rank}（{t('tied')}）" if tied else str(row.rank),
@@ -185,7 +187,7 @@ def _indicator_ranking_blocks(b: Bulletin, r: IndicatorRankingResult, lang: str)
     return blocks
 
 
-def _num(value: Decimal | None) -> str:
+def _amount(value: Decimal | None) -> str:
     if value is None:
         return "—"
     if value == value.to_integral_value():
@@ -201,7 +203,7 @@ def bulletin_sections(b: Bulletin, lang: str = "zh") -> list[Section]:
     """The bulletin's sections, in order, as plain text and tables."""
 
     def t(key: str, **kw: object) -> str:
-        return term(key, lang, b.labels, **kw)
+        return term(key, lang, labels=b.labels, **kw)
 
     sections: list[Section] = []
     tot = b.totals
@@ -497,7 +499,7 @@ def bulletin_markdown(b: Bulletin, lang: str = "zh") -> str:
     """The bulletin as Markdown."""
 
     def t(key: str, **kw: object) -> str:
-        return term(key, lang, b.labels, **kw)
+        return term(key, lang, labels=b.labels, **kw)
 
     lines = [f"# {t('title', city=b.city_name, kind=t(b.kind))}", ""]
     lines.append(

@@ -167,7 +167,7 @@ _STAGE_EN = {
 }
 
 
-def term(key: str, lang: str = "zh", labels: Labels | None = None, **values: object) -> str:
+def term(key: str, lang: str = "zh", *, labels: Labels | None = None, **values: object) -> str:
     """The term ``key`` in ``lang`` (``zh`` or ``en``), formatted with ``values``.
 
     ``labels`` are the city's words (``projlife_labels``): a key they set replaces the

@@ -136,7 +136,9 @@ def indicator_values(
                 elif s.answered_on is not None and start <= s.answered_on <= stop:
                     den += 1
                     num += int(s.due_on is None or s.answered_on <= s.due_on)
-            out[a.code] = IndicatorValue(indicator.id, _ratio(Decimal(num), Decimal(den)), Decimal(num), Decimal(den))
+            out[a.code] = IndicatorValue(
+                indicator.id, _ratio(Decimal(num), Decimal(den)), Decimal(num), Decimal(den)
+            )
         return out
     period = str(inputs.period)
     targets = inputs.targets
@@ -144,7 +146,12 @@ def indicator_values(
         for a in areas:
             projects = [p for p in groups[a.code] if p.in_scope()]
             done = sum(
-                (m.yuan for p in projects for d, m in p.investment.items() if inputs.period.start <= d <= inputs.window_end),
+                (
+                    m.yuan
+                    for p in projects
+                    for d, m in p.investment.items()
+                    if inputs.period.start <= d <= inputs.window_end
+                ),
                 Decimal(0),
             )
             own = targets.get(TargetSubject.AREA, a.code, TargetMeasure.INVESTMENT, period)
@@ -154,7 +161,8 @@ def indicator_values(
                 against = [
                     e
                     for p in projects
-                    if (e := targets.get(TargetSubject.PROJECT, p.code, TargetMeasure.INVESTMENT, period)) is not None
+                    if (e := targets.get(TargetSubject.PROJECT, p.code, TargetMeasure.INVESTMENT, period))
+                    is not None
                 ]
             plan = sum((e.value for e in against), Decimal(0)) if against else None
             out[a.code] = IndicatorValue(
@@ -184,9 +192,7 @@ def indicator_values(
     raise AssertionError(f"unhandled formula {f}")  # pragma: no cover - every Formula is handled
 
 
-def project_completion(
-    facts: ProjectFacts, targets: Any, period: Period, as_of: date
-) -> IndicatorValue:
+def project_completion(facts: ProjectFacts, targets: Any, period: Period, as_of: date) -> IndicatorValue:
     """One project's 投资完成率 for ``period``: investment reported ÷ its investment target."""
     end = min(period.end, as_of)
     done = sum((m.yuan for d, m in facts.investment.items() if period.start <= d <= end), Decimal(0))
