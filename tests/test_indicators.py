@@ -29,7 +29,7 @@ from projlife.reports.render_md import bulletin_markdown
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))
 
-import county_ranking as county  # noqa: E402
+import county_ranking as county
 
 Q1 = Period.parse("2025-Q1")
 END = date(2025, 3, 31)

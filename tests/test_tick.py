@@ -18,9 +18,9 @@ from projlife.cli.tick_command import EX_TEMPFAIL
 from projlife.domain.actor import Actor, Role
 from projlife.domain.lifecycle import Pool, RemovalReason
 from projlife.domain.money import Money
+from projlife.domain.periods import Period
 from projlife.domain.project import project_id_for
 from projlife.plugins import rule_set
-from projlife.domain.periods import Period
 
 CLERK = Actor("clerk-xn", Role.CLERK, "420902")
 

@@ -24,7 +24,7 @@ import calendar as _calendar
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 
@@ -35,8 +35,8 @@ from projlife.domain.targets import TargetMeasure, TargetSubject
 from projlife.plugins.manager import rule_set
 
 if TYPE_CHECKING:
-    from projlife.app.application import Projlife
     from projlife.plugins.types import CityProfile
+    from projlife.ports import RuleSource
 
 __all__ = ["LAGGING_FLAG", "OVERDUE_FLAG", "PlanLagRule", "TickAction", "TickReport", "tick"]
 
@@ -107,12 +107,12 @@ def _complete_months(as_of: date) -> int:
 
 
 def _deadline_flags(
-    app: Projlife, city: CityProfile, as_of: date, evidence: str
+    app: RuleSource, city: CityProfile, as_of: date, evidence: str
 ) -> list[tuple[TickAction, Command]]:
     from projlife.engine.evaluate import evaluate_deadlines
     from projlife.projections.counting import Counting
 
-    report = evaluate_deadlines(app, city, as_of)
+    report = evaluate_deadlines(cast(Any, app), city, as_of)  # it takes the application whole
     facts = {f.project_id: f for f in Counting(app.engine).projects(city.code, as_of=as_of)}
     out: list[tuple[TickAction, Command]] = []
     flagged: set[tuple[Any, str]] = set()
@@ -138,7 +138,7 @@ def _deadline_flags(
 
 
 def _escalations(
-    app: Projlife, city: CityProfile, as_of: date, evidence: str
+    app: RuleSource, city: CityProfile, as_of: date, evidence: str
 ) -> list[tuple[TickAction, Command]]:
     from projlife.tickets.commands import EscalateTicket
 
@@ -165,7 +165,7 @@ def _escalations(
 
 
 def _plan_lag(
-    app: Projlife, city: CityProfile, as_of: date, evidence: str
+    app: RuleSource, city: CityProfile, as_of: date, evidence: str
 ) -> list[tuple[TickAction, Command]]:
     from projlife.plugins.city_extras import plan_lag_rule
     from projlife.projections.counting import Counting
@@ -215,7 +215,7 @@ def _plan_lag(
     return out
 
 
-def _plugin_actions(app: Projlife, city: CityProfile, as_of: date) -> list[tuple[TickAction, Command]]:
+def _plugin_actions(app: RuleSource, city: CityProfile, as_of: date) -> list[tuple[TickAction, Command]]:
     from projlife.plugins.manager import PluginError, call_hook
 
     out: list[tuple[TickAction, Command]] = []
@@ -242,7 +242,7 @@ def _plugin_actions(app: Projlife, city: CityProfile, as_of: date) -> list[tuple
     return out
 
 
-def _run(app: Projlife, cmd: Command) -> None:
+def _run(app: RuleSource, cmd: Command) -> None:
     from projlife.tickets.commands import TicketCommand
 
     if isinstance(cmd, TicketCommand):
@@ -252,7 +252,7 @@ def _run(app: Projlife, cmd: Command) -> None:
 
 
 def tick(
-    app: Projlife,
+    app: RuleSource,
     as_of: date,
     *,
     cities: Sequence[str] | None = None,

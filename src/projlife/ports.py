@@ -19,15 +19,25 @@ if TYPE_CHECKING:
     from eventsourcing.persistence import ApplicationRecorder, EventStore, Mapper, Recording
     from sqlalchemy import Engine
 
+    from projlife.app.projects import ProjectService
     from projlife.audit.service import AuditService
     from projlife.calendar import WorkdayCalendar
     from projlife.plugins.types import CityProfile
     from projlife.projections.ledger import Ledger
     from projlife.projections.runner import ProjectionRunner
     from projlife.store.database import DatabaseURL
+    from projlife.targets import TargetService
     from projlife.tickets.service import TicketService
 
-__all__ = ["CityDirectory", "EventLog", "ImportTarget", "ReadModelSources", "ReportSource", "SqlDatabase"]
+__all__ = [
+    "CityDirectory",
+    "EventLog",
+    "ImportTarget",
+    "ReadModelSources",
+    "ReportSource",
+    "RuleSource",
+    "SqlDatabase",
+]
 
 
 class SqlDatabase(Protocol):
@@ -101,3 +111,20 @@ class ReportSource(CityDirectory, Protocol):
 
     @property
     def audit(self) -> AuditService: ...
+
+
+class RuleSource(ReportSource, SqlDatabase, Protocol):
+    """What indicator rankings, rule actions (``projlife tick``) and plugin bulletin sections use:
+    a report's sources plus the event log, the calendar, the project commands and the targets."""
+
+    @property
+    def store(self) -> EventLog: ...
+
+    @property
+    def calendar(self) -> WorkdayCalendar: ...
+
+    @property
+    def projects(self) -> ProjectService: ...
+
+    @property
+    def targets(self) -> TargetService: ...

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 
@@ -31,7 +31,7 @@ from projlife.projections.counting.indicators import (
 )
 
 if TYPE_CHECKING:
-    from projlife.app.application import Projlife
+    from projlife.ports import RuleSource
 
 __all__ = ["IndicatorRankingResult", "RankedRow", "award_words", "points", "rank_by_indicators"]
 
@@ -172,7 +172,7 @@ def _pick(
 
 
 def rank_by_indicators(
-    app: Projlife, city: str, period: Period, as_of: date, *, rule_id: str | None = None, lang: str = "zh"
+    app: RuleSource, city: str, period: Period, as_of: date, *, rule_id: str | None = None, lang: str = "zh"
 ) -> IndicatorRankingResult:
     """Score and rank ``city``'s areas over ``period`` as of ``as_of`` by one indicator ranking.
 
@@ -186,7 +186,7 @@ def rank_by_indicators(
     rules = rule_set(app.plugins, profile, period)
     from projlife.engine.evaluate import _caught_up
 
-    counting = Counting(app.engine, catch_up=lambda: _caught_up(app))
+    counting = Counting(app.engine, catch_up=lambda: _caught_up(cast(Any, app)))
     facts = counting.projects(profile.code, as_of=as_of, policy=rules.counting)
     end, before = ticket_states(app, profile.code, period, as_of)
     inputs = IndicatorInputs(

@@ -43,11 +43,11 @@ if TYPE_CHECKING:
     from datetime import date
 
     from projlife.actions import PlanLagRule
-    from projlife.app.application import Projlife
     from projlife.app.commands import Command
     from projlife.domain.project import Project
     from projlife.plugins.indicators import Indicator, IndicatorRanking
     from projlife.plugins.labels import BulletinSection, Labels
+    from projlife.ports import RuleSource
 
 __all__ = [
     "FIRST_RESULT_HOOKS",
@@ -354,7 +354,7 @@ def projlife_labels(city: CityProfile) -> Labels | None:
 
 @hookspec
 def projlife_bulletin_sections(
-    city: CityProfile, app: Projlife, kind: str, period: Period, as_of: date
+    city: CityProfile, app: RuleSource, kind: str, period: Period, as_of: date
 ) -> Sequence[BulletinSection] | None:
     """Extra sections for ``city``'s bulletin of ``kind`` for ``period`` as of ``as_of``.
 
@@ -366,7 +366,7 @@ def projlife_bulletin_sections(
 
 
 @hookspec
-def projlife_actions(city: CityProfile, app: Projlife, as_of: date) -> Sequence[Command] | None:
+def projlife_actions(city: CityProfile, app: RuleSource, as_of: date) -> Sequence[Command] | None:
     """Commands ``city``'s rules make due on ``as_of`` (e.g. a removal from a pool at the 季核查).
 
     :param app: the application, to read the facts the rule needs.

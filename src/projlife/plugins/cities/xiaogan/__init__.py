@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from projlife.app.commands import AssignSponsor, Command
 from projlife.domain.errors import Problem
@@ -41,7 +41,7 @@ from projlife.plugins.rules import DeadlineSpec, QuotaRule, ScoringRule, TicketC
 from projlife.plugins.types import CityProfile
 
 if TYPE_CHECKING:
-    from projlife.app.application import Projlife
+    from projlife.ports import RuleSource
 
 __all__ = [
     "CITY",
@@ -206,10 +206,12 @@ def projlife_labels(city: CityProfile) -> Labels | None:
 
 
 @hookimpl
-def projlife_actions(city: CityProfile, app: Projlife, as_of: date) -> list[Command] | None:
+def projlife_actions(city: CityProfile, app: RuleSource, as_of: date) -> list[Command] | None:
     """000: 对开工三个月以上仍未纳统的项目在开工项目库内予以剔除 (the 季核查, run by ``projlife tick``)."""
     if city.slug != CITY.slug:
         return None
     from projlife.domain.actor import SYSTEM_ACTOR
 
-    return list(quarterly_check(app, as_of, SYSTEM_ACTOR, dry_run=True, settings=_DEFAULT.settings))
+    return list(
+        quarterly_check(cast(Any, app), as_of, SYSTEM_ACTOR, dry_run=True, settings=_DEFAULT.settings)
+    )
