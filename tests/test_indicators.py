@@ -13,7 +13,10 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from projlife import connect
 from projlife.actions import LAGGING_FLAG, tick
@@ -110,6 +113,18 @@ def test_the_bulletin_uses_the_countys_words_and_its_indicator_ranking(xinghe: P
     assert "## 附：流动红旗" in md  # the plugin's own section, after the library's
 
 
+def test_a_label_the_county_does_not_set_keeps_the_library_word_with_its_own_whole() -> None:
+    from projlife.plugins.labels import Labels
+    from projlife.reports.terms import term
+
+    county_words = Labels({"whole": ("全县", "county-wide")})
+    assert term("city_wide_quotas", "zh") == "全市目标"
+    assert term("city_wide_quotas", "zh", labels=county_words) == "全县目标"
+    assert term("top", "zh", labels=county_words, n=2) == "前2名"
+    with pytest.raises(ValueError, match="did you mean 'ranking'"):
+        Labels({"rankng": "排名"})
+
+
 def test_installing_the_county_changes_no_built_in_citys_rule_set_hash() -> None:
     alone = get_plugin_manager()
     beside = get_plugin_manager(plugins=[("xinghe", county)])
@@ -204,3 +219,42 @@ def _events_of(app: Projlife, code: str) -> list[object]:
 
     pid = project_id_for("990900", code)
     return list(app.store.repository.event_store.get(pid))
+
+
+# -- ranking invariants (pure scoring, no database) ---------------------------------------------
+
+_RATES = st.one_of(st.none(), st.decimals(min_value=0, max_value=1, places=2))
+
+
+@given(
+    st.lists(st.tuples(_RATES, _RATES), min_size=1, max_size=8),
+    st.integers(min_value=0, max_value=3),
+    st.integers(min_value=0, max_value=3),
+)
+def test_ties_share_a_rank_and_no_area_is_both_praised_and_blamed(
+    rows: list[tuple[Decimal | None, Decimal | None]], top_n: int, bottom_n: int
+) -> None:
+    from projlife.engine.indicator_ranking import IndicatorRankingResult, score_areas
+    from projlife.plugins.indicators import WeightedIndicator
+    from projlife.projections.counting.indicators import IndicatorValue
+
+    terms = [WeightedIndicator("a", "0.6"), WeightedIndicator("b", "0.4", "share_of_max")]
+    areas = [(f"A{i}", f"town{i}") for i in range(len(rows))]
+    values = {
+        "a": {code: IndicatorValue("a", r[0]) for (code, _), r in zip(areas, rows, strict=True)},
+        "b": {code: IndicatorValue("b", r[1]) for (code, _), r in zip(areas, rows, strict=True)},
+    }
+    ranked = score_areas(terms, values, areas)
+    for r in ranked:
+        assert r.rank == 1 + sum(1 for o in ranked if o.score > r.score)
+        assert all(o.rank == r.rank for o in ranked if o.score == r.score)
+    assert [r.score for r in ranked] == sorted((r.score for r in ranked), reverse=True)
+    result = IndicatorRankingResult(
+        "c", "r", "t", Q1, END, "h", "h", ranked, top_n, bottom_n, "top", "bottom"
+    )
+    top, bottom = {r.area_code for r in result.top}, {r.area_code for r in result.bottom}
+    assert not top & bottom
+    if len({r.score for r in ranked}) == 1:
+        assert not top and not bottom
+    doubled = score_areas([attrs.evolve(t, weight=t.weight * 2) for t in terms], values, areas)
+    assert [r.area_code for r in doubled] == [r.area_code for r in ranked]

@@ -8,6 +8,7 @@ the target entries each area was measured against. Weights, normalisation and ti
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
@@ -18,7 +19,7 @@ from projlife.domain.areas import Area
 from projlife.domain.periods import Period
 from projlife.engine.evaluate import EngineError
 from projlife.plugins.city_extras import city_indicators, city_labels, indicator_rankings, rankings_sha256
-from projlife.plugins.indicators import IndicatorRanking
+from projlife.plugins.indicators import IndicatorRanking, WeightedIndicator
 from projlife.plugins.labels import Labels
 from projlife.plugins.manager import city_calendar, rule_set
 from projlife.plugins.rules import Normalisation, canonical_decimal
@@ -33,7 +34,14 @@ from projlife.projections.counting.indicators import (
 if TYPE_CHECKING:
     from projlife.ports import RuleSource
 
-__all__ = ["IndicatorRankingResult", "RankedRow", "award_words", "points", "rank_by_indicators"]
+__all__ = [
+    "IndicatorRankingResult",
+    "RankedRow",
+    "award_words",
+    "points",
+    "rank_by_indicators",
+    "score_areas",
+]
 
 
 @attrs.frozen
@@ -139,6 +147,45 @@ def award_words(labels: Labels, key: str, lang: str, n: int) -> str:
     return _award(labels, key, lang, n)
 
 
+def score_areas(
+    terms: Sequence[WeightedIndicator],
+    values: Mapping[str, Mapping[str, IndicatorValue]],
+    areas: Sequence[tuple[str, str]],
+) -> tuple[RankedRow, ...]:
+    """Score and rank ``areas`` (code, name) from each term's values per area code.
+
+    Score = Σ weight × :func:`points`; ``share_of_max`` divides by the best area's value; equal
+    scores share a rank (1 + the number of areas with a higher score); rows by score, then code.
+    """
+    best = {
+        t.indicator: max((v.value or Decimal(0) for v in values[t.indicator].values()), default=Decimal(0))
+        for t in terms
+    }
+    scored: list[tuple[str, str, Decimal, list[tuple[str, Decimal]]]] = []
+    for code, name in areas:
+        pts = [
+            (
+                t.indicator,
+                t.weight
+                * points(values[t.indicator][code].value, best[t.indicator], t.normalisation, t.target),
+            )
+            for t in terms
+        ]
+        scored.append((code, name, sum((p for _, p in pts), Decimal(0)), pts))
+    scored.sort(key=lambda r: (-r[2], r[0]))
+    return tuple(
+        RankedRow(
+            rank=1 + sum(1 for o in scored if o[2] > score),
+            area_code=code,
+            area_name=name,
+            score=score,
+            values=tuple(values[t.indicator][code] for t in terms),
+            points=tuple(pts),
+        )
+        for code, name, score, pts in scored
+    )
+
+
 def _award(labels: Labels, key: str, lang: str, n: int) -> str:
     from projlife.reports.terms import _TERMS
 
@@ -201,33 +248,7 @@ def rank_by_indicators(
     )
     areas: list[Area] = list(ranking.scope.areas(profile.areas))
     values = {t.indicator: indicator_values(indicators[t.indicator], inputs, areas) for t in ranking.terms}
-    best = {
-        k: max((v.value or Decimal(0) for v in by_area.values()), default=Decimal(0))
-        for k, by_area in values.items()
-    }
-    scored: list[tuple[str, Decimal, list[tuple[str, Decimal]]]] = []
-    for a in areas:
-        pts = [
-            (
-                t.indicator,
-                t.weight
-                * points(values[t.indicator][a.code].value, best[t.indicator], t.normalisation, t.target),
-            )
-            for t in ranking.terms
-        ]
-        scored.append((a.code, sum((p for _, p in pts), Decimal(0)), pts))
-    scored.sort(key=lambda r: (-r[1], r[0]))
-    rows = tuple(
-        RankedRow(
-            rank=1 + sum(1 for o in scored if o[1] > score),
-            area_code=code,
-            area_name=profile.areas[code].name,
-            score=score,
-            values=tuple(values[t.indicator][code] for t in ranking.terms),
-            points=tuple(pts),
-        )
-        for code, score, pts in scored
-    )
+    rows = score_areas(ranking.terms, values, [(a.code, a.name) for a in areas])
     labels = city_labels(app.plugins, profile)
     return IndicatorRankingResult(
         city=profile.slug,

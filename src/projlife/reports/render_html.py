@@ -89,7 +89,7 @@ def bulletin_charts(b: Bulletin, lang: str = "zh") -> tuple[FunnelChart, PaceCha
         stage = stage_term(FUNNEL_STAGES[1], lang)
         ordered = sorted(b.counties, key=lambda c: (-c.in_period[FUNNEL_STAGES[1]], c.area_code))
         ranking = RankingChart(
-            term("ranking_chart", lang, stage=stage),
+            term("ranking_chart", lang, labels=b.labels, stage=stage),
             [c.name for c in ordered],
             [float(c.in_period[FUNNEL_STAGES[1]]) for c in ordered],
         )

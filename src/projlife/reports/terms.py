@@ -82,7 +82,7 @@ _TERMS: dict[str, tuple[str, str]] = {
     "short_gap_yet": ("尚差{n}", "{n} to go"),
     "pp": ("个百分点", " pp"),
     "units": ("个", ""),
-    "city_wide_quotas": ("全市目标", "City-wide quotas"),
+    "city_wide_quotas": ("{whole}目标", "Quotas {whole}"),
     "area_quotas": ("分县区目标", "Quotas by county"),
     "quota_summary": (
         "共{n}项考核：已完成{met}项，未完成{not_met}项，无法计算{na}项。",
@@ -171,8 +171,11 @@ def term(key: str, lang: str = "zh", *, labels: Labels | None = None, **values: 
     """The term ``key`` in ``lang`` (``zh`` or ``en``), formatted with ``values``.
 
     ``labels`` are the city's words (``projlife_labels``): a key they set replaces the
-    library's term (a label without ``{n}`` ignores the count, e.g. 流动红旗).
+    library's term (a label without ``{n}`` ignores the count, e.g. 流动红旗); ``{whole}`` in a
+    term is the city's word for the whole jurisdiction (全市, 全县).
     """
+    if key != "whole" and "whole" not in values:
+        values = {**values, "whole": term("whole", lang, labels=labels)}
     own = labels.term(key, lang) if labels is not None else None
     if own is not None:
         return own.format(**values) if "{" in own else own
