@@ -7,6 +7,7 @@ import json
 import os
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -103,6 +104,7 @@ def test_the_tick_command_prints_what_it_did_and_a_second_run_prints_nothing(
     ]
     assert main(args) == 0
     first = json.loads(capsys.readouterr().out)
+    assert _schema_errors(first) == []
     assert "remove_from_pool" in [a["kind"] for a in first[0]["actions"]]
     assert len(first[0]["rule_set_sha256"]) == 64
     assert main(args) == 0
@@ -147,3 +149,16 @@ def test_the_tick_command_refuses_a_bad_date_with_exit_code_2(
 ) -> None:
     assert main(["tick", "--db", f"sqlite:///{tmp_path / 'x.db'}", "--as-of", "2024-13-01"]) == 2
     assert "--as-of" in capsys.readouterr().err
+
+
+def _schema_errors(data: object) -> list[str]:
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+
+    from projlife.schemas import SCHEMAS, schema
+
+    registry: Registry[object] = Registry().with_resources(
+        [(f"{n}.schema.json", Resource.from_contents(schema(n))) for n in SCHEMAS]
+    )
+    validator = Draft202012Validator(schema("tick"), registry=registry)
+    return [e.message for e in validator.iter_errors(data)]

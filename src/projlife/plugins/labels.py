@@ -77,6 +77,12 @@ class Labels:
         return {k: list(v) for k, v in self.words.items()}
 
 
+def _texts(value: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(v) for v in value)
+
+
 def _rows(value: Iterable[Iterable[str]]) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(str(c) for c in r) for r in value)
 
@@ -89,7 +95,7 @@ class BulletinSection:
     """
 
     title_zh: str
-    paragraphs: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    paragraphs: tuple[str, ...] = attrs.field(default=(), converter=_texts)
     rows: tuple[tuple[str, ...], ...] = attrs.field(default=(), converter=_rows)
     title_en: str = ""
 
