@@ -233,3 +233,53 @@ def test_a_progress_percentage_outside_0_to_100_is_refused_and_records_nothing(p
 
 def test_the_target_book_id_is_one_per_city() -> None:
     assert target_book_id_for("411700") == target_book_id_for("411700") != target_book_id_for("420900")
+
+
+def test_a_departments_investment_completion_counts_the_projects_it_sponsors(app: Projlife) -> None:
+    from projlife.app.commands import AssignSponsor
+    from projlife.projections.counting.indicators import department_completion
+
+    for code, dept, amount in (
+        ("ZMD-1", "市发改委", 30_000_000),
+        ("ZMD-2", "市发改委", 10_000_000),
+        ("ZMD-3", "市工信局", 5_000_000),
+    ):
+        _project(app, code)
+        pid = project_id_for("411700", code)
+        app.projects.execute(
+            SignProject(
+                project_id=pid,
+                amount_yuan=Money.yi(3).yuan,
+                counterparty="某公司",
+                occurred_on=date(2025, 1, 10),
+                actor=CLERK,
+            )
+        )
+        app.projects.execute(
+            AssignSponsor(
+                project_id=pid, leader="张副市长", department=dept, occurred_on=date(2025, 1, 10), actor=CLERK
+            )
+        )
+        app.projects.execute(
+            ReportInvestment(
+                project_id=pid,
+                month=date(2025, 2, 1),
+                amount_yuan=Decimal(amount),
+                occurred_on=date(2025, 3, 5),
+                actor=CLERK,
+            )
+        )
+    app.targets.set_target(
+        "zhumadian",
+        TargetRow("department", "市发改委", "investment", "2025", "160000000"),
+        occurred_on=date(2025, 1, 5),
+        actor=OFFICE,
+        reason="目标责任书",
+    )
+    app.projections.run()
+    facts = Counting(app.engine).projects("411700", as_of=date(2025, 3, 31))
+    table = app.targets.table("zhumadian", date(2025, 3, 31))
+    by_dept = department_completion(facts, table, Period.parse("2025"), date(2025, 3, 31))
+    assert by_dept["市发改委"].value == Decimal("0.25")
+    assert by_dept["市发改委"].against == ("department:市发改委:investment:2025@2",)
+    assert by_dept["市工信局"].denominator is None and by_dept["市工信局"].value is None

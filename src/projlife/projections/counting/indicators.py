@@ -25,7 +25,15 @@ from projlife.plugins.rules import canonical_decimal
 from projlife.projections.counting.record import ProjectFacts
 from projlife.projections.counting.select import group_by_area
 
-__all__ = ["IndicatorInputs", "IndicatorValue", "area_of", "indicator_values"]
+__all__ = [
+    "IndicatorInputs",
+    "IndicatorValue",
+    "area_of",
+    "department_completion",
+    "indicator_values",
+    "project_completion",
+    "ticket_states",
+]
 
 
 @attrs.frozen
@@ -201,6 +209,45 @@ def project_completion(facts: ProjectFacts, targets: Any, period: Period, as_of:
     return IndicatorValue(
         "investment.completion", _ratio(done, plan), done, plan, () if goal is None else (_entry_ref(goal),)
     )
+
+
+def department_completion(
+    facts: Iterable[ProjectFacts], targets: Any, period: Period, as_of: date
+) -> dict[str, IndicatorValue]:
+    """投资完成率 per department (the sponsor's 包保部门): its projects' reported investment in
+    ``period`` ÷ the department's investment target for it (else the sum of its projects').
+
+    Departments with neither a target nor a project are left out.
+    """
+    end = min(period.end, as_of)
+    by_dept: dict[str, list[ProjectFacts]] = {}
+    for f in facts:
+        if f.sponsor_department is not None and f.in_scope():
+            by_dept.setdefault(f.sponsor_department, []).append(f)
+    for e in targets.of_kind(TargetSubject.DEPARTMENT, TargetMeasure.INVESTMENT, str(period)):
+        by_dept.setdefault(e.subject, [])
+    out: dict[str, IndicatorValue] = {}
+    for dept, projects in sorted(by_dept.items()):
+        done = sum(
+            (m.yuan for p in projects for d, m in p.investment.items() if period.start <= d <= end),
+            Decimal(0),
+        )
+        own = targets.get(TargetSubject.DEPARTMENT, dept, TargetMeasure.INVESTMENT, str(period))
+        against = (
+            [own]
+            if own is not None
+            else [
+                e
+                for p in projects
+                if (e := targets.get(TargetSubject.PROJECT, p.code, TargetMeasure.INVESTMENT, str(period)))
+                is not None
+            ]
+        )
+        plan = sum((e.value for e in against), Decimal(0)) if against else None
+        out[dept] = IndicatorValue(
+            "investment.completion", _ratio(done, plan), done, plan, tuple(_entry_ref(e) for e in against)
+        )
+    return out
 
 
 def day_before(d: date) -> date:
