@@ -7,7 +7,6 @@ import json
 import os
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -162,3 +161,26 @@ def _schema_errors(data: object) -> list[str]:
     )
     validator = Draft202012Validator(schema("tick"), registry=registry)
     return [e.message for e in validator.iter_errors(data)]
+
+
+def test_import_targets_reads_a_sheet_and_a_bad_sheet_exits_2_writing_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from openpyxl import Workbook
+
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    connect(db, create_tables=True).close()
+    for name, value in (("good.xlsx", 500000000), ("bad.xlsx", -1)):
+        wb = Workbook()
+        ws = wb.active
+        assert ws is not None
+        ws.append(["对象类型", "对象编号", "指标", "期间", "目标值"])
+        ws.append(["县区", "420902", "年度计划投资", "2025", value])
+        wb.save(tmp_path / name)
+    args = ["import", "targets", "--db", db, "--city", "xiaogan", "--on", "2025-01-06"]
+    assert main([*args[:2], str(tmp_path / "bad.xlsx"), *args[2:]]) == 2
+    assert "row 1" in capsys.readouterr().err
+    assert main([*args[:2], str(tmp_path / "good.xlsx"), *args[2:]]) == 0
+    with connect(db) as app:
+        entry = app.targets.table("xiaogan", date(2025, 1, 6)).get("area", "420902", "investment", "2025")
+        assert entry is not None and entry.value == 500000000 and entry.reason == "《重点项目建设目标责任书》"

@@ -1,4 +1,5 @@
-"""``projlife tick --as-of DATE``: turn the rules that are due into events (safe from cron).
+"""``projlife tick --as-of DATE``: turn the rules that are due into events (safe from cron);
+``projlife import targets FILE``: a 目标责任书 sheet into the city's target book.
 
 Exit codes: 0 done (or nothing due), 2 refused (bad input, unknown city, a plugin error),
 75 try again later (``EX_TEMPFAIL``: another tick holds the lock, or the database kept a
@@ -21,9 +22,10 @@ from typing import Annotated, Literal
 import typer
 
 from projlife.cli.app import DEFAULT_DB, DbOption, app, err_console, error_line
+from projlife.cli.report_commands import import_app
 from projlife.domain.errors import ProjlifeError
 
-__all__ = ["EX_TEMPFAIL", "tick_command"]
+__all__ = ["EX_TEMPFAIL", "import_targets_command", "tick_command"]
 
 EX_TEMPFAIL = 75
 """sysexits.h: a temporary failure; cron's next run will try again."""
@@ -105,3 +107,32 @@ def tick_command(
         )
         for a in r.actions:
             typer.echo(f"{r.city}\t{a.rule}\t{a.kind}\t{a.target}\t{a.reason}")
+
+
+@import_app.command("targets")
+def import_targets_command(
+    file: Annotated[Path, typer.Argument(help="The 目标责任书 sheet (.xlsx)")],
+    city: Annotated[str, typer.Option("--city", metavar="CITY", help="City slug or code")],
+    on: Annotated[
+        str, typer.Option("--on", metavar="DATE", help="Business date the targets were set (signed)")
+    ],
+    reason: Annotated[
+        str, typer.Option(metavar="TEXT", help="Where they come from")
+    ] = "《重点项目建设目标责任书》",
+    actor: Annotated[str, typer.Option(metavar="ID", help="Who records them (an admin)")] = "target-import",
+    sheet: Annotated[str | None, typer.Option(metavar="NAME", help="Sheet name (default: the first)")] = None,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Import targets (年度计划投资, quarterly quotas, 工程进度目标) from a sheet; all or nothing."""
+    from projlife.app.application import connect
+    from projlife.domain.actor import Actor, Role
+
+    try:
+        day = date.fromisoformat(on)
+    except ValueError as exc:
+        raise ProjlifeError("read --on", str(exc), "a date YYYY-MM-DD") from None
+    with connect(db) as pl:
+        n = pl.targets.import_sheet(
+            city, file, occurred_on=day, actor=Actor(actor, Role.ADMIN), reason=reason, sheet=sheet
+        )
+    err_console.print(f"imported {n} targets into {city}", markup=False, highlight=False)
