@@ -111,6 +111,7 @@ def test_the_bulletin_uses_the_countys_words_and_its_indicator_ranking(xinghe: P
     assert "| 1 | 西镇 |" in md and "流动红旗" in md and "表态发言" in md
     assert "本市规则未设县区排名" not in md
     assert "## 附：流动红旗" in md  # the plugin's own section, after the library's
+    assert "| 南街道 | 30,000,000 | 20,000,000 | 150.0% |" in md  # 投资完成率 against the 目标责任书
 
 
 def test_a_label_the_county_does_not_set_keeps_the_library_word_with_its_own_whole() -> None:

@@ -47,6 +47,7 @@ from projlife.reports.ticket_loop import TicketLoop, ticket_loop
 if TYPE_CHECKING:
     from projlife.app.application import Projlife
     from projlife.engine.indicator_ranking import IndicatorRankingResult
+    from projlife.projections.counting.indicators import IndicatorValue
 
 __all__ = [
     "BULLETIN_KINDS",
@@ -142,6 +143,8 @@ class Bulletin:
     """Sections the city's plugins add (``projlife_bulletin_sections``), after the library's."""
     indicator_rankings: tuple[IndicatorRankingResult, ...] = ()
     """The city's indicator rankings of this period kind (``projlife_indicator_rankings``)."""
+    plan_completion: tuple[tuple[str, IndicatorValue], ...] = ()
+    """投资完成率 against the 目标责任书 per area (name, value), when the period has targets."""
 
     @property
     def checkpoint_covers(self) -> bool:
@@ -325,8 +328,25 @@ def build_bulletin(
         projects=sum(1 for f in facts if f.in_scope()),
         labels=city_labels(app.plugins, profile),
         indicator_rankings=() if known_at is not None else _indicator_rankings(app, profile, period, as_of),
+        plan_completion=() if known_at is not None else _plan_completion(app, profile, facts, period, as_of),
         extra_sections=extra_sections(app, profile, kind_name, period, as_of),
     )
+
+
+def _plan_completion(
+    app: Projlife, profile: CityProfile, facts: Sequence[ProjectFacts], period: Period, as_of: date
+) -> tuple[tuple[str, IndicatorValue], ...]:
+    """Each area's 投资完成率 for ``period`` against the targets in force on ``as_of`` (none: empty)."""
+    from projlife.plugins.indicators import INVESTMENT_COMPLETION
+    from projlife.projections.counting.indicators import IndicatorInputs, indicator_values
+
+    table = app.targets.table(profile.code, as_of)
+    if not any(k[2] == "investment" and k[3] == str(period) for k in table.targets):
+        return ()
+    areas = [a for a in profile.areas if a.level is AreaLevel.COUNTY]
+    inputs = IndicatorInputs(profile.areas, facts, (), (), table, app.calendar, period, as_of)
+    values = indicator_values(INVESTMENT_COMPLETION, inputs, areas)
+    return tuple((a.name, values[a.code]) for a in areas if values[a.code].denominator is not None)
 
 
 def _indicator_rankings(
@@ -400,6 +420,11 @@ def _to_dict(b: Bulletin) -> dict[str, Any]:
         **(
             {"indicator_rankings": [r.as_dict() for r in b.indicator_rankings]}
             if b.indicator_rankings
+            else {}
+        ),
+        **(
+            {"plan_completion": [{"area": n, **v.as_dict()} for n, v in b.plan_completion]}
+            if b.plan_completion
             else {}
         ),
         "counties": [figures(c) for c in b.counties],

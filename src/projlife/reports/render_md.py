@@ -238,7 +238,8 @@ def bulletin_sections(b: Bulletin, lang: str = "zh") -> list[Section]:
     if b.rules is None:
         quota_blocks.append(t("na"))
     elif not b.rules.quotas.lines:
-        quota_blocks.append(t("na_quota"))
+        if not b.plan_completion:
+            quota_blocks.append(t("na_quota"))
     else:
         lines = b.rules.quotas.lines
         counts = b.rules.quotas.counts()
@@ -295,6 +296,22 @@ def bulletin_sections(b: Bulletin, lang: str = "zh") -> list[Section]:
         for period, sha in b.rules.quotas.hashes.items():
             label = period.label_zh if lang == "zh" else str(period)
             quota_blocks.append(f"{t('rule_set')}（{label}）：{sha}")
+    if b.plan_completion:
+        quota_blocks.append(t("plan_completion"))
+        quota_blocks.append(
+            Table(
+                (t("county"), t("actual"), t("target"), t("rate_value")),
+                tuple(
+                    (
+                        name,
+                        _amount(v.numerator),
+                        _amount(v.denominator),
+                        f"{round_rate(v.numerator or 0, v.denominator)}%" if v.denominator else t("na"),
+                    )
+                    for name, v in b.plan_completion
+                ),
+            )
+        )
     sections.append(Section("quotas", t("quotas"), tuple(quota_blocks)))
 
     funnel_blocks: list[str | Table] = [

@@ -83,6 +83,10 @@ _TERMS: dict[str, tuple[str, str]] = {
     "pp": ("个百分点", " pp"),
     "units": ("个", ""),
     "city_wide_quotas": ("{whole}目标", "Quotas {whole}"),
+    "plan_completion": (
+        "投资完成率（对照《重点项目建设目标责任书》，元）",
+        "Investment completion against the target-responsibility documents (yuan)",
+    ),
     "area_quotas": ("分县区目标", "Quotas by county"),
     "quota_summary": (
         "共{n}项考核：已完成{met}项，未完成{not_met}项，无法计算{na}项。",
