@@ -259,3 +259,25 @@ def test_ties_share_a_rank_and_no_area_is_both_praised_and_blamed(
         assert not top and not bottom
     doubled = score_areas([attrs.evolve(t, weight=t.weight * 2) for t in terms], values, areas)
     assert [r.area_code for r in doubled] == [r.area_code for r in ranked]
+
+
+def test_the_countys_bulletin_json_validates_against_the_bulletin_schema(xinghe: Projlife) -> None:
+    import json
+
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+
+    from projlife.reports.render_md import bulletin_json
+    from projlife.schemas import SCHEMAS, schema
+
+    xinghe.projections.run()
+    data = json.loads(bulletin_json(build_bulletin(xinghe, "xinghe", kind="quarterly", as_of=END)))
+    assert data["indicator_rankings"][0]["top"] == ["990902"] and data["labels"]["top"] == [
+        "流动红旗",
+        "red banner",
+    ]
+    registry: Registry[object] = Registry().with_resources(
+        [(f"{n}.schema.json", Resource.from_contents(schema(n))) for n in SCHEMAS]
+    )
+    validator = Draft202012Validator(schema("bulletin"), registry=registry)
+    assert [e.message for e in validator.iter_errors(data)] == []
