@@ -184,3 +184,34 @@ def test_import_targets_reads_a_sheet_and_a_bad_sheet_exits_2_writing_nothing(
     with connect(db) as app:
         entry = app.targets.table("xiaogan", date(2025, 1, 6)).get("area", "420902", "investment", "2025")
         assert entry is not None and entry.value == 500000000 and entry.reason == "《重点项目建设目标责任书》"
+
+
+def test_a_command_the_domain_refuses_is_reported_and_the_others_are_still_issued(tmp_path: Path) -> None:
+    from uuid import uuid4
+
+    from projlife.app.commands import FlagProject
+    from projlife.domain.actor import SYSTEM_ACTOR
+    from projlife.plugins import get_plugin_manager, hookimpl
+
+    class Stray:
+        @hookimpl
+        def projlife_actions(self, city: object, app: object, as_of: date) -> list[FlagProject]:
+            if getattr(city, "slug", None) != "xiaogan":
+                return []
+            return [
+                FlagProject(
+                    project_id=uuid4(),
+                    flag="stray",
+                    reason="no such project",
+                    occurred_on=as_of,
+                    actor=SYSTEM_ACTOR,
+                )
+            ]
+
+    pm = get_plugin_manager(plugins=[("stray", Stray())])
+    with connect(f"sqlite:///{tmp_path / 'x.db'}", create_tables=True, plugin_manager=pm) as app:
+        _started(app, "OLD", date(2023, 12, 31))
+        (report,) = tick(app, date(2024, 4, 1), cities=["xiaogan"])
+        assert [a.rule for a, _ in report.refused] == ["stray.actions"]
+        assert "remove_from_pool" in [a.kind for a in report.actions]
+        assert Pool.STARTED in app.projects.find("420900", "OLD").removed_from

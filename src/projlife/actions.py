@@ -30,9 +30,11 @@ import attrs
 
 from projlife.app.commands import Command, FlagProject
 from projlife.domain.actor import SYSTEM_ACTOR, Actor
+from projlife.domain.errors import ProjlifeError
 from projlife.domain.periods import Period, PeriodKind
 from projlife.domain.targets import TargetMeasure, TargetSubject
 from projlife.plugins.manager import rule_set
+from projlife.store.errors import StoreLocked
 
 if TYPE_CHECKING:
     from projlife.plugins.types import CityProfile
@@ -90,6 +92,8 @@ class TickReport:
     rule_set_sha256: str
     actions: tuple[TickAction, ...]
     dry_run: bool
+    refused: tuple[tuple[TickAction, str], ...] = ()
+    """Commands the domain refused (with why); the others were still issued."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -98,6 +102,7 @@ class TickReport:
             "rule_set_sha256": self.rule_set_sha256,
             "dry_run": self.dry_run,
             "actions": [a.as_dict() for a in self.actions],
+            "refused": [{**a.as_dict(), "error": why} for a, why in self.refused],
         }
 
 
@@ -282,8 +287,19 @@ def tick(
             (a, c.model_copy(update={"evidence": (*c.evidence, evidence)}))
             for a, c in _plugin_actions(app, city, as_of)
         ]
-        if not dry_run:
-            for _, cmd in found:
+        done: list[TickAction] = []
+        refused: list[tuple[TickAction, str]] = []
+        for action, cmd in found:
+            if dry_run:
+                done.append(action)
+                continue
+            try:
                 _run(app, cmd)
-        reports.append(TickReport(city.slug, as_of, rules.sha256, tuple(a for a, _ in found), dry_run))
+            except StoreLocked:
+                raise
+            except ProjlifeError as exc:  # refused by the domain: report it, carry on with the rest
+                refused.append((action, str(exc)))
+            else:
+                done.append(action)
+        reports.append(TickReport(city.slug, as_of, rules.sha256, tuple(done), dry_run, tuple(refused)))
     return reports

@@ -1,7 +1,8 @@
 """``projlife tick --as-of DATE``: turn the rules that are due into events (safe from cron);
 ``projlife import targets FILE``: a 目标责任书 sheet into the city's target book.
 
-Exit codes: 0 done (or nothing due), 2 refused (bad input, unknown city, a plugin error),
+Exit codes: 0 done (or nothing due), 1 some commands were refused by the domain (listed on
+stderr; the others were issued), 2 refused (bad input, unknown city, a plugin error),
 75 try again later (``EX_TEMPFAIL``: another tick holds the lock, or the database kept a
 lock longer than the configured wait — nothing of the interrupted command was written).
 """
@@ -17,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import typer
 
@@ -95,9 +96,18 @@ def tick_command(
         except StoreLocked as exc:
             error_line(f"{exc}; the tick stopped, run it again (what was done is kept, nothing is repeated)")
             raise typer.Exit(EX_TEMPFAIL) from None
+    refused = [(r.city, a, why) for r in reports for a, why in r.refused]
+    for city_slug, a, why in refused:
+        error_line(f"{city_slug} {a.rule} {a.kind} {a.target} refused: {why}")
     if fmt == "json":
         typer.echo(json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2))
-        return
+    else:
+        _print(reports, dry_run)
+    if refused:
+        raise typer.Exit(1)
+
+
+def _print(reports: list[Any], dry_run: bool) -> None:
     for r in reports:
         verb = "due" if dry_run else "done"
         err_console.print(
