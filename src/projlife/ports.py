@@ -24,13 +24,16 @@ if TYPE_CHECKING:
     from projlife.calendar import WorkdayCalendar
     from projlife.plugins.types import CityProfile
     from projlife.projections.ledger import Ledger
+    from projlife.projections.metrics import Metrics
     from projlife.projections.runner import ProjectionRunner
     from projlife.store.database import DatabaseURL
     from projlife.targets import TargetService
     from projlife.tickets.service import TicketService
 
 __all__ = [
+    "BulletinSource",
     "CityDirectory",
+    "CountingSource",
     "EventLog",
     "ImportTarget",
     "ReadModelSources",
@@ -90,6 +93,13 @@ class ReadModelSources(SqlDatabase, CityDirectory, Protocol):
     def calendar(self) -> WorkdayCalendar: ...
 
 
+class CountingSource(ReadModelSources, Protocol):
+    """What the rule engine counts from: the read-model sources, and the projections it catches up first."""
+
+    @property
+    def projections(self) -> ProjectionRunner: ...
+
+
 class ImportTarget(CityDirectory, Protocol):
     """Where an import writes: the event store, and the cities whose codes it checks."""
 
@@ -113,18 +123,19 @@ class ReportSource(CityDirectory, Protocol):
     def audit(self) -> AuditService: ...
 
 
-class RuleSource(ReportSource, SqlDatabase, Protocol):
-    """What indicator rankings, rule actions (``projlife tick``) and plugin bulletin sections use:
-    a report's sources plus the event log, the calendar, the project commands and the targets."""
+class BulletinSource(ReportSource, CountingSource, Protocol):
+    """What a bulletin reads: a report's sources, what the engine counts from, the metrics, and the
+    targets (投资完成率 against the 目标责任书, indicator rankings)."""
 
     @property
-    def store(self) -> EventLog: ...
-
-    @property
-    def calendar(self) -> WorkdayCalendar: ...
-
-    @property
-    def projects(self) -> ProjectService: ...
+    def metrics(self) -> Metrics: ...
 
     @property
     def targets(self) -> TargetService: ...
+
+
+class RuleSource(BulletinSource, Protocol):
+    """What rule actions (``projlife tick``) use: a bulletin's sources and the project commands."""
+
+    @property
+    def projects(self) -> ProjectService: ...

@@ -32,7 +32,7 @@ from projlife.projections.counting.indicators import (
 )
 
 if TYPE_CHECKING:
-    from projlife.ports import RuleSource
+    from projlife.ports import BulletinSource
 
 __all__ = [
     "IndicatorRankingResult",
@@ -219,7 +219,13 @@ def _pick(
 
 
 def rank_by_indicators(
-    app: RuleSource, city: str, period: Period, as_of: date, *, rule_id: str | None = None, lang: str = "zh"
+    app: BulletinSource,
+    city: str,
+    period: Period,
+    as_of: date,
+    *,
+    rule_id: str | None = None,
+    lang: str = "zh",
 ) -> IndicatorRankingResult:
     """Score and rank ``city``'s areas over ``period`` as of ``as_of`` by one indicator ranking.
 

@@ -25,7 +25,7 @@ from projlife.plugins.types import CityProfile
 
 if TYPE_CHECKING:
     from projlife.actions import PlanLagRule
-    from projlife.ports import RuleSource
+    from projlife.ports import BulletinSource
 
 __all__ = [
     "bulletin_sections",
@@ -118,7 +118,7 @@ def city_labels(pm: pluggy.PluginManager, city: CityProfile) -> Labels:
 
 
 def bulletin_sections(
-    app: RuleSource, city: CityProfile, kind: str, period: Period, as_of: date
+    app: BulletinSource, city: CityProfile, kind: str, period: Period, as_of: date
 ) -> tuple[BulletinSection, ...]:
     """The extra bulletin sections the plugins add for ``city`` (plugin-name order)."""
     answers = call_hook(

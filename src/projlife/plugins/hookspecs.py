@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from projlife.domain.project import Project
     from projlife.plugins.indicators import Indicator, IndicatorRanking
     from projlife.plugins.labels import BulletinSection, Labels
-    from projlife.ports import RuleSource
+    from projlife.ports import BulletinSource, RuleSource
 
 __all__ = [
     "FIRST_RESULT_HOOKS",
@@ -351,7 +351,7 @@ def projlife_labels(city: CityProfile) -> Labels | None:
 
 @hookspec
 def projlife_bulletin_sections(
-    city: CityProfile, app: RuleSource, kind: str, period: Period, as_of: date
+    city: CityProfile, app: BulletinSource, kind: str, period: Period, as_of: date
 ) -> Sequence[BulletinSection] | None:
     """Extra sections for ``city``'s bulletin of ``kind`` for ``period`` as of ``as_of``.
 

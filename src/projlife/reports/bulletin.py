@@ -45,8 +45,8 @@ from projlife.reports.city_rules import RuleSections, rule_sections
 from projlife.reports.ticket_loop import TicketLoop, ticket_loop
 
 if TYPE_CHECKING:
-    from projlife.app.application import Projlife
     from projlife.engine.indicator_ranking import IndicatorRankingResult
+    from projlife.ports import BulletinSource
     from projlife.projections.counting.indicators import IndicatorValue
 
 __all__ = [
@@ -247,7 +247,7 @@ def bulletin_kind(kind: str | PeriodKind) -> tuple[str, PeriodKind]:
 
 
 def build_bulletin(
-    app: Projlife,
+    app: BulletinSource,
     city: CityProfile | str,
     *,
     kind: str | PeriodKind,
@@ -334,7 +334,7 @@ def build_bulletin(
 
 
 def _plan_completion(
-    app: Projlife, profile: CityProfile, facts: Sequence[ProjectFacts], period: Period, as_of: date
+    app: BulletinSource, profile: CityProfile, facts: Sequence[ProjectFacts], period: Period, as_of: date
 ) -> tuple[tuple[str, IndicatorValue], ...]:
     """Each area's 投资完成率 for ``period`` against the targets in force on ``as_of`` (none: empty)."""
     from projlife.plugins.indicators import INVESTMENT_COMPLETION
@@ -350,7 +350,7 @@ def _plan_completion(
 
 
 def _indicator_rankings(
-    app: Projlife, profile: CityProfile, period: Period, as_of: date
+    app: BulletinSource, profile: CityProfile, period: Period, as_of: date
 ) -> tuple[IndicatorRankingResult, ...]:
     from projlife.engine.indicator_ranking import rank_by_indicators
     from projlife.plugins.city_extras import indicator_rankings
