@@ -24,7 +24,7 @@ import calendar as _calendar
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -117,7 +117,7 @@ def _deadline_flags(
     from projlife.engine.evaluate import evaluate_deadlines
     from projlife.projections.counting import Counting
 
-    report = evaluate_deadlines(cast(Any, app), city, as_of)  # it takes the application whole
+    report = evaluate_deadlines(app, city, as_of)
     facts = {f.project_id: f for f in Counting(app.engine).projects(city.code, as_of=as_of)}
     out: list[tuple[TickAction, Command]] = []
     flagged: set[tuple[Any, str]] = set()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -239,7 +239,7 @@ def rank_by_indicators(
     rules = rule_set(app.plugins, profile, period)
     from projlife.engine.evaluate import _caught_up
 
-    counting = Counting(app.engine, catch_up=lambda: _caught_up(cast(Any, app)))
+    counting = Counting(app.engine, catch_up=lambda: _caught_up(app))
     facts = counting.projects(profile.code, as_of=as_of, policy=rules.counting)
     end, before = ticket_states(app, profile.code, period, as_of)
     inputs = IndicatorInputs(
