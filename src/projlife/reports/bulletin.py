@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from projlife.engine.indicator_ranking import IndicatorRankingResult
     from projlife.ports import BulletinSource
     from projlife.projections.counting.indicators import IndicatorValue
+    from projlife.reports.office_report import OfficeSection
 
 __all__ = [
     "BULLETIN_KINDS",
@@ -145,6 +146,8 @@ class Bulletin:
     """The city's indicator rankings of this period kind (``projlife_indicator_rankings``)."""
     plan_completion: tuple[tuple[str, IndicatorValue], ...] = ()
     """投资完成率 against the 目标责任书 per area (name, value), when the period has targets."""
+    office: OfficeSection | None = None
+    """The 重点项目办 section (lists, 三个一批, the 004 rates, visits, funding); ``None`` without office facts."""
 
     @property
     def checkpoint_covers(self) -> bool:
@@ -306,6 +309,13 @@ def build_bulletin(
     totals = _sum("合计", figures)
     if checkpoint is None:
         checkpoint = app.audit.latest_checkpoint()
+    from projlife.reports.office_report import (
+        office_section,
+    )  # it lays out with render_md, which imports this
+
+    office = (
+        None if known_at is not None else office_section(app.office_figures, app.office, profile.code, as_of)
+    )
     return Bulletin(
         city_slug=profile.slug,
         city_code=profile.code,
@@ -330,6 +340,7 @@ def build_bulletin(
         indicator_rankings=() if known_at is not None else _indicator_rankings(app, profile, period, as_of),
         plan_completion=() if known_at is not None else _plan_completion(app, profile, facts, period, as_of),
         extra_sections=extra_sections(app, profile, kind_name, period, as_of),
+        office=office,
     )
 
 
@@ -538,4 +549,8 @@ def _to_dict(b: Bulletin) -> dict[str, Any]:
                 {**attrs.asdict(o, recurse=False), "due_on": o.due_on.isoformat()} for o in t.most_overdue
             ],
         }
+    if b.office is not None:
+        from projlife.reports.office_report import office_to_dict
+
+        out["office"] = office_to_dict(b.office)
     return out
