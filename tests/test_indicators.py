@@ -22,11 +22,13 @@ from projlife import connect
 from projlife.actions import LAGGING_FLAG, tick
 from projlife.app.application import Projlife
 from projlife.domain.actor import Role
+from projlife.domain.areas import Area, AreaLevel, AreaTree
 from projlife.domain.periods import Period
 from projlife.engine.indicator_ranking import rank_by_indicators
 from projlife.plugins import get_plugin_manager, rule_set
 from projlife.plugins.city_extras import city_indicators, city_labels, indicator_rankings
 from projlife.plugins.manager import PluginError, city_profiles
+from projlife.plugins.types import CityProfile
 from projlife.reports.bulletin import build_bulletin
 from projlife.reports.render_md import bulletin_markdown
 
@@ -35,6 +37,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))
 import county_ranking as county
 
 Q1 = Period.parse("2025-Q1")
+
+_TEST_CITY = CityProfile(
+    slug="testcity",
+    code="990800",
+    name_zh="测试市",
+    name_en="Test city",
+    areas=AreaTree(
+        [Area("990800", "测试市", AreaLevel.CITY), Area("990801", "甲县", AreaLevel.COUNTY, "990800")]
+    ),
+)
 END = date(2025, 3, 31)
 
 
@@ -149,12 +161,16 @@ def test_a_ranking_that_weights_an_unknown_indicator_names_the_plugin_and_the_ne
 
     class Typo:
         @hookimpl
+        def projlife_city(self) -> CityProfile:
+            return _TEST_CITY
+
+        @hookimpl
         def projlife_indicator_rankings(self, city: object, period: Period) -> list[IndicatorRanking]:
             return [IndicatorRanking("q", "排名", "quarter", [WeightedIndicator("tickets.satisfactoin", 1)])]
 
     pm = get_plugin_manager(plugins=[("typo", Typo())])
     with pytest.raises(PluginError, match="typo") as exc:
-        indicator_rankings(pm, city_profiles(pm)["xiaogan"], Q1)
+        indicator_rankings(pm, _TEST_CITY, Q1)
     assert "tickets.satisfaction" in str(exc.value)
 
 
@@ -164,12 +180,16 @@ def test_an_indicator_id_may_not_shadow_a_built_in_one() -> None:
 
     class Shadow:
         @hookimpl
+        def projlife_city(self) -> CityProfile:
+            return _TEST_CITY
+
+        @hookimpl
         def projlife_indicators(self, city: object) -> list[object]:
             return [TICKET_SATISFACTION]
 
     pm = get_plugin_manager(plugins=[("shadow", Shadow())])
     with pytest.raises(PluginError, match="already defined"):
-        city_indicators(pm, city_profiles(pm)["xiaogan"])
+        city_indicators(pm, _TEST_CITY)
 
 
 def test_tick_flags_escalates_and_flags_lagging_with_the_system_actor_and_the_rule_set_hash(

@@ -64,6 +64,7 @@ def _run_beside(target: Any, args: tuple[Any, ...], url: str) -> tuple[tuple[int
     return outcome, result.version
 
 
+@pytest.mark.slow  # about 3 minutes: CI runs it with `-m slow`
 def test_a_50k_event_save_finishes_on_postgresql_while_a_clerk_writes(postgres_url: str) -> None:
     connect(postgres_url, create_tables=True).close()
 

@@ -191,27 +191,48 @@ def test_a_command_the_domain_refuses_is_reported_and_the_others_are_still_issue
 
     from projlife.app.commands import FlagProject
     from projlife.domain.actor import SYSTEM_ACTOR
+    from projlife.domain.areas import Area, AreaLevel, AreaTree
     from projlife.plugins import get_plugin_manager, hookimpl
+    from projlife.plugins.types import CityProfile
+
+    city = CityProfile(
+        slug="testcity",
+        code="990800",
+        name_zh="测试市",
+        name_en="Test city",
+        areas=AreaTree(
+            [Area("990800", "测试市", AreaLevel.CITY), Area("990801", "甲县", AreaLevel.COUNTY, "990800")]
+        ),
+    )
 
     class Stray:
         @hookimpl
-        def projlife_actions(self, city: object, app: object, as_of: date) -> list[FlagProject]:
-            if getattr(city, "slug", None) != "xiaogan":
-                return []
+        def projlife_city(self) -> CityProfile:
+            return city
+
+        @hookimpl
+        def projlife_actions(self, city: CityProfile, app: object, as_of: date) -> list[FlagProject]:
+            meta = {"occurred_on": as_of, "actor": SYSTEM_ACTOR, "reason": "测试"}
             return [
-                FlagProject(
-                    project_id=uuid4(),
-                    flag="stray",
-                    reason="no such project",
-                    occurred_on=as_of,
-                    actor=SYSTEM_ACTOR,
-                )
+                FlagProject(project_id=uuid4(), flag="stray", **meta),
+                FlagProject(project_id=project_id_for("990800", "P-1"), flag="real", **meta),
             ]
 
     pm = get_plugin_manager(plugins=[("stray", Stray())])
     with connect(f"sqlite:///{tmp_path / 'x.db'}", create_tables=True, plugin_manager=pm) as app:
-        _started(app, "OLD", date(2023, 12, 31))
-        (report,) = tick(app, date(2024, 4, 1), cities=["xiaogan"])
+        app.projects.execute(
+            ConceiveProject(
+                code="P-1",
+                project_name="项目",
+                city_code="990800",
+                area_code="990801",
+                category="industrial",
+                planned_investment_yuan=Money.yi(2).yuan,
+                occurred_on=date(2024, 1, 4),
+                actor=Actor("clerk-t", Role.CLERK),
+            )
+        )
+        (report,) = tick(app, date(2024, 4, 1), cities=["testcity"])
         assert [a.rule for a, _ in report.refused] == ["stray.actions"]
-        assert "remove_from_pool" in [a.kind for a in report.actions]
-        assert Pool.STARTED in app.projects.find("420900", "OLD").removed_from
+        assert [a.kind for a in report.actions] == ["flag"]
+        assert "real" in app.projects.find("990800", "P-1").flags

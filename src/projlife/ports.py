@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from projlife.tickets.service import TicketService
 
 __all__ = [
+    "ActionTarget",
     "BulletinSource",
     "CityDirectory",
     "CountingSource",
@@ -144,6 +145,14 @@ class BulletinSource(ReportSource, CountingSource, Protocol):
 
 class RuleSource(BulletinSource, Protocol):
     """What rule actions (``projlife tick``) use: a bulletin's sources and the project commands."""
+
+    @property
+    def projects(self) -> ProjectService: ...
+
+
+class ActionTarget(CountingSource, Protocol):
+    """What a city's actions use: the facts they judge (as the engine counts them) and the
+    project commands they record (flags, removals), each an event with its actor."""
 
     @property
     def projects(self) -> ProjectService: ...

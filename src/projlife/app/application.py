@@ -114,7 +114,8 @@ class Projlife:
         self.url = DatabaseURL.parse(url)
         self.database = Database(self.url)
         self.directory = InstalledCities(
-            plugin_manager if plugin_manager is not None else get_plugin_manager()
+            # a broken plugin takes out its own city only (it is named when that city is used)
+            plugin_manager if plugin_manager is not None else get_plugin_manager(strict=False)
         )
         self.calendar_notices = CalendarNotices(self.database)
         self._calendar_given = calendar is not None

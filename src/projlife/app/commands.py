@@ -213,6 +213,8 @@ class ProjectCommand(Command):
 
 
 class ReserveProject(ProjectCommand):
+    """入库: enter the reserve pool (储备库)."""
+
     name: ClassVar[str] = "reserve"
 
     def apply(self, project: Project) -> None:
@@ -220,6 +222,8 @@ class ReserveProject(ProjectCommand):
 
 
 class SignProject(ProjectCommand):
+    """签约: record the signing, with the signed amount and counterparty."""
+
     name: ClassVar[str] = "sign"
     amount_yuan: Yuan
     counterparty: ShortText
@@ -232,6 +236,8 @@ class SignProject(ProjectCommand):
 
 
 class LandProject(ProjectCommand):
+    """落地: the project has landed (land, registration)."""
+
     name: ClassVar[str] = "land"
 
     def apply(self, project: Project) -> None:
@@ -239,6 +245,8 @@ class LandProject(ProjectCommand):
 
 
 class StartConstruction(ProjectCommand):
+    """开工: construction started."""
+
     name: ClassVar[str] = "start"
 
     def apply(self, project: Project) -> None:
@@ -246,6 +254,8 @@ class StartConstruction(ProjectCommand):
 
 
 class EnterStatistics(ProjectCommand):
+    """纳统: the project entered the statistics (入库纳统)."""
+
     name: ClassVar[str] = "enter_statistics"
 
     def apply(self, project: Project) -> None:
@@ -253,6 +263,8 @@ class EnterStatistics(ProjectCommand):
 
 
 class CompleteProject(ProjectCommand):
+    """竣工: construction completed."""
+
     name: ClassVar[str] = "complete"
 
     def apply(self, project: Project) -> None:
@@ -260,6 +272,8 @@ class CompleteProject(ProjectCommand):
 
 
 class BeginProduction(ProjectCommand):
+    """投产: production began."""
+
     name: ClassVar[str] = "begin_production"
 
     def apply(self, project: Project) -> None:
@@ -267,6 +281,8 @@ class BeginProduction(ProjectCommand):
 
 
 class BecomeAboveScale(ProjectCommand):
+    """升规: the enterprise became above-designated-size (规上)."""
+
     name: ClassVar[str] = "become_above_scale"
 
     def apply(self, project: Project) -> None:
@@ -274,6 +290,8 @@ class BecomeAboveScale(ProjectCommand):
 
 
 class ReachCapacity(ProjectCommand):
+    """达产: the project reached its designed capacity."""
+
     name: ClassVar[str] = "reach_capacity"
 
     def apply(self, project: Project) -> None:
@@ -281,6 +299,8 @@ class ReachCapacity(ProjectCommand):
 
 
 class VerifyStage(ProjectCommand):
+    """认定: a checker recognises a stage claim (on the papers or on site)."""
+
     name: ClassVar[str] = "verify"
     stage: Stage
     method: VerificationMethod
@@ -290,6 +310,8 @@ class VerifyStage(ProjectCommand):
 
 
 class RejectClaim(ProjectCommand):
+    """Reject a stage claim found untrue; it leaves every count from this date on."""
+
     name: ClassVar[str] = "reject_claim"
     stage: Stage
     reason: LongText
@@ -301,6 +323,8 @@ class RejectClaim(ProjectCommand):
 
 
 class PlanMilestone(ProjectCommand):
+    """Plan a preparation milestone's date."""
+
     name: ClassVar[str] = "plan_milestone"
     milestone: Milestone
     planned_on: date
@@ -310,6 +334,8 @@ class PlanMilestone(ProjectCommand):
 
 
 class MeetMilestone(ProjectCommand):
+    """Record a preparation milestone met."""
+
     name: ClassVar[str] = "meet_milestone"
     milestone: Milestone
 
@@ -318,6 +344,8 @@ class MeetMilestone(ProjectCommand):
 
 
 class ScheduleStage(ProjectCommand):
+    """Schedule the date a later stage is planned for (计划节点)."""
+
     name: ClassVar[str] = "schedule_stage"
     stage: Stage
     planned_on: date
@@ -327,6 +355,8 @@ class ScheduleStage(ProjectCommand):
 
 
 class ReportInvestment(ProjectCommand):
+    """完成投资: the investment completed in a month (from signing on)."""
+
     name: ClassVar[str] = "report_investment"
     month: date
     amount_yuan: Yuan
@@ -345,6 +375,8 @@ class ReportInvestment(ProjectCommand):
 
 
 class AssignSponsor(ProjectCommand):
+    """包保: assign the leader sponsoring the project."""
+
     name: ClassVar[str] = "assign_sponsor"
     leader: ShortText
     department: ShortText
@@ -354,6 +386,8 @@ class AssignSponsor(ProjectCommand):
 
 
 class FormTeam(ProjectCommand):
+    """组建专班: record the project team and its lead."""
+
     name: ClassVar[str] = "form_team"
     team: ShortText
     lead: ShortText
@@ -363,6 +397,8 @@ class FormTeam(ProjectCommand):
 
 
 class FlagProject(ProjectCommand):
+    """挂牌: put a named flag on the project (e.g. a deadline's 挂牌提醒)."""
+
     name: ClassVar[str] = "flag"
     flag: Code
 
@@ -371,6 +407,8 @@ class FlagProject(ProjectCommand):
 
 
 class ClearFlag(ProjectCommand):
+    """摘牌: clear a flag (a verifier's act)."""
+
     name: ClassVar[str] = "clear_flag"
     flag: Code
 
@@ -379,6 +417,8 @@ class ClearFlag(ProjectCommand):
 
 
 class RemoveFromPool(ProjectCommand):
+    """剔除: remove the project from a pool, with the reason code."""
+
     name: ClassVar[str] = "remove_from_pool"
     pool: Pool
     reason_code: RemovalReason
@@ -388,6 +428,8 @@ class RemoveFromPool(ProjectCommand):
 
 
 class ReclaimLand(ProjectCommand):
+    """收回土地: record land reclaimed from the project."""
+
     name: ClassVar[str] = "reclaim_land"
     area_mu: Mu | None = None
 
@@ -396,6 +438,8 @@ class ReclaimLand(ProjectCommand):
 
 
 class CancelProject(ProjectCommand):
+    """Cancel the project: it leaves every stock and owes no deadline."""
+
     name: ClassVar[str] = "cancel"
     reason: LongText
 
@@ -406,6 +450,8 @@ class CancelProject(ProjectCommand):
 
 
 class CorrectFact(ProjectCommand):
+    """Correct a recorded fact (a new event; the original stays)."""
+
     name: ClassVar[str] = "correct"
     target_version: int = Field(ge=1)
     field: CorrectableField

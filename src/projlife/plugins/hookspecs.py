@@ -7,9 +7,11 @@ its parameters, what it returns, and how projlife calls it:
 - *first result*: plugins are asked in turn and the first answer that is not ``None`` wins;
 - *all collected*: every plugin is asked and the answers that are not ``None`` are combined.
 
-Hooks that take ``city`` are asked about every installed city: a plugin answers for its own
-city (compare ``city.slug``) and returns ``None`` for the others. A hook implementation may
-accept fewer parameters than its spec (pluggy passes only those it names).
+Hooks that take ``city`` are bound to the plugin's jurisdiction: projlife asks a plugin only
+about the cities whose codes it governs (the city it declares with ``projlife_city`` and any
+codes it lists with ``projlife_jurisdiction``). Hooks named ``projlife_cross_city_*`` are the
+exception, asked about every city. A hook implementation may accept fewer parameters than its
+spec (pluggy passes only those it names).
 
 Every hook is called through :func:`projlife.plugins.manager.call_hook`, which names the
 plugin in the error when an implementation raises or returns the wrong type.
@@ -28,7 +30,7 @@ from projlife.domain.errors import Problem
 from projlife.domain.money import Money
 from projlife.domain.periods import Period
 from projlife.domain.ticket import Satisfaction
-from projlife.plugins.counting_policy import CountingPolicy
+from projlife.plugins.counting_policy import CountingPolicy, DriveScope
 from projlife.plugins.rules import (
     DeadlineSpec,
     EscalationStep,
@@ -50,6 +52,7 @@ if TYPE_CHECKING:
     from projlife.ports import BulletinSource, RuleSource
 
 __all__ = [
+    "CROSS_CITY_PREFIX",
     "FIRST_RESULT_HOOKS",
     "PROJECT_NAME",
     "hookimpl",
@@ -60,16 +63,20 @@ __all__ = [
     "projlife_city",
     "projlife_close_unsampled_on_answer",
     "projlife_counting_policy",
+    "projlife_cross_city_calendar",
+    "projlife_cross_city_validate_command",
     "projlife_deadlines",
     "projlife_escalation_ladder",
     "projlife_indicator_rankings",
     "projlife_indicators",
+    "projlife_jurisdiction",
     "projlife_labels",
     "projlife_major_threshold",
     "projlife_plan_lag",
     "projlife_quotas",
     "projlife_revisit_sample_rate",
     "projlife_satisfaction_bar",
+    "projlife_scope",
     "projlife_scoring",
     "projlife_size_classes",
     "projlife_ticket_categories",
@@ -78,8 +85,77 @@ __all__ = [
 ]
 
 PROJECT_NAME = "projlife"
+"""The pluggy project name: hooks are ``projlife_*``, markers ``projlife``."""
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+"""Marks projlife's hook specifications (projlife's own use)."""
 hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+"""Decorate a plugin's hook functions with it: ``@hookimpl def projlife_city(): ...``."""
+
+
+# --- jurisdiction (plugbind) ---
+
+
+@hookspec
+def projlife_jurisdiction() -> Sequence[str] | None:
+    """The codes of the top jurisdictions (cities or counties) this plugin governs.
+
+    :returns: administrative codes (``["420900"]``), or ``None``. The code of the
+        :class:`~projlife.plugins.types.CityProfile` a plugin declares with :func:`projlife_city`
+        is part of its jurisdiction without being listed here.
+
+    *All collected*, once per plugin at load time. projlife calls a plugin's hooks that take a
+    ``city`` only for the cities in its jurisdiction, so a plugin cannot change another city's
+    rules even if it forgets to compare ``city``. Two plugins claiming one code is a
+    :class:`~projlife.plugins.manager.PluginError` at load time, naming both.
+    """
+
+
+@hookspec(firstresult=True)
+def projlife_scope(city: CityProfile) -> DriveScope | None:
+    """The one scope of ``city``'s drive: which projects every rule, section, total and export counts.
+
+    :param city: the city asked about (only plugins governing it are asked).
+    :returns: a :class:`~projlife.plugins.counting_policy.DriveScope` (categories, an amount
+        threshold judged by the amount that fits the stage counted, area kinds), or ``None``.
+
+    *First result*; no answer means the scope of the city's counting policy (every project by
+    default). Answering both this hook and a counting policy with a scope is an error.
+    """
+
+
+@hookspec
+def projlife_cross_city_calendar(city: CityProfile) -> WorkdayCalendar | None:
+    """Cross-city: working-day overrides for every city (e.g. a national table not yet packaged).
+
+    :param city: the city whose deadlines are being computed; this hook is asked about *every*
+        installed city, whatever the plugin's jurisdiction.
+    :returns: a :class:`~projlife.calendar.WorkdayCalendar`, or ``None``.
+
+    *All collected*, layered under the city's own ``projlife_calendar`` answers in plugin-name
+    order. A cross-city answer changes every city's rule-set hash: the conformance kit
+    refuses a plugin whose cross-city hooks change the built-in cities.
+    """
+
+
+@hookspec
+def projlife_cross_city_validate_command(
+    city: CityProfile, command: Command, project: Project | None
+) -> Sequence[Problem] | None:
+    """Cross-city: check a command of *any* city before anything is written (a province's rule).
+
+    :param city: the city of the project the command concerns (any installed city).
+    :param command: the validated command.
+    :param project: the project before the command, or ``None`` for a conception.
+    :returns: the :class:`~projlife.domain.errors.Problem` s found, or ``None``.
+
+    *All collected*, after the city's own ``projlife_validate_command``: any problem rejects the
+    command and nothing is written.
+    """
+
+
+CROSS_CITY_PREFIX = "projlife_cross_city_"
+"""Hooks named ``projlife_cross_city_*`` are asked about every city; every other hook that
+takes ``city`` is asked only of the plugins whose jurisdiction holds the city's code."""
 
 
 # -- identity ---------------------------------------------------------------------------------
@@ -291,7 +367,8 @@ def projlife_calendar(city: CityProfile) -> WorkdayCalendar | None:
         ``official_years`` are layered over China's official table, or ``None``.
 
     *All collected*: answers are layered in plugin-name order (a later plugin wins on a date
-    both list). A national table (e.g. 2027, once published) may be returned for every city.
+    both list). A national table (e.g. 2027, once published) for every city belongs in
+    :func:`projlife_cross_city_calendar`.
     """
 
 
@@ -299,6 +376,7 @@ FIRST_RESULT_HOOKS = frozenset(
     {
         "projlife_major_threshold",
         "projlife_counting_policy",
+        "projlife_scope",
         "projlife_size_classes",
         "projlife_ticket_categories",
         "projlife_escalation_ladder",

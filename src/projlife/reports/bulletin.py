@@ -138,6 +138,9 @@ class Bulletin:
     """The last event position in the log when the bulletin was built."""
     projects: int
     generated_by: str = "projlife"
+    city_name_en: str = ""
+    units_are_towns: bool = False
+    """The city's competing units are towns, streets and parks (镇街（园区）), not counties."""
     labels: Labels = attrs.field(factory=Labels)
     """The city's words for its areas, awards and sections (``projlife_labels``)."""
     extra_sections: tuple[BulletinSection, ...] = ()
@@ -336,6 +339,8 @@ def build_bulletin(
         checkpoint=checkpoint,
         log_head=app.store.recorder.max_notification_id() or 0,
         projects=sum(1 for f in facts if f.in_scope()),
+        city_name_en=profile.name_en,
+        units_are_towns=any(a.level is AreaLevel.TOWN for a in profile.areas),
         labels=city_labels(app.plugins, profile),
         indicator_rankings=() if known_at is not None else _indicator_rankings(app, profile, period, as_of),
         plan_completion=() if known_at is not None else _plan_completion(app, profile, facts, period, as_of),

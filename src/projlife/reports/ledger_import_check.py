@@ -37,6 +37,7 @@ from projlife.reports.layout import (
     ColumnKind,
     header_key,
 )
+from projlife.reports.terms import flag_code
 
 __all__ = [
     "HEADER_SEARCH_ROWS",
@@ -364,7 +365,7 @@ def check_row(row: SheetRow, city: CityProfile) -> None:
                 )
         v["removal_list"] = removals
     if "flags" in v:
-        v["flag_list"] = [t for t in _SPLIT_RE.split(v["flags"]) if t]
+        v["flag_list"] = [flag_code(t) for t in _SPLIT_RE.split(v["flags"]) if t]
     if ("leader" in v) != ("department" in v):
         missing = "department" if "leader" in v else "leader"
         row.problem(missing, "包保领导 and 包保部门 go together")

@@ -16,7 +16,16 @@ from projlife.engine.evaluate import QuotaStatus
 from projlife.projections.counting import round_rate
 from projlife.reports.bulletin import FUNNEL_STAGES, Bulletin, FunnelStep
 from projlife.reports.city_rules import QuotaLine
-from projlife.reports.terms import punctuate, stage_term, term
+from projlife.reports.terms import (
+    amount_term,
+    own_area,
+    period_term,
+    punctuate,
+    rate_term,
+    stage_term,
+    term,
+    unit_word,
+)
 
 if TYPE_CHECKING:
     from projlife.engine.indicator_ranking import IndicatorRankingResult
@@ -27,6 +36,7 @@ __all__ = [
     "bulletin_json",
     "bulletin_markdown",
     "bulletin_sections",
+    "bulletin_title",
     "funnel_cell",
     "quota_cell",
     "quota_short",
@@ -75,10 +85,12 @@ def quota_cell(q: QuotaLine, lang: str) -> tuple[str, str]:
         shown = f"{actual} / {_pct(q.target)}"
     else:
         shown = f"{'—' if q.value is None else _num(q.value)} / {_num(q.target)}"
+        if q.per_day:
+            shown = f"{term('daily', lang)}{shown}"
     margin = q.margin
     if q.status is QuotaStatus.NOT_APPLICABLE or margin is None:
         return shown, term("na", lang)
-    unit = term("pp", lang) if q.is_rate else term("units", lang)
+    unit = _unit(q, lang)
     size = str((abs(margin) * 100).quantize(Decimal("0.1"))) if q.is_rate else _num(abs(margin))
     if q.status is QuotaStatus.MET:
         over = margin > 0 if q.at_least else margin < 0
@@ -98,15 +110,32 @@ def quota_short(q: QuotaLine, lang: str) -> str:
             shown += f"（{_num(q.numerator)}/{_num(q.denominator)}）"
     else:
         shown = f"{'—' if q.value is None else _num(q.value)}/{_num(q.target)}"
+        if q.per_day:
+            shown = f"{term('daily', lang)}{shown}"
     margin = q.margin
     if q.status is QuotaStatus.NOT_APPLICABLE or margin is None:
         return f"{shown} {term('na', lang)}"
-    unit = term("pp", lang) if q.is_rate else term("units", lang)
+    unit = _unit(q, lang)
     size = str((abs(margin) * 100).quantize(Decimal("0.1"))) if q.is_rate else _num(abs(margin))
     if q.status is QuotaStatus.MET:
         over = margin > 0 if q.at_least else margin < 0
         return f"{shown} " + (term("short_over", lang, n=size + unit) if over else term("met", lang))
     return f"{shown} " + term("short_gap" if q.final else "short_gap_yet", lang, n=size + unit)
+
+
+def _unit(q: QuotaLine, lang: str) -> str:
+    """The unit of a quota's margin: 个百分点 for a rate, 个/日 for a daily average (日均), else 个."""
+    if q.is_rate:
+        return term("pp", lang)
+    return term("per_day" if q.per_day else "units", lang)
+
+
+def bulletin_title(b: Bulletin, lang: str = "zh") -> str:
+    """``孝感市重大项目季度通报``; a half-year bulletin names its half: ``泰州市姜堰区重大项目上半年通报``."""
+    city = b.city_name_en if lang == "en" and b.city_name_en else b.city_name
+    if b.kind == "half-year":
+        return term("half_title", lang, city=city, half=period_term(b.period, lang))
+    return term("title", lang, city=city, kind=term(b.kind, lang))
 
 
 def _status_class(q: QuotaLine) -> str | None:
@@ -195,8 +224,8 @@ def _amount(value: Decimal | None) -> str:
     return f"{value.normalize():,f}"
 
 
-def _yi(yuan: Decimal) -> str:
-    return f"{(yuan / Decimal(100_000_000)).quantize(Decimal('0.01')):,}"
+def _yi(yuan: Decimal, lang: str = "zh") -> str:
+    return amount_term(yuan, lang)
 
 
 def bulletin_sections(b: Bulletin, lang: str = "zh") -> list[Section]:
@@ -218,9 +247,9 @@ def bulletin_sections(b: Bulletin, lang: str = "zh") -> list[Section]:
         t(
             "ledger_line",
             projects=led.projects,
-            planned=_yi(led.planned_investment),
-            signed=_yi(led.signed_amount),
-            reported=_yi(led.investment_reported),
+            planned=_yi(led.planned_investment, lang),
+            signed=_yi(led.signed_amount, lang),
+            reported=_yi(led.investment_reported, lang),
             removed=led.removed,
             cancelled=led.cancelled,
             flagged=led.flagged,
@@ -239,7 +268,9 @@ def bulletin_sections(b: Bulletin, lang: str = "zh") -> list[Section]:
         quota_blocks.append(t("na"))
     elif not b.rules.quotas.lines:
         if not b.plan_completion:
-            quota_blocks.append(t("na_quota"))
+            quota_blocks.append(
+                t("no_quota_own", own=own_area(b.city_name), own_en=own_area(b.city_name, "en"))
+            )
     else:
         lines = b.rules.quotas.lines
         counts = b.rules.quotas.counts()
@@ -260,7 +291,7 @@ def bulletin_sections(b: Bulletin, lang: str = "zh") -> list[Section]:
                 Table(
                     (t("quota"), t("period"), f"{t('actual')} / {t('target')}", t("status")),
                     tuple(
-                        (q.title_zh, _period(q, lang), c[0], c[1])
+                        (q.title(lang), _period(q, lang), c[0], c[1])
                         for q, c in zip(city_wide, cells, strict=True)
                     ),
                     classes=tuple((None, None, None, _status_class(q)) for q in city_wide),
@@ -270,7 +301,7 @@ def bulletin_sections(b: Bulletin, lang: str = "zh") -> list[Section]:
         for period in dict.fromkeys(q.period for q in per_area):
             in_period = [q for q in per_area if q.period == period]
             rule_ids = list(dict.fromkeys(q.rule_id for q in in_period))
-            titles = {q.rule_id: q.title_zh for q in in_period}
+            titles = {q.rule_id: q.title(lang) for q in in_period}
             areas = list(dict.fromkeys((q.area_code, q.area_name) for q in in_period))
             found = {(q.rule_id, q.area_code): q for q in in_period}
             rows: list[tuple[str, ...]] = []
@@ -288,13 +319,13 @@ def bulletin_sections(b: Bulletin, lang: str = "zh") -> list[Section]:
                         cls.append(_status_class(q))
                 rows.append(tuple(row))
                 classes.append(tuple(cls))
-            period_label = period.label_zh if lang == "zh" else str(period)
+            period_label = period_term(period, lang)
             quota_blocks.append(f"{t('area_quotas')}（{period_label}）")
             quota_blocks.append(
                 Table((t("county"), *(titles[r] for r in rule_ids)), tuple(rows), classes=tuple(classes))
             )
         for period, sha in b.rules.quotas.hashes.items():
-            label = period.label_zh if lang == "zh" else str(period)
+            label = period_term(period, lang)
             quota_blocks.append(f"{t('rule_set')}（{label}）：{sha}")
     if b.plan_completion:
         quota_blocks.append(t("plan_completion"))
@@ -343,9 +374,9 @@ def bulletin_sections(b: Bulletin, lang: str = "zh") -> list[Section]:
             (t("rates"), t("numerator"), t("denominator"), t("rate_value")),
             tuple(
                 (
-                    r.label_zh if lang == "zh" else r.name,
-                    str(r.numerator) if r.bounded else _yi(Decimal(r.numerator)) + t("yi"),
-                    str(r.denominator) if r.bounded else _yi(Decimal(r.denominator)) + t("yi"),
+                    rate_term(r.name, lang, r.label_zh),
+                    str(r.numerator) if r.bounded else _yi(Decimal(r.numerator), lang),
+                    str(r.denominator) if r.bounded else _yi(Decimal(r.denominator), lang),
                     _rate(r.value),
                 )
                 for r in b.rates
@@ -371,7 +402,7 @@ def bulletin_sections(b: Bulletin, lang: str = "zh") -> list[Section]:
                         (
                             o.project_code,
                             o.area_name,
-                            o.title_zh,
+                            o.title(lang),
                             o.due_on.isoformat(),
                             str(o.overdue_working_days),
                         )
@@ -437,10 +468,17 @@ def bulletin_sections(b: Bulletin, lang: str = "zh") -> list[Section]:
     if b.rules is None:
         ranking_blocks.append(t("na"))
     elif not b.rules.rankings and not b.indicator_rankings:
-        ranking_blocks.append(t("no_ranking_rule"))
+        ranking_blocks.append(
+            t(
+                "no_ranking_own",
+                own=own_area(b.city_name),
+                own_en=own_area(b.city_name, "en"),
+                units=unit_word(b.units_are_towns),
+            )
+        )
     for r in b.rules.rankings if b.rules is not None else ():
-        label = r.period.label_zh if lang == "zh" else str(r.period)
-        ranking_blocks.append(t("ranking_rule", title=r.title_zh, period=label))
+        label = period_term(r.period, lang)
+        ranking_blocks.append(t("ranking_rule", title=r.title(lang), period=label))
         marks = {"top": t("top", n=r.top_n), "bottom": t("bottom", n=r.bottom_n)}
         marked = bool(r.top_n or r.bottom_n)
         header = (t("rank"), t("county"), t("score"), *((t("mark"),) if marked else ()))
@@ -465,7 +503,14 @@ def bulletin_sections(b: Bulletin, lang: str = "zh") -> list[Section]:
         ranking_blocks.append(f"{t('rule_set')}：{r.rule_set_sha256}")
     for ir in b.indicator_rankings:
         ranking_blocks += _indicator_ranking_blocks(b, ir, lang)
-    sections.append(Section("ranking", t("ranking"), tuple(ranking_blocks)))
+    ranking_title = (
+        t("ranking")
+        if b.labels.term("ranking", lang) is not None
+        else t(
+            "units_ranking", units=unit_word(b.units_are_towns), units_en=unit_word(b.units_are_towns, "en")
+        )
+    )
+    sections.append(Section("ranking", ranking_title, tuple(ranking_blocks)))
     for extra in b.extra_sections:
         extra_blocks: list[str | Table] = list(extra.paragraphs)
         if extra.rows:
@@ -496,7 +541,7 @@ def bulletin_sections(b: Bulletin, lang: str = "zh") -> list[Section]:
 
 
 def _period(q: QuotaLine, lang: str) -> str:
-    return q.period.label_zh if lang == "zh" else str(q.period)
+    return period_term(q.period, lang)
 
 
 def _county_order(b: Bulletin, code: str) -> tuple[int, str]:
@@ -522,10 +567,8 @@ def bulletin_markdown(b: Bulletin, lang: str = "zh") -> str:
     def t(key: str, **kw: object) -> str:
         return term(key, lang, labels=b.labels, **kw)
 
-    lines = [f"# {t('title', city=b.city_name, kind=t(b.kind))}", ""]
-    lines.append(
-        f"{t('period')}：{b.period.label_zh if lang == 'zh' else str(b.period)}（{b.period.start} — {b.period.end}）  "
-    )
+    lines = [f"# {bulletin_title(b, lang)}", ""]
+    lines.append(f"{t('period')}：{period_term(b.period, lang)}（{b.period.start} — {b.period.end}）  ")
     lines.append(f"{t('as_of')}：{b.as_of.isoformat()}  ")
     if b.known_at is not None:
         lines.append(f"{t('known_at')}：{b.known_at.isoformat()}  ")

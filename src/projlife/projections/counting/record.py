@@ -101,7 +101,7 @@ class ProjectFacts:
 
     def in_scope(self, stage: Stage | None = None) -> bool:
         """Whether the city's drive counts this project at ``stage`` (000: 亿元以上产业项目)."""
-        return self.policy.scope.matches(self.amount_at(stage), self.category)
+        return self.policy.scope.matches(self.amount_at(stage), self.category, self.area_code)
 
     def matches(self, flt: ProjectFilter, stage: Stage | None = None) -> bool:
         """A rule's filter, judged by the amount that fits ``stage``, within the drive's scope."""
