@@ -56,7 +56,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
 def test_built_in_cities_are_found_through_the_entry_point_group(clean_env: pytest.MonkeyPatch) -> None:
     pm = get_plugin_manager()
     assert set(city_profiles(pm)) >= BUILT_INS
-    assert plugin_hooks(pm)["xiaogan"][0] == "projlife_city"
+    assert "projlife_city" in plugin_hooks(pm)["xiaogan"]
 
 
 def test_disable_switch_loads_no_entry_points(clean_env: pytest.MonkeyPatch) -> None:

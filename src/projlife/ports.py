@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from projlife.projections.office import OfficeReads
     from projlife.projections.runner import ProjectionRunner
     from projlife.store.database import DatabaseURL
+    from projlife.targets import TargetService
     from projlife.tickets.service import TicketService
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "OfficeImportTarget",
     "ReadModelSources",
     "ReportSource",
+    "RuleSource",
     "SqlDatabase",
 ]
 
@@ -127,7 +129,8 @@ class ReportSource(CityDirectory, Protocol):
 
 
 class BulletinSource(ReportSource, CountingSource, Protocol):
-    """What a bulletin reads: a report's sources, what the engine counts from, and the metrics."""
+    """What a bulletin reads: a report's sources, what the engine counts from, the metrics, and the
+    targets (投资完成率 against the 目标责任书, indicator rankings)."""
 
     @property
     def metrics(self) -> Metrics: ...
@@ -137,6 +140,16 @@ class BulletinSource(ReportSource, CountingSource, Protocol):
 
     @property
     def office_figures(self) -> OfficeFigures: ...
+
+    @property
+    def targets(self) -> TargetService: ...
+
+
+class RuleSource(BulletinSource, Protocol):
+    """What rule actions (``projlife tick``) use: a bulletin's sources and the project commands."""
+
+    @property
+    def projects(self) -> ProjectService: ...
 
 
 class ActionTarget(CountingSource, Protocol):

@@ -142,6 +142,12 @@ class Projlife:
         )
         self.audit = AuditService(self.database)
         self.meetings = MeetingService(self.store, self.directory)
+        from projlife.projections.facts import LEDGER_PROJECTION
+        from projlife.targets import TargetService
+
+        self.targets = TargetService(
+            self.store, self.directory, self.engine, catch_up=lambda: self._catch_up(LEDGER_PROJECTION)
+        )
 
     # -- plumbing -------------------------------------------------------------------
 

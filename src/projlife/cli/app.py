@@ -84,6 +84,7 @@ def _register() -> None:
         report_command,
         report_commands,
         server_commands,
+        tick_command,
     )
 
 

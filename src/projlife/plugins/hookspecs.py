@@ -42,8 +42,14 @@ from projlife.plugins.rules import (
 from projlife.plugins.types import CityProfile
 
 if TYPE_CHECKING:
+    from datetime import date
+
+    from projlife.actions import PlanLagRule
     from projlife.app.commands import Command
     from projlife.domain.project import Project
+    from projlife.plugins.indicators import Indicator, IndicatorRanking
+    from projlife.plugins.labels import BulletinSection, Labels
+    from projlife.ports import BulletinSource, RuleSource
 
 __all__ = [
     "CROSS_CITY_PREFIX",
@@ -51,6 +57,8 @@ __all__ = [
     "PROJECT_NAME",
     "hookimpl",
     "hookspec",
+    "projlife_actions",
+    "projlife_bulletin_sections",
     "projlife_calendar",
     "projlife_city",
     "projlife_close_unsampled_on_answer",
@@ -59,8 +67,12 @@ __all__ = [
     "projlife_cross_city_validate_command",
     "projlife_deadlines",
     "projlife_escalation_ladder",
+    "projlife_indicator_rankings",
+    "projlife_indicators",
     "projlife_jurisdiction",
+    "projlife_labels",
     "projlife_major_threshold",
+    "projlife_plan_lag",
     "projlife_quotas",
     "projlife_revisit_sample_rate",
     "projlife_satisfaction_bar",
@@ -375,6 +387,84 @@ FIRST_RESULT_HOOKS = frozenset(
     }
 )
 """The hooks called *first result*; every other hook is *all collected*."""
+
+
+# --- indicators, targets, labels, actions (plugind) ------------------------------------------
+
+
+@hookspec
+def projlife_indicators(city: CityProfile) -> Sequence[Indicator] | None:
+    """Indicators ``city`` ranks or reports by, beyond the built-in ones.
+
+    :param city: the city asked about.
+    :returns: a sequence of :class:`~projlife.plugins.indicators.Indicator` (ids unique and not
+        those of :data:`~projlife.plugins.indicators.BUILTIN_INDICATORS`), or ``None``.
+
+    *All collected*: answers are concatenated with the built-in indicators.
+    """
+
+
+@hookspec
+def projlife_indicator_rankings(city: CityProfile, period: Period) -> Sequence[IndicatorRanking] | None:
+    """Rankings of ``city``'s areas by weighted indicators over ``period`` (e.g. a quarterly 流动红旗).
+
+    :param city: the city asked about.
+    :param period: the period being ranked; return every ranking in force during it.
+    :returns: a sequence of :class:`~projlife.plugins.indicators.IndicatorRanking`, or ``None``.
+
+    *All collected*: ranking ids must be unique; every weighted indicator must exist.
+    """
+
+
+@hookspec(firstresult=True)
+def projlife_labels(city: CityProfile) -> Labels | None:
+    """The words ``city``'s bulletins use for its areas, awards and sections (全县, 镇街(园区), 流动红旗).
+
+    :param city: the city asked about.
+    :returns: a :class:`~projlife.plugins.labels.Labels`, or ``None`` to keep the library's words.
+
+    *First result*.
+    """
+
+
+@hookspec
+def projlife_bulletin_sections(
+    city: CityProfile, app: BulletinSource, kind: str, period: Period, as_of: date
+) -> Sequence[BulletinSection] | None:
+    """Extra sections for ``city``'s bulletin of ``kind`` for ``period`` as of ``as_of``.
+
+    :param app: the application (read the counting layer, ``app.targets``, the engine).
+    :returns: a sequence of :class:`~projlife.plugins.labels.BulletinSection`, or ``None``.
+
+    *All collected*, appended after the library's sections in plugin-name order.
+    """
+
+
+@hookspec
+def projlife_actions(city: CityProfile, app: RuleSource, as_of: date) -> Sequence[Command] | None:
+    """Commands ``city``'s rules make due on ``as_of`` (e.g. a removal from a pool at the 季核查).
+
+    :param app: the application, to read the facts the rule needs.
+    :returns: project or ticket commands (``RemoveFromPool``, ``FlagProject``, ``EscalateTicket``…)
+        with the SYSTEM actor, or ``None``. Return only commands that are still due: ``projlife
+        tick`` runs them and must write nothing new when run twice.
+
+    *All collected*; run by :func:`projlife.actions.tick` after the built-in actions.
+    """
+
+
+@hookspec(firstresult=True)
+def projlife_plan_lag(city: CityProfile) -> PlanLagRule | None:
+    """When ``city`` flags a project as lagging against its annual plan (进度不达标、时间有滞后).
+
+    :returns: a :class:`~projlife.actions.PlanLagRule`, or ``None`` for the default (flag
+        ``lagging.plan`` when year-to-date investment is below 80% of the pro-rata plan).
+
+    *First result*.
+    """
+
+
+FIRST_RESULT_HOOKS = FIRST_RESULT_HOOKS | {"projlife_labels", "projlife_plan_lag"}
 
 
 # --- office settings (week2) -----------------------------------------------------------------

@@ -87,7 +87,7 @@ def bulletin_charts(b: Bulletin, lang: str = "zh") -> tuple[FunnelChart, PaceCha
         stage = stage_term(FUNNEL_STAGES[1], lang)
         ordered = sorted(b.counties, key=lambda c: (-c.in_period[FUNNEL_STAGES[1]], c.area_code))
         ranking = RankingChart(
-            term("ranking_chart", lang, stage=stage),
+            term("ranking_chart", lang, labels=b.labels, stage=stage),
             [c.name for c in ordered],
             [float(c.in_period[FUNNEL_STAGES[1]]) for c in ordered],
         )
@@ -118,7 +118,7 @@ def bulletin_html(b: Bulletin, lang: str = "zh", *, font: CjkFont | None = None)
     """The bulletin as a self-contained HTML page."""
 
     def t(key: str, **kw: object) -> str:
-        return term(key, lang, **kw)
+        return term(key, lang, labels=b.labels, **kw)
 
     title = bulletin_title(b, lang)
     parts: list[str] = [f"<h1>{_e(title)}</h1>"]

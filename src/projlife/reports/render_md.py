@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import attrs
 
 from projlife.engine.evaluate import QuotaStatus
+from projlife.projections.counting import round_rate
 from projlife.reports.bulletin import FUNNEL_STAGES, Bulletin, FunnelStep
 from projlife.reports.city_rules import QuotaLine
 from projlife.reports.terms import (
@@ -24,6 +26,9 @@ from projlife.reports.terms import (
     term,
     unit_word,
 )
+
+if TYPE_CHECKING:
+    from projlife.engine.indicator_ranking import IndicatorRankingResult
 
 __all__ = [
     "Section",
@@ -139,7 +144,7 @@ def _status_class(q: QuotaLine) -> str | None:
 
 def _county_table(b: Bulletin, lang: str) -> Table:
     def t(key: str) -> str:
-        return term(key, lang)
+        return term(key, lang, labels=b.labels)
 
     header = [t("county")]
     header += [f"{stage_term(s, lang)}（{t('in_period')}/{t('cumulative')}）" for s in FUNNEL_STAGES]
@@ -162,6 +167,63 @@ def _county_table(b: Bulletin, lang: str) -> Table:
     return Table(tuple(header), tuple(rows), total_last=True)
 
 
+def _indicator_ranking_blocks(b: Bulletin, r: IndicatorRankingResult, lang: str) -> list[str | Table]:
+    """One indicator ranking: title, a row per area with each indicator's figure, and the awards."""
+    from projlife.engine.indicator_ranking import award_words
+
+    def t(key: str, **kw: object) -> str:
+        return term(key, lang, labels=b.labels, **kw)
+
+    label = r.period.label_zh if lang == "zh" else str(r.period)
+    top_ids = {x.area_code for x in r.top}
+    bottom_ids = {x.area_code for x in r.bottom}
+    marks = {
+        "top": award_words(b.labels, r.award_keys[0], lang, r.top_n),
+        "bottom": award_words(b.labels, r.award_keys[1], lang, r.bottom_n),
+    }
+    names = [(zh if lang == "zh" else en) for _, zh, en in r.labels]
+    header = (t("rank"), t("county"), *names, t("score"), t("mark"))
+    rows = []
+    classes = []
+    for row in r.rows:
+        tied = sum(1 for o in r.rows if o.rank == row.rank) > 1
+        mark = "top" if row.area_code in top_ids else "bottom" if row.area_code in bottom_ids else None
+        cells = []
+        for v in row.values:
+            if v.value is None:
+                cells.append(t("na"))
+            elif v.denominator is not None:
+                cells.append(
+                    f"{round_rate(v.numerator or 0, v.denominator)}%（{_amount(v.numerator)}/{_amount(v.denominator)}）"
+                )
+            else:
+                cells.append(_amount(v.value))
+        rows.append(
+            (
+                f"{row.rank}（{t('tied')}）" if tied else str(row.rank),
+                row.area_name,
+                *cells,
+                f"{row.score:.2f}",
+                marks[mark] if mark else "",
+            )
+        )
+        classes.append(tuple([None] * (len(header) - 1) + [{"top": "good", "bottom": "bad"}.get(mark or "")]))
+    blocks: list[str | Table] = [t("ranking_rule", title=r.title, period=label)]
+    blocks.append(Table(header, tuple(rows), classes=tuple(classes)))
+    if r.measured_against:
+        blocks.append(f"{t('quota_source')}：" + "；".join(r.measured_against))
+    blocks.append(f"{t('rule_set')}：{r.rule_set_sha256}")
+    return blocks
+
+
+def _amount(value: Decimal | None) -> str:
+    if value is None:
+        return "—"
+    if value == value.to_integral_value():
+        return f"{int(value):,}"
+    return f"{value.normalize():,f}"
+
+
 def _yi(yuan: Decimal, lang: str = "zh") -> str:
     return amount_term(yuan, lang)
 
@@ -170,7 +232,7 @@ def bulletin_sections(b: Bulletin, lang: str = "zh") -> list[Section]:
     """The bulletin's sections, in order, as plain text and tables."""
 
     def t(key: str, **kw: object) -> str:
-        return term(key, lang, **kw)
+        return term(key, lang, labels=b.labels, **kw)
 
     sections: list[Section] = []
     tot = b.totals
@@ -205,7 +267,10 @@ def bulletin_sections(b: Bulletin, lang: str = "zh") -> list[Section]:
     if b.rules is None:
         quota_blocks.append(t("na"))
     elif not b.rules.quotas.lines:
-        quota_blocks.append(t("no_quota_own", own=own_area(b.city_name), own_en=own_area(b.city_name, "en")))
+        if not b.plan_completion:
+            quota_blocks.append(
+                t("no_quota_own", own=own_area(b.city_name), own_en=own_area(b.city_name, "en"))
+            )
     else:
         lines = b.rules.quotas.lines
         counts = b.rules.quotas.counts()
@@ -262,6 +327,22 @@ def bulletin_sections(b: Bulletin, lang: str = "zh") -> list[Section]:
         for period, sha in b.rules.quotas.hashes.items():
             label = period_term(period, lang)
             quota_blocks.append(f"{t('rule_set')}（{label}）：{sha}")
+    if b.plan_completion:
+        quota_blocks.append(t("plan_completion"))
+        quota_blocks.append(
+            Table(
+                (t("county"), t("actual"), t("target"), t("rate_value")),
+                tuple(
+                    (
+                        name,
+                        _amount(v.numerator),
+                        _amount(v.denominator),
+                        f"{round_rate(v.numerator or 0, v.denominator)}%" if v.denominator else t("na"),
+                    )
+                    for name, v in b.plan_completion
+                ),
+            )
+        )
     sections.append(Section("quotas", t("quotas"), tuple(quota_blocks)))
 
     funnel_blocks: list[str | Table] = [
@@ -386,7 +467,7 @@ def bulletin_sections(b: Bulletin, lang: str = "zh") -> list[Section]:
     ranking_blocks: list[str | Table] = []
     if b.rules is None:
         ranking_blocks.append(t("na"))
-    elif not b.rules.rankings:
+    elif not b.rules.rankings and not b.indicator_rankings:
         ranking_blocks.append(
             t(
                 "no_ranking_own",
@@ -420,17 +501,21 @@ def bulletin_sections(b: Bulletin, lang: str = "zh") -> list[Section]:
             )
         )
         ranking_blocks.append(f"{t('rule_set')}：{r.rule_set_sha256}")
-    sections.append(
-        Section(
-            "ranking",
-            t(
-                "units_ranking",
-                units=unit_word(b.units_are_towns),
-                units_en=unit_word(b.units_are_towns, "en"),
-            ),
-            tuple(ranking_blocks),
+    for ir in b.indicator_rankings:
+        ranking_blocks += _indicator_ranking_blocks(b, ir, lang)
+    ranking_title = (
+        t("ranking")
+        if b.labels.term("ranking", lang) is not None
+        else t(
+            "units_ranking", units=unit_word(b.units_are_towns), units_en=unit_word(b.units_are_towns, "en")
         )
     )
+    sections.append(Section("ranking", ranking_title, tuple(ranking_blocks)))
+    for extra in b.extra_sections:
+        extra_blocks: list[str | Table] = list(extra.paragraphs)
+        if extra.rows:
+            extra_blocks.append(Table(tuple(extra.rows[0]), tuple(extra.rows[1:])))
+        sections.append(Section("extra", extra.title(lang), tuple(extra_blocks)))
 
     audit_blocks: list[str | Table] = []
     if b.checkpoint is None:
@@ -480,7 +565,7 @@ def bulletin_markdown(b: Bulletin, lang: str = "zh") -> str:
     """The bulletin as Markdown."""
 
     def t(key: str, **kw: object) -> str:
-        return term(key, lang, **kw)
+        return term(key, lang, labels=b.labels, **kw)
 
     lines = [f"# {bulletin_title(b, lang)}", ""]
     lines.append(f"{t('period')}：{period_term(b.period, lang)}（{b.period.start} — {b.period.end}）  ")

@@ -20,6 +20,7 @@ from projlife.domain.periods import Period, PeriodKind
 
 if TYPE_CHECKING:
     from projlife.engine.evaluate import QuotaStatus
+    from projlife.plugins.labels import Labels
     from projlife.plugins.rules import DeadlineSpec, EventRef, Metric, ScoringRule
     from projlife.plugins.types import CityProfile
 
@@ -69,6 +70,7 @@ _TERMS: dict[str, tuple[str, str]] = {
     "ranking": ("七、县区排名", "7. County ranking"),
     "audit": ("八、数据来源与核验", "8. Data source and audit"),
     "county": ("县市区", "County"),
+    "whole": ("全市", "city-wide"),
     "in_period": ("本期", "this period"),
     "cumulative": ("累计", "to date"),
     "target": ("目标", "target"),
@@ -119,7 +121,11 @@ _TERMS: dict[str, tuple[str, str]] = {
     "short_gap_yet": ("尚差{n}", "{n} to go"),
     "pp": ("个百分点", " pp"),
     "units": ("个", ""),
-    "city_wide_quotas": ("全市目标", "City-wide quotas"),
+    "city_wide_quotas": ("{whole}目标", "Quotas {whole}"),
+    "plan_completion": (
+        "投资完成率（对照《重点项目建设目标责任书》，元）",
+        "Investment completion against the target-responsibility documents (yuan)",
+    ),
     "area_quotas": ("分县区目标", "Quotas by county"),
     "quota_summary": (
         "共{n}项考核：已完成{met}项，未完成{not_met}项，无法计算{na}项。",
@@ -351,8 +357,18 @@ _STAGE_EN = {
 }
 
 
-def term(key: str, lang: str = "zh", **values: object) -> str:
-    """The term ``key`` in ``lang`` (``zh`` or ``en``), formatted with ``values``."""
+def term(key: str, lang: str = "zh", *, labels: Labels | None = None, **values: object) -> str:
+    """The term ``key`` in ``lang`` (``zh`` or ``en``), formatted with ``values``.
+
+    ``labels`` are the city's words (``projlife_labels``): a key they set replaces the
+    library's term (a label without ``{n}`` ignores the count, e.g. 流动红旗); ``{whole}`` in a
+    term is the city's word for the whole jurisdiction (全市, 全县).
+    """
+    if key != "whole" and "whole" not in values:
+        values = {**values, "whole": term("whole", lang, labels=labels)}
+    own = labels.term(key, lang) if labels is not None else None
+    if own is not None:
+        return own.format(**values) if "{" in own else own
     zh, en = _TERMS[key]
     return (en if lang == "en" else zh).format(**values)
 

@@ -210,6 +210,7 @@ def _facts(
         scheduled={STAGES[rank]: date.fromordinal(day) for rank, (day, _) in state.scheduled.items()},
         flags=frozenset(state.flags),
         policy=policy,
+        sponsor_department=None if state.sponsor is None else state.sponsor[1],
     )
 
 

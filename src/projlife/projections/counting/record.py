@@ -83,6 +83,8 @@ class ProjectFacts:
     scheduled: Mapping[Stage, date] = attrs.field(factory=dict, converter=_frozen_map)
     flags: frozenset[str] = frozenset()
     policy: CountingPolicy = DEFAULT_POLICY
+    sponsor_department: str | None = None
+    """The 包保部门 of the project's sponsor (``assign_sponsor``), if one is assigned."""
 
     # -- amounts and scope ---------------------------------------------------------------
 
