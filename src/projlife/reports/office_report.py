@@ -127,7 +127,7 @@ def office_sections(s: OfficeSection, lang: str = "zh") -> list[Section]:
     """The section as bulletin sections in ``lang`` (``zh``, ``en``): lists and batches, rates,
     sponsorship, funding, and 亩均 when a year's figures are reported."""
 
-    def t(key: str, **values: object) -> str:
+    def t(key: str, **values: Any) -> str:
         return term(key, lang, **values)
 
     lists = Table(
