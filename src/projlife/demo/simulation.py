@@ -134,8 +134,13 @@ def simulate(
     start: date = date(2023, 1, 1),
     as_of: date = date(2024, 12, 31),
     with_investment: bool = True,
+    number_from: int = 1,
 ) -> Simulation:
-    """Generate ``n_projects`` project histories for ``city`` between ``start`` and ``as_of``."""
+    """Generate ``n_projects`` project histories for ``city`` between ``start`` and ``as_of``.
+
+    Projects are numbered from ``number_from`` (their codes end in it): a large drive can be
+    generated in slices (each with its own ``seed``) that share no project code.
+    """
     rng = random.Random(f"{seed}/{city.slug}")
     units = [a for a in city.areas if a.level is AreaLevel.COUNTY] or list(city.areas)
     towns = [a for a in city.areas if a.level is AreaLevel.TOWN]
@@ -156,7 +161,7 @@ def simulate(
         planned = (size * YI).quantize(Decimal(1))
         category = _pick(rng, _CATEGORY_WEIGHTS)
         investor = _pick(rng, _INVESTORS)
-        code = f"{city.code}-{conceived.year}-{i + 1:05d}"  # e.g. 420900-2024-00017: unique across cities
+        code = f"{city.code}-{conceived.year}-{i + number_from:05d}"  # e.g. 420900-2024-00017: unique across cities
         pid = project_id_for(city.code, code)
         name = f"{rng.choice(_COMPANIES)}{rng.choice(_INDUSTRIES)}{rng.choice(_SUFFIX)}"
         cmds: list[Command] = [
