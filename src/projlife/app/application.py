@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import pluggy
-from eventsourcing.application import Application
+from eventsourcing.application import Application, ProcessingEvent
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import JSONTranscoder
 from eventsourcing.utils import Environment
 from sqlalchemy import Engine, text
@@ -84,6 +85,26 @@ class EventStore(Application[UUID]):
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         register_transcodings(transcoder)
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        """eventsourcing's ``save``, collecting an :class:`~eventsourcing.domain.Aggregate`'s events
+        by its concrete class: eventsourcing checks every object against its runtime ``Protocol``
+        classes (``isinstance`` on a Protocol inspects its attributes on each call), a fifth of a
+        batched import's CPU. Anything that is not an ``Aggregate`` (an event) still goes through
+        eventsourcing's own checks, so what is saved is the same."""
+        processing_event: ProcessingEvent[UUID] = ProcessingEvent()
+        for obj in objs:
+            if isinstance(obj, Aggregate):
+                processing_event.events.extend(obj.collect_events())
+                processing_event.aggregates[obj.id] = obj
+            elif obj is not None:
+                processing_event.collect_events(obj)
+        processing_event.saved_kwargs.update(kwargs)
+        recordings = self._record(processing_event)
+        self._take_snapshots(processing_event)
+        self._notify(recordings)
+        self.notify(processing_event.events)  # eventsourcing's deprecated hook, as its save() calls it
+        return recordings
 
 
 class Projlife:

@@ -30,12 +30,24 @@ from projlife.projections.facts import OPEN_END, STAGES, FactKind, facts_table, 
 from projlife.projections.state import QUERY_COLUMNS, FactRow, ProjectState
 from projlife.store.dialect import sql_dialect
 
-__all__ = ["POOL_BITS", "build_all", "is_stale", "project_timeline", "refresh", "set_stale", "stale_flag"]
+__all__ = [
+    "POOL_BITS",
+    "begin_bulk",
+    "build_all",
+    "bulk_pending",
+    "end_bulk",
+    "is_stale",
+    "project_timeline",
+    "refresh",
+    "set_stale",
+    "stale_flag",
+]
 
 POOL_BITS: dict[str, int] = {str(p): 1 << i for i, p in enumerate(Pool)}
 """Bit of each pool in ``removed_mask``."""
 
 _STALE = "timeline_stale"
+_BULK = "timeline_bulk"
 _COLUMNS = (*QUERY_COLUMNS, "city_code", "area_code", "county_code")
 _HUNDRED = Decimal(100)
 _N = len(STAGES)
@@ -62,6 +74,33 @@ def is_stale(conn: sa.Connection) -> bool:
 def set_stale(conn: sa.Connection, stale: bool) -> None:
     upsert = sql_dialect(conn).upsert(meta_table, ["name"], ["value"])
     conn.execute(upsert, {"name": _STALE, "value": int(stale)})
+
+
+def _flag(conn: sa.Connection, name: str) -> int | None:
+    value = conn.execute(sa.select(meta_table.c.value).where(meta_table.c.name == name)).scalar()
+    return None if value is None else int(value)
+
+
+def _set(conn: sa.Connection, name: str, value: int) -> None:
+    conn.execute(sql_dialect(conn).upsert(meta_table, ["name"], ["value"]), {"name": name, "value": value})
+
+
+def begin_bulk(conn: sa.Connection) -> None:
+    """A bulk catch-up starts: stop recomputing per batch (queries fold the facts meanwhile)."""
+    _set(conn, _BULK, 1)
+    set_stale(conn, True)
+
+
+def bulk_pending(conn: sa.Connection) -> bool:
+    """Whether a bulk catch-up began and has not ended (also after its process died)."""
+    return _flag(conn, _BULK) == 1
+
+
+def end_bulk(conn: sa.Connection, insert_sql: str) -> None:
+    """The bulk catch-up's end: build every project's timeline in one pass, mark it fresh."""
+    build_all(conn, insert_sql)
+    set_stale(conn, False)
+    _set(conn, _BULK, 0)
 
 
 def _fen(amount: Decimal) -> tuple[int, bool]:
