@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -147,7 +147,7 @@ class Projlife:
         if chain_on_write:
             self._chain_on_write()
         log.debug("opened a %s database", self.url.dialect)
-        self.projects = ProjectService(self.store, self.directory)
+        self.projects = ProjectService(self.store, self.directory, stored_among=self._stored_among)
         self._projections: Any = None
         self._ledger: Any = None
         self._metrics: Any = None
@@ -234,6 +234,24 @@ class Projlife:
         except DBAPIError as exc:
             raise _unreachable(self.url, exc) from None
         log.info("tables ready in the %s database", self.url.dialect)
+
+    def _stored_among(self, ids: Collection[UUID]) -> set[UUID]:
+        """Which of these aggregates have events in the event store: one query per 500 ids."""
+        table, postgres = self.url.events_table, self.url.dialect == "postgresql"
+        wanted = list(ids)
+        found: set[UUID] = set()
+        with self.engine.connect() as conn:
+            for i in range(0, len(wanted), 500):
+                chunk = wanted[i : i + 500]
+                keys = {(u if postgres else u.hex): u for u in chunk}  # PostgreSQL: uuid; else hex text
+                marks = ", ".join(f":k{n}" for n in range(len(chunk)))
+                rows = conn.execute(
+                    text(f"SELECT DISTINCT originator_id FROM {table} WHERE originator_id IN ({marks})"),
+                    {f"k{n}": key for n, key in enumerate(keys)},
+                )
+                for (oid,) in rows:
+                    found.add(oid if isinstance(oid, UUID) else UUID(str(oid)))
+        return found
 
     def _check_sqlite_path(self, create: bool) -> None:
         """Refuse a missing SQLite file (or folder) before anything creates it."""
