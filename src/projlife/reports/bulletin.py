@@ -42,7 +42,8 @@ from projlife.reports.city_rules import RuleSections, rule_sections
 from projlife.reports.ticket_loop import TicketLoop, ticket_loop
 
 if TYPE_CHECKING:
-    from projlife.app.application import Projlife
+    from projlife.ports import BulletinSource
+    from projlife.reports.office_report import OfficeSection
 
 __all__ = [
     "BULLETIN_KINDS",
@@ -132,6 +133,8 @@ class Bulletin:
     """The last event position in the log when the bulletin was built."""
     projects: int
     generated_by: str = "projlife"
+    office: OfficeSection | None = None
+    """The 重点项目办 section (lists, 三个一批, the 004 rates, visits, funding); ``None`` without office facts."""
 
     @property
     def checkpoint_covers(self) -> bool:
@@ -234,7 +237,7 @@ def bulletin_kind(kind: str | PeriodKind) -> tuple[str, PeriodKind]:
 
 
 def build_bulletin(
-    app: Projlife,
+    app: BulletinSource,
     city: CityProfile | str,
     *,
     kind: str | PeriodKind,
@@ -293,6 +296,13 @@ def build_bulletin(
     totals = _sum("合计", figures)
     if checkpoint is None:
         checkpoint = app.audit.latest_checkpoint()
+    from projlife.reports.office_report import (
+        office_section,
+    )  # it lays out with render_md, which imports this
+
+    office = (
+        None if known_at is not None else office_section(app.office_figures, app.office, profile.code, as_of)
+    )
     return Bulletin(
         city_slug=profile.slug,
         city_code=profile.code,
@@ -313,6 +323,7 @@ def build_bulletin(
         checkpoint=checkpoint,
         log_head=app.store.recorder.max_notification_id() or 0,
         projects=sum(1 for f in facts if f.in_scope()),
+        office=office,
     )
 
 
@@ -480,4 +491,8 @@ def _to_dict(b: Bulletin) -> dict[str, Any]:
                 {**attrs.asdict(o, recurse=False), "due_on": o.due_on.isoformat()} for o in t.most_overdue
             ],
         }
+    if b.office is not None:
+        from projlife.reports.office_report import office_to_dict
+
+        out["office"] = office_to_dict(b.office)
     return out
