@@ -33,7 +33,7 @@ from projlife.projections.facts import (
     projects_table,
     recorded_micros,
 )
-from projlife.projections.rebuilds import refuse_if_rebuilding
+from projlife.projections.rebuilds import refuse_unservable
 from projlife.projections.state import QUERY_COLUMNS, FactRow, ProjectState, fold
 
 __all__ = ["Counting"]
@@ -88,7 +88,7 @@ class Counting:
         )
         with self._engine.connect() as conn:
             # Never count from partial tables: a rebuild under way (or interrupted) is refused.
-            refuse_if_rebuilding(conn, (LEDGER_PROJECTION, DETAILS_PROJECTION), "count the projects")
+            refuse_unservable(conn, (LEDGER_PROJECTION, DETAILS_PROJECTION), "count the projects")
             statics = {
                 r[0]: tuple(r)
                 for r in conn.execute(
@@ -210,6 +210,7 @@ def _facts(
         scheduled={STAGES[rank]: date.fromordinal(day) for rank, (day, _) in state.scheduled.items()},
         flags=frozenset(state.flags),
         policy=policy,
+        sponsor_department=None if state.sponsor is None else state.sponsor[1],
     )
 
 
