@@ -3,7 +3,8 @@
 "As of D, as known at T" is one rule, applied here and nowhere else: take the ledger facts
 (``pl_facts``) and detail facts (``pl_project_details``) with business date ≤ D that were
 recorded by T (T defaults to now), fold them in log order with the ledger's own fold
-(:func:`projlife.projections.state.fold`), then drop any stage date a correction moved past D.
+(:func:`projlife.projections.state.fold`), then drop any stage date a correction moved past D
+(:meth:`~projlife.projections.state.ProjectState.cut`, which the ledger applies too).
 A correction or rejection therefore takes effect from its own business date: a March start
 corrected or rejected in April still counts as of 31 March.
 """
@@ -113,7 +114,7 @@ class Counting:
         first = _first_dates(rows)
         milestones = _milestones(details, first)
         out = []
-        for pid, state in fold(rows).items():
+        for pid, state in fold(rows, None if as_of is None else as_of.toordinal()).items():
             static = statics.get(pid)
             if static is None:
                 continue
@@ -179,7 +180,7 @@ def _facts(
     pid, code, area_code, category, investors = static
     assert state.planned is not None  # set by the conception, which every folded state has
     limit = date.max.toordinal() if as_of is None else as_of.toordinal()
-    claims = {rank: c for rank, c in state.claims.items() if c.day <= limit}
+    claims = state.claims  # already cut at as_of by the fold (ProjectState.cut)
     signed = state.signed if Stage.SIGNED.rank in claims else None
     return ProjectFacts(
         project_id=UUID(pid),
