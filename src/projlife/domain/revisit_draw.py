@@ -29,7 +29,14 @@ from eventsourcing.domain import Aggregate
 from projlife.domain.actor import Actor
 from projlife.domain.errors import ProjlifeError
 
-__all__ = ["DRAW_ALGORITHM", "RevisitDraw", "draw_sample", "revisit_draw_id_for", "sample_size"]
+__all__ = [
+    "DRAW_ALGORITHM",
+    "RevisitDraw",
+    "draw_sample",
+    "rank_by_seed",
+    "revisit_draw_id_for",
+    "sample_size",
+]
 
 DRAW_ALGORITHM = "sha256-rank-v1"
 """The name recorded with every draw; a new algorithm gets a new name."""
@@ -47,9 +54,18 @@ def sample_size(rate: Decimal, population: int) -> int:
     return math.ceil(Decimal(rate) * population)
 
 
-def _rank_key(seed: str, ticket_id: UUID) -> tuple[str, str]:
-    canonical = str(ticket_id)
+def _rank_key(seed: str, key: UUID | str) -> tuple[str, str]:
+    canonical = str(key)
     return hashlib.sha256(f"{seed}|{canonical}".encode()).hexdigest(), canonical
+
+
+def rank_by_seed(seed: str, keys: Iterable[str]) -> tuple[str, ...]:
+    """``keys`` (canonical strings) in ``sha256-rank-v1`` order: by ``SHA-256(seed + "|" + key)``.
+
+    The one ranking every seeded draw uses (revisit draws, site-visit draws), so each can be
+    redone by hand: take the first n.
+    """
+    return tuple(sorted(set(keys), key=lambda k: _rank_key(seed, k)))
 
 
 def draw_sample(seed: str, population: Iterable[UUID], rate: Decimal) -> tuple[UUID, ...]:

@@ -17,16 +17,21 @@ from projlife.projections.counting.select import (
     kind_of,
     round_rate,
 )
+from projlife.projections.counting.site_scores import AreaScore, ProjectScore, Sheet, SiteScores
 
 __all__ = [
     "DEFAULT_POLICY",
     "AreaKind",
+    "AreaScore",
     "Count",
     "Counting",
     "Excluded",
     "ProjectFacts",
+    "ProjectScore",
     "Rejection",
     "Selection",
+    "Sheet",
+    "SiteScores",
     "entries",
     "group_by_area",
     "kind_of",

@@ -34,7 +34,9 @@ from projlife.projections.facts import (
     projects_table,
     recorded_micros,
 )
+from projlife.projections.counting.site_scores import Sheet, SiteScores
 from projlife.projections.rebuilds import refuse_if_rebuilding
+from projlife.projections.site_scores import DRAWN, SITE_SCORES_PROJECTION, site_scores_table
 from projlife.projections.state import QUERY_COLUMNS, FactRow, ProjectState, fold
 
 __all__ = ["Counting"]
@@ -121,6 +123,44 @@ class Counting:
             out.append(_facts(static, state, milestones.get(pid, {}), first.get(pid, {}), as_of, policy))
         out.sort(key=lambda x: x.code)
         return out
+
+    def site_sheets(
+        self,
+        city_code: str,
+        period: str,
+        *,
+        as_of: date | None = None,
+        known_at: datetime | None = None,
+    ) -> SiteScores:
+        """The projects drawn for ``city_code``'s site visits of ``period`` and their standing
+        scoring sheets, as of ``as_of``, as known at ``known_at`` (a scorer's later sheet for the
+        same project replaces their earlier one once it is dated by ``as_of``)."""
+        if self._catch_up is not None:
+            self._catch_up()
+        t = site_scores_table
+        conds: list[Any] = [t.c.city_code == city_code, t.c.period == period]
+        if as_of is not None:
+            conds.append(t.c.business <= as_of.toordinal())
+        if known_at is not None:
+            conds.append(t.c.recorded <= recorded_micros(known_at))
+        with self._engine.connect() as conn:
+            refuse_if_rebuilding(conn, (SITE_SCORES_PROJECTION,), "count the site scores")
+            rows = conn.execute(
+                sa.select(
+                    t.c.pos, t.c.kind, t.c.visit_id, t.c.project_id, t.c.area_code, t.c.scorer_id,
+                    t.c.score, t.c.business,
+                ).where(*conds).order_by(t.c.pos, t.c.seq)
+            ).all()  # fmt: skip
+        drawn: list[tuple[str, str, str]] = []
+        standing: dict[tuple[str, str, str], Sheet] = {}
+        for pos, kind, visit, pid, area, scorer, score, business in rows:
+            if kind == DRAWN:
+                drawn.append((visit, pid, area))
+            else:
+                standing[(visit, pid, scorer)] = Sheet(
+                    visit, pid, area, scorer, Decimal(score), date.fromordinal(business), pos
+                )
+        return SiteScores(city_code, period, tuple(drawn), tuple(standing.values()))
 
 
 def _first_dates(rows: Iterable[FactRow]) -> dict[str, dict[str, int]]:

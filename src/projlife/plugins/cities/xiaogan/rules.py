@@ -18,6 +18,7 @@ from projlife.domain.periods import PeriodKind
 from projlife.domain.ticket import Satisfaction
 from projlife.plugins.cities._support import Citation, Indicator, RuleDoc
 from projlife.plugins.counting_policy import CountingPolicy, DriveScope
+from projlife.plugins.site_scoring import SiteScoring
 from projlife.plugins.rules import (
     AreaScope,
     DeadlineSpec,
@@ -65,6 +66,8 @@ REVISIT = cite("随机抽取部分企业进行回访复核")
 SATISFACTION = cite("根据企业评价认定是否销号")
 RANKING = cite("每半年组织开展一次")
 RANKING_TOP_BOTTOM = cite("排名后两名的县")
+SITE_SCORING = cite("在“211”项目库中抽选已完工项目,通过实地观摩、现场评分")
+INDUSTRIAL_VISIT = cite("工业项目集中拉练")
 EFFICIENCY = cite("项目按时开工率、竣工率、决算率、概算执行率")
 EFFECTIVENESS = cite("亩均投资强度")
 TAX_PER_MU = cite("亩均税收达标率")
@@ -98,8 +101,19 @@ class XiaoganSettings:
     zones (市直三区, given targets in 明确7个县(市、区)、市直三区…目标任务) only when this asks for it."""
     removal_lifted_when_met: bool = False
     """The seed is silent on 纳统 after 剔除: by default the removal stands (see docs/projections.md)."""
+    site_scoring: SiteScoring | None = attrs.field(
+        factory=lambda: SiteScoring(
+            rule_id="half-year.lalian",
+            categories=frozenset({"industrial"}),
+            source=f"{SITE_SCORING}; {INDUSTRIAL_VISIT}",
+        )
+    )
+    """000: 在"211"项目库中抽选已完工项目,通过实地观摩、现场评分 — the half-year ranking is decided by
+    the on-site scoring sheets of completed 工业 projects drawn from the 211 pool (``app.site_visits``),
+    combined by this rule. ``None`` ranks by ``ranking_weights`` instead (a county's own choice,
+    not the seed's)."""
     ranking_weights: tuple[Decimal, Decimal, Decimal] = (Decimal(50), Decimal(25), Decimal(25))
-    """Completed, started, producing (the seed scores completed projects on site; see the docs)."""
+    """Completed, started, producing: only when ``site_scoring`` is None (not the seed's reading)."""
     revisit_sample_rate: Decimal = Decimal("0.3")
     satisfaction_bar: Satisfaction = Satisfaction.SATISFIED
     """满意 (4 on the fixed 1–5 revisit scale)."""
@@ -119,6 +133,7 @@ def counting_policy(s: XiaoganSettings) -> CountingPolicy:
             source="000: 亿元以上产业项目; 签约亿元以上项目746个、签约金额4934亿元",
         ),
         removal_lifted_when_met=s.removal_lifted_when_met,
+        site_scoring=s.site_scoring,
     )
 
 
