@@ -264,3 +264,23 @@ def test_the_site_scoring_rule_is_in_the_hashed_rule_set(app: Projlife) -> None:
 
 def test_actor_roles_are_the_domain_roles() -> None:
     assert Actor("s", Role.SCORER).role is Role.SCORER
+
+
+def test_the_city_level_zones_are_drawn_and_ranked_only_when_a_setting_asks(app: Projlife) -> None:
+    """000: 排名前两名的县(市、区): the 市直三区 join the 拉练 only with ``ranking_includes_zones``."""
+    from projlife.plugins.cities import xiaogan
+    from projlife.plugins.manager import rule_set
+
+    zone = next(a.code for a in app.city("xiaogan").areas.counties if a.is_zone)
+    county = _counties(app)[0]
+    pz, pc = _project(app, "Z0", zone), _project(app, "C0", county)
+    plugin = xiaogan.XiaoganPlugin(xiaogan.XiaoganSettings(ranking_includes_zones=True))
+    app.plugins.unregister(name="xiaogan")
+    app.plugins.register(plugin, name="xiaogan")
+    visit = _draw(app)
+    assert {visit.area_of(p) for p in visit.drawn} == {zone, county}
+    _fill(app, visit, pz, 1, "88")
+    _fill(app, visit, pc, 1, "77")
+    rules = rule_set(app.plugins, app.city("xiaogan"), H1)
+    ranking = rank(app, "xiaogan", H1, date(2024, 6, 30), rules=rules)
+    assert [r.area_code for r in ranking.rows[:2]] == [zone, county]
