@@ -28,7 +28,7 @@ from projlife.calendar import (
 from projlife.domain.errors import ProjlifeError
 from projlife.domain.lifecycle import Stage
 from projlife.domain.periods import Period, PeriodKind
-from projlife.engine.facts import FactsSource, ProjectFacts
+from projlife.engine.facts import FactsSource, ProjectFacts, SiteSheetsSource
 from projlife.engine.metrics import MetricValue, facts_by_area, measure
 from projlife.plugins.manager import city_calendar, rule_set
 from projlife.plugins.rules import (
@@ -577,15 +577,19 @@ def _rank_site_scores(
     """
     from projlife.app.application import Projlife
 
-    if not isinstance(source, Projlife):
+    if isinstance(source, Projlife):
+        app = source
+        sheets = Counting(app.engine, catch_up=lambda: _caught_up(app)).site_sheets(
+            inp.city.code, str(period), as_of=as_of, known_at=known_at
+        )
+    elif isinstance(source, SiteSheetsSource):
+        sheets = source.site_sheets(inp.city.code, str(period), as_of=as_of, known_at=known_at)
+    else:
         raise EngineError(
             f"rank {inp.city.slug} by on-site scores",
-            "on-site scoring sheets are read from the application's read model",
-            "pass the application (Projlife) as the source",
+            "the facts source has no on-site scoring sheets (no site_sheets method)",
+            "pass the application (Projlife) or a source with site_sheets(city_code, period, as_of=, known_at=)",
         )
-    sheets = Counting(source.engine, catch_up=lambda: _caught_up(source)).site_sheets(
-        inp.city.code, str(period), as_of=as_of, known_at=known_at
-    )
     tree = inp.city.areas
 
     def ranked_area(area: str) -> str | None:
