@@ -23,11 +23,21 @@ if TYPE_CHECKING:
     from projlife.calendar import WorkdayCalendar
     from projlife.plugins.types import CityProfile
     from projlife.projections.ledger import Ledger
+    from projlife.projections.metrics import Metrics
     from projlife.projections.runner import ProjectionRunner
     from projlife.store.database import DatabaseURL
     from projlife.tickets.service import TicketService
 
-__all__ = ["CityDirectory", "EventLog", "ImportTarget", "ReadModelSources", "ReportSource", "SqlDatabase"]
+__all__ = [
+    "BulletinSource",
+    "CityDirectory",
+    "CountingSource",
+    "EventLog",
+    "ImportTarget",
+    "ReadModelSources",
+    "ReportSource",
+    "SqlDatabase",
+]
 
 
 class SqlDatabase(Protocol):
@@ -80,6 +90,13 @@ class ReadModelSources(SqlDatabase, CityDirectory, Protocol):
     def calendar(self) -> WorkdayCalendar: ...
 
 
+class CountingSource(ReadModelSources, Protocol):
+    """What the rule engine counts from: the read-model sources, and the projections it catches up first."""
+
+    @property
+    def projections(self) -> ProjectionRunner: ...
+
+
 class ImportTarget(CityDirectory, Protocol):
     """Where an import writes: the event store, and the cities whose codes it checks."""
 
@@ -101,3 +118,10 @@ class ReportSource(CityDirectory, Protocol):
 
     @property
     def audit(self) -> AuditService: ...
+
+
+class BulletinSource(ReportSource, CountingSource, Protocol):
+    """What a bulletin reads: a report's sources, what the engine counts from, and the metrics."""
+
+    @property
+    def metrics(self) -> Metrics: ...

@@ -35,6 +35,7 @@ from projlife.domain.project import CorrectableField, Project
 
 __all__ = [
     "PROJECT_COMMANDS",
+    "STAGE_ENTRY_COMMANDS",
     "ActorIn",
     "AssignSponsor",
     "BecomeAboveScale",
@@ -477,3 +478,16 @@ PROJECT_COMMANDS: dict[str, type[Command]] = {
     )
 }
 """Every project command by its name (``"sign"``, ``"start"`` …), for JSON and CLI input."""
+
+STAGE_ENTRY_COMMANDS: dict[Stage, type[ProjectCommand]] = {
+    Stage.RESERVED: ReserveProject,
+    Stage.SIGNED: SignProject,
+    Stage.LANDED: LandProject,
+    Stage.STARTED: StartConstruction,
+    Stage.IN_STATISTICS: EnterStatistics,
+    Stage.COMPLETED: CompleteProject,
+    Stage.PRODUCING: BeginProduction,
+    Stage.ABOVE_SCALE: BecomeAboveScale,
+    Stage.AT_CAPACITY: ReachCapacity,
+}
+"""The command that enters each stage after conception (``SignProject`` also needs the amount)."""

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Required, TypedDict
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from projlife.domain.actor import Actor
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from projlife.domain.project_events import ProjectEvent
 
-__all__ = ["CorrectableField", "ProjectBase", "StageClaim", "as_stage", "project_id_for"]
+__all__ = ["CorrectableField", "FactMeta", "ProjectBase", "StageClaim", "as_stage", "project_id_for"]
 
 _PROJECT_NAMESPACE = uuid5(NAMESPACE_URL, "https://projlife.invalid/project")
 
@@ -44,6 +44,17 @@ class CorrectableField(StrEnum):
     INVESTMENT_AMOUNT = "investment_amount"
     AREA_MU = "area_mu"
     NAME = "name"
+
+
+class FactMeta(TypedDict, total=False):
+    """What every project command records besides its own fields: when, who and why."""
+
+    occurred_on: Required[date]
+    """The business date the fact happened."""
+    actor: Required[Actor]
+    reason: str | None
+    evidence: Iterable[str]
+    """References to the documents behind the fact."""
 
 
 class StageClaim:
@@ -173,6 +184,31 @@ class ProjectBase:
                 f"business date {occurred_on} is earlier than the fact it follows ({not_before})",
                 f"a date on or after {not_before}",
             )
+
+    @staticmethod
+    def _fact(meta: FactMeta) -> dict[str, Any]:
+        """``meta`` as an event's fields; a missing or unknown key is a TypeError, as a named argument's is."""
+        unknown = meta.keys() - FactMeta.__annotations__.keys()
+        if unknown or "occurred_on" not in meta or "actor" not in meta:
+            raise TypeError(
+                f"a project fact takes occurred_on, actor, reason and evidence, not {sorted(meta)}"
+            )
+        return ProjectBase._meta(
+            meta["occurred_on"], meta["actor"], meta.get("reason"), meta.get("evidence", ())
+        )
+
+    def _record(
+        self,
+        event_class: type[ProjectEvent],
+        attempted: str,
+        not_before: date,
+        meta: FactMeta,
+        **fields: Any,
+    ) -> None:
+        """Check the business date is on or after ``not_before``, then record one ``event_class``."""
+        fact = self._fact(meta)
+        self._check_date(attempted, fact["occurred_on"], not_before)
+        self.trigger_event(event_class, **fields, **fact)
 
     def _enter_stage(self, stage: Stage, event: ProjectEvent) -> None:
         self.claims[stage] = StageClaim(event.occurred_on, event.actor.id, event.originator_version)

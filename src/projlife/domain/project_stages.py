@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, Unpack
 
 from projlife.domain import project_events as events
 from projlife.domain.actor import Actor, Role, same_actor
@@ -22,7 +22,7 @@ from projlife.domain.lifecycle import (
     allowed_targets,
 )
 from projlife.domain.money import Money
-from projlife.domain.project_base import ProjectBase, StageClaim
+from projlife.domain.project_base import FactMeta, ProjectBase, StageClaim
 
 __all__ = ["STAGE_COMMANDS", "StageCommands"]
 
@@ -30,95 +30,68 @@ __all__ = ["STAGE_COMMANDS", "StageCommands"]
 class StageCommands(ProjectBase):
     """Stage commands: each checks the transition table and dates, then records one event."""
 
-    def reserve(
-        self, *, occurred_on: date, actor: Actor, reason: str | None = None, evidence: Iterable[str] = ()
-    ) -> None:
-        self._advance(Stage.RESERVED, events.Reserved, occurred_on, actor, reason, evidence)
+    def reserve(self, **meta: Unpack[FactMeta]) -> None:
+        self._advance(Stage.RESERVED, events.Reserved, meta)
 
     def sign(
         self,
         *,
         amount: Money,
         counterparty: str,
-        occurred_on: date,
-        actor: Actor,
         batch: str | None = None,
-        reason: str | None = None,
-        evidence: Iterable[str] = (),
+        **meta: Unpack[FactMeta],
     ) -> None:
         self._advance(
             Stage.SIGNED,
             events.Signed,
-            occurred_on,
-            actor,
-            reason,
-            evidence,
+            meta,
             amount=amount,
             counterparty=counterparty,
             batch=batch,
         )
 
-    def land(
-        self, *, occurred_on: date, actor: Actor, reason: str | None = None, evidence: Iterable[str] = ()
-    ) -> None:
-        self._advance(Stage.LANDED, events.Landed, occurred_on, actor, reason, evidence)
+    def land(self, **meta: Unpack[FactMeta]) -> None:
+        self._advance(Stage.LANDED, events.Landed, meta)
 
-    def start(
-        self, *, occurred_on: date, actor: Actor, reason: str | None = None, evidence: Iterable[str] = ()
-    ) -> None:
-        self._advance(Stage.STARTED, events.ConstructionStarted, occurred_on, actor, reason, evidence)
+    def start(self, **meta: Unpack[FactMeta]) -> None:
+        self._advance(Stage.STARTED, events.ConstructionStarted, meta)
 
-    def enter_statistics(
-        self, *, occurred_on: date, actor: Actor, reason: str | None = None, evidence: Iterable[str] = ()
-    ) -> None:
-        self._advance(Stage.IN_STATISTICS, events.EnteredStatistics, occurred_on, actor, reason, evidence)
+    def enter_statistics(self, **meta: Unpack[FactMeta]) -> None:
+        self._advance(Stage.IN_STATISTICS, events.EnteredStatistics, meta)
 
-    def complete(
-        self, *, occurred_on: date, actor: Actor, reason: str | None = None, evidence: Iterable[str] = ()
-    ) -> None:
-        self._advance(Stage.COMPLETED, events.Completed, occurred_on, actor, reason, evidence)
+    def complete(self, **meta: Unpack[FactMeta]) -> None:
+        self._advance(Stage.COMPLETED, events.Completed, meta)
 
-    def begin_production(
-        self, *, occurred_on: date, actor: Actor, reason: str | None = None, evidence: Iterable[str] = ()
-    ) -> None:
-        self._advance(Stage.PRODUCING, events.ProductionBegan, occurred_on, actor, reason, evidence)
+    def begin_production(self, **meta: Unpack[FactMeta]) -> None:
+        self._advance(Stage.PRODUCING, events.ProductionBegan, meta)
 
-    def become_above_scale(
-        self, *, occurred_on: date, actor: Actor, reason: str | None = None, evidence: Iterable[str] = ()
-    ) -> None:
-        self._advance(Stage.ABOVE_SCALE, events.BecameAboveScale, occurred_on, actor, reason, evidence)
+    def become_above_scale(self, **meta: Unpack[FactMeta]) -> None:
+        self._advance(Stage.ABOVE_SCALE, events.BecameAboveScale, meta)
 
-    def reach_capacity(
-        self, *, occurred_on: date, actor: Actor, reason: str | None = None, evidence: Iterable[str] = ()
-    ) -> None:
-        self._advance(Stage.AT_CAPACITY, events.ReachedCapacity, occurred_on, actor, reason, evidence)
+    def reach_capacity(self, **meta: Unpack[FactMeta]) -> None:
+        self._advance(Stage.AT_CAPACITY, events.ReachedCapacity, meta)
 
     def verify(
         self,
         *,
         stage: Stage,
         method: VerificationMethod,
-        occurred_on: date,
-        actor: Actor,
-        reason: str | None = None,
-        evidence: Iterable[str] = (),
+        **meta: Unpack[FactMeta],
     ) -> None:
         """Confirm a claimed stage. Needs the verifier role and someone other than the claimant."""
         stage = Stage(stage)
-        claim = self._claim_for_check(f"verify stage {stage.value}", stage, actor, occurred_on)
+        fact = self._fact(meta)
+        claim = self._claim_for_check(
+            f"verify stage {stage.value}", stage, fact["actor"], fact["occurred_on"]
+        )
         if claim.verified_by is not None:
             raise IllegalTransition(
                 f"verify stage {stage.value} of {self.code}",
                 f"already verified by {claim.verified_by}",
                 "verify a claim once; reject it if it turned out untrue",
             )
-        self._check_date(f"verify stage {stage.value}", occurred_on, claim.occurred_on)
-        self.trigger_event(
-            events.StageVerified,
-            stage=stage,
-            method=VerificationMethod(method),
-            **self._meta(occurred_on, actor, reason, evidence),
-        )
+        self._check_date(f"verify stage {stage.value}", fact["occurred_on"], claim.occurred_on)
+        self.trigger_event(events.StageVerified, stage=stage, method=VerificationMethod(method), **fact)
 
     def reject_claim(
         self,
@@ -137,19 +110,14 @@ class StageCommands(ProjectBase):
                 f"{attempted} of {self.code}", "a rejection needs a reason", "a non-empty reason"
             )
         claim = self._claim_for_check(attempted, stage, actor, occurred_on)
-        self._check_date(attempted, occurred_on, claim.occurred_on)
-        self.trigger_event(
-            events.StageClaimRejected, stage=stage, **self._meta(occurred_on, actor, reason, evidence)
-        )
+        meta: FactMeta = {"occurred_on": occurred_on, "actor": actor, "reason": reason, "evidence": evidence}
+        self._record(events.StageClaimRejected, attempted, claim.occurred_on, meta, stage=stage)
 
     def _advance(
         self,
         target: Stage,
         event_class: type[events.ProjectEvent],
-        occurred_on: date,
-        actor: Actor,
-        reason: str | None,
-        evidence: Iterable[str],
+        meta: FactMeta,
         **fields: Any,
     ) -> None:
         attempted = f"{_VERB[target]} {self.code}"
@@ -158,8 +126,7 @@ class StageCommands(ProjectBase):
         if current not in allowed_sources(target):
             allowed = [f"{_VERB[t]} ({t.value})" for t in allowed_targets(current)]
             raise IllegalTransition(attempted, f"{current.value} ({current.label_zh})", allowed or "nothing")
-        self._check_date(attempted, occurred_on, self.latest_fact_date)
-        self.trigger_event(event_class, **fields, **self._meta(occurred_on, actor, reason, evidence))
+        self._record(event_class, attempted, self.latest_fact_date, meta, **fields)
 
     def _claim_for_check(self, attempted: str, stage: Stage, actor: Actor, occurred_on: date) -> StageClaim:
         full = f"{attempted} of {self.code}"

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
+from typing import Unpack
 
 from projlife.domain import project_events as events
-from projlife.domain.actor import Actor
 from projlife.domain.errors import IllegalTransition, ProjlifeError
 from projlife.domain.lifecycle import Milestone, Stage
 from projlife.domain.money import Money
-from projlife.domain.project_base import ProjectBase
+from projlife.domain.project_base import FactMeta, ProjectBase
 
 __all__ = ["TrackingCommands"]
 
@@ -23,28 +22,23 @@ class TrackingCommands(ProjectBase):
         *,
         milestone: Milestone,
         planned_on: date,
-        occurred_on: date,
-        actor: Actor,
-        reason: str | None = None,
-        evidence: Iterable[str] = (),
+        **meta: Unpack[FactMeta],
     ) -> None:
         self._check_open(f"plan milestone {Milestone(milestone).value}")
-        self._check_date(f"plan milestone {Milestone(milestone).value}", occurred_on, self.conceived_on)
-        self.trigger_event(
+        self._record(
             events.MilestonePlanned,
+            f"plan milestone {Milestone(milestone).value}",
+            self.conceived_on,
+            meta,
             milestone=Milestone(milestone),
             planned_on=planned_on,
-            **self._meta(occurred_on, actor, reason, evidence),
         )
 
     def meet_milestone(
         self,
         *,
         milestone: Milestone,
-        occurred_on: date,
-        actor: Actor,
-        reason: str | None = None,
-        evidence: Iterable[str] = (),
+        **meta: Unpack[FactMeta],
     ) -> None:
         milestone = Milestone(milestone)
         attempted = f"meet milestone {milestone.value}"
@@ -55,9 +49,12 @@ class TrackingCommands(ProjectBase):
                 f"already met on {self.milestones_met[milestone][0]}",
                 "a Corrected event to change its date",
             )
-        self._check_date(attempted, occurred_on, self.conceived_on)
-        self.trigger_event(
-            events.MilestoneMet, milestone=milestone, **self._meta(occurred_on, actor, reason, evidence)
+        self._record(
+            events.MilestoneMet,
+            attempted,
+            self.conceived_on,
+            meta,
+            milestone=milestone,
         )
 
     def schedule_stage(
@@ -65,19 +62,17 @@ class TrackingCommands(ProjectBase):
         *,
         stage: Stage,
         planned_on: date,
-        occurred_on: date,
-        actor: Actor,
-        reason: str | None = None,
-        evidence: Iterable[str] = (),
+        **meta: Unpack[FactMeta],
     ) -> None:
         stage = Stage(stage)
         self._check_open(f"schedule stage {stage.value}")
-        self._check_date(f"schedule stage {stage.value}", occurred_on, self.conceived_on)
-        self.trigger_event(
+        self._record(
             events.StageScheduled,
+            f"schedule stage {stage.value}",
+            self.conceived_on,
+            meta,
             stage=stage,
             planned_on=planned_on,
-            **self._meta(occurred_on, actor, reason, evidence),
         )
 
     def report_investment(
@@ -85,10 +80,7 @@ class TrackingCommands(ProjectBase):
         *,
         month: date,
         amount: Money,
-        occurred_on: date,
-        actor: Actor,
-        reason: str | None = None,
-        evidence: Iterable[str] = (),
+        **meta: Unpack[FactMeta],
     ) -> None:
         """Report the investment completed in ``month`` (first day of the month)."""
         attempted = f"report investment for {month:%Y-%m}"
@@ -118,12 +110,13 @@ class TrackingCommands(ProjectBase):
                 f"the month is before signing on {signed_on}",
                 f"months from {signed_on:%Y-%m} on",
             )
-        self._check_date(attempted, occurred_on, month)
-        self.trigger_event(
+        self._record(
             events.InvestmentReported,
+            attempted,
+            month,
+            meta,
             month=month,
             amount=amount,
-            **self._meta(occurred_on, actor, reason, evidence),
         )
 
     def assign_sponsor(
@@ -131,19 +124,17 @@ class TrackingCommands(ProjectBase):
         *,
         leader: str,
         department: str,
-        occurred_on: date,
-        actor: Actor,
-        reason: str | None = None,
-        evidence: Iterable[str] = (),
+        **meta: Unpack[FactMeta],
     ) -> None:
         """包保: one city leader and one department (000: 一个项目、一名市级领导、一个包保部门)."""
         self._check_open("assign sponsor")
-        self._check_date("assign sponsor", occurred_on, self.conceived_on)
-        self.trigger_event(
+        self._record(
             events.SponsorAssigned,
+            "assign sponsor",
+            self.conceived_on,
+            meta,
             leader=leader,
             department=department,
-            **self._meta(occurred_on, actor, reason, evidence),
         )
 
     def form_team(
@@ -151,25 +142,23 @@ class TrackingCommands(ProjectBase):
         *,
         team: str,
         lead: str,
-        occurred_on: date,
-        actor: Actor,
-        reason: str | None = None,
-        evidence: Iterable[str] = (),
+        **meta: Unpack[FactMeta],
     ) -> None:
         self._check_open("form team")
-        self._check_date("form team", occurred_on, self.conceived_on)
-        self.trigger_event(
-            events.TeamFormed, team=team, lead=lead, **self._meta(occurred_on, actor, reason, evidence)
+        self._record(
+            events.TeamFormed,
+            "form team",
+            self.conceived_on,
+            meta,
+            team=team,
+            lead=lead,
         )
 
     def flag(
         self,
         *,
         flag: str,
-        occurred_on: date,
-        actor: Actor,
-        reason: str | None = None,
-        evidence: Iterable[str] = (),
+        **meta: Unpack[FactMeta],
     ) -> None:
         self._check_open(f"flag {flag}")
         if flag in self.flags:
@@ -178,17 +167,13 @@ class TrackingCommands(ProjectBase):
                 f"already flagged {flag} since {self.flags[flag]}",
                 "clear the flag first",
             )
-        self._check_date(f"flag {flag}", occurred_on, self.conceived_on)
-        self.trigger_event(events.Flagged, flag=flag, **self._meta(occurred_on, actor, reason, evidence))
+        self._record(events.Flagged, f"flag {flag}", self.conceived_on, meta, flag=flag)
 
     def clear_flag(
         self,
         *,
         flag: str,
-        occurred_on: date,
-        actor: Actor,
-        reason: str | None = None,
-        evidence: Iterable[str] = (),
+        **meta: Unpack[FactMeta],
     ) -> None:
         self._check_open(f"clear flag {flag}")
         if flag not in self.flags:
@@ -197,5 +182,10 @@ class TrackingCommands(ProjectBase):
                 "not flagged",
                 ", ".join(sorted(self.flags)) or "no flags set",
             )
-        self._check_date(f"clear flag {flag}", occurred_on, self.flags[flag])
-        self.trigger_event(events.FlagCleared, flag=flag, **self._meta(occurred_on, actor, reason, evidence))
+        self._record(
+            events.FlagCleared,
+            f"clear flag {flag}",
+            self.flags[flag],
+            meta,
+            flag=flag,
+        )

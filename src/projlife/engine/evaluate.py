@@ -1,8 +1,8 @@
 """Quotas, deadlines and rankings at any as-of date, each stamped with its rule-set hash.
 
-Each function takes either a :class:`~projlife.app.application.Projlife` (facts from the one
-counting layer, :class:`~projlife.projections.counting.Counting`, as of the date and optionally
-as known at ``known_at``; rules from its plugins) or an in-memory :class:`~projlife.engine.facts.FactsSource` together with
+Each function takes either a :class:`~projlife.ports.CountingSource`, such as the application
+(facts from the one counting layer, :class:`~projlife.projections.counting.Counting`, as of the
+date and optionally as known at ``known_at``; rules from its plugins) or an in-memory :class:`~projlife.engine.facts.FactsSource` together with
 a :class:`~projlife.plugins.rules.RuleSet` (and optionally the calendar). Every result carries
 ``rule_set_sha256``: the same facts and the same hash give the same result, and a change of
 rules shows as a change of hash.
@@ -44,7 +44,7 @@ from projlife.plugins.types import CityProfile
 from projlife.projections.counting import Counting
 
 if TYPE_CHECKING:
-    from projlife.app.application import Projlife
+    from projlife.ports import CountingSource
 
 __all__ = [
     "DeadlineReport",
@@ -81,7 +81,7 @@ class _Inputs:
 
 
 def _inputs(
-    source: Projlife | FactsSource,
+    source: CountingSource | FactsSource,
     city: CityProfile | str,
     period: Period,
     as_of: date,
@@ -89,10 +89,8 @@ def _inputs(
     calendar: WorkdayCalendar | None,
     known_at: datetime | None = None,
 ) -> _Inputs:
-    from projlife.app.application import Projlife
-
     counting: Counting | None = None
-    if isinstance(source, Projlife):
+    if not isinstance(source, FactsSource):
         profile = source.city(city) if isinstance(city, str) else city
         counting = Counting(source.engine, catch_up=lambda: _caught_up(source))
         if rules is None:
@@ -109,7 +107,7 @@ def _inputs(
             raise EngineError(
                 f"evaluate rules of {profile.slug}",
                 "a facts source without an application needs its RuleSet",
-                "pass rules=rule_set(pm, city, period) or a Projlife",
+                "pass rules=rule_set(pm, city, period) or the application",
             )
     if rules.city_code != profile.code:
         raise EngineError(
@@ -123,7 +121,7 @@ def _inputs(
     if counting is not None:
         known = counting.projects(profile.code, as_of=as_of, known_at=known_at, policy=policy)
     else:
-        assert not isinstance(source, Projlife)
+        assert isinstance(source, FactsSource)
         known = [
             attrs.evolve(g, policy=policy)
             for f in source.project_facts(profile)
@@ -132,7 +130,7 @@ def _inputs(
     return _Inputs(profile, known, rules, calendar)
 
 
-def _caught_up(app: Projlife) -> None:
+def _caught_up(app: CountingSource) -> None:
     """Catch the projections up; refuse to count from a read model stopped behind the log."""
     from projlife.projections.details import DETAILS_PROJECTION
     from projlife.projections.facts import LEDGER_PROJECTION
@@ -220,7 +218,7 @@ def _quota_status(value: Decimal | None, target: Decimal, comparison: Comparison
 
 
 def evaluate_quotas(
-    source: Projlife | FactsSource,
+    source: CountingSource | FactsSource,
     city: CityProfile | str,
     period: Period,
     as_of: date,
@@ -341,7 +339,7 @@ class DeadlineReport:
 
 
 def evaluate_deadlines(
-    source: Projlife | FactsSource,
+    source: CountingSource | FactsSource,
     city: CityProfile | str,
     as_of: date,
     *,
@@ -496,7 +494,7 @@ def _points(
 
 
 def rank(
-    source: Projlife | FactsSource,
+    source: CountingSource | FactsSource,
     city: CityProfile | str,
     period: Period,
     as_of: date,
@@ -559,7 +557,7 @@ def rank(
 
 
 def _rank_site_scores(
-    source: Projlife | FactsSource,
+    source: CountingSource | FactsSource,
     inp: _Inputs,
     scoring: ScoringRule,
     site: SiteScoring,
@@ -575,20 +573,18 @@ def _rank_site_scores(
     (``site_score``: value, the number of scored projects as numerator and of drawn projects as
     denominator); there is no count proxy.
     """
-    from projlife.app.application import Projlife
-
-    if isinstance(source, Projlife):
+    if isinstance(source, SiteSheetsSource):
+        sheets = source.site_sheets(inp.city.code, str(period), as_of=as_of, known_at=known_at)
+    elif not isinstance(source, FactsSource):
         app = source
         sheets = Counting(app.engine, catch_up=lambda: _caught_up(app)).site_sheets(
             inp.city.code, str(period), as_of=as_of, known_at=known_at
         )
-    elif isinstance(source, SiteSheetsSource):
-        sheets = source.site_sheets(inp.city.code, str(period), as_of=as_of, known_at=known_at)
     else:
         raise EngineError(
             f"rank {inp.city.slug} by on-site scores",
             "the facts source has no on-site scoring sheets (no site_sheets method)",
-            "pass the application (Projlife) or a source with site_sheets(city_code, period, as_of=, known_at=)",
+            "pass the application or a source with site_sheets(city_code, period, as_of=, known_at=)",
         )
     tree = inp.city.areas
 

@@ -1,7 +1,7 @@
 """The per-project facts the rule engine reads, and where they come from.
 
 The engine counts with the one counting layer (:mod:`projlife.projections.counting`): given a
-:class:`~projlife.app.application.Projlife` it reads :class:`~projlife.projections.counting.Counting`
+:class:`~projlife.ports.CountingSource` (such as the application) it reads :class:`~projlife.projections.counting.Counting`
 as of the evaluation date (and, optionally, as known at a recorded time), under the city's
 counting policy from the rule set. :class:`FactsSource` is for facts held in memory (the
 conformance kit, tests): they carry no history, so they are cut at the as-of date by
@@ -20,6 +20,7 @@ from projlife.projections.counting import ProjectFacts, SiteScores
 __all__ = ["FactsSource", "ProjectFacts", "SiteSheetsSource"]
 
 
+@runtime_checkable
 class FactsSource(Protocol):
     """Anything that lists the facts of a city's projects held in memory (the engine cuts them at as-of)."""
 

@@ -20,7 +20,6 @@ import sqlalchemy as sa
 from projlife.domain.classification import ProjectCategory
 from projlife.domain.errors import ProjlifeError
 from projlife.domain.lifecycle import Stage
-from projlife.ports import CityDirectory
 from projlife.projections import timeline
 from projlife.projections.details import DETAILS_PROJECTION, details
 from projlife.projections.facts import (
@@ -47,7 +46,7 @@ from projlife.projections.rebuilds import refuse_if_rebuilding
 from projlife.projections.state import QUERY_COLUMNS, FactRow, ProjectState, fold
 
 if TYPE_CHECKING:
-    from projlife.ports import SqlDatabase
+    from projlife.ports import CityDirectory, SqlDatabase
 
 __all__ = [
     "DEFAULT_SIZE_BANDS",
@@ -68,18 +67,10 @@ class Ledger:
     def __init__(
         self,
         database: SqlDatabase,
-        cities: CityDirectory | None = None,
+        cities: CityDirectory,
         size_bands: SizeBands = DEFAULT_SIZE_BANDS,
     ) -> None:
-        """Read the ledger tables in ``database``; resolve cities and areas with ``cities``.
-
-        Without ``cities``, ``database`` must be a directory of cities too (one object with
-        both doors, such as the application).
-        """
-        if cities is None:
-            if not isinstance(database, CityDirectory):
-                raise TypeError("Ledger needs the cities: pass cities=…")
-            cities = database
+        """Read the ledger tables in ``database``; resolve cities and areas with ``cities``."""
         self._database = database
         self._cities = cities
         self.size_bands = size_bands

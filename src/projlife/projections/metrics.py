@@ -231,7 +231,8 @@ class Metrics:
 
     ``counting`` reads the projects; ``resolve`` turns (city, county, area) into a checked
     :class:`~projlife.projections.ledger.Scope`; ``policy_of`` gives a city's counting policy
-    (by city code; the default policy if not given).
+    (by city code; the default policy if not given); ``engine`` lists the cities that have
+    projects when a query names none.
     """
 
     def __init__(
@@ -239,7 +240,8 @@ class Metrics:
         counting: Counting,
         resolve: Callable[[str | None, str | None, str | None], Scope],
         policy_of: Callable[[str], CountingPolicy] | None = None,
-        engine: sa.Engine | None = None,
+        *,
+        engine: sa.Engine,
     ) -> None:
         self.counting = counting
         self._resolve = resolve
@@ -276,8 +278,6 @@ class Metrics:
         return out
 
     def _cities(self) -> list[str]:
-        if self._engine is None:
-            raise ProjlifeError("count projects of every city", "no database engine given", "name a city")
         with self._engine.connect() as conn:
             return sorted({r[0] for r in conn.execute(sa.select(projects_table.c.city_code).distinct())})
 

@@ -42,7 +42,7 @@ from projlife.reports.city_rules import RuleSections, rule_sections
 from projlife.reports.ticket_loop import TicketLoop, ticket_loop
 
 if TYPE_CHECKING:
-    from projlife.app.application import Projlife
+    from projlife.ports import BulletinSource
 
 __all__ = [
     "BULLETIN_KINDS",
@@ -234,7 +234,7 @@ def bulletin_kind(kind: str | PeriodKind) -> tuple[str, PeriodKind]:
 
 
 def build_bulletin(
-    app: Projlife,
+    app: BulletinSource,
     city: CityProfile | str,
     *,
     kind: str | PeriodKind,

@@ -28,7 +28,7 @@ from projlife.plugins.types import CityProfile
 from projlife.projections.counting import Counting, SiteScores
 
 if TYPE_CHECKING:
-    from projlife.app.application import Projlife
+    from projlife.ports import CountingSource
 
 __all__ = [
     "DeadlineSection",
@@ -217,7 +217,7 @@ def _years_without_data(calendar: WorkdayCalendar, as_of: date, years: tuple[int
 
 
 def rule_sections(
-    app: Projlife, city: CityProfile, kind: PeriodKind, as_of: date, known_at: datetime | None = None
+    app: CountingSource, city: CityProfile, kind: PeriodKind, as_of: date, known_at: datetime | None = None
 ) -> RuleSections:
     """Quotas of every kind (each on its period containing ``as_of``), deadlines and rankings.
 
@@ -337,7 +337,7 @@ def rule_sections(
 
 
 def _pace(
-    app: Projlife,
+    app: CountingSource,
     facts: _Facts,
     city: CityProfile,
     kind: PeriodKind,

@@ -10,24 +10,17 @@ from typing import Any
 import attrs
 
 from projlife.app.commands import (
+    STAGE_ENTRY_COMMANDS,
     AssignSponsor,
-    BecomeAboveScale,
-    BeginProduction,
     CancelProject,
     Command,
-    CompleteProject,
     ConceiveProject,
-    EnterStatistics,
     FlagProject,
     FormTeam,
-    LandProject,
     ProjectCommand,
-    ReachCapacity,
     RemoveFromPool,
     ReportInvestment,
-    ReserveProject,
     SignProject,
-    StartConstruction,
 )
 from projlife.app.results import validate
 from projlife.domain.errors import CommandRejected, ProjlifeError
@@ -41,17 +34,6 @@ from projlife.reports.layout import (
 from projlife.reports.ledger_import_check import SheetRow
 
 __all__ = ["RowPlan", "plan_row"]
-
-_STAGE_COMMAND: dict[Stage, type[ProjectCommand]] = {
-    Stage.RESERVED: ReserveProject,
-    Stage.LANDED: LandProject,
-    Stage.STARTED: StartConstruction,
-    Stage.IN_STATISTICS: EnterStatistics,
-    Stage.COMPLETED: CompleteProject,
-    Stage.PRODUCING: BeginProduction,
-    Stage.ABOVE_SCALE: BecomeAboveScale,
-    Stage.AT_CAPACITY: ReachCapacity,
-}
 
 # which ledger column a command field comes from, for problems raised by command validation
 _FIELD_COLUMN = {
@@ -173,7 +155,7 @@ def plan_row(
             }
             commands.append((key, data | {"occurred_on": dates[stage]}, SignProject))
         else:
-            commands.append((key, {"occurred_on": dates[stage]}, _STAGE_COMMAND[stage]))
+            commands.append((key, {"occurred_on": dates[stage]}, STAGE_ENTRY_COMMANDS[stage]))
     fact_day = dates.get(Stage.SIGNED, conceived_on)
     if "leader" in v and "department" in v and project.sponsor != (v["leader"], v["department"]):
         commands.append(

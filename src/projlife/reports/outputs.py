@@ -9,12 +9,10 @@ import json
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
-# build_bulletin still takes the whole application (the counting layer gives it a narrow door);
-# until then write_reports does too. tests/test_layering.py allowlists this import.
-from projlife.app.application import Projlife
 from projlife.plugins.types import CityProfile
 from projlife.reports.bulletin import Bulletin, build_bulletin
 from projlife.reports.charts import find_cjk_font, render_png
@@ -23,6 +21,9 @@ from projlife.reports.ledger_export import export_ledger_xlsx
 from projlife.reports.oc4ids import project_package
 from projlife.reports.render_html import bulletin_charts, bulletin_html
 from projlife.reports.render_md import bulletin_json, bulletin_markdown
+
+if TYPE_CHECKING:
+    from projlife.ports import BulletinSource
 
 __all__ = ["ReportFiles", "write_reports"]
 
@@ -34,7 +35,7 @@ class ReportFiles:
 
 
 def write_reports(
-    app: Projlife,
+    app: BulletinSource,
     city: CityProfile,
     out: Path,
     *,

@@ -42,32 +42,58 @@ KnownAt = Annotated[
 ]
 
 
+class LedgerQuery:
+    """The query of a ledger or metrics read: where (city, county, area) and when (as of, as known at)."""
+
+    def __init__(
+        self,
+        city: str | None = None,
+        county: str | None = None,
+        area: str | None = None,
+        as_of: AsOf = None,
+        known_at: KnownAt = None,
+    ) -> None:
+        self.city, self.county, self.area = city, county, area
+        self.as_of, self.known_at = as_of, known_at
+
+    def filters(self, who: Caller, attempted: str) -> tuple[str | None, str | None, str | None]:
+        """City, county and area narrowed to the caller's scope."""
+        return who.scope.ledger_filters(self.city, self.county, self.area, attempted=attempted)
+
+
+class TicketQuery:
+    """The query of a ticket read: where (city, area) and the business date."""
+
+    def __init__(self, city: str | None = None, area: str | None = None, as_of: AsOf = None) -> None:
+        self.city, self.area, self.as_of = city, area, as_of
+
+
+LedgerQueryDep = Annotated[LedgerQuery, Depends()]
+TicketQueryDep = Annotated[TicketQuery, Depends()]
+
+
 @router.get("/ledger", summary="The 台账: rows as of a date and as known at a time, filtered and paged")
 def ledger(
     state: StateDep,
     who: CallerDep,
-    city: str | None = None,
-    county: str | None = None,
-    area: str | None = None,
+    q: LedgerQueryDep,
     stage: str | None = None,
     category: str | None = None,
     size_class: str | None = None,
-    as_of: AsOf = None,
-    known_at: KnownAt = None,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict[str, Any]:
     page = ledger_page(
         state,
         who,
-        city=city,
-        county=county,
-        area=area,
+        city=q.city,
+        county=q.county,
+        area=q.area,
         stage=stage,
         category=category,
         size_class=size_class,
-        as_of=as_of,
-        known_at=known_at,
+        as_of=q.as_of,
+        known_at=q.known_at,
         offset=offset,
         limit=limit,
     )
@@ -76,8 +102,8 @@ def ledger(
         "offset": offset,
         "limit": limit,
         "next_offset": page.next_offset,
-        "as_of": jsonable(as_of),
-        "known_at": jsonable(known_at),
+        "as_of": jsonable(q.as_of),
+        "known_at": jsonable(q.known_at),
         "summary": jsonable(page.summary),
         "rows": [r.as_dict() for r in page.rows],
     }
@@ -112,17 +138,19 @@ def rates(
     state: StateDep,
     who: CallerDep,
     period: Annotated[str, Query(description="e.g. 2024-Q1, 2024-03, 2024-H1, 2024")],
-    city: str | None = None,
-    county: str | None = None,
-    area: str | None = None,
-    as_of: AsOf = None,
-    known_at: KnownAt = None,
+    q: LedgerQueryDep,
     verified: bool = False,
 ) -> dict[str, Any]:
     app = state.fresh()
-    c, k, a = who.scope.ledger_filters(city, county, area, attempted="read rates")
+    c, k, a = q.filters(who, "read rates")
     found = app.metrics.rates(
-        period=_period(period), city=c, county=k, area=a, as_of=as_of, known_at=known_at, verified=verified
+        period=_period(period),
+        city=c,
+        county=k,
+        area=a,
+        as_of=q.as_of,
+        known_at=q.known_at,
+        verified=verified,
     )
     return {"period": period, "rates": {name: r.as_dict() for name, r in found.items()}}
 
@@ -132,18 +160,14 @@ def funnel(
     state: StateDep,
     who: CallerDep,
     period: str,
+    q: LedgerQueryDep,
     cohort_stage: str = "signed",
     steps: Annotated[list[str] | None, Query()] = None,
     within_days: int | None = None,
-    city: str | None = None,
-    county: str | None = None,
-    area: str | None = None,
-    as_of: AsOf = None,
-    known_at: KnownAt = None,
     verified: bool = False,
 ) -> dict[str, Any]:
     app = state.fresh()
-    c, k, a = who.scope.ledger_filters(city, county, area, attempted="read a funnel")
+    c, k, a = q.filters(who, "read a funnel")
     kwargs: dict[str, Any] = {"steps": steps} if steps else {}
     f = app.metrics.funnel(
         _period(period),
@@ -152,8 +176,8 @@ def funnel(
         city=c,
         county=k,
         area=a,
-        as_of=as_of,
-        known_at=known_at,
+        as_of=q.as_of,
+        known_at=q.known_at,
         verified=verified,
         **kwargs,
     )
@@ -211,12 +235,10 @@ def bulletin(
 def tickets(
     state: StateDep,
     who: CallerDep,
-    city: str | None = None,
-    area: str | None = None,
+    q: TicketQueryDep,
     status: str | None = None,
-    as_of: AsOf = None,
 ) -> dict[str, Any]:
-    queue = ticket_queue(state, who, city=city, area=area, status=status, as_of=as_of)
+    queue = ticket_queue(state, who, city=q.city, area=q.area, status=status, as_of=q.as_of)
     return {
         "as_of": queue.as_of.isoformat(),
         "summary": jsonable(queue.summary),
@@ -228,15 +250,13 @@ def tickets(
 def overdue(
     state: StateDep,
     who: CallerDep,
-    city: str | None = None,
-    area: str | None = None,
+    q: TicketQueryDep,
     department: str | None = None,
     category: str | None = None,
-    as_of: AsOf = None,
 ) -> dict[str, Any]:
-    queue = ticket_queue(state, who, city=city, area=area, status=None, as_of=as_of)
+    queue = ticket_queue(state, who, city=q.city, area=q.area, status=None, as_of=q.as_of)
     found = state.app.tickets.overdue(
-        as_of=queue.as_of, city_code=queue.city_code, area=area, department=department, category=category
+        as_of=queue.as_of, city_code=queue.city_code, area=q.area, department=department, category=category
     )
     found = [o for o in found if who.scope.covers(o.city_code, o.area_code)]
     return {"as_of": queue.as_of.isoformat(), "overdue": jsonable(found)}

@@ -23,15 +23,10 @@ from uuid import UUID
 from hypothesis import strategies as st
 
 from projlife.app.commands import (
-    BeginProduction,
+    STAGE_ENTRY_COMMANDS,
     Command,
-    CompleteProject,
     ConceiveProject,
-    EnterStatistics,
-    LandProject,
-    ReserveProject,
     SignProject,
-    StartConstruction,
 )
 from projlife.calendar import DeadlineRule, DeadlineUnit
 from projlife.domain.actor import Actor, Role
@@ -68,15 +63,6 @@ _PATH = [
     Stage.COMPLETED,
     Stage.PRODUCING,
 ]
-_COMMAND_FOR = {
-    Stage.RESERVED: ReserveProject,
-    Stage.SIGNED: SignProject,
-    Stage.LANDED: LandProject,
-    Stage.STARTED: StartConstruction,
-    Stage.IN_STATISTICS: EnterStatistics,
-    Stage.COMPLETED: CompleteProject,
-    Stage.PRODUCING: BeginProduction,
-}
 
 
 def money(max_yi: int = 200) -> st.SearchStrategy[Money]:
@@ -168,7 +154,7 @@ def lifecycle_commands(draw: st.DrawFn, city: CityProfile) -> list[Command]:
     ]
     pid: UUID = project_id_for(city.code, head["code"])
     for stage, day in stages[1:] if reserved_first else stages:
-        cls = _COMMAND_FOR[stage]
+        cls = STAGE_ENTRY_COMMANDS[stage]
         extra: dict[str, Any] = {}
         if cls is SignProject:
             extra = {"amount_yuan": head["planned"].yuan, "counterparty": "测试企业"}
