@@ -514,8 +514,14 @@ def rank(
     inp = _inputs(source, city, period, as_of, rules, calendar, known_at)
     scoring = _pick_scoring(inp.rules, period, rule_id)
     groups = facts_by_area(inp.facts, inp.city.areas, scoring.scope)
-    site = inp.rules.counting.site_scoring
-    if site is not None and site.rule_id == scoring.id:
+    if scoring.on_site:
+        site = inp.rules.counting.site_scoring
+        if site is None or site.rule_id != scoring.id:
+            raise EngineError(
+                f"rank {inp.city.slug} by on-site scores under {scoring.id}",
+                "the counting policy has no SiteScoring for this rule",
+                f"a CountingPolicy(site_scoring=SiteScoring(rule_id={scoring.id!r}, …))",
+            )
         return _rank_site_scores(source, inp, scoring, site, sorted(groups), period, as_of, known_at)
     codes = sorted(groups)
     values: dict[str, dict[str, MetricValue]] = {c: {} for c in codes}

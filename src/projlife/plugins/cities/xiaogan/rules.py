@@ -179,6 +179,22 @@ def deadlines(s: XiaoganSettings) -> list[DeadlineSpec]:
 
 
 def scoring(s: XiaoganSettings) -> list[ScoringRule]:
+    """The half-year 拉练: by on-site scores (000: 通过实地观摩、现场评分) unless ``site_scoring`` is None."""
+    scope = AreaScope(zones=None if s.ranking_includes_zones else False)
+    if s.site_scoring is not None:
+        return [
+            ScoringRule(
+                "half-year.lalian",
+                "“看比学促”工业项目集中拉练",
+                PeriodKind.HALF_YEAR,
+                (),
+                scope=scope,
+                top_n=s.ranking_top,
+                bottom_n=s.ranking_bottom,
+                source=f"{RANKING}; {SITE_SCORING}; {RANKING_TOP_BOTTOM}",
+                on_site=True,
+            )
+        ]
     w_done, w_start, w_prod = s.ranking_weights
     f = s.scope_filter
     return [
@@ -197,7 +213,7 @@ def scoring(s: XiaoganSettings) -> list[ScoringRule]:
                     "producing", "新投产项目", Metric(Measure.STAGE_ENTRIES, "producing", filter=f), w_prod
                 ),
             ],
-            scope=AreaScope(zones=None if s.ranking_includes_zones else False),
+            scope=scope,
             top_n=s.ranking_top,
             bottom_n=s.ranking_bottom,
             source=f"{RANKING}; {RANKING_TOP_BOTTOM}",
@@ -354,12 +370,22 @@ def rule_docs(s: XiaoganSettings) -> list[RuleDoc]:
         RuleDoc(
             "half-year ranking, top two and bottom two named",
             RANKING_TOP_BOTTOM,
-            "every half year the 7 县(市、区) are ranked (the 市直三区 only with `ranking_includes_zones`): "
-            "score = 50 × completed/best + 25 × started/best + 25 × producing/best (the 211 scope: 产业项目 "
-            "≥ 1 亿, a signed project by its 签约金额); equal scores share a rank (并列) and the top and "
-            "bottom two include everyone tied at the boundary. The on-site scores (现场评分) are not yet "
-            "recorded facts: counts of completed, started and producing projects stand in for them",
-            "`ranking_weights`, `ranking_top`, `ranking_bottom`, `ranking_includes_zones`",
+            "every half year the 7 县(市、区) are ranked (the 市直三区 only with `ranking_includes_zones`) by "
+            "their on-site score; equal scores share a rank (并列) and the top and bottom two include "
+            "everyone tied at the boundary; when every county scores the same, no one is named",
+            "`ranking_top`, `ranking_bottom`, `ranking_includes_zones`",
+            ("half-year.lalian",),
+        ),
+        RuleDoc(
+            "on-site scoring of completed 211 projects",
+            SITE_SCORING,
+            "`app.site_visits` draws, with a recorded seed (`sha256-rank-v1`), 3 completed 工业 projects "
+            "per county from the 211 pool (产业项目 ≥ 1 亿 by 签约金额, completed in the half year); each "
+            "scorer (role `scorer`) fills one sheet (0–100) per drawn project; project score = mean of "
+            "its scorers' sheets, county score = mean of its scored projects, rounded half up to 0.01; a "
+            "county with no scored project scores 0. No count stands in for the scores",
+            "`site_scoring` (`SiteScoring`: `per_area`, `scale_max`, `project_score`, `area_score`, "
+            "`places`, `completed_within_period`); `site_scoring=None` ranks by `ranking_weights` counts",
             ("half-year.lalian",),
         ),
         RuleDoc(
