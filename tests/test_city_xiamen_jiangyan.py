@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import attrs
-
 from datetime import date
 from decimal import Decimal
 
+import attrs
 import pytest
 
 from city_helpers import ListFacts, fact
@@ -197,7 +196,10 @@ def test_xiamen_registration_meets_the_start_node_of_an_investment_project_not_a
         milestones_met={Milestone.REGISTERED: date(2024, 4, 4)},
     )
     built = attrs.evolve(attracted, code="B", milestones_planned={}, milestones_met={})
-    rows = {(r.project_code, r.node_zh): r for r in xiamen.schedule_lateness([attracted, built], date(2024, 7, 10))}
+    rows = {
+        (r.project_code, r.node_zh): r
+        for r in xiamen.schedule_lateness([attracted, built], date(2024, 7, 10))
+    }
     reg = rows[("Z", "开工(注册)")]
     assert (reg.milestone, reg.stage, reg.planned_on, reg.actual_on, reg.days_late) == (
         Milestone.REGISTERED, None, date(2024, 3, 15), date(2024, 4, 4), 20

@@ -258,7 +258,9 @@ def test_half_year_ranking_names_the_top_two_and_bottom_two() -> None:
         plugins=[
             (
                 "xiaogan",
-                xiaogan.XiaoganPlugin(xiaogan.XiaoganSettings(ranking_includes_zones=True, site_scoring=None)),
+                xiaogan.XiaoganPlugin(
+                    xiaogan.XiaoganSettings(ranking_includes_zones=True, site_scoring=None)
+                ),
             )
         ],
     )

@@ -55,9 +55,7 @@ def reference_ledger(
             with contextlib.suppress(KeyError, AssertionError):  # its target was filtered out
                 e.apply(project)
         # As of D a claim whose date a correction moved past D has not happened (ProjectState.cut).
-        claims = {
-            s: c for s, c in project.claims.items() if as_of is None or c.occurred_on <= as_of
-        }
+        claims = {s: c for s, c in project.claims.items() if as_of is None or c.occurred_on <= as_of}
         verified_stage = Stage.CONCEIVED
         for s in sorted(claims):
             if s in CLAIMED_STAGES and claims[s].verified_by is None:

@@ -245,7 +245,7 @@ def test_area_scores_equal_a_plain_recomputation_of_the_standing_sheets(
 
 def test_a_city_without_site_scoring_refuses_a_draw(app: Projlife) -> None:
     city = app.city("zhumadian")
-    with pytest.raises(CommandRejected, match="no SiteScoring|score no site visits"):
+    with pytest.raises(CommandRejected, match=r"no SiteScoring|score no site visits"):
         app.site_visits.execute({
             "command": "draw_site_visit", "city_code": city.code, "period": "2024-H1", "seed": "x",
             "occurred_on": "2024-06-20", "actor": ADMIN,

@@ -138,7 +138,10 @@ class Projlife:
         from projlife.projections.counting import Counting
 
         self.site_visits = SiteVisitService(
-            self.store, Counting(self.engine, catch_up=lambda: self.projections.run()), self.directory, self.plugins
+            self.store,
+            Counting(self.engine, catch_up=lambda: self.projections.run()),
+            self.directory,
+            self.plugins,
         )
 
     # -- plumbing -------------------------------------------------------------------

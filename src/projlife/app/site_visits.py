@@ -98,7 +98,9 @@ class SiteVisitService:
         except AggregateNotFoundError:
             visit = None
         if not isinstance(visit, SiteVisit):
-            raise NotFound(f"load site visit {visit_id}", "no site visit with this id", "the id of a drawn visit")
+            raise NotFound(
+                f"load site visit {visit_id}", "no site visit with this id", "the id of a drawn visit"
+            )
         return visit
 
     def visit_id_for(self, city_code: str, seed: str) -> UUID:
@@ -113,7 +115,9 @@ class SiteVisitService:
         model = SITE_VISIT_COMMANDS.get(name)
         if model is None:
             known = ", ".join(sorted(SITE_VISIT_COMMANDS))
-            raise CommandRejected(f"run command {name!r}", [Problem("command", f"unknown command; known: {known}", name)])
+            raise CommandRejected(
+                f"run command {name!r}", [Problem("command", f"unknown command; known: {known}", name)]
+            )
         return validate(model, {k: v for k, v in command.items() if k != "command"})
 
     def _draw(self, cmd: DrawSiteVisit) -> SiteVisit:
@@ -130,11 +134,16 @@ class SiteVisitService:
         if site is None:
             raise CommandRejected(
                 attempted,
-                [Problem("city_code", "the city's rules score no site visits (no SiteScoring)", cmd.city_code)],
+                [
+                    Problem(
+                        "city_code", "the city's rules score no site visits (no SiteScoring)", cmd.city_code
+                    )
+                ],
             )
         if cmd.occurred_on < period.start:
             raise CommandRejected(
-                attempted, [Problem("occurred_on", f"before the period {period} begins", cmd.occurred_on.isoformat())]
+                attempted,
+                [Problem("occurred_on", f"before the period {period} begins", cmd.occurred_on.isoformat())],
             )
         scoring = rules.scoring_rule(site.rule_id)
         facts = self._counting.projects(city.code, as_of=cmd.occurred_on, policy=rules.counting)
@@ -156,7 +165,13 @@ class SiteVisitService:
         if not population:
             raise CommandRejected(
                 attempted,
-                [Problem("period", f"no completed project in the drive's pool to visit in {period}", str(period))],
+                [
+                    Problem(
+                        "period",
+                        f"no completed project in the drive's pool to visit in {period}",
+                        str(period),
+                    )
+                ],
             )
         return SiteVisit.make(
             city_code=city.code,

@@ -44,7 +44,13 @@ from projlife.domain.actor import Actor, Role
 from projlife.domain.areas import AreaLevel
 from projlife.domain.classification import InvestorClass, ProjectCategory
 from projlife.domain.credit_code import make_credit_code
-from projlife.domain.lifecycle import PREPARATION_MILESTONES, Milestone, Pool, RemovalReason, Stage, VerificationMethod
+from projlife.domain.lifecycle import (
+    PREPARATION_MILESTONES,
+    Pool,
+    RemovalReason,
+    Stage,
+    VerificationMethod,
+)
 from projlife.domain.money import YI
 from projlife.domain.project import CorrectableField, project_id_for
 from projlife.plugins.types import CityProfile

@@ -253,7 +253,9 @@ class RevisitDraw(Aggregate):
         """The drawn enterprises, re-derived (empty for a version-1 draw of tickets)."""
         if self.unit != "enterprise":
             return ()
-        return draw_enterprises(self.seed, zip(self.population, self.population_enterprises, strict=True), self.rate)[0]
+        return draw_enterprises(
+            self.seed, zip(self.population, self.population_enterprises, strict=True), self.rate
+        )[0]
 
     @property
     def is_reproducible(self) -> bool:

@@ -59,7 +59,9 @@ class ScoreSheet:
 
     __slots__ = ("filled_on", "project_id", "score", "scorer_id", "version")
 
-    def __init__(self, project_id: UUID, scorer_id: str, score: Decimal, filled_on: date, version: int) -> None:
+    def __init__(
+        self, project_id: UUID, scorer_id: str, score: Decimal, filled_on: date, version: int
+    ) -> None:
         self.project_id = project_id
         self.scorer_id = scorer_id
         self.score = score
@@ -134,9 +136,7 @@ class SiteVisit(Aggregate):
         self.algorithm = algorithm
         self.per_area = per_area
         self.scale_max = Decimal(scale_max)
-        self.population = {
-            UUID(str(p)): a for p, a in zip(population, population_areas, strict=True)
-        }
+        self.population = {UUID(str(p)): a for p, a in zip(population, population_areas, strict=True)}
         self.drawn = tuple(UUID(str(p)) for p in drawn)
         self.drawn_on = occurred_on
         self.drawn_by = actor.id
@@ -197,7 +197,9 @@ class SiteVisit(Aggregate):
             raise IllegalTransition(attempted, "the project was not drawn for this visit", "a drawn project")
         value = _decimal(attempted, "score", score)
         if value < 0 or value > self.scale_max:
-            raise ProjlifeError(attempted, f"score {value} is outside [0, {self.scale_max}]", f"0 to {self.scale_max}")
+            raise ProjlifeError(
+                attempted, f"score {value} is outside [0, {self.scale_max}]", f"0 to {self.scale_max}"
+            )
         if occurred_on < self.drawn_on:
             raise ProjlifeError(
                 attempted,
@@ -205,7 +207,12 @@ class SiteVisit(Aggregate):
                 f"a date on or after {self.drawn_on}",
             )
         self.trigger_event(
-            self.ScoreSheetFilled, project_id=pid, score=value, occurred_on=occurred_on, actor=actor, reason=reason
+            self.ScoreSheetFilled,
+            project_id=pid,
+            score=value,
+            occurred_on=occurred_on,
+            actor=actor,
+            reason=reason,
         )
 
     def area_of(self, project_id: UUID) -> str:

@@ -21,6 +21,7 @@ Pure: standard library and attrs.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -40,6 +41,12 @@ class AreaCombination(StrEnum):
     SUM = "sum"
 
 
+def _strings(values: Iterable[str]) -> frozenset[str]:
+    if isinstance(values, str):
+        raise ValueError(f"expected a collection of category codes, not the string {values!r}")
+    return frozenset(str(v) for v in values)
+
+
 def _positive(_: object, attribute: attrs.Attribute[Any], value: Any) -> None:
     if value <= 0:
         raise ValueError(f"{attribute.name} must be positive, got {value!r}")
@@ -51,7 +58,7 @@ class SiteScoring:
 
     rule_id: str
     """The scoring rule (``ScoringRule.id``) whose ranking these scores decide."""
-    categories: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+    categories: frozenset[str] = attrs.field(default=frozenset(), converter=_strings)
     """The project categories the draw takes (empty: every category in the drive's scope)."""
     project_score: ProjectCombination = attrs.field(
         default=ProjectCombination.MEAN, converter=ProjectCombination
@@ -66,7 +73,9 @@ class SiteScoring:
 
     def __attrs_post_init__(self) -> None:
         if self.trim_from < 3:
-            raise ValueError(f"trim_from must be at least 3 (one highest and one lowest dropped), got {self.trim_from}")
+            raise ValueError(
+                f"trim_from must be at least 3 (one highest and one lowest dropped), got {self.trim_from}"
+            )
 
     def as_dict(self) -> dict[str, Any]:
         return {

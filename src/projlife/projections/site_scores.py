@@ -21,7 +21,6 @@ from projlife.domain.site_visit import SiteVisit
 from projlife.projections.facts import recorded_micros
 from projlife.projections.registry import register_projection
 from projlife.projections.runner import DomainEvent, Item
-
 from projlife.store.dialect import sql_dialect
 from projlife.store.sql import SCHEMA_MODULES, metadata
 
@@ -76,7 +75,8 @@ class SiteScoresProjection:
     def process_batch(self, conn: sa.Connection, items: Sequence[Item]) -> None:
         rows: list[dict[str, Any]] = []
         drawn: dict[tuple[str, str], dict[str, Any]] = {}
-        for event, n in items:
+        for item, n in items:
+            event: Any = item
             base = {
                 "pos": n.id,
                 "visit_id": str(event.originator_id),

@@ -222,9 +222,9 @@ class CityPluginConformance:
         rs = self.rules(period)
         facts = data.draw(project_facts_for(city))
         score = st.none() | st.integers(0, 10_000).map(lambda n: Decimal(n) / 100)
-        scores = data.draw(st.lists(score, min_size=len(facts), max_size=len(facts)))
+        sheets = data.draw(st.lists(score, min_size=len(facts), max_size=len(facts)))
         for scoring in rs.scoring:
-            ranked = rank(_ListFacts(facts, scores), city, period, period.end, rules=rs, rule_id=scoring.id)
+            ranked = rank(_ListFacts(facts, sheets), city, period, period.end, rules=rs, rule_id=scoring.id)
             codes = [r.area_code for r in ranked.rows]
             expected = sorted(a.code for a in scoring.scope.areas(city.areas))
             assert sorted(codes) == expected and len(codes) == len(set(codes))

@@ -25,6 +25,7 @@ from projlife.domain.lifecycle import Milestone, Pool, RemovalReason, Stage
 from projlife.domain.money import Money
 from projlife.plugins.counting_policy import CountingPolicy
 from projlife.projections.counting.record import DEFAULT_POLICY, ProjectFacts, Rejection
+from projlife.projections.counting.site_scores import Sheet, SiteScores
 from projlife.projections.details import DETAILS_PROJECTION, details_table
 from projlife.projections.facts import (
     LEDGER_PROJECTION,
@@ -34,7 +35,6 @@ from projlife.projections.facts import (
     projects_table,
     recorded_micros,
 )
-from projlife.projections.counting.site_scores import Sheet, SiteScores
 from projlife.projections.rebuilds import refuse_if_rebuilding
 from projlife.projections.site_scores import DRAWN, SITE_SCORES_PROJECTION, site_scores_table
 from projlife.projections.state import QUERY_COLUMNS, FactRow, ProjectState, fold

@@ -54,12 +54,11 @@ def schedule_lateness(records: Iterable[ProjectRecord], as_of: date) -> list[Lat
     for r in sorted(records, key=lambda r: r.code):
         for zh, stage in PLANNED_STAGES:
             if stage is REGISTRATION_NODE and Milestone.REGISTERED in r.milestones_planned:
-                planned = r.milestones_planned[Milestone.REGISTERED]
+                due = r.milestones_planned[Milestone.REGISTERED]
                 met = r.milestones_met.get(Milestone.REGISTERED)
-                actual = met if met is not None and met <= as_of else None
-                until = actual if actual is not None else as_of
-                late = max(0, (until - planned).days)
-                out.append(Lateness(r.code, zh, None, planned, actual, late, Milestone.REGISTERED))
+                registered = met if met is not None and met <= as_of else None
+                late = max(0, ((registered or as_of) - due).days)
+                out.append(Lateness(r.code, zh, None, due, registered, late, Milestone.REGISTERED))
                 continue
             planned = r.planned_dates.get(stage)
             if planned is None:

@@ -18,7 +18,6 @@ from projlife.domain.periods import PeriodKind
 from projlife.domain.ticket import Satisfaction
 from projlife.plugins.cities._support import Citation, Indicator, RuleDoc
 from projlife.plugins.counting_policy import CountingPolicy, DriveScope
-from projlife.plugins.site_scoring import SiteScoring
 from projlife.plugins.rules import (
     AreaScope,
     DeadlineSpec,
@@ -32,6 +31,7 @@ from projlife.plugins.rules import (
     ScoringRule,
     TicketCategory,
 )
+from projlife.plugins.site_scoring import SiteScoring
 
 __all__ = [
     "SEED",
