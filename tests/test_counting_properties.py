@@ -429,3 +429,73 @@ def test_a_start_whose_date_a_correction_moved_past_d_counts_on_no_surface_as_of
             assert summary.by_stage[Stage.STARTED] == int(started)
             assert summary.by_stage[Stage.SIGNED] == int(not started)
             check_every_surface(app, "zhumadian", as_of, known_at, 1)
+
+
+def test_a_back_dated_fact_shows_a_closed_quarter_as_published_and_as_revised(app: Projlife) -> None:
+    """Issue 13: "A closed period's figure changes only when a correction about that period is
+    recorded. When one does, the bulletin shows the figure as revised and names the event ids
+    behind the change." Q1 is published with 2 starts; later a start dated 25 March is recorded for
+    a third project and the second project's start is rejected as of 30 March."""
+    city = app.city("zhumadian")
+    county = city.areas.counties[0].code
+    clerk = {**CLERK, "area_code": county}
+    ids = []
+    for code in ("R1", "R2", "R3"):
+        app.projects.execute({
+            "command": "conceive", "code": code, "project_name": code, "city_code": city.code,
+            "area_code": county, "category": "industrial", "planned_investment_yuan": "300000000",
+            "occurred_on": "2024-01-05", "reserved": True, "actor": clerk,
+        })  # fmt: skip
+        pid = str(app.projects.find(city.code, code).id)
+        ids.append(pid)
+        app.projects.execute({"command": "sign", "project_id": pid, "amount_yuan": "300000000",
+                              "counterparty": "甲", "occurred_on": "2024-02-01", "actor": clerk})  # fmt: skip
+    for pid in ids[:2]:
+        app.projects.execute(
+            {"command": "start", "project_id": pid, "occurred_on": "2024-03-10", "actor": clerk}
+        )
+    app.projections.run()
+    head = app.store.recorder.select_notifications(1, 10_000)[-1]
+    published_at = app.store.mapper.to_domain_event(head).timestamp
+    q1_end = date(2024, 3, 31)
+    assert (
+        build_bulletin(app, "zhumadian", kind="quarterly", as_of=q1_end, published_at=published_at).revisions
+        == ()
+    )
+    late = app.projects.execute(
+        {"command": "start", "project_id": ids[2], "occurred_on": "2024-03-25", "actor": clerk}
+    ).position
+    rejected = app.projects.execute({
+        "command": "reject_claim", "project_id": ids[1], "stage": "started", "reason": "现场未见施工",
+        "occurred_on": "2024-03-30", "actor": VERIFIER,
+    }).position  # fmt: skip
+    app.projects.execute(  # dated after the quarter: revises nothing in it
+        {"command": "start", "project_id": ids[1], "occurred_on": "2024-04-08", "actor": clerk}
+    )
+    app.projections.run()
+    b = build_bulletin(app, "zhumadian", kind="quarterly", as_of=q1_end, published_at=published_at).to_dict()
+    started = [r for r in b["revisions"] if r["stage"] == "started"]
+    assert {r["area_code"] for r in started} == {None, county}
+    for r in started:
+        assert (r["published"], r["revised"]) == (2, 2)
+        assert (r["added"], r["dropped"]) == ([ids[2]], [ids[1]])
+        assert r["event_ids"] == sorted([late, rejected])
+    assert b["totals"]["in_period"]["started"] == 2  # the revised figure is the one shown
+    assert all(r["stage"] == "started" for r in b["revisions"])  # signings were not revised
+    # as known at publication, the bulletin is the published one and has nothing to revise
+    again = build_bulletin(
+        app, "zhumadian", kind="quarterly", as_of=q1_end, known_at=published_at, published_at=published_at
+    )
+    assert again.revisions == ()
+
+
+def test_the_markdown_bulletin_names_a_revised_figure_and_its_events(app: Projlife) -> None:
+    from projlife.reports.render_md import bulletin_markdown
+
+    test_a_back_dated_fact_shows_a_closed_quarter_as_published_and_as_revised(app)
+    city = app.city("zhumadian")
+    first = app.store.mapper.to_domain_event(app.store.recorder.select_notifications(1, 10_000)[5]).timestamp
+    b = build_bulletin(app, "zhumadian", kind="quarterly", as_of=date(2024, 3, 31), published_at=first)
+    assert b.revisions and city.code
+    text = bulletin_markdown(b)
+    assert "修订：" in text and all(str(e) in text for r in b.revisions for e in r.event_ids)

@@ -7,6 +7,7 @@ of the same :class:`ProjectFacts`. Semantics: ``docs/projections.md`` ("Counting
 
 from projlife.projections.counting.query import Counting
 from projlife.projections.counting.record import DEFAULT_POLICY, ProjectFacts, Rejection, pool_of
+from projlife.projections.counting.revision import Revision, revisions
 from projlife.projections.counting.select import (
     AreaKind,
     Count,
@@ -29,6 +30,7 @@ __all__ = [
     "ProjectFacts",
     "ProjectScore",
     "Rejection",
+    "Revision",
     "Selection",
     "Sheet",
     "SiteScores",
@@ -36,5 +38,6 @@ __all__ = [
     "group_by_area",
     "kind_of",
     "pool_of",
+    "revisions",
     "round_rate",
 ]

@@ -124,6 +124,28 @@ class Counting:
         out.sort(key=lambda x: x.code)
         return out
 
+    def recorded_after(
+        self, project_ids: Sequence[str], *, after: datetime, as_of: date | None = None
+    ) -> dict[str, tuple[int, ...]]:
+        """Each project's ledger facts recorded after ``after`` and dated by ``as_of``: the events
+        that can have revised a figure published at ``after`` (log positions, ascending)."""
+        f = facts_table
+        out: dict[str, list[int]] = {}
+        ids = list(project_ids)
+        with self._engine.connect() as conn:
+            for i in range(0, len(ids), 500):
+                conds: list[Any] = [
+                    f.c.project_id.in_(ids[i : i + 500]),
+                    f.c.recorded > recorded_micros(after),
+                ]
+                if as_of is not None:
+                    conds.append(f.c.business <= as_of.toordinal())
+                for pid, pos in conn.execute(
+                    sa.select(f.c.project_id, f.c.pos).where(*conds).order_by(f.c.pos)
+                ):
+                    out.setdefault(pid, []).append(pos)
+        return {pid: tuple(p) for pid, p in out.items()}
+
     def site_sheets(
         self,
         city_code: str,
