@@ -22,8 +22,10 @@ if TYPE_CHECKING:
     from projlife.audit.service import AuditService
     from projlife.calendar import WorkdayCalendar
     from projlife.plugins.types import CityProfile
+    from projlife.projections.counting.office import OfficeFigures
     from projlife.projections.ledger import Ledger
     from projlife.projections.metrics import Metrics
+    from projlife.projections.office import OfficeReads
     from projlife.projections.runner import ProjectionRunner
     from projlife.store.database import DatabaseURL
     from projlife.tickets.service import TicketService
@@ -125,3 +127,9 @@ class BulletinSource(ReportSource, CountingSource, Protocol):
 
     @property
     def metrics(self) -> Metrics: ...
+
+    @property
+    def office(self) -> OfficeReads: ...
+
+    @property
+    def office_figures(self) -> OfficeFigures: ...

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -27,6 +28,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from projlife.app.calendar_notices import CalendarNotices
+from projlife.app.meetings import MeetingService
 from projlife.app.projects import ProjectService
 from projlife.app.results import CommandResult, IngestReport, validate
 from projlife.audit.service import AuditService
@@ -41,9 +43,13 @@ from projlife.store.transcodings import register_transcodings
 from projlife.tickets.service import TicketService
 
 if TYPE_CHECKING:
+    from projlife.projections.counting.office import OfficeFigures
     from projlife.projections.ledger import Ledger
     from projlife.projections.metrics import Metrics
+    from projlife.projections.office import OfficeReads
     from projlife.projections.runner import ProjectionRunner
+    from projlife.reports.half_year_pack import AreaPack
+    from projlife.reports.meeting_agenda import Agenda
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +149,7 @@ class Projlife:
             self.directory,
             self.plugins,
         )
+        self.meetings = MeetingService(self.store, self.directory)
 
     # -- plumbing -------------------------------------------------------------------
 
@@ -183,6 +190,80 @@ class Projlife:
             self._ledger = Ledger(self.database, self.directory)
         ledger: Ledger = self._ledger
         return ledger
+
+    @property
+    def office(self) -> OfficeReads:
+        """The office's working week as read: lists, sponsorship work, funding, meeting decisions."""
+        from projlife.projections.office import OfficeReads
+
+        return OfficeReads(self.database)
+
+    @property
+    def office_figures(self) -> OfficeFigures:
+        """The working week's figures: 三个一批 checks, the 004 rates, 新进规上企业, lead times, missing visits."""
+        from projlife.projections.counting.office import OfficeFigures
+        from projlife.projections.details import details
+
+        def enterprise_codes(ids: Sequence[str], as_of: date) -> dict[str, str | None]:
+            return {pid: d.enterprise_code for pid, d in details(self.database, ids, as_of=as_of).items()}
+
+        return OfficeFigures(self.metrics.projects, self.office, enterprise_codes)
+
+    def meeting_agenda(self, city: str, held_on: date, *, area: str | None = None) -> Agenda:
+        """The agenda of the weekly meeting on ``held_on`` (docs/working-week.md, Tuesday).
+
+        Tickets escalated to the meeting step of the city's ladder, lagging and flagged projects,
+        and the open decisions of earlier meetings; ``area`` restricts it to one area's meeting.
+        Catches the read models up first.
+        """
+        from projlife.reports.meeting_agenda import build_agenda
+
+        profile = self.city(city)
+        self.projections.run()
+        ladder = self.tickets.policy(profile.code).ladder
+        step = next((s for s in ladder if s.code == "weekly_meeting"), ladder[-1])
+        tree = profile.areas
+        if area == profile.code:
+            area = None  # the city office's own meeting takes up every area
+        under = None
+        if area is not None:
+            if area not in tree:
+                raise ProjlifeError(
+                    f"build the meeting agenda of area {area}",
+                    f"{area} is not an area of {profile.name_zh}",
+                    "one of " + ", ".join(a.code for a in tree.areas),
+                )
+            under = [a.code for a in tree.areas if any(p.code == area for p in tree.ancestors(a.code))]
+        return build_agenda(
+            city_code=profile.code,
+            city_name=profile.name_zh,
+            held_on=held_on,
+            tickets=self.tickets.tickets(city_code=profile.code),
+            meeting_step=step.label_zh,
+            projects=self.metrics.projects(city=profile.code, as_of=held_on),
+            decisions=self.office.decisions(profile.code, as_of=held_on),
+            area_code=area,
+            areas_under=under,
+        )
+
+    def half_year_packs(self, city: str, period: str, *, county: str | None = None) -> list[AreaPack]:
+        """The 半年述职 pack of each 镇街/园区 of ``county`` (default: every county) for the half-year
+        ``period`` (``2024-H1``), read through the counting layer (docs/working-week.md)."""
+        from projlife.domain.areas import AreaLevel
+        from projlife.domain.periods import Period
+        from projlife.reports.half_year_pack import half_year_packs
+
+        profile = self.city(city)
+        half = Period.parse(period)
+        tree = profile.areas
+        towns = [
+            a
+            for a in tree.at_level(AreaLevel.TOWN)
+            if county is None or any(p.code == county for p in tree.ancestors(a.code))
+        ]
+        self.projections.run()
+        facts = self.metrics.projects(city=profile.code, as_of=half.end)
+        return half_year_packs(facts, tree, towns, half)
 
     @property
     def metrics(self) -> Metrics:

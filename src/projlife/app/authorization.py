@@ -25,6 +25,7 @@ from projlife.domain.errors import PermissionDenied, SeparationOfDutiesViolation
 
 __all__ = [
     "COMMAND_ROLES",
+    "MEETING_COMMAND_ROLES",
     "authorize_command",
     "require_may_correct",
     "require_role",
@@ -64,11 +65,30 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
     "correct": _RECORDERS | _CHECKERS,
     "draw_site_visit": frozenset({Role.ADMIN, Role.SYSTEM}),
     "fill_score_sheet": frozenset({Role.SCORER}),
+    # The office's working week (projlife.app.office_commands): recorded as reported.
+    "enter_list": _RECORDERS,
+    "leave_list": _RECORDERS,
+    "record_sponsor_work": _RECORDERS,
+    "apply_for_funding": _RECORDERS,
+    "change_funding_status": _RECORDERS,
+    "stop_production": _RECORDERS | _CHECKERS,
+    "resume_production": _RECORDERS | _CHECKERS,
+    "issue_certificate": _RECORDERS,
+    "accept_part": _RECORDERS,
+    "begin_part_production": _RECORDERS,
+    "report_per_mu": _RECORDERS,
 }
 """The roles that may issue each project and site-visit command (by command name).
 
 A site visit is drawn by the organisers (an administrator, or the library on schedule); a
 scoring sheet (现场评分, 000) is filled only by a scorer."""
+
+MEETING_COMMAND_ROLES: dict[str, frozenset[Role]] = {
+    "convene_meeting": _RECORDERS,
+    "record_decision": _RECORDERS,
+    "follow_up_decision": _RECORDERS | _CHECKERS,
+}
+"""The roles that may issue each weekly-meeting command (``app.meetings``)."""
 
 
 def authorize_command(name: str, actor: Actor) -> None:

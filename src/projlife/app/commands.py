@@ -491,3 +491,8 @@ STAGE_ENTRY_COMMANDS: dict[Stage, type[ProjectCommand]] = {
     Stage.AT_CAPACITY: ReachCapacity,
 }
 """The command that enters each stage after conception (``SignProject`` also needs the amount)."""
+
+# The office's working-week commands live in their own module (it imports this one's types).
+from projlife.app.office_commands import OFFICE_COMMANDS  # noqa: E402
+
+PROJECT_COMMANDS.update({cls.name: cls for cls in OFFICE_COMMANDS})

@@ -16,6 +16,7 @@ from decimal import Decimal
 from eventsourcing.domain import Aggregate
 
 from projlife.domain import project_events as events
+from projlife.domain import project_office as office
 from projlife.domain.actor import Actor
 from projlife.domain.classification import InvestorClass, ProjectCategory
 from projlife.domain.errors import IllegalTransition, ProjlifeError
@@ -23,13 +24,14 @@ from projlife.domain.lifecycle import Pool, RemovalReason, Stage
 from projlife.domain.money import Money
 from projlife.domain.project_base import CorrectableField, StageClaim, as_stage, project_id_for
 from projlife.domain.project_corrections import Corrections
+from projlife.domain.project_office import OfficeCommands
 from projlife.domain.project_stages import STAGE_COMMANDS, StageCommands
 from projlife.domain.project_tracking import TrackingCommands
 
 __all__ = ["STAGE_COMMANDS", "CorrectableField", "Project", "StageClaim", "project_id_for"]
 
 
-class Project(StageCommands, TrackingCommands, Corrections, Aggregate):
+class Project(StageCommands, TrackingCommands, Corrections, OfficeCommands, Aggregate):
     """One investment project, from conception to full capacity.
 
     Create with :meth:`conceive`; every other command is a method named in the
@@ -65,6 +67,18 @@ class Project(StageCommands, TrackingCommands, Corrections, Aggregate):
     LandReclaimed = events.LandReclaimed
     Cancelled = events.Cancelled
     Corrected = events.Corrected
+    # The office's working week (lists, sponsorship, funding …): projlife.domain.project_office.
+    ListEntered = office.ListEntered
+    ListLeft = office.ListLeft
+    SponsorWorkRecorded = office.SponsorWorkRecorded
+    FundingApplied = office.FundingApplied
+    FundingStatusChanged = office.FundingStatusChanged
+    ProductionStopped = office.ProductionStopped
+    ProductionResumed = office.ProductionResumed
+    CertificateIssued = office.CertificateIssued
+    PartAccepted = office.PartAccepted
+    PartProductionBegan = office.PartProductionBegan
+    PerMuFiguresReported = office.PerMuFiguresReported
     Created = events.Conceived
 
     # -- state ------------------------------------------------------------------
@@ -114,6 +128,7 @@ class Project(StageCommands, TrackingCommands, Corrections, Aggregate):
         self.removed_from = {}
         self.land_reclaimed_on = None
         self.cancelled_on = None
+        self._init_office()
 
     @classmethod
     def conceive(

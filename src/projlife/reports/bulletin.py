@@ -44,6 +44,7 @@ from projlife.reports.ticket_loop import TicketLoop, ticket_loop
 
 if TYPE_CHECKING:
     from projlife.ports import BulletinSource
+    from projlife.reports.office_report import OfficeSection
 
 __all__ = [
     "BULLETIN_KINDS",
@@ -138,6 +139,8 @@ class Bulletin:
     revisions: tuple[Revision, ...] = ()
     """The period's figures (per county and in total) a later-recorded, back-dated fact changed
     since ``published_at``: the published count, the revised one and the event ids behind it."""
+    office: OfficeSection | None = None
+    """The 重点项目办 section (lists, 三个一批, the 004 rates, visits, funding); ``None`` without office facts."""
 
     @property
     def checkpoint_covers(self) -> bool:
@@ -310,6 +313,13 @@ def build_bulletin(
         )
     if checkpoint is None:
         checkpoint = app.audit.latest_checkpoint()
+    from projlife.reports.office_report import (
+        office_section,
+    )  # it lays out with render_md, which imports this
+
+    office = (
+        None if known_at is not None else office_section(app.office_figures, app.office, profile.code, as_of)
+    )
     return Bulletin(
         city_slug=profile.slug,
         city_code=profile.code,
@@ -332,6 +342,7 @@ def build_bulletin(
         projects=sum(1 for f in facts if f.in_scope()),
         published_at=published_at,
         revisions=tuple(revised),
+        office=office,
     )
 
 
@@ -558,4 +569,8 @@ def _to_dict(b: Bulletin) -> dict[str, Any]:
                 {**attrs.asdict(o, recurse=False), "due_on": o.due_on.isoformat()} for o in t.most_overdue
             ],
         }
+    if b.office is not None:
+        from projlife.reports.office_report import office_to_dict
+
+        out["office"] = office_to_dict(b.office)
     return out

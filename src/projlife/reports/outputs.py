@@ -85,6 +85,23 @@ def write_reports(
     say("exporting the ledger …")
     export_ledger_xlsx(rows, out / "ledger.xlsx", city=city, as_of=as_of, unit=AmountUnit.WAN)
     written.append(out / "ledger.xlsx")
+    office = app.office
+    if (
+        office.list_memberships(city.code, as_of=as_of)
+        or office.sponsor_work(city.code, end=as_of)
+        or office.funding(city.code, as_of=as_of)
+    ):
+        from projlife.reports.office_sheets import export_office_xlsx
+
+        say("exporting the office workbook …")
+        export_office_xlsx(
+            office,
+            out / "office.xlsx",
+            city_code=city.code,
+            as_of=as_of,
+            per_mu_years=(as_of.year - 1, as_of.year),
+        )
+        written.append(out / "office.xlsx")
     say("exporting OC4IDS …")
     package = project_package(rows, city, as_of=as_of)
     (out / "oc4ids.json").write_text(

@@ -416,6 +416,10 @@ def bulletin_sections(b: Bulletin, lang: str = "zh") -> list[Section]:
             if b.checkpoint_covers
             else t("not_covered", last=cp.last_position, head=b.log_head)
         )
+    if b.office is not None:
+        from projlife.reports.office_report import office_sections  # it imports this module's Table
+
+        sections.extend(office_sections(b.office))
     sections.append(Section("audit", t("audit"), tuple(audit_blocks)))
     return sections
 

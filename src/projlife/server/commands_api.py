@@ -1,4 +1,4 @@
-"""Command endpoints: ``POST /api/projects/{command}`` and ``POST /api/tickets/{command}``.
+"""Command endpoints: ``POST /api/projects/{command}``, ``/api/tickets/{command}``, ``/api/meetings/{command}``.
 
 The body is the library's pydantic command model without ``actor``: the actor is the token's.
 Validation, roles and separation of duties are the library's (``app.projects.execute``,
@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from projlife.app.commands import PROJECT_COMMANDS, ConceiveProject, ProjectCommand
+from projlife.app.meetings import MEETING_COMMANDS, ConveneMeeting, MeetingCommand
 from projlife.domain.errors import CommandRejected, Problem, ProjlifeError
 from projlife.server.errors import error_body, error_status
 from projlife.server.idempotency import Answer, request_hash, run_once
@@ -68,7 +69,7 @@ def _check_area(
     if who.scope.unrestricted:
         return
     app = state.app
-    if model in (ConceiveProject, RaiseTicket, DrawRevisitSample):
+    if model in (ConceiveProject, RaiseTicket, DrawRevisitSample, ConveneMeeting):
         area = data.get("area_code", data.get("city_code"))
         who.scope.require(
             str(data.get("city_code")), None if area is None else str(area), attempted=attempted
@@ -83,11 +84,23 @@ def _check_area(
         if tid is not None:
             ticket = app.tickets.get(tid, attempted=attempted)
             who.scope.require(ticket.city_code, ticket.area_code, attempted=attempted)
+    elif issubclass(model, MeetingCommand):
+        mid = _uuid(data.get("meeting_id"))
+        if mid is not None:
+            meeting = app.meetings.get(mid)
+            who.scope.require(meeting.city_code, meeting.area_code, attempted=attempted)
+
+
+_KINDS: dict[str, dict[str, type[BaseModel]]] = {
+    "projects": dict(PROJECT_COMMANDS),
+    "tickets": dict(TICKET_COMMANDS),
+    "meetings": dict(MEETING_COMMANDS),
+}
 
 
 def _run(state: ServerState, who: Caller, kind: str, name: str, data: dict[str, Any]) -> Answer:
     app = state.app
-    commands = PROJECT_COMMANDS if kind == "projects" else TICKET_COMMANDS
+    commands = _KINDS[kind]
     model = commands.get(name)
     attempted = f"run {kind[:-1]} command {name!r}"
     if model is None:
@@ -99,8 +112,12 @@ def _run(state: ServerState, who: Caller, kind: str, name: str, data: dict[str, 
     if model is DrawRevisitSample:
         drawn = app.tickets.draw(payload)
         return 201, {"command": name, **jsonable(drawn)}
-    service = app.projects if kind == "projects" else app.tickets
-    result = service.execute(payload, kind=name)
+    if kind == "projects":
+        result = app.projects.execute(payload, kind=name)
+    elif kind == "tickets":
+        result = app.tickets.execute(payload, kind=name)
+    else:
+        result = app.meetings.execute(payload, kind=name)
     return 201, {
         "command": name,
         "aggregate_id": str(result.aggregate_id),
@@ -194,6 +211,8 @@ for _name, _model in PROJECT_COMMANDS.items():
     _register("projects", _name, _model)
 for _name, _model in TICKET_COMMANDS.items():
     _register("tickets", _name, _model)
+for _name, _model in MEETING_COMMANDS.items():
+    _register("meetings", _name, _model)
 
 
 @router.post("/api/{kind}/{name}", include_in_schema=False)
@@ -201,11 +220,11 @@ async def unknown_command(
     kind: str, name: str, request: Request, state: StateDep, who: CallerDep
 ) -> JSONResponse:
     """Any other command name: the library's own "unknown command" rejection (422)."""
-    if kind not in ("projects", "tickets"):
+    if kind not in _KINDS:
         return JSONResponse({"detail": "Not Found"}, status_code=404)
     return await _command(kind, name, request, state, who)
 
 
 def command_models() -> list[type[BaseModel]]:
     """Every command model, for the OpenAPI components."""
-    return [*PROJECT_COMMANDS.values(), *TICKET_COMMANDS.values()]
+    return [*PROJECT_COMMANDS.values(), *TICKET_COMMANDS.values(), *MEETING_COMMANDS.values()]

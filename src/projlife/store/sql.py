@@ -25,6 +25,7 @@ SCHEMA_MODULES.append("projlife.projections.runner")
 SCHEMA_MODULES.append("projlife.projections.facts")
 SCHEMA_MODULES.append("projlife.tickets.projection")
 SCHEMA_MODULES.append("projlife.projections.details")
+SCHEMA_MODULES.append("projlife.projections.office")
 SCHEMA_MODULES.append("projlife.projections.rebuilds")
 SCHEMA_MODULES.append("projlife.store.calendar_notices")
 
