@@ -1,6 +1,6 @@
 """What chaining every event in its own write transaction costs: ingest and one command, ABBA.
 
-    PYTHONPATH=src python benchmarks/chain_on_write.py [--db sqlite|postgres] [--projects 1000] [--commands 400]
+    PYTHONPATH=src python benchmarks/chain_on_write.py [--db sqlite|postgres|mariadb] [--projects 1000] [--commands 400]
 
 For each database the script runs four phases in the order A B B A (A: ``chain_on_write=False``,
 the audit chain left to a later ``seal()``; B: the default, chained in the write transaction),
@@ -27,17 +27,31 @@ from projlife.app.application import connect
 from projlife.demo.simulation import simulate
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+MARIADB = "mysql+pymysql://root@127.0.0.1:3306"
 
 
 def _fresh_url(kind: str, folder: Path) -> tuple[str, str | None]:
     if kind == "sqlite":
         return f"sqlite:///{folder / (uuid.uuid4().hex + '.db')}", None
+    if kind == "mariadb":
+        import pymysql
+
+        name = f"bench_{uuid.uuid4().hex[:10]}"
+        with pymysql.connect(host="127.0.0.1", user="root", autocommit=True) as conn, conn.cursor() as cur:
+            cur.execute(f"CREATE DATABASE {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")
+        return f"{MARIADB}/{name}", f"mysql:{name}"
     schema = f"bench_{uuid.uuid4().hex[:10]}"
     return f"{POSTGRES}?schema={schema}", schema
 
 
 def _drop(schema: str | None) -> None:
     if schema is None:
+        return
+    if schema.startswith("mysql:"):
+        import pymysql
+
+        with pymysql.connect(host="127.0.0.1", user="root", autocommit=True) as conn, conn.cursor() as cur:
+            cur.execute(f"DROP DATABASE IF EXISTS {schema.removeprefix('mysql:')}")
         return
     import psycopg
 
@@ -109,7 +123,7 @@ def run(kind: str, n_projects: int, n_commands: int) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--db", choices=["sqlite", "postgres", "mariadb"], default="sqlite")
     parser.add_argument("--projects", type=int, default=1000)
     parser.add_argument("--commands", type=int, default=400)
     args = parser.parse_args()

@@ -51,6 +51,18 @@ def test_checkpoint_without_a_key_fails_clearly_and_signs_nothing(
         assert app.audit.latest_checkpoint() is None
 
 
+def test_checkpoint_with_a_key_file_others_may_read_fails_clearly_and_signs_nothing(
+    county: tuple[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, key = county
+    key.chmod(0o644)
+    assert main(["audit", "checkpoint", "--db", db, "--key", str(key), "--log-id", "420902"]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "mode 0644" in err and "chmod 600" in err
+    with connect(db) as app:
+        assert app.audit.latest_checkpoint() is None
+
+
 def test_the_key_path_may_come_from_the_environment(
     county: tuple[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -23,7 +25,7 @@ from audit_helpers import (
     swap_rows,
 )
 from projlife.app.application import Projlife, connect
-from projlife.audit import SigningKey
+from projlife.audit import DEMO_KEY_PREFIX, DEMO_LOG_ID_PREFIX, SigningKey
 from projlife.audit.errors import AuditKeyError, ProofError
 from projlife.audit.integrity import TamperKind
 from projlife.audit.records import decode_record, event_hash
@@ -214,6 +216,44 @@ def test_a_checkpoint_from_an_unset_environment_variable_is_refused(monkeypatch:
     monkeypatch.delenv("PROJLIFE_AUDIT_KEY", raising=False)
     with pytest.raises(AuditKeyError, match="PROJLIFE_AUDIT_KEY is not set"):
         SigningKey.from_env()
+
+
+def test_the_demo_key_signs_only_a_demo_log_and_is_refused_for_a_county_database(
+    app: Projlife, tmp_path: Path
+) -> None:
+    drive(app, n_projects=3)
+    demo_file = tmp_path / f"{DEMO_KEY_PREFIX}audit-signing.key"
+    SigningKey.generate().write_private_key(demo_file)  # mode 0600: its name alone makes it the demo's
+    demo_key = SigningKey.from_file(demo_file)
+    assert demo_key.exposure is not None and "demo" in demo_key.exposure
+    with pytest.raises(AuditKeyError) as caught:
+        app.audit.checkpoint(demo_key, log_id="420902")
+    message = " ".join(str(caught.value).split())
+    assert "sign a checkpoint of log '420902'" in message
+    assert "is the demo's key" in message
+    assert "chmod 600" in message and DEMO_LOG_ID_PREFIX in message
+    assert app.audit.latest_checkpoint() is None
+    assert app.audit.checkpoint(demo_key, log_id=f"{DEMO_LOG_ID_PREFIX}420900").tree_size > 0
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o620])
+def test_a_key_file_others_may_read_is_refused_for_a_county_database(
+    app: Projlife, tmp_path: Path, mode: int
+) -> None:
+    drive(app, n_projects=2)
+    path = tmp_path / "county.key"
+    SigningKey.generate().write_private_key(path)
+    path.chmod(mode)
+    for key in (SigningKey.from_file(path), SigningKey.from_env(environ={"PROJLIFE_AUDIT_KEY": str(path)})):
+        assert key.exposure is not None and f"mode {mode:04o}" in key.exposure
+        with pytest.raises(AuditKeyError, match="group or others"):
+            app.audit.checkpoint(key, log_id="420902")
+    assert app.audit.latest_checkpoint() is None
+    path.chmod(0o600)
+    safe = SigningKey.from_file(path)
+    assert safe.exposure is None
+    assert app.audit.checkpoint(safe, log_id="420902").tree_size > 0
 
 
 def test_a_checkpoint_is_not_repeated_while_the_log_has_not_grown(sealed: Projlife, key: SigningKey) -> None:

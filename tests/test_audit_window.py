@@ -1,27 +1,19 @@
 """The audit trail has no window: every event is chained in the transaction that writes it.
 
 Before, events stayed unsealed until the next ``seal()`` (a full projection run, a report,
-an export), and a hand edit made in between was sealed as genuine.
+an export), and a hand edit made in between was sealed as genuine. On SQLite, PostgreSQL and
+MariaDB/MySQL (where it used to be skipped: its recorder had no in-transaction hook).
 """
 
 from __future__ import annotations
 
+import threading
 from typing import Any
-
-import pytest
 
 from audit_helpers import event_count, flip_state_byte, read_row, set_column, started_project
 from projlife.app.application import Projlife, connect
 from projlife.audit.integrity import TamperKind
 from projlife.audit.sealing import MAX_CATCH_UP
-
-
-@pytest.fixture(autouse=True)
-def _not_on_mysql(request: pytest.FixtureRequest) -> None:
-    """MariaDB/MySQL's recorder has no in-transaction hook yet: its events are chained by ``seal()``."""
-    url = request.getfixturevalue("db_url") if "db_url" in request.fixturenames else ""
-    if url.startswith("mysql"):
-        pytest.skip("chain-on-write is not implemented for MariaDB/MySQL yet (events are chained by seal())")
 
 
 def _head_size(app: Projlife) -> int:
@@ -84,3 +76,46 @@ def test_a_backlog_too_large_for_one_write_is_left_to_seal(db_url: str, monkeypa
         started_project(app, code="NEW-2")
         report = app.audit.verify()
         assert report.ok and report.unsealed == 0 and report.checked == 9
+
+
+def test_writers_and_sealers_at_once_chain_every_event_exactly_once_in_log_order(db_url: str) -> None:
+    with connect(db_url, create_tables=True):
+        pass
+    apps = [connect(db_url) for _ in range(5)]
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(len(apps))
+
+    def write(app: Projlife, n: int) -> None:
+        try:
+            barrier.wait()
+            for i in range(4):
+                started_project(app, code=f"W{n}-{i}")
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    def seal(app: Projlife) -> None:
+        try:
+            barrier.wait()
+            for _ in range(6):
+                app.audit.seal()
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(a, n)) for n, a in enumerate(apps[:3])]
+    threads += [threading.Thread(target=seal, args=(a,)) for a in apps[3:]]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    try:
+        assert not errors, errors
+        app = apps[0]
+        total = event_count(app)
+        assert total == 3 * 4 * 3
+        assert _head_size(app) == total  # each event chained once, none skipped
+        report = app.audit.verify()
+        assert report.ok and report.unsealed == 0 and report.checked == total
+        assert app.audit.seal().sealed == 0
+    finally:
+        for a in apps:
+            a.close()

@@ -27,7 +27,19 @@ def test_init_refuses_an_unsupported_database(capsys: pytest.CaptureFixture[str]
     assert "postgresql+psycopg://" in err
 
 
-@pytest.mark.parametrize("city", ["xiaogan", "zhumadian", "xiamen", "jiangyan"])
+# One city in the quick run; every other city's whole demo (reports, charts, Excel) in the long run.
+_SLOW = pytest.mark.slow
+
+
+@pytest.mark.parametrize(
+    "city",
+    [
+        "xiaogan",
+        pytest.param("zhumadian", marks=_SLOW),
+        pytest.param("xiamen", marks=_SLOW),
+        pytest.param("jiangyan", marks=_SLOW),
+    ],
+)
 def test_demo_runs_for_every_built_in_city(
     city: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

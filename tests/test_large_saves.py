@@ -64,6 +64,7 @@ def _run_beside(target: Any, args: tuple[Any, ...], url: str) -> tuple[tuple[int
     return outcome, result.version
 
 
+@pytest.mark.slow  # about 3 minutes: CI runs it with `-m slow`
 def test_a_50k_event_save_finishes_on_postgresql_while_a_clerk_writes(postgres_url: str) -> None:
     connect(postgres_url, create_tables=True).close()
 
@@ -122,3 +123,19 @@ def test_a_large_save_is_cut_into_bounded_chunks_in_order() -> None:
     assert [e for p in parts for e in p] == events
     big = [StoredEvent(uuid.uuid4(), 1, "t", b"x" * (3 * 1024 * 1024)) for _ in range(3)]
     assert [len(p) for p in chunks(big)] == [2, 1]
+
+
+def test_a_large_save_is_not_killed_as_idle_in_transaction_on_postgresql(postgres_url: str) -> None:
+    """A chunked save pauses between statements; eventsourcing's 5 s idle limit killed it under load."""
+    from projlife.store.database import IDLE_IN_TRANSACTION_TIMEOUT
+
+    app = connect(postgres_url, create_tables=True)
+    try:
+        datastore = app.store.recorder.datastore  # type: ignore[attr-defined]
+        with datastore.transaction(commit=False) as curs:
+            curs.execute("SHOW idle_in_transaction_session_timeout")
+            row = curs.fetchone()
+        shown = row["idle_in_transaction_session_timeout"] if isinstance(row, dict) else row[0]
+        assert shown == f"{IDLE_IN_TRANSACTION_TIMEOUT // 60}min"
+    finally:
+        app.close()

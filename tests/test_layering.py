@@ -28,15 +28,8 @@ MAY_IMPORT_DEMO = ("demo/", "cli/demo_command.py")
 """Only the demo itself and the ``projlife demo`` command import ``projlife.demo``."""
 
 PROJLIFE_ALLOWLIST: dict[str, str] = {
-    # The city plugins' own checks and reports (issue 13) still take the whole application;
-    # the plugin helper gives them narrow doors (projlife.ports). The lead empties this list after
-    # merging. Each entry fails the test once its module no longer imports Projlife.
-    "plugins/cities/_support.py": "counting layer: known_facts(source: Projlife | FactsSource)",
-    "plugins/cities/jiangyan/checks.py": "counting layer: city checks take Projlife | FactsSource",
-    "plugins/cities/zhumadian/checks.py": "counting layer: city checks take Projlife | FactsSource",
-    "plugins/cities/xiamen/lists.py": "counting layer: closed_loop_lists(app, …)",
-    "plugins/cities/xiaogan/actions.py": "counting layer: actions take the application",
-    "plugins/cities/xiaogan/reports.py": "counting layer: reports take Projlife | FactsSource",
+    # Each entry fails the test once its module no longer imports Projlife. The city plugins'
+    # checks, reports and actions now take doors from projlife.ports (issue 12/16): empty.
 }
 
 
@@ -142,14 +135,11 @@ def test_module_keeps_the_layering(rel: str) -> None:
     assert violations(rel, _source(rel)) == []
 
 
-@pytest.mark.parametrize("rel", sorted(PROJLIFE_ALLOWLIST))
-def test_allowlisted_module_breaks_only_the_projlife_rule_and_still_needs_its_entry(rel: str) -> None:
-    found = violations(rel, _source(rel))
-    assert any("nothing names Projlife" in v for v in found), (
-        f"{rel} no longer imports Projlife: remove it from PROJLIFE_ALLOWLIST"
+def test_no_module_is_excused_from_the_layering() -> None:
+    """The allowlist emptied with issues 12 and 16: every module keeps every rule, none excused."""
+    assert PROJLIFE_ALLOWLIST == {}, (
+        f"{sorted(PROJLIFE_ALLOWLIST)} are excused from the layering; give them a door from projlife.ports"
     )
-    # the entry excuses the import of the application (in projections/ that breaks two rules), nothing else
-    assert all(" imports projlife.app.application" in v for v in found), found
 
 
 # -- the checker itself ------------------------------------------------------------------

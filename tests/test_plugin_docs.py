@@ -10,6 +10,7 @@ import inspect
 import re
 import types
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -93,3 +94,10 @@ def test_the_documented_examples_together_make_a_valid_plugin() -> None:
         reserved=True,
     )
     assert [p.field for p in validate_command(pm, city, small, None)] == ["planned_investment_yuan"]
+    # projlife_scope, projlife_jurisdiction and the cross-city policy (issue 16)
+    assert rs.counting.scope.industry_only and rs.counting.scope.min_amount.yuan == Decimal(10**8)
+    test_project = small.model_copy(update={"code": "TEST-1", "planned_investment_yuan": Decimal(10**9)})
+    assert [p.field for p in validate_command(pm, city, test_project, None)] == ["code"]
+    from projlife.plugins.manager import jurisdictions
+
+    assert jurisdictions(pm)["docs"] == frozenset({"990000"})

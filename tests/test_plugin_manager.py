@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from projlife.calendar import WorkdayCalendar
-from projlife.domain.money import Money
+from projlife.domain.errors import Problem
 from projlife.domain.periods import Period
 from projlife.plugins import (
     CityProfile,
@@ -25,19 +25,25 @@ from projlife.plugins import (
     rule_set,
 )
 from projlife.plugins.cities import xiaogan
-from projlife.plugins.manager import call_hook, hook_names
+from projlife.plugins.manager import call_first, call_hook, hook_names, validate_command
 from projlife.plugins.rules import Measure, Metric
 
 BUILT_INS = {"jiangyan", "xiamen", "xiaogan", "zhumadian"}
 Y2024 = Period.parse("2024")
 
 
-def plugin(name: str, **hooks: Any) -> types.ModuleType:
-    """A plugin module with the given hook functions (already decorated or not)."""
+def plugin(name: str, governs: tuple[str, ...] = (), **hooks: Any) -> types.ModuleType:
+    """A plugin module with the given hook functions (already decorated or not), governing the
+    codes ``governs``."""
     module = types.ModuleType(name)
     for hook, fn in hooks.items():
         setattr(module, hook, fn)
+    if governs:
+        module.projlife_jurisdiction = hookimpl(lambda: list(governs))  # type: ignore[attr-defined]
     return module
+
+
+XG = (xiaogan.CITY.code,)
 
 
 @pytest.fixture
@@ -50,7 +56,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
 def test_built_in_cities_are_found_through_the_entry_point_group(clean_env: pytest.MonkeyPatch) -> None:
     pm = get_plugin_manager()
     assert set(city_profiles(pm)) >= BUILT_INS
-    assert plugin_hooks(pm)["xiaogan"][0] == "projlife_city"
+    assert "projlife_city" in plugin_hooks(pm)["xiaogan"]
 
 
 def test_disable_switch_loads_no_entry_points(clean_env: pytest.MonkeyPatch) -> None:
@@ -106,7 +112,7 @@ def test_a_crashing_hook_is_reported_with_the_plugin_name_and_the_cause() -> Non
 
     pm = get_plugin_manager(
         load_entry_points=False,
-        plugins=[("xiaogan", xiaogan), ("crashy", plugin("c", projlife_quotas=projlife_quotas))],
+        plugins=[("crashy", plugin("c", XG, projlife_quotas=projlife_quotas))],
     )
     with pytest.raises(PluginError) as err:
         rule_set(pm, xiaogan.CITY, Y2024)
@@ -123,7 +129,7 @@ def test_a_wrongly_typed_answer_is_a_contract_error_naming_the_plugin() -> None:
 
     pm = get_plugin_manager(
         load_entry_points=False,
-        plugins=[("loose", plugin("l", projlife_major_threshold=projlife_major_threshold))],
+        plugins=[("loose", plugin("l", XG, projlife_major_threshold=projlife_major_threshold))],
     )
     with pytest.raises(PluginError, match="returned int, not Money") as err:
         rule_set(pm, xiaogan.CITY, Y2024)
@@ -137,7 +143,7 @@ def test_a_rate_outside_zero_one_from_a_plugin_is_refused() -> None:
 
     pm = get_plugin_manager(
         load_entry_points=False,
-        plugins=[("greedy", plugin("g", projlife_revisit_sample_rate=projlife_revisit_sample_rate))],
+        plugins=[("greedy", plugin("g", XG, projlife_revisit_sample_rate=projlife_revisit_sample_rate))],
     )
     with pytest.raises(PluginError, match=r"within \[0, 1\]") as err:
         rule_set(pm, xiaogan.CITY, Y2024)
@@ -151,7 +157,7 @@ def test_a_satisfaction_bar_off_the_five_point_scale_is_refused_naming_the_plugi
 
     pm = get_plugin_manager(
         load_entry_points=False,
-        plugins=[("share", plugin("s", projlife_satisfaction_bar=projlife_satisfaction_bar))],
+        plugins=[("share", plugin("s", XG, projlife_satisfaction_bar=projlife_satisfaction_bar))],
     )
     with pytest.raises(PluginError, match="not int") as err:
         rule_set(pm, xiaogan.CITY, Y2024)
@@ -165,58 +171,53 @@ def test_an_empty_escalation_ladder_is_refused_naming_the_plugin() -> None:
 
     pm = get_plugin_manager(
         load_entry_points=False,
-        plugins=[("bare", plugin("b", projlife_escalation_ladder=projlife_escalation_ladder))],
+        plugins=[("bare", plugin("b", XG, projlife_escalation_ladder=projlife_escalation_ladder))],
     )
     with pytest.raises(PluginError, match="at least one step") as err:
         rule_set(pm, xiaogan.CITY, Y2024)
     assert err.value.plugin == "bare"
 
 
-def test_two_plugins_declaring_one_city_are_refused_naming_both() -> None:
+def test_two_plugins_declaring_one_city_are_refused_at_load_naming_both() -> None:
     twin = plugin("twin", projlife_city=hookimpl(lambda: xiaogan.CITY))
-    pm = get_plugin_manager(load_entry_points=False, plugins=[("xiaogan", xiaogan), ("twin", twin)])
-    with pytest.raises(PluginError, match=r"'twin'.*'xiaogan'|'xiaogan'.*'twin'"):
-        city_profiles(pm)
+    with pytest.raises(PluginError, match=r"'xiaogan'.*'twin'") as err:
+        get_plugin_manager(load_entry_points=False, plugins=[("xiaogan", xiaogan), ("twin", twin)])
+    assert err.value.plugin == "twin" and "420900" in str(err.value)
 
 
 def test_first_result_hooks_take_the_first_answer_and_collected_hooks_concatenate() -> None:
-    def quotas(rule_id: str) -> Any:
-        @hookimpl
-        def projlife_quotas(city: CityProfile, period: Period) -> list[QuotaRule]:
-            return [QuotaRule(rule_id, "x", Metric(Measure.STAGE_ENTRIES, "signed"), 1, "quarter")]
+    @hookimpl
+    def validate(city: CityProfile, command: object) -> list[Problem]:
+        return [Problem("x", "no")]
 
-        return projlife_quotas
-
-    a = plugin(
-        "a", projlife_quotas=quotas("a.one"), projlife_major_threshold=hookimpl(lambda city: Money.yi(1))
-    )
-    b = plugin(
-        "b", projlife_quotas=quotas("b.one"), projlife_major_threshold=hookimpl(lambda city: Money.yi(5))
-    )
-    # a city-only plugin: the built-in xiaogan module now answers these hooks itself
     city_only = plugin("x", projlife_city=hookimpl(lambda: xiaogan.CITY))
+    a = plugin("a", projlife_cross_city_validate_command=validate)
+    b = plugin("b", projlife_cross_city_validate_command=validate)
     pm = get_plugin_manager(load_entry_points=False, plugins=[("xiaogan", city_only), ("a", a), ("b", b)])
-    rs = rule_set(pm, xiaogan.CITY, Y2024)
-    assert sorted(q.id for q in rs.quotas) == ["a.one", "b.one"]
-    # pluggy asks the last registered plugin first
-    assert rs.major_threshold == Money.yi(5)
-    assert [name for name, _ in call_hook(pm, "projlife_major_threshold", city=xiaogan.CITY)] == ["b", "a"]
+    # pluggy asks the last registered plugin first; collected answers are concatenated
+    assert [name for name, _ in call_hook(pm, "projlife_cross_city_validate_command", **_cmd())] == ["b", "a"]
+    assert len(validate_command(pm, xiaogan.CITY, None, None)) == 2
+    assert call_first(pm, "projlife_cross_city_validate_command", **_cmd())[0] == "b"  # type: ignore[index]
+
+
+def _cmd() -> dict[str, Any]:
+    return {"city": xiaogan.CITY, "command": None, "project": None}
 
 
 def test_two_plugins_defining_one_quota_id_are_refused() -> None:
     @hookimpl
     def projlife_quotas(city: CityProfile, period: Period) -> list[QuotaRule]:
-        return [QuotaRule("same", "x", Metric(Measure.STAGE_ENTRIES, "signed"), 1, "quarter")]
+        return [
+            QuotaRule("same", "x", Metric(Measure.STAGE_ENTRIES, "signed"), 1, "quarter"),
+            QuotaRule("same", "y", Metric(Measure.STAGE_ENTRIES, "signed"), 2, "quarter"),
+        ]
 
     pm = get_plugin_manager(
-        load_entry_points=False,
-        plugins=[
-            ("p1", plugin("p1", projlife_quotas=projlife_quotas)),
-            ("p2", plugin("p2", projlife_quotas=projlife_quotas)),
-        ],
+        load_entry_points=False, plugins=[("p1", plugin("p1", XG, projlife_quotas=projlife_quotas))]
     )
-    with pytest.raises(PluginError, match="share the id 'same'"):
+    with pytest.raises(PluginError, match="share the id 'same'") as err:
         rule_set(pm, xiaogan.CITY, Y2024)
+    assert err.value.plugin == "p1"
 
 
 def test_calendar_overrides_from_plugins_layer_over_the_official_table() -> None:
@@ -225,7 +226,7 @@ def test_calendar_overrides_from_plugins_layer_over_the_official_table() -> None
 
     pm = get_plugin_manager(
         load_entry_points=False,
-        plugins=[("cal2027", plugin("c", projlife_calendar=hookimpl(lambda city: table)))],
+        plugins=[("cal2027", plugin("c", projlife_cross_city_calendar=hookimpl(lambda city: table)))],
     )
     cal = city_calendar(pm, xiaogan.CITY)
     assert cal.is_holiday(date(2027, 2, 8))
@@ -245,4 +246,6 @@ def test_every_hookspec_is_prefixed_and_documented_with_how_it_is_called() -> No
         doc = getattr(hookspecs, name).__doc__ or ""
         assert ":returns:" in doc, name
         assert ("*First result*" in doc) == (name in hookspecs.FIRST_RESULT_HOOKS), name
+        if name.startswith(hookspecs.CROSS_CITY_PREFIX):
+            assert doc.startswith("Cross-city"), name
         assert "*All collected*" in doc or "*First result*" in doc, name

@@ -57,9 +57,10 @@ def crashing_validate(city: object, command: Command) -> None:
 
 
 POLICY = types.ModuleType("policy")
-POLICY.projlife_validate_command = projlife_validate_command  # type: ignore[attr-defined]
+# province-wide rules: cross-city hooks, asked about every city
+POLICY.projlife_cross_city_validate_command = projlife_validate_command  # type: ignore[attr-defined]
 CRASHY = types.ModuleType("crashy")
-CRASHY.projlife_validate_command = crashing_validate  # type: ignore[attr-defined]
+CRASHY.projlife_cross_city_validate_command = crashing_validate  # type: ignore[attr-defined]
 
 
 @pytest.fixture

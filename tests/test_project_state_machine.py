@@ -23,6 +23,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import event as note
 from hypothesis import strategies as st
@@ -46,7 +47,7 @@ from projlife.domain.lifecycle import CLAIMED_STAGES, allowed_sources, allowed_t
 
 settings.register_profile(
     "projlife-state-machine",
-    max_examples=int(os.environ.get("PROJLIFE_STATE_MACHINE_EXAMPLES", "80")),
+    max_examples=int(os.environ.get("PROJLIFE_STATE_MACHINE_EXAMPLES", "25")),
     stateful_step_count=50,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
@@ -326,3 +327,10 @@ class ProjectMachine(RuleBasedStateMachine):
 
 ProjectMachine.TestCase.settings = settings.get_profile("projlife-state-machine")
 TestProjectMachine = ProjectMachine.TestCase
+
+
+@pytest.mark.slow
+class TestProjectMachineLong(ProjectMachine.TestCase):  # type: ignore[misc,valid-type]
+    """The long run (CI: ``-m slow``): 80 machines of 50 steps; the quick run above does 25."""
+
+    settings = settings(settings.get_profile("projlife-state-machine"), max_examples=80)

@@ -77,7 +77,7 @@ def test_report_html_and_english_markdown_to_a_file(
         )
         == 0
     )
-    assert "孝感市重大项目半年通报" in out.read_text(encoding="utf-8")
+    assert "孝感市重大项目2024年上半年通报" in out.read_text(encoding="utf-8")  # its own half
     capsys.readouterr()
     en = _report(capsys, "monthly", "--db", sqlite_url, "--as-of", "2024-05-10", "--lang", "en")
     assert "monthly progress report" in en.lower() and "3. Quotas" in en and "：" not in en

@@ -230,3 +230,95 @@ def test_the_revisit_draw_samples_enterprises_then_revisits_all_their_answered_t
     assert stored.is_reproducible
     for tid in tickets:
         assert app.tickets.get(tid).sampled == (tid in draw.drawn)
+
+
+def _answered_ticket(app: Projlife, code: str) -> Any:
+    tid = raise_ticket(app, code, "2024-09-27")
+    do(app, "assign_ticket", tid, "2024-09-27", CLERK, assignee_kind="department", assignee="市金融办")
+    do(app, "answer_ticket", tid, "2024-10-10", HANDLER, resolution="已协调", evidence=["函〔2024〕12号"])
+    return tid
+
+
+DRAW = {"city_code": CITY, "seed": "2024-W41", "rate": "1", "occurred_on": "2024-10-11", "actor": CLERK}
+
+
+def test_a_draw_that_keeps_meeting_rival_writes_backs_off_past_five_retries_and_then_records(
+    app: Projlife,
+) -> None:
+    from unittest import mock
+
+    from eventsourcing.persistence import RecordConflictError
+
+    tid = _answered_ticket(app, "XG-T-100")
+    real_save = app.store.save
+    conflicts = 7  # more than the five immediate retries the draw used to give up after
+    calls: list[int] = []
+
+    def rival_first(*aggregates: Any) -> Any:
+        calls.append(len(aggregates))
+        if len(calls) <= conflicts:
+            raise RecordConflictError("simulated rival writer")
+        return real_save(*aggregates)
+
+    with (
+        mock.patch.object(app.store, "save", rival_first),
+        mock.patch("projlife.app.retry.time.sleep") as slept,
+    ):
+        draw = app.tickets.draw(DRAW)
+    assert len(calls) == conflicts + 1
+    assert slept.call_count == conflicts  # a jittered pause after every conflict, none immediate
+    assert all(0.0 <= call.args[0] <= 0.1 for call in slept.call_args_list)
+    assert draw.drawn == (tid,)
+    assert app.tickets.get(tid).sampled
+
+
+def test_a_draw_whose_backoff_budget_runs_out_raises_concurrent_update_error_and_writes_nothing(
+    app: Projlife,
+) -> None:
+    from unittest import mock
+
+    from eventsourcing.persistence import RecordConflictError
+
+    from projlife.app.retry import RetryPolicy
+    from projlife.domain.errors import ConcurrentUpdateError
+
+    tid = _answered_ticket(app, "XG-T-101")
+    before = position(app)
+
+    def always_conflict(*aggregates: Any) -> Any:
+        raise RecordConflictError("simulated rival writer")
+
+    with (
+        mock.patch.object(app.store, "save", always_conflict),
+        mock.patch("projlife.app.retry.DEFAULT_RETRY", RetryPolicy(budget_s=0.02, base_s=0.001, cap_s=0.002)),
+        pytest.raises(ConcurrentUpdateError) as caught,
+    ):
+        app.tickets.draw(DRAW)
+    assert "draw revisit sample '2024-W41'" in str(caught.value)
+    assert position(app) == before
+    assert not app.tickets.get(tid).sampled
+
+
+def test_a_rival_draw_with_the_same_seed_is_a_refusal_not_a_retry(app: Projlife) -> None:
+    from unittest import mock
+
+    _answered_ticket(app, "XG-T-102")
+    real_exists = app.tickets._exists
+    seen: list[bool] = []
+
+    def exists_after_rival(draw_id: Any) -> bool:  # the rival's draw lands between check and save
+        seen.append(True)
+        return len(seen) > 1 or real_exists(draw_id)
+
+    def rival_saved(*aggregates: Any) -> Any:
+        from eventsourcing.persistence import RecordConflictError
+
+        raise RecordConflictError("the rival's draw has this id")
+
+    with (
+        mock.patch.object(app.tickets, "_exists", exists_after_rival),
+        mock.patch.object(app.store, "save", rival_saved),
+        pytest.raises(CommandRejected) as caught,
+    ):
+        app.tickets.draw(DRAW)
+    assert "a draw with this seed exists" in str(caught.value)

@@ -21,7 +21,7 @@ from projlife.calendar import DeadlineRule, WorkdayCalendar
 from projlife.domain.errors import CommandRejected, IllegalTransition
 from projlife.domain.ticket import CloseBasis, Satisfaction, TicketStatus
 from projlife.plugins import CityProfile, EscalationStep, TicketCategory, get_plugin_manager, hookimpl
-from projlife.plugins.cities import xiaogan
+from projlife.plugins.cities import xiaogan, zhumadian
 from projlife.plugins.manager import ticket_rules
 from projlife.tickets.policy import DEFAULT_TICKET_POLICY, ZHUMADIAN_LADDER, TicketPolicy, ticket_policy_for
 
@@ -36,8 +36,13 @@ def _ours(city: CityProfile) -> bool:
 
 
 def policy_plugin() -> types.ModuleType:
-    """A plugin that gives 孝感 驻马店's ladder, two categories, 5 working days and a bar of 5."""
+    """A plugin for 孝感 (in place of the built-in one) with 驻马店's ladder, two categories,
+    5 working days and a bar of 5."""
     mod = types.ModuleType("xg_ticket_policy")
+
+    @hookimpl
+    def projlife_city() -> CityProfile:
+        return xiaogan.CITY
 
     @hookimpl
     def projlife_ticket_categories(city: CityProfile) -> list[TicketCategory] | None:
@@ -67,7 +72,10 @@ def policy_plugin() -> types.ModuleType:
 
 @pytest.fixture
 def hooked_app(db_url: str) -> Iterator[Projlife]:
-    pm = get_plugin_manager(plugins=[("xg_ticket_policy", policy_plugin())])
+    # one plugin per jurisdiction: this one governs 孝感 instead of the built-in plugin
+    pm = get_plugin_manager(
+        load_entry_points=False, plugins=[("zhumadian", zhumadian), ("xg_ticket_policy", policy_plugin())]
+    )
     pl = connect(db_url, create_tables=True, plugin_manager=pm)
     try:
         yield pl

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from eventsourcing.persistence import ApplicationRecorder, EventStore, Mapper, Recording
     from sqlalchemy import Engine
 
+    from projlife.app.projects import ProjectService
     from projlife.audit.service import AuditService
     from projlife.calendar import WorkdayCalendar
     from projlife.plugins.types import CityProfile
@@ -28,9 +29,11 @@ if TYPE_CHECKING:
     from projlife.projections.office import OfficeReads
     from projlife.projections.runner import ProjectionRunner
     from projlife.store.database import DatabaseURL
+    from projlife.targets import TargetService
     from projlife.tickets.service import TicketService
 
 __all__ = [
+    "ActionTarget",
     "BulletinSource",
     "CityDirectory",
     "CountingSource",
@@ -38,6 +41,7 @@ __all__ = [
     "ImportTarget",
     "ReadModelSources",
     "ReportSource",
+    "RuleSource",
     "SqlDatabase",
 ]
 
@@ -123,7 +127,8 @@ class ReportSource(CityDirectory, Protocol):
 
 
 class BulletinSource(ReportSource, CountingSource, Protocol):
-    """What a bulletin reads: a report's sources, what the engine counts from, and the metrics."""
+    """What a bulletin reads: a report's sources, what the engine counts from, the metrics, and the
+    targets (投资完成率 against the 目标责任书, indicator rankings)."""
 
     @property
     def metrics(self) -> Metrics: ...
@@ -133,3 +138,21 @@ class BulletinSource(ReportSource, CountingSource, Protocol):
 
     @property
     def office_figures(self) -> OfficeFigures: ...
+
+    @property
+    def targets(self) -> TargetService: ...
+
+
+class RuleSource(BulletinSource, Protocol):
+    """What rule actions (``projlife tick``) use: a bulletin's sources and the project commands."""
+
+    @property
+    def projects(self) -> ProjectService: ...
+
+
+class ActionTarget(CountingSource, Protocol):
+    """What a city's actions use: the facts they judge (as the engine counts them) and the
+    project commands they record (flags, removals), each an event with its actor."""
+
+    @property
+    def projects(self) -> ProjectService: ...

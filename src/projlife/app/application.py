@@ -114,7 +114,8 @@ class Projlife:
         self.url = DatabaseURL.parse(url)
         self.database = Database(self.url)
         self.directory = InstalledCities(
-            plugin_manager if plugin_manager is not None else get_plugin_manager()
+            # a broken plugin takes out its own city only (it is named when that city is used)
+            plugin_manager if plugin_manager is not None else get_plugin_manager(strict=False)
         )
         self.calendar_notices = CalendarNotices(self.database)
         self._calendar_given = calendar is not None
@@ -150,6 +151,12 @@ class Projlife:
             self.plugins,
         )
         self.meetings = MeetingService(self.store, self.directory)
+        from projlife.projections.facts import LEDGER_PROJECTION
+        from projlife.targets import TargetService
+
+        self.targets = TargetService(
+            self.store, self.directory, self.engine, catch_up=lambda: self._catch_up(LEDGER_PROJECTION)
+        )
 
     # -- plumbing -------------------------------------------------------------------
 

@@ -34,6 +34,7 @@ from projlife.domain.money import Money
 from projlife.domain.project import CorrectableField, Project
 
 __all__ = [
+    "MAX_AMOUNT_YUAN",
     "PROJECT_COMMANDS",
     "STAGE_ENTRY_COMMANDS",
     "ActorIn",
@@ -74,10 +75,13 @@ def _no_float(value: Any) -> Any:
     return value
 
 
+MAX_AMOUNT_YUAN = Decimal("1e15")
+"""The largest amount accepted anywhere (commands, corrections, imported rows): 10¹⁵ yuan."""
+
 Yuan = Annotated[
     Decimal,
     BeforeValidator(_no_float),
-    Field(ge=0, le=Decimal("1e15"), decimal_places=2, allow_inf_nan=False),
+    Field(ge=0, le=MAX_AMOUNT_YUAN, decimal_places=2, allow_inf_nan=False),
 ]
 """An amount of CNY in yuan: non-negative, at most two decimals, never float."""
 
@@ -213,6 +217,8 @@ class ProjectCommand(Command):
 
 
 class ReserveProject(ProjectCommand):
+    """入库: enter the reserve pool (储备库)."""
+
     name: ClassVar[str] = "reserve"
 
     def apply(self, project: Project) -> None:
@@ -220,6 +226,8 @@ class ReserveProject(ProjectCommand):
 
 
 class SignProject(ProjectCommand):
+    """签约: record the signing, with the signed amount and counterparty."""
+
     name: ClassVar[str] = "sign"
     amount_yuan: Yuan
     counterparty: ShortText
@@ -232,6 +240,8 @@ class SignProject(ProjectCommand):
 
 
 class LandProject(ProjectCommand):
+    """落地: the project has landed (land, registration)."""
+
     name: ClassVar[str] = "land"
 
     def apply(self, project: Project) -> None:
@@ -239,6 +249,8 @@ class LandProject(ProjectCommand):
 
 
 class StartConstruction(ProjectCommand):
+    """开工: construction started."""
+
     name: ClassVar[str] = "start"
 
     def apply(self, project: Project) -> None:
@@ -246,6 +258,8 @@ class StartConstruction(ProjectCommand):
 
 
 class EnterStatistics(ProjectCommand):
+    """纳统: the project entered the statistics (入库纳统)."""
+
     name: ClassVar[str] = "enter_statistics"
 
     def apply(self, project: Project) -> None:
@@ -253,6 +267,8 @@ class EnterStatistics(ProjectCommand):
 
 
 class CompleteProject(ProjectCommand):
+    """竣工: construction completed."""
+
     name: ClassVar[str] = "complete"
 
     def apply(self, project: Project) -> None:
@@ -260,6 +276,8 @@ class CompleteProject(ProjectCommand):
 
 
 class BeginProduction(ProjectCommand):
+    """投产: production began."""
+
     name: ClassVar[str] = "begin_production"
 
     def apply(self, project: Project) -> None:
@@ -267,6 +285,8 @@ class BeginProduction(ProjectCommand):
 
 
 class BecomeAboveScale(ProjectCommand):
+    """升规: the enterprise became above-designated-size (规上)."""
+
     name: ClassVar[str] = "become_above_scale"
 
     def apply(self, project: Project) -> None:
@@ -274,6 +294,8 @@ class BecomeAboveScale(ProjectCommand):
 
 
 class ReachCapacity(ProjectCommand):
+    """达产: the project reached its designed capacity."""
+
     name: ClassVar[str] = "reach_capacity"
 
     def apply(self, project: Project) -> None:
@@ -281,6 +303,8 @@ class ReachCapacity(ProjectCommand):
 
 
 class VerifyStage(ProjectCommand):
+    """认定: a checker recognises a stage claim (on the papers or on site)."""
+
     name: ClassVar[str] = "verify"
     stage: Stage
     method: VerificationMethod
@@ -290,6 +314,8 @@ class VerifyStage(ProjectCommand):
 
 
 class RejectClaim(ProjectCommand):
+    """Reject a stage claim found untrue; it leaves every count from this date on."""
+
     name: ClassVar[str] = "reject_claim"
     stage: Stage
     reason: LongText
@@ -301,6 +327,8 @@ class RejectClaim(ProjectCommand):
 
 
 class PlanMilestone(ProjectCommand):
+    """Plan a preparation milestone's date."""
+
     name: ClassVar[str] = "plan_milestone"
     milestone: Milestone
     planned_on: date
@@ -310,6 +338,8 @@ class PlanMilestone(ProjectCommand):
 
 
 class MeetMilestone(ProjectCommand):
+    """Record a preparation milestone met."""
+
     name: ClassVar[str] = "meet_milestone"
     milestone: Milestone
 
@@ -318,6 +348,8 @@ class MeetMilestone(ProjectCommand):
 
 
 class ScheduleStage(ProjectCommand):
+    """Schedule the date a later stage is planned for (计划节点)."""
+
     name: ClassVar[str] = "schedule_stage"
     stage: Stage
     planned_on: date
@@ -327,6 +359,8 @@ class ScheduleStage(ProjectCommand):
 
 
 class ReportInvestment(ProjectCommand):
+    """完成投资: the investment completed in a month (from signing on)."""
+
     name: ClassVar[str] = "report_investment"
     month: date
     amount_yuan: Yuan
@@ -345,6 +379,8 @@ class ReportInvestment(ProjectCommand):
 
 
 class AssignSponsor(ProjectCommand):
+    """包保: assign the leader sponsoring the project."""
+
     name: ClassVar[str] = "assign_sponsor"
     leader: ShortText
     department: ShortText
@@ -354,6 +390,8 @@ class AssignSponsor(ProjectCommand):
 
 
 class FormTeam(ProjectCommand):
+    """组建专班: record the project team and its lead."""
+
     name: ClassVar[str] = "form_team"
     team: ShortText
     lead: ShortText
@@ -363,6 +401,8 @@ class FormTeam(ProjectCommand):
 
 
 class FlagProject(ProjectCommand):
+    """挂牌: put a named flag on the project (e.g. a deadline's 挂牌提醒)."""
+
     name: ClassVar[str] = "flag"
     flag: Code
 
@@ -371,6 +411,8 @@ class FlagProject(ProjectCommand):
 
 
 class ClearFlag(ProjectCommand):
+    """摘牌: clear a flag (a verifier's act)."""
+
     name: ClassVar[str] = "clear_flag"
     flag: Code
 
@@ -379,6 +421,8 @@ class ClearFlag(ProjectCommand):
 
 
 class RemoveFromPool(ProjectCommand):
+    """剔除: remove the project from a pool, with the reason code."""
+
     name: ClassVar[str] = "remove_from_pool"
     pool: Pool
     reason_code: RemovalReason
@@ -388,6 +432,8 @@ class RemoveFromPool(ProjectCommand):
 
 
 class ReclaimLand(ProjectCommand):
+    """收回土地: record land reclaimed from the project."""
+
     name: ClassVar[str] = "reclaim_land"
     area_mu: Mu | None = None
 
@@ -396,6 +442,8 @@ class ReclaimLand(ProjectCommand):
 
 
 class CancelProject(ProjectCommand):
+    """Cancel the project: it leaves every stock and owes no deadline."""
+
     name: ClassVar[str] = "cancel"
     reason: LongText
 
@@ -406,6 +454,8 @@ class CancelProject(ProjectCommand):
 
 
 class CorrectFact(ProjectCommand):
+    """Correct a recorded fact (a new event; the original stays)."""
+
     name: ClassVar[str] = "correct"
     target_version: int = Field(ge=1)
     field: CorrectableField

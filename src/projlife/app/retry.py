@@ -12,12 +12,13 @@ from eventsourcing.persistence import RecordConflictError
 
 from projlife.domain.errors import ConcurrentUpdateError
 
-__all__ = ["DEFAULT_RETRY", "MAX_RETRIES", "RetryPolicy", "save_with_retries"]
+__all__ = ["DEFAULT_RETRY", "MAX_RETRIES", "RetryPolicy", "retry_on_conflict", "save_with_retries"]
 
 MAX_RETRIES = 5
 """The fewest times a command is re-run on a freshly loaded aggregate before giving up."""
 
 TAggregate = TypeVar("TAggregate")
+TResult = TypeVar("TResult")
 
 
 @attrs.frozen
@@ -46,6 +47,37 @@ DEFAULT_RETRY = RetryPolicy()
 """The policy every service uses unless given another."""
 
 
+def retry_on_conflict(
+    attempt: Callable[[], TResult],
+    *,
+    attempted: str,
+    what: str,
+    policy: RetryPolicy | None = None,
+) -> TResult:
+    """Run ``attempt`` (which loads, checks, applies and saves); when its save raises
+    ``RecordConflictError`` (another writer saved first), back off (see :class:`RetryPolicy`)
+    and run it again. A refusal raised by ``attempt`` propagates at once; running out of the
+    time budget raises :class:`ConcurrentUpdateError`, never a silent loss.
+    """
+    policy = policy or DEFAULT_RETRY
+    start = time.monotonic()
+    conflicts = 0
+    while True:
+        try:
+            return attempt()
+        except RecordConflictError:
+            conflicts += 1  # someone else wrote first: wait a little, reload and re-check
+            elapsed = time.monotonic() - start
+            if conflicts >= policy.min_attempts and elapsed >= policy.budget_s:
+                break
+            time.sleep(policy.pause(conflicts))
+    raise ConcurrentUpdateError(
+        attempted,
+        f"another writer changed the {what} {conflicts} times in {elapsed:.1f} s while this command was retried",
+        "send the command again",
+    )
+
+
 def save_with_retries(
     store: Any,
     load_and_apply: Callable[[], TAggregate],
@@ -55,27 +87,11 @@ def save_with_retries(
     policy: RetryPolicy | None = None,
 ) -> tuple[TAggregate, list[Any]]:
     """Run ``load_and_apply`` (which loads the aggregate, checks and applies the command) and
-    save the result; when another writer saved first, back off (see :class:`RetryPolicy`),
-    reload and re-check. A refusal raised by ``load_and_apply`` propagates at once; running out
-    of the time budget raises :class:`ConcurrentUpdateError`, never a silent loss.
+    save the result, retried by :func:`retry_on_conflict`.
     """
-    policy = policy or DEFAULT_RETRY
-    start = time.monotonic()
-    conflicts = 0
-    while True:
+
+    def attempt() -> tuple[TAggregate, list[Any]]:
         aggregate = load_and_apply()
-        try:
-            recordings = store.save(aggregate)
-        except RecordConflictError:
-            conflicts += 1  # someone else wrote first: wait a little, reload and re-check
-            elapsed = time.monotonic() - start
-            if conflicts >= policy.min_attempts and elapsed >= policy.budget_s:
-                break
-            time.sleep(policy.pause(conflicts))
-            continue
-        return aggregate, list(recordings)
-    raise ConcurrentUpdateError(
-        attempted,
-        f"another writer changed the {what} {conflicts} times in {elapsed:.1f} s while this command was retried",
-        "send the command again",
-    )
+        return aggregate, list(store.save(aggregate))
+
+    return retry_on_conflict(attempt, attempted=attempted, what=what, policy=policy)

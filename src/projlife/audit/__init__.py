@@ -28,7 +28,14 @@ from .checkpoint import (
     verify_checkpoint_signature,
 )
 from .errors import AuditError, AuditKeyError, ProofError
-from .keys import DEFAULT_KEY_ENV_VAR, SigningKey, VerifyingKey, key_id_for
+from .keys import (
+    DEFAULT_KEY_ENV_VAR,
+    DEMO_KEY_PREFIX,
+    DEMO_LOG_ID_PREFIX,
+    SigningKey,
+    VerifyingKey,
+    key_id_for,
+)
 from .merkle import (
     EMPTY_ROOT,
     HASH_SIZE,
@@ -47,6 +54,8 @@ __all__ = [
     "CHECKPOINT_FORMAT",
     "CONSISTENCY_FORMAT",
     "DEFAULT_KEY_ENV_VAR",
+    "DEMO_KEY_PREFIX",
+    "DEMO_LOG_ID_PREFIX",
     "EMPTY_ROOT",
     "HASH_SIZE",
     "INCLUSION_FORMAT",

@@ -13,6 +13,12 @@ A county's signing key is loaded from exactly one of:
 Anything else raises :class:`~projlife.audit.errors.AuditKeyError` saying what was
 attempted, why it failed and what is accepted.  The key id is the first 16 hex
 digits of SHA-256 over the 32 raw public-key bytes.
+
+A key loaded from a file remembers why it may not be secret (:attr:`SigningKey.exposure`):
+the demo's key (a file named ``DEMO-ONLY-…``), or a file that group or others may read or
+write (any of the mode bits ``0o077``; POSIX only). Such a key signs only the demo's logs
+(log ids starting ``projlife-demo-``); for any other database ``AuditService.checkpoint``
+refuses it.
 """
 
 from __future__ import annotations
@@ -28,9 +34,22 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from .errors import AuditKeyError
 
-__all__ = ["DEFAULT_KEY_ENV_VAR", "SigningKey", "VerifyingKey", "key_id_for"]
+__all__ = [
+    "DEFAULT_KEY_ENV_VAR",
+    "DEMO_KEY_PREFIX",
+    "DEMO_LOG_ID_PREFIX",
+    "SigningKey",
+    "VerifyingKey",
+    "key_id_for",
+]
 
 DEFAULT_KEY_ENV_VAR = "PROJLIFE_AUDIT_KEY"
+
+DEMO_KEY_PREFIX = "DEMO-ONLY-"
+"""A key file whose name starts with this is the demo's key (``projlife demo`` writes one)."""
+
+DEMO_LOG_ID_PREFIX = "projlife-demo-"
+"""The log ids of the demo's databases: the only logs a demo or exposed key may sign."""
 
 _PRIVATE_ACCEPTED = "an unencrypted PEM PKCS#8 Ed25519 private key ('-----BEGIN PRIVATE KEY-----')"
 _PUBLIC_ACCEPTED = "a PEM SubjectPublicKeyInfo Ed25519 public key ('-----BEGIN PUBLIC KEY-----')"
@@ -53,6 +72,23 @@ def _read_file(path: Path, attempted: str, accepted: str) -> bytes:
     except OSError as exc:
         reason = f"cannot read {str(path)!r}: {exc.strerror or exc}"
     raise AuditKeyError(attempted, reason, accepted)
+
+
+def _exposure(path: Path) -> str | None:
+    """Why the key in ``path`` may not be secret, or ``None``."""
+    if path.name.startswith(DEMO_KEY_PREFIX):
+        return f"{str(path)!r} is the demo's key (its name starts {DEMO_KEY_PREFIX!r})"
+    if os.name == "posix":
+        try:
+            mode = path.stat().st_mode & 0o777
+        except OSError:
+            return None
+        if mode & 0o077:
+            return (
+                f"{str(path)!r} may be read or written by its group or others (mode {mode:04o}), "
+                "so the key may be known to someone else"
+            )
+    return None
 
 
 class VerifyingKey:
@@ -123,11 +159,17 @@ class VerifyingKey:
 class SigningKey:
     """An Ed25519 private key that signs checkpoints; its repr never shows the secret."""
 
-    __slots__ = ("_private", "_public")
+    __slots__ = ("_exposure", "_private", "_public")
 
-    def __init__(self, private_key: Ed25519PrivateKey) -> None:
+    def __init__(self, private_key: Ed25519PrivateKey, *, exposure: str | None = None) -> None:
         self._private = private_key
         self._public = VerifyingKey(private_key.public_key())
+        self._exposure = exposure
+
+    @property
+    def exposure(self) -> str | None:
+        """Why this key may not be secret (the demo's key, a file others may read), or ``None``."""
+        return self._exposure
 
     @classmethod
     def generate(cls) -> SigningKey:
@@ -135,7 +177,7 @@ class SigningKey:
         return cls(Ed25519PrivateKey.generate())
 
     @classmethod
-    def from_pem(cls, data: bytes, *, source: str = "PEM data") -> SigningKey:
+    def from_pem(cls, data: bytes, *, source: str = "PEM data", exposure: str | None = None) -> SigningKey:
         """Load an unencrypted PEM PKCS#8 Ed25519 private key."""
         attempted = f"loading the audit signing key from {source}"
         try:
@@ -150,14 +192,14 @@ class SigningKey:
             ) from exc
         if not isinstance(key, Ed25519PrivateKey):
             raise AuditKeyError(attempted, f"the key is {type(key).__name__}, not Ed25519", _PRIVATE_ACCEPTED)
-        return cls(key)
+        return cls(key, exposure=exposure)
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str]) -> SigningKey:
         """Load the signing key from a PEM PKCS#8 Ed25519 private-key file."""
         p = Path(path)
         data = _read_file(p, f"loading the audit signing key from {str(p)!r}", _PRIVATE_ACCEPTED)
-        return cls.from_pem(data, source=repr(str(p)))
+        return cls.from_pem(data, source=repr(str(p)), exposure=_exposure(p))
 
     @classmethod
     def from_env(cls, var: str = DEFAULT_KEY_ENV_VAR, environ: Mapping[str, str] | None = None) -> SigningKey:
@@ -179,7 +221,7 @@ class SigningKey:
             )
         path = Path(value.strip())
         data = _read_file(path, f"{attempted} (path {str(path)!r})", accepted)
-        return cls.from_pem(data, source=f"{str(path)!r} (named by {var})")
+        return cls.from_pem(data, source=f"{str(path)!r} (named by {var})", exposure=_exposure(path))
 
     @property
     def public_key(self) -> VerifyingKey:

@@ -61,7 +61,13 @@ class RawDB:
         dialect = self.dialect
         try:
             cur = conn.cursor()
-            dialect.raw_begin(cur, write=write, lock_key=_LOCK_KEY, lock_name=self._lock_name)
+            dialect.raw_begin(
+                cur,
+                write=write,
+                lock_key=_LOCK_KEY,
+                lock_name=self._lock_name,
+                events_table=self.url.events_table,
+            )
             try:
                 yield cur
             except BaseException:

@@ -23,7 +23,7 @@ from .bundles import ConsistencyBundle, InclusionBundle, make_consistency_bundle
 from .checkpoint import Checkpoint, sign_checkpoint, verify_checkpoint_signature
 from .errors import AuditError, AuditKeyError, ProofError
 from .integrity import VerifyReport, verify_log
-from .keys import SigningKey, VerifyingKey
+from .keys import DEMO_LOG_ID_PREFIX, SigningKey, VerifyingKey
 from .logcheck import check_audit_log
 from .merkle import EMPTY_ROOT
 from .merkle import root as merkle_root
@@ -290,6 +290,8 @@ class AuditService:
         """Seal, then sign and store a checkpoint over every sealed event.
 
         Refuses without a key (:class:`AuditKeyError`): there is no unsigned checkpoint.
+        Refuses a key that may not be secret (:attr:`SigningKey.exposure`: the demo's key, a
+        file others may read) unless the log is the demo's (its id starts ``projlife-demo-``).
         Returns the existing checkpoint if the log has not grown since.
         """
         if not isinstance(key, SigningKey):
@@ -314,6 +316,14 @@ class AuditService:
                     f"make a checkpoint for log {chosen_log_id!r}",
                     f"this database's earlier checkpoints are for log {previous.log_id!r}",
                     f"log_id {previous.log_id!r} (one log, one id)",
+                )
+            if key.exposure is not None and not chosen_log_id.startswith(DEMO_LOG_ID_PREFIX):
+                raise AuditKeyError(
+                    f"sign a checkpoint of log {chosen_log_id!r} with key {key.key_id}",
+                    f"{key.exposure}; a checkpoint it signs proves nothing to a province",
+                    "a key of this county's own in a file only its owner may read "
+                    "(openssl genpkey -algorithm ed25519 -out county.key; chmod 600 county.key); "
+                    f"the demo's key signs only the demo's logs ({DEMO_LOG_ID_PREFIX}…)",
                 )
             if previous is not None and previous.tree_size == size:
                 return previous

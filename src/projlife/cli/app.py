@@ -78,11 +78,13 @@ def _register() -> None:
         calendar_commands,
         db_commands,
         demo_command,
+        new_plugin_command,
         plugins_command,
         projections_command,
         report_command,
         report_commands,
         server_commands,
+        tick_command,
     )
 
 

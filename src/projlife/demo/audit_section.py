@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from projlife.audit.keys import SigningKey
+from projlife.audit.keys import DEMO_KEY_PREFIX, DEMO_LOG_ID_PREFIX, SigningKey
 
 if TYPE_CHECKING:
     from projlife.demo.context import DemoContext
@@ -15,14 +15,12 @@ __all__ = ["audit_trail"]
 def audit_trail(ctx: DemoContext) -> None:
     """Seal the log, sign a checkpoint with a demo key, export it, prove one fact, verify."""
     console = ctx.console
-    key_path = ctx.out / "DEMO-ONLY-audit-signing.key"
-    if key_path.exists():
-        key = SigningKey.from_file(key_path)
-    else:
-        key = SigningKey.generate()
-        key.write_private_key(key_path)
+    key_path = ctx.out / f"{DEMO_KEY_PREFIX}audit-signing.key"
+    if not key_path.exists():
+        SigningKey.generate().write_private_key(key_path)
+    key = SigningKey.from_file(key_path)  # a demo key (its name says so): it signs only demo logs
     sealed = ctx.app.audit.seal()
-    checkpoint = ctx.app.audit.checkpoint(key, log_id=f"projlife-demo-{ctx.city.code}")
+    checkpoint = ctx.app.audit.checkpoint(key, log_id=f"{DEMO_LOG_ID_PREFIX}{ctx.city.code}")
     (ctx.out / "checkpoint.json").write_text(checkpoint.to_json(), encoding="utf-8")
     (ctx.out / "public_key.pem").write_bytes(key.public_key_pem())
     position = max(1, checkpoint.last_position // 2)

@@ -13,6 +13,7 @@ from projlife.domain.periods import Period
 from projlife.engine.evaluate import QuotaStatus, evaluate_deadlines, evaluate_quotas, rank
 from projlife.plugins.manager import rule_set
 from projlife.plugins.rules import canonical_decimal
+from projlife.reports.terms import deadline_title, period_term, quota_status_term, term
 
 if TYPE_CHECKING:
     from projlife.demo.context import DemoContext
@@ -20,11 +21,7 @@ if TYPE_CHECKING:
 __all__ = ["city_rules"]
 
 _Q = Decimal("0.01")
-_MARK = {
-    QuotaStatus.MET: "[green]met[/]",
-    QuotaStatus.NOT_MET: "[red]not met[/]",
-    QuotaStatus.NOT_APPLICABLE: "n/a",
-}
+_COLOUR = {QuotaStatus.MET: "green", QuotaStatus.NOT_MET: "red", QuotaStatus.NOT_APPLICABLE: "dim"}
 
 
 def city_rules(ctx: DemoContext) -> None:
@@ -37,31 +34,45 @@ def city_rules(ctx: DemoContext) -> None:
         f"{len(rules.deadlines)} deadlines, {len(rules.scoring)} scoring rules)"
     )
     kinds = sorted({q.period_kind for q in rules.quotas}, key=lambda k: (k.months, k.value))
-    table = Table(title=f"{city.name_zh} quotas as of {as_of}")
-    for col in ("quota", "period", "area", "value", "target", "status"):
-        table.add_column(col, justify="right" if col in ("value", "target") else "left")
+    table = Table(title=f"{city.name_zh} 目标任务 (as of {as_of})")
+    for col, right in (("quota", False), ("period", False), ("county", False), ("actual", True)):
+        table.add_column(term(col), justify="right" if right else "left")
+    table.add_column(term("target"), justify="right")
+    table.add_column(term("status"))
     for kind in kinds:
         period = Period.containing(kind, as_of)
-        report = evaluate_quotas(app, city, period, as_of, rules=rule_set(app.plugins, city, period))
+        period_rules = rule_set(app.plugins, city, period)
+        titles = {q.id: q.title_zh for q in period_rules.quotas}
+        report = evaluate_quotas(app, city, period, as_of, rules=period_rules)
         for r in report.results:
             value = "—" if r.value.value is None else canonical_decimal(r.value.value.quantize(_Q))
             if r.value.denominator is not None and r.value.value is not None:
                 value += f" ({canonical_decimal(r.value.numerator or Decimal(0))}/{canonical_decimal(r.value.denominator)})"
+            status = quota_status_term(r.status, final=r.final)
             table.add_row(
-                r.rule_id, str(period), r.area_name, value, canonical_decimal(r.target), _MARK[r.status]
+                titles[r.rule_id],
+                period_term(period),
+                r.area_name,
+                value,
+                canonical_decimal(r.target),
+                f"[{_COLOUR[r.status]}]{status}[/]",
             )
     console.print(table)
 
     deadlines = evaluate_deadlines(app, city, as_of, rules=rules)
     overdue = deadlines.overdue()
-    per_rule = Counter(r.rule_id for r in overdue)
+    specs = {d.id: d for d in rules.deadlines}
+    names = {d.id: deadline_title(d, d.title_zh) for d in rules.deadlines}
+    per_rule = Counter(names[r.rule_id] for r in overdue)
     console.print(
         f"deadlines ({deadlines.rule_set_sha256[:12]}): {len(deadlines.results)} triggered, {len(overdue)} overdue "
-        + (", ".join(f"{k}: {v}" for k, v in sorted(per_rule.items())) or "")
+        + ("; ".join(f"{k}: {v}" for k, v in sorted(per_rule.items())) or "")
     )
     for d in sorted(overdue, key=lambda d: (-d.overdue_working_days, d.project_code))[:5]:
+        english = deadline_title(specs.get(d.rule_id), names[d.rule_id], "en")
         console.print(
-            f"  {d.project_code} {d.rule_id} due {d.due_on}, {d.overdue_working_days} working days over"
+            f"  {d.project_code} {names[d.rule_id]} ({english}) due {d.due_on}, "
+            f"{d.overdue_working_days} working days over"
         )
 
     if not rules.scoring:
@@ -72,17 +83,19 @@ def city_rules(ctx: DemoContext) -> None:
         ranking = rank(
             app, city, period, as_of, rule_id=scoring.id, rules=rule_set(app.plugins, city, period)
         )
-        rt = Table(title=f"{scoring.title_zh} {period} (rule set {ranking.rule_set_sha256[:12]})")
-        rt.add_column("#", justify="right")
-        rt.add_column("area")
-        rt.add_column("score", justify="right")
+        rt = Table(
+            title=f"{scoring.title_zh} {period_term(period)} (rule set {ranking.rule_set_sha256[:12]})"
+        )
+        rt.add_column(term("rank"), justify="right")
+        rt.add_column(term("county"))
+        rt.add_column(term("score"), justify="right")
         top = {a.area_code for a in ranking.top}
         bottom = {a.area_code for a in ranking.bottom}
         for row in ranking.rows:
             mark = (
-                " [green]▲ top[/]"
+                f" [green]{term('top_mark')}[/]"
                 if row.area_code in top
-                else " [red]▼ bottom[/]"
+                else f" [red]{term('bottom_mark')}[/]"
                 if row.area_code in bottom
                 else ""
             )

@@ -11,6 +11,7 @@ from rich.table import Table
 from projlife.domain.lifecycle import Stage
 from projlife.domain.money import Money
 from projlife.domain.periods import Period
+from projlife.reports.terms import amount_term, rate_term
 
 if TYPE_CHECKING:
     from projlife.demo.context import DemoContext
@@ -34,13 +35,15 @@ def rates_and_funnels(ctx: DemoContext) -> None:
     rates = app.metrics.rates(period=year, city=city, as_of=ctx.as_of)
     table = Table(title=f"{ctx.city.name_zh} {year.label_zh} 转化率 (as of {ctx.as_of})")
     for col in ("指标", "rate", "分子/分母 = 值", "剔除"):
-        table.add_column(col)
+        table.add_column(col)  # "rate": the English name, from the term table
     for name, r in rates.items():
         shown = str(r)
         if name == "investment_completion":  # amounts in yuan: show them in 亿元 as officials do
             value = "n/a" if r.value is None else f"{(r.value * 100).quantize(Decimal('0.1'))}%"
-            shown = f"{Money(r.numerator)}/{Money(r.denominator)} = {value}"
-        table.add_row(r.label_zh, name, shown, str(len(r.excluded)))
+            shown = f"{amount_term(Money(r.numerator))}/{amount_term(Money(r.denominator))} = {value}"
+        table.add_row(
+            rate_term(name, "zh", r.label_zh), rate_term(name, "en", r.label_zh), shown, str(len(r.excluded))
+        )
     ctx.console.print(table)
     funnel = Table(title=f"签约项目漏斗 (signed cohort by quarter, started within 90 days / by {ctx.as_of})")
     for col in ("季度", "签约", "90天内开工", "已开工", "已纳统", "已投产", "剔除"):

@@ -40,9 +40,10 @@ from projlife.app.commands import (
     StartConstruction,
     VerifyStage,
 )
+from projlife.demo.flavour import flavour_for
 from projlife.domain.actor import Actor, Role
 from projlife.domain.areas import AreaLevel
-from projlife.domain.classification import InvestorClass, ProjectCategory
+from projlife.domain.classification import InvestorClass
 from projlife.domain.credit_code import make_credit_code
 from projlife.domain.lifecycle import (
     PREPARATION_MILESTONES,
@@ -59,16 +60,6 @@ __all__ = ["SimulatedProject", "Simulation", "simulate"]
 
 T = TypeVar("T")
 
-_CATEGORY_WEIGHTS = [
-    (ProjectCategory.INDUSTRIAL, 55),
-    (ProjectCategory.COMMERCE_LOGISTICS, 10),
-    (ProjectCategory.SCIENCE_TECHNOLOGY, 8),
-    (ProjectCategory.CULTURE_TOURISM, 7),
-    (ProjectCategory.AGRICULTURE, 5),
-    (ProjectCategory.INFRASTRUCTURE, 8),
-    (ProjectCategory.LIVELIHOOD, 4),
-    (ProjectCategory.URBAN_CONSTRUCTION, 3),
-]
 _INVESTORS = [
     (InvestorClass.PRIVATE, 55),
     (InvestorClass.LOCAL_SOE, 12),
@@ -81,20 +72,6 @@ _INVESTORS = [
     (InvestorClass.UNICORN, 2),
     (InvestorClass.GOVERNMENT, 3),
 ]
-_INDUSTRIES = [
-    "智能制造",
-    "新能源汽车零部件",
-    "食品加工",
-    "生物医药",
-    "电子信息",
-    "新材料",
-    "现代物流",
-    "文旅康养",
-    "装备制造",
-    "纺织服装",
-]
-_SUFFIX = ["产业园", "生产基地", "扩建项目", "技改项目", "研发中心", "智慧工厂", "综合体"]
-_COMPANIES = ["华中", "中原", "闽南", "苏中", "长江", "天元", "恒通", "国泰", "鑫达", "瑞丰", "宏盛", "金玉"]
 
 
 @attrs.frozen
@@ -141,8 +118,13 @@ def simulate(
     as_of: date = date(2024, 12, 31),
     with_investment: bool = True,
 ) -> Simulation:
-    """Generate ``n_projects`` project histories for ``city`` between ``start`` and ``as_of``."""
+    """Generate ``n_projects`` project histories for ``city`` between ``start`` and ``as_of``.
+
+    The city's :func:`~projlife.demo.flavour.flavour_for` gives its category mix, project names
+    that fit each category, its leaders and departments.
+    """
     rng = random.Random(f"{seed}/{city.slug}")
+    flavour = flavour_for(city.slug)
     units = [a for a in city.areas if a.level is AreaLevel.COUNTY] or list(city.areas)
     towns = [a for a in city.areas if a.level is AreaLevel.TOWN]
     if towns:
@@ -160,11 +142,12 @@ def simulate(
         size = Decimal(str(round(rng.lognormvariate(0.9, 1.0), 2)))  # in 亿, median ~2.5
         size = max(Decimal("0.3"), min(size, Decimal("120")))
         planned = (size * YI).quantize(Decimal(1))
-        category = _pick(rng, _CATEGORY_WEIGHTS)
+        category = _pick(rng, flavour.category_weights)
         investor = _pick(rng, _INVESTORS)
         code = f"{city.code}-{conceived.year}-{i + 1:05d}"  # e.g. 420900-2024-00017: unique across cities
         pid = project_id_for(city.code, code)
-        name = f"{rng.choice(_COMPANIES)}{rng.choice(_INDUSTRIES)}{rng.choice(_SUFFIX)}"
+        subjects, suffixes = flavour.names[category]
+        name = f"{rng.choice(flavour.prefixes)}{rng.choice(subjects)}{rng.choice(suffixes)}"
         cmds: list[Command] = [
             ConceiveProject(
                 code=code,
@@ -216,7 +199,7 @@ def simulate(
                 add(
                     SignProject(
                         amount_yuan=amount,
-                        counterparty=f"{rng.choice(_COMPANIES)}实业有限公司",
+                        counterparty=f"{rng.choice(flavour.prefixes)}实业有限公司",
                         batch=f"{d:%Y-%m}集中签约",
                         occurred_on=d,
                         **meta,
@@ -226,8 +209,8 @@ def simulate(
                 stage_versions[Stage.SIGNED] = version
                 add(
                     AssignSponsor(
-                        leader=f"市领导{rng.randint(1, 12)}",
-                        department=rng.choice(["市发改委", "市经信局", "市商务局", "市招商局"]),
+                        leader=flavour.leader.format(n=rng.randint(1, 12)),
+                        department=rng.choice(flavour.departments),
                         occurred_on=d,
                         **meta,
                     )

@@ -15,22 +15,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from projlife.calendar import WorkdayCalendar
+from projlife.demo.flavour import CityFlavour, flavour_for
 from projlife.demo.simulation import SimulatedProject
 from projlife.domain.project import project_id_for
 from projlife.domain.ticket import ticket_id_for
 
-__all__ = ["TICKET_PROBLEMS", "simulate_tickets"]
-
-TICKET_PROBLEMS = (
-    "用电增容审批滞后, 用地指标尚未下达",
-    "招商协议约定的奖补资金未按期兑现",
-    "流动资金贷款审批周期长",
-    "希望对接本地整车企业配套订单",
-    "技术工人缺口约 80 人",
-    "厂区道路和排水配套未完善",
-)
-_SOURCES = ("政企恳谈会", "政企早餐会", "驻厂服务员", "12345 热线")
-_DEPARTMENTS = ("市发改委", "市自然资源和规划局", "市经信局")
+__all__ = ["simulate_tickets"]
 
 
 def simulate_tickets(
@@ -42,13 +32,17 @@ def simulate_tickets(
     seed: int = 1,
     as_of: date = date(2024, 12, 31),
     calendar: WorkdayCalendar | None = None,
+    flavour: CityFlavour | None = None,
 ) -> list[dict[str, Any]]:
     """Ticket commands about ``projects`` (cancelled ones skipped), raised in the 120 days before ``as_of``.
 
     About 10% are escalated and 75% answered (if the answer falls 10 days or more before
     ``as_of``); the rest stay open, so some run overdue. ``categories`` are the city's
-    ticket category labels (``app.tickets.policy(city_code).category_labels``).
+    ticket category labels (``app.tickets.policy(city_code).category_labels``). The problems, where
+    they are collected and the departments come from the city's flavour
+    (:func:`~projlife.demo.flavour.flavour_for`), each problem fitting its category.
     """
+    fl = flavour if flavour is not None else flavour_for(city_code)
     cal = calendar if calendar is not None else WorkdayCalendar.china()
     rng = random.Random(f"tickets/{seed}/{city_code}")
     live = [p for p in projects if not p.cancelled]
@@ -60,6 +54,7 @@ def simulate_tickets(
     for n in range(1, n_tickets + 1):
         sp = rng.choice(live)
         code = f"{sp.code}-T{n:05d}"
+        category = rng.choice(list(categories))
         tid = str(ticket_id_for(city_code, code))
         on = cal.roll_forward(start + timedelta(days=rng.randrange(0, 90)))
         cmds: list[tuple[date, dict[str, Any]]] = [
@@ -70,9 +65,9 @@ def simulate_tickets(
                     "code": code,
                     "city_code": city_code,
                     "area_code": sp.area_code,
-                    "category": rng.choice(list(categories)),
-                    "description": rng.choice(TICKET_PROBLEMS),
-                    "raised_by": rng.choice(_SOURCES),
+                    "category": category,
+                    "description": fl.problem(category, rng.randrange(1000)),
+                    "raised_by": rng.choice(fl.ticket_sources),
                     "project_id": str(project_id_for(city_code, sp.code)),
                     "occurred_on": on.isoformat(),
                     "actor": clerk,
@@ -87,7 +82,7 @@ def simulate_tickets(
                     "command": "assign_ticket",
                     "ticket_id": tid,
                     "assignee_kind": "locality" if locality else "department",
-                    "assignee": sp.area_code if locality else rng.choice(_DEPARTMENTS),
+                    "assignee": sp.area_code if locality else rng.choice(fl.departments),
                     "occurred_on": on.isoformat(),
                     "actor": clerk,
                 },
@@ -115,7 +110,7 @@ def simulate_tickets(
                     {
                         "command": "answer_ticket",
                         "ticket_id": tid,
-                        "resolution": "已协调解决并书面反馈企业",
+                        "resolution": rng.choice(fl.resolutions),
                         "evidence": [f"办结单-{n:05d}"],
                         "occurred_on": day.isoformat(),
                         "actor": {"id": f"handler-{rng.randrange(1, 6)}", "role": "handler"},

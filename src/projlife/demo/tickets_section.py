@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from rich.table import Table
 
 from projlife.calendar import WorkdayCalendar
+from projlife.demo.flavour import flavour_for
 from projlife.domain.errors import ProjlifeError
 from projlife.domain.project import project_id_for
 from projlife.domain.ticket import TicketStatus
@@ -18,14 +19,6 @@ if TYPE_CHECKING:
 
 __all__ = ["ticket_loop"]
 
-_PROBLEMS = {
-    "用能用地": "用电增容审批滞后, 用地指标尚未下达",
-    "政府履约": "招商协议约定的奖补资金未按期兑现",
-    "融资贷款": "流动资金贷款审批周期长",
-    "市场订单": "希望对接本地整车企业配套订单",
-    "招工引才": "技术工人缺口约 80 人",
-    "其他": "厂区道路和排水配套未完善",
-}
 _CLERK = {"id": "demo-clerk", "role": "clerk"}
 _REVISITOR = {"id": "demo-revisitor", "role": "revisitor"}
 
@@ -33,7 +26,8 @@ _REVISITOR = {"id": "demo-revisitor", "role": "revisitor"}
 def ticket_loop(ctx: DemoContext, n_tickets: int = 60) -> None:
     """Raise, assign, escalate, answer, draw, revisit, close or reopen; print the loop and what is overdue."""
     app, city = ctx.app, ctx.city
-    rng = random.Random(ctx.seed * 7919 + 13)
+    rng = random.Random(f"demo-tickets/{ctx.seed}/{city.slug}")
+    flavour = flavour_for(city.slug)
     cal = WorkdayCalendar.china()
     policy = app.tickets.policy(city.code)
     projects = [p for p in ctx.simulation.projects if not p.cancelled]
@@ -50,15 +44,15 @@ def ticket_loop(ctx: DemoContext, n_tickets: int = 60) -> None:
                 "city_code": city.code,
                 "area_code": sp.area_code,
                 "category": category,
-                "description": _PROBLEMS.get(category, f"项目推进中遇到{category}方面的困难, 请求协调解决"),
-                "raised_by": rng.choice(["政企恳谈会", "政企早餐会", "驻厂服务员", "12345 热线"]),
+                "description": flavour.problem(category, rng.randrange(1000)),
+                "raised_by": rng.choice(flavour.ticket_sources),
                 "project_id": str(project_id_for(city.code, sp.code)),
                 "occurred_on": on.isoformat(),
                 "actor": _CLERK,
             }
         ).aggregate_id
         assignee = rng.choice(
-            [("locality", sp.area_code), ("department", "市发改委"), ("department", "市自然资源和规划局")]
+            [("locality", sp.area_code), *(("department", d) for d in flavour.departments[:2])]
         )
         _do(ctx, "assign_ticket", tid, on, _CLERK, assignee_kind=assignee[0], assignee=assignee[1])
         raised.append((tid, on))
@@ -77,7 +71,7 @@ def ticket_loop(ctx: DemoContext, n_tickets: int = 60) -> None:
                 tid,
                 day,
                 handler,
-                resolution="已协调解决并书面反馈企业",
+                resolution=rng.choice(flavour.resolutions),
                 evidence=[f"办结单-{tid.hex[:6]}"],
             )
             answered_on[tid] = day

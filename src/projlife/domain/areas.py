@@ -11,6 +11,9 @@ __all__ = ["Area", "AreaLevel", "AreaTree"]
 
 
 class AreaLevel(StrEnum):
+    """The levels of a city's area tree: the city (or a county as top jurisdiction), its
+    counties (县市区, zones at that level), and towns, streets and parks (镇街、园区) below."""
+
     CITY = "city"
     COUNTY = "county"
     TOWN = "town"

@@ -26,6 +26,8 @@ __all__ = [
 
 
 class Stage(StrEnum):
+    """The lifecycle stages a project enters in order (reserved and landed may be skipped)."""
+
     CONCEIVED = "conceived"
     RESERVED = "reserved"
     SIGNED = "signed"
@@ -190,6 +192,8 @@ class RemovalReason(StrEnum):
 
 
 class VerificationMethod(StrEnum):
+    """How a stage claim was checked before it was recognised (认定)."""
+
     DOCUMENTS = "documents"
     """Checked on the papers (对账)."""
     SITE = "site"

@@ -134,20 +134,13 @@ def _caught_up(app: CountingSource) -> None:
     """Catch the projections up; refuse to count from a read model stopped behind the log."""
     from projlife.projections.details import DETAILS_PROJECTION
     from projlife.projections.facts import LEDGER_PROJECTION
-    from projlife.projections.runner import ProjectionFailed
     from projlife.projections.site_scores import SITE_SCORES_PROJECTION
 
-    head = app.store.recorder.max_notification_id() or 0
-    positions = app.projections.run()
-    names = (LEDGER_PROJECTION, DETAILS_PROJECTION, SITE_SCORES_PROJECTION)
-    behind = {n: positions.get(n, 0) for n in names}
-    behind = {n: p for n, p in behind.items() if p < head}
-    if behind:
-        raise ProjectionFailed(
-            "count the engine's facts from the projections",
-            f"these projections stopped behind log position {head}: {behind}",
-            "fix the failing projection (see app.projections.status())",
-        )
+    app.projections.run()
+    app.projections.raise_if_stopped(
+        attempted="count the engine's facts from the projections",
+        names=(LEDGER_PROJECTION, DETAILS_PROJECTION, SITE_SCORES_PROJECTION),
+    )
 
 
 # -- quotas -----------------------------------------------------------------------------------

@@ -12,12 +12,13 @@ from typing import Any
 
 import attrs
 
+from projlife.domain.areas import Area, AreaLevel, AreaTree
 from projlife.domain.classification import ProjectCategory
 from projlife.domain.lifecycle import Stage
 from projlife.domain.money import Money
 from projlife.plugins.site_scoring import SiteScoring
 
-__all__ = ["CountingPolicy", "DriveScope"]
+__all__ = ["AREA_KINDS", "CountingPolicy", "DriveScope"]
 
 
 def _opt_money(value: Any) -> Money | None:
@@ -43,37 +44,94 @@ def stage_amount(stage: Stage, planned: Money, signed: Money | None) -> Money:
     return planned
 
 
+AREA_KINDS: tuple[str, ...] = ("county", "zone", "town", "park")
+"""The area kinds a scope can keep (the values of
+:class:`projlife.projections.counting.AreaKind`): 县(市、区), city-level zones (开发区、示范区),
+towns and streets (镇、街道), and parks below county level (园区)."""
+
+
+def _area_kinds(values: Iterable[Any]) -> frozenset[str]:
+    if isinstance(values, str):
+        raise ValueError(f"expected a collection of area kinds, not the string {values!r}")
+    kinds = frozenset(str(getattr(v, "value", v)) for v in values)
+    unknown = sorted(kinds - set(AREA_KINDS))
+    if unknown:
+        raise ValueError(f"unknown area kind(s) {', '.join(unknown)}; known: {', '.join(AREA_KINDS)}")
+    return kinds
+
+
+def _opt_codes(values: Iterable[str] | None) -> frozenset[str] | None:
+    return None if values is None else frozenset(values)
+
+
 @attrs.frozen
 class DriveScope:
     """Which projects a city's drive counts at all (every surface: engine, metrics, bulletin).
 
     ``min_amount`` is judged by the amount that fits the stage counted (:func:`stage_amount`);
-    ``industry_only`` keeps 产业项目. Empty: every project counts.
+    ``industry_only`` keeps 产业项目; ``categories`` keeps those categories; ``area_kinds``
+    keeps projects whose area, or an area above it, is of one of those kinds (see
+    :data:`AREA_KINDS`). Empty: every project counts.
+
+    ``areas`` is ``area_kinds`` resolved against a city's area tree (:meth:`resolved`, which the
+    plugin manager calls); it is derived, so it is not part of :meth:`as_dict` or the hash.
     """
 
     min_amount: Money | None = attrs.field(default=None, converter=_opt_money)
     industry_only: bool = False
     categories: frozenset[ProjectCategory] = attrs.field(default=frozenset(), converter=_categories)
+    area_kinds: frozenset[str] = attrs.field(default=frozenset(), converter=_area_kinds)
     source: str = ""
+    areas: frozenset[str] | None = attrs.field(default=None, converter=_opt_codes, eq=False)
 
     @property
     def everything(self) -> bool:
-        return self.min_amount is None and not self.industry_only and not self.categories
+        return (
+            self.min_amount is None and not self.industry_only and not self.categories and not self.area_kinds
+        )
 
-    def matches(self, amount: Money, category: ProjectCategory) -> bool:
+    def resolved(self, tree: AreaTree) -> DriveScope:
+        """This scope with ``areas``: the codes of ``tree`` whose area or an ancestor has a kept kind."""
+        if not self.area_kinds:
+            return self
+        keep = set()
+        for area in tree:
+            chain = [area, *tree.ancestors(area.code)]
+            if any(_kind(a) in self.area_kinds for a in chain):
+                keep.add(area.code)
+        return attrs.evolve(self, areas=frozenset(keep))
+
+    def matches(self, amount: Money, category: ProjectCategory, area_code: str | None = None) -> bool:
         if self.min_amount is not None and amount < self.min_amount:
             return False
         if self.industry_only and not category.is_industry:
             return False
-        return not (self.categories and category not in self.categories)
+        if self.categories and category not in self.categories:
+            return False
+        if self.area_kinds:
+            if self.areas is None:
+                raise ValueError("a scope with area kinds is resolved against the city's areas before use")
+            return area_code is not None and area_code in self.areas
+        return True
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "min_amount": None if self.min_amount is None else str(self.min_amount.yuan.normalize()),
             "industry_only": self.industry_only,
             "categories": sorted(c.value for c in self.categories),
             "source": self.source,
         }
+        if self.area_kinds:  # only when set, so that scopes without area kinds keep their hash
+            out["area_kinds"] = sorted(self.area_kinds)
+        return out
+
+
+def _kind(area: Area) -> str | None:
+    if area.level is AreaLevel.COUNTY:
+        return "zone" if area.is_zone else "county"
+    if area.level is AreaLevel.TOWN:
+        return "park" if area.is_zone else "town"
+    return None
 
 
 @attrs.frozen

@@ -7,9 +7,11 @@ its parameters, what it returns, and how projlife calls it:
 - *first result*: plugins are asked in turn and the first answer that is not ``None`` wins;
 - *all collected*: every plugin is asked and the answers that are not ``None`` are combined.
 
-Hooks that take ``city`` are asked about every installed city: a plugin answers for its own
-city (compare ``city.slug``) and returns ``None`` for the others. A hook implementation may
-accept fewer parameters than its spec (pluggy passes only those it names).
+Hooks that take ``city`` are bound to the plugin's jurisdiction: projlife asks a plugin only
+about the cities whose codes it governs (the city it declares with ``projlife_city`` and any
+codes it lists with ``projlife_jurisdiction``). Hooks named ``projlife_cross_city_*`` are the
+exception, asked about every city. A hook implementation may accept fewer parameters than its
+spec (pluggy passes only those it names).
 
 Every hook is called through :func:`projlife.plugins.manager.call_hook`, which names the
 plugin in the error when an implementation raises or returns the wrong type.
@@ -28,7 +30,7 @@ from projlife.domain.errors import Problem
 from projlife.domain.money import Money
 from projlife.domain.periods import Period
 from projlife.domain.ticket import Satisfaction
-from projlife.plugins.counting_policy import CountingPolicy
+from projlife.plugins.counting_policy import CountingPolicy, DriveScope
 from projlife.plugins.rules import (
     DeadlineSpec,
     EscalationStep,
@@ -40,24 +42,41 @@ from projlife.plugins.rules import (
 from projlife.plugins.types import CityProfile
 
 if TYPE_CHECKING:
+    from datetime import date
+
+    from projlife.actions import PlanLagRule
     from projlife.app.commands import Command
     from projlife.domain.project import Project
+    from projlife.plugins.indicators import Indicator, IndicatorRanking
+    from projlife.plugins.labels import BulletinSection, Labels
+    from projlife.ports import BulletinSource, RuleSource
 
 __all__ = [
+    "CROSS_CITY_PREFIX",
     "FIRST_RESULT_HOOKS",
     "PROJECT_NAME",
     "hookimpl",
     "hookspec",
+    "projlife_actions",
+    "projlife_bulletin_sections",
     "projlife_calendar",
     "projlife_city",
     "projlife_close_unsampled_on_answer",
     "projlife_counting_policy",
+    "projlife_cross_city_calendar",
+    "projlife_cross_city_validate_command",
     "projlife_deadlines",
     "projlife_escalation_ladder",
+    "projlife_indicator_rankings",
+    "projlife_indicators",
+    "projlife_jurisdiction",
+    "projlife_labels",
     "projlife_major_threshold",
+    "projlife_plan_lag",
     "projlife_quotas",
     "projlife_revisit_sample_rate",
     "projlife_satisfaction_bar",
+    "projlife_scope",
     "projlife_scoring",
     "projlife_size_classes",
     "projlife_ticket_categories",
@@ -66,8 +85,77 @@ __all__ = [
 ]
 
 PROJECT_NAME = "projlife"
+"""The pluggy project name: hooks are ``projlife_*``, markers ``projlife``."""
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+"""Marks projlife's hook specifications (projlife's own use)."""
 hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+"""Decorate a plugin's hook functions with it: ``@hookimpl def projlife_city(): ...``."""
+
+
+# --- jurisdiction (plugbind) ---
+
+
+@hookspec
+def projlife_jurisdiction() -> Sequence[str] | None:
+    """The codes of the top jurisdictions (cities or counties) this plugin governs.
+
+    :returns: administrative codes (``["420900"]``), or ``None``. The code of the
+        :class:`~projlife.plugins.types.CityProfile` a plugin declares with :func:`projlife_city`
+        is part of its jurisdiction without being listed here.
+
+    *All collected*, once per plugin at load time. projlife calls a plugin's hooks that take a
+    ``city`` only for the cities in its jurisdiction, so a plugin cannot change another city's
+    rules even if it forgets to compare ``city``. Two plugins claiming one code is a
+    :class:`~projlife.plugins.manager.PluginError` at load time, naming both.
+    """
+
+
+@hookspec(firstresult=True)
+def projlife_scope(city: CityProfile) -> DriveScope | None:
+    """The one scope of ``city``'s drive: which projects every rule, section, total and export counts.
+
+    :param city: the city asked about (only plugins governing it are asked).
+    :returns: a :class:`~projlife.plugins.counting_policy.DriveScope` (categories, an amount
+        threshold judged by the amount that fits the stage counted, area kinds), or ``None``.
+
+    *First result*; no answer means the scope of the city's counting policy (every project by
+    default). Answering both this hook and a counting policy with a scope is an error.
+    """
+
+
+@hookspec
+def projlife_cross_city_calendar(city: CityProfile) -> WorkdayCalendar | None:
+    """Cross-city: working-day overrides for every city (e.g. a national table not yet packaged).
+
+    :param city: the city whose deadlines are being computed; this hook is asked about *every*
+        installed city, whatever the plugin's jurisdiction.
+    :returns: a :class:`~projlife.calendar.WorkdayCalendar`, or ``None``.
+
+    *All collected*, layered under the city's own ``projlife_calendar`` answers in plugin-name
+    order. A cross-city answer changes every city's rule-set hash: the conformance kit
+    refuses a plugin whose cross-city hooks change the built-in cities.
+    """
+
+
+@hookspec
+def projlife_cross_city_validate_command(
+    city: CityProfile, command: Command, project: Project | None
+) -> Sequence[Problem] | None:
+    """Cross-city: check a command of *any* city before anything is written (a province's rule).
+
+    :param city: the city of the project the command concerns (any installed city).
+    :param command: the validated command.
+    :param project: the project before the command, or ``None`` for a conception.
+    :returns: the :class:`~projlife.domain.errors.Problem` s found, or ``None``.
+
+    *All collected*, after the city's own ``projlife_validate_command``: any problem rejects the
+    command and nothing is written.
+    """
+
+
+CROSS_CITY_PREFIX = "projlife_cross_city_"
+"""Hooks named ``projlife_cross_city_*`` are asked about every city; every other hook that
+takes ``city`` is asked only of the plugins whose jurisdiction holds the city's code."""
 
 
 # -- identity ---------------------------------------------------------------------------------
@@ -279,7 +367,8 @@ def projlife_calendar(city: CityProfile) -> WorkdayCalendar | None:
         ``official_years`` are layered over China's official table, or ``None``.
 
     *All collected*: answers are layered in plugin-name order (a later plugin wins on a date
-    both list). A national table (e.g. 2027, once published) may be returned for every city.
+    both list). A national table (e.g. 2027, once published) for every city belongs in
+    :func:`projlife_cross_city_calendar`.
     """
 
 
@@ -287,6 +376,7 @@ FIRST_RESULT_HOOKS = frozenset(
     {
         "projlife_major_threshold",
         "projlife_counting_policy",
+        "projlife_scope",
         "projlife_size_classes",
         "projlife_ticket_categories",
         "projlife_escalation_ladder",
@@ -297,3 +387,81 @@ FIRST_RESULT_HOOKS = frozenset(
     }
 )
 """The hooks called *first result*; every other hook is *all collected*."""
+
+
+# --- indicators, targets, labels, actions (plugind) ------------------------------------------
+
+
+@hookspec
+def projlife_indicators(city: CityProfile) -> Sequence[Indicator] | None:
+    """Indicators ``city`` ranks or reports by, beyond the built-in ones.
+
+    :param city: the city asked about.
+    :returns: a sequence of :class:`~projlife.plugins.indicators.Indicator` (ids unique and not
+        those of :data:`~projlife.plugins.indicators.BUILTIN_INDICATORS`), or ``None``.
+
+    *All collected*: answers are concatenated with the built-in indicators.
+    """
+
+
+@hookspec
+def projlife_indicator_rankings(city: CityProfile, period: Period) -> Sequence[IndicatorRanking] | None:
+    """Rankings of ``city``'s areas by weighted indicators over ``period`` (e.g. a quarterly 流动红旗).
+
+    :param city: the city asked about.
+    :param period: the period being ranked; return every ranking in force during it.
+    :returns: a sequence of :class:`~projlife.plugins.indicators.IndicatorRanking`, or ``None``.
+
+    *All collected*: ranking ids must be unique; every weighted indicator must exist.
+    """
+
+
+@hookspec(firstresult=True)
+def projlife_labels(city: CityProfile) -> Labels | None:
+    """The words ``city``'s bulletins use for its areas, awards and sections (全县, 镇街(园区), 流动红旗).
+
+    :param city: the city asked about.
+    :returns: a :class:`~projlife.plugins.labels.Labels`, or ``None`` to keep the library's words.
+
+    *First result*.
+    """
+
+
+@hookspec
+def projlife_bulletin_sections(
+    city: CityProfile, app: BulletinSource, kind: str, period: Period, as_of: date
+) -> Sequence[BulletinSection] | None:
+    """Extra sections for ``city``'s bulletin of ``kind`` for ``period`` as of ``as_of``.
+
+    :param app: the application (read the counting layer, ``app.targets``, the engine).
+    :returns: a sequence of :class:`~projlife.plugins.labels.BulletinSection`, or ``None``.
+
+    *All collected*, appended after the library's sections in plugin-name order.
+    """
+
+
+@hookspec
+def projlife_actions(city: CityProfile, app: RuleSource, as_of: date) -> Sequence[Command] | None:
+    """Commands ``city``'s rules make due on ``as_of`` (e.g. a removal from a pool at the 季核查).
+
+    :param app: the application, to read the facts the rule needs.
+    :returns: project or ticket commands (``RemoveFromPool``, ``FlagProject``, ``EscalateTicket``…)
+        with the SYSTEM actor, or ``None``. Return only commands that are still due: ``projlife
+        tick`` runs them and must write nothing new when run twice.
+
+    *All collected*; run by :func:`projlife.actions.tick` after the built-in actions.
+    """
+
+
+@hookspec(firstresult=True)
+def projlife_plan_lag(city: CityProfile) -> PlanLagRule | None:
+    """When ``city`` flags a project as lagging against its annual plan (进度不达标、时间有滞后).
+
+    :returns: a :class:`~projlife.actions.PlanLagRule`, or ``None`` for the default (flag
+        ``lagging.plan`` when year-to-date investment is below 80% of the pro-rata plan).
+
+    *First result*.
+    """
+
+
+FIRST_RESULT_HOOKS = FIRST_RESULT_HOOKS | {"projlife_labels", "projlife_plan_lag"}

@@ -16,6 +16,8 @@ __all__ = ["DeadlineSpec", "EventRef", "EventRefKind"]
 
 
 class EventRefKind(StrEnum):
+    """What an :class:`EventRef` names: a stage entry, a milestone or an event topic."""
+
     STAGE = "stage"
     """Entering a lifecycle stage (the claim's business date)."""
     MILESTONE = "milestone"

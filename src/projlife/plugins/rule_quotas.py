@@ -246,6 +246,8 @@ class AreaScope:
 
 
 class Comparison(StrEnum):
+    """Whether a quota is met by a value at least (most quotas) or at most its target."""
+
     AT_LEAST = "at_least"
     AT_MOST = "at_most"
 

@@ -21,6 +21,7 @@ __all__ = [
     "Projection",
     "ProjectionFailed",
     "ProjectionStatus",
+    "ProjectionStopped",
     "ProjectionTimeout",
     "RebuildAware",
     "UnknownProjection",
@@ -86,6 +87,49 @@ class RebuildAware(Protocol):
 
 class ProjectionFailed(ProjlifeError):
     """A projection stopped at an event that it could not apply."""
+
+
+class ProjectionStopped(ProjectionFailed):
+    """A projection stopped at an event it could not apply: its read model ends before that
+    event, so nothing may be read from it as if it were current.
+
+    Names the event: its log ``position``, ``topic``, aggregate (``originator_id``) and
+    ``originator_version``, and the projection's ``error``.
+    """
+
+    def __init__(
+        self,
+        attempted: str,
+        *,
+        projection: str,
+        position: int,
+        topic: str | None,
+        originator_id: str | None,
+        originator_version: int | None,
+        error: str | None,
+        applied_through: int,
+        head: int,
+    ) -> None:
+        self.projection = projection
+        self.position = position
+        self.topic = topic
+        self.originator_id = originator_id
+        self.originator_version = originator_version
+        self.error = error
+        self.applied_through = applied_through
+        self.head = head
+        event = f"event {position}"
+        if topic is not None:
+            event += f" (topic {topic}, aggregate {originator_id} version {originator_version})"
+        super().__init__(
+            attempted,
+            f"the read model is broken: projection {projection} stopped at {event}: {error}; it "
+            f"holds the log only up to position {applied_through} of {head}, so its figures are stale",
+            "fix the cause (upgrade projlife, or record a correcting event), then "
+            "app.projections.run() (or any `projlife report`) resumes from that event, or "
+            f"`projlife projections rebuild --name {projection}` replays the whole log; "
+            "`projlife projections status` shows where each read model stands",
+        )
 
 
 class ProjectionTimeout(ProjlifeError):

@@ -42,7 +42,7 @@ from projlife.projections.ledger_rows import (
     to_row,
     yuan_of_fen,
 )
-from projlife.projections.rebuilds import refuse_if_rebuilding
+from projlife.projections.rebuilds import refuse_unservable
 from projlife.projections.state import QUERY_COLUMNS, FactRow, ProjectState, fold
 
 if TYPE_CHECKING:
@@ -150,7 +150,7 @@ class Ledger:
         known_at: datetime | None = None,
     ) -> LedgerSummary:
         scope = self.scope(city, county, area)
-        self._refuse_if_rebuilding("summarise the ledger")
+        self._refuse_unservable("summarise the ledger")
         if known_at is None:
             fast = self._timeline_summary(scope, as_of)
             if fast is not None:
@@ -189,9 +189,9 @@ class Ledger:
                 t.c.stage,
                 t.c.verified_stage,
                 sa.func.count(),
-                sa.func.sum(t.c.planned_fen),
-                sa.func.sum(t.c.signed_fen),
-                sa.func.sum(t.c.reported_fen),
+                *timeline.split_sum(t.c.planned_fen),
+                *timeline.split_sum(t.c.signed_fen),
+                *timeline.split_sum(t.c.reported_fen),
                 sa.func.sum(sa.case((t.c.removed_mask != 0, 1), else_=0)),
                 sa.func.sum(t.c.cancelled),
                 sa.func.sum(t.c.flagged),
@@ -208,13 +208,15 @@ class Ledger:
         by_verified = dict.fromkeys(STAGES, 0)
         projects = removed = cancelled = flagged = 0
         planned = signed = reported = 0
-        for stage, verified, n, p, sg, rp, rm, cn, fl, exact in groups:
+        for stage, verified, n, p_hi, p_lo, sg_hi, sg_lo, rp_hi, rp_lo, rm, cn, fl, exact in groups:
             if not exact:
                 return None
             by_stage[STAGES[stage]] += n
             by_verified[STAGES[verified]] += n
             projects += n
-            planned, signed, reported = planned + int(p), signed + int(sg), reported + int(rp)
+            planned += timeline.join_split_sum(p_hi, p_lo)
+            signed += timeline.join_split_sum(sg_hi, sg_lo)
+            reported += timeline.join_split_sum(rp_hi, rp_lo)
             removed, cancelled, flagged = removed + int(rm), cancelled + int(cn), flagged + int(fl)
         return LedgerSummary(
             projects=projects,
@@ -243,15 +245,15 @@ class Ledger:
         Raises :class:`~projlife.projections.runner.ProjectionRebuilding` while the ledger's
         projections are being rebuilt (or a rebuild was interrupted): never partial figures.
         """
-        self._refuse_if_rebuilding("read the ledger")
+        self._refuse_unservable("read the ledger")
         return fold(
             self._fact_rows(scope, as_of, known_at, project_ids),
             None if as_of is None else as_of.toordinal(),
         )
 
-    def _refuse_if_rebuilding(self, attempted: str) -> None:
+    def _refuse_unservable(self, attempted: str) -> None:
         with self._database.engine.connect() as conn:
-            refuse_if_rebuilding(conn, (LEDGER_PROJECTION, DETAILS_PROJECTION), attempted)
+            refuse_unservable(conn, (LEDGER_PROJECTION, DETAILS_PROJECTION), attempted)
 
     def statics(self, scope: Scope, states: dict[str, ProjectState]) -> dict[str, Any]:
         """The ``pl_projects`` rows of the given states."""

@@ -15,7 +15,9 @@ or sideways.
 
 A projection that raises stops at that event: the events before it in the batch are
 kept, the tracking row records the failing event's id and the error, and the next
-``run()`` retries from exactly there.
+``run()`` retries from exactly there. ``run()`` itself returns (the other projections still
+run); ``wait()``, ``raise_if_stopped()`` and every reader of the read model
+(``refuse_unservable``) raise :class:`ProjectionStopped`, naming the event.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from projlife.projections.contract import (
     Projection,
     ProjectionFailed,
     ProjectionStatus,
+    ProjectionStopped,
     ProjectionTimeout,
     RebuildAware,
     UnknownProjection,
@@ -50,6 +53,7 @@ from projlife.projections.rebuilds import (
     rebuilding,
     rebuilds_table,
     refuse_if_rebuilding,
+    stopped,
 )
 from projlife.store.dialect import sql_dialect
 
@@ -67,6 +71,7 @@ __all__ = [
     "ProjectionRebuilding",
     "ProjectionRunner",
     "ProjectionStatus",
+    "ProjectionStopped",
     "ProjectionTimeout",
     "RebuildAware",
     "UnknownProjection",
@@ -156,19 +161,13 @@ class ProjectionRunner:
         """Return once every projection has applied the log up to ``position``.
 
         Catches up itself (so it works without a background runner); raises
-        :class:`ProjectionFailed` if a projection is stuck on an earlier event and
+        :class:`ProjectionStopped` if a projection is stuck on an earlier event and
         :class:`ProjectionTimeout` if ``position`` is not reached within ``timeout``.
         """
         deadline = time.monotonic() + timeout
         while True:
             positions = self.run(until=position, seal=False)
-            for st in self.status():
-                if st.failed_event_id is not None and st.failed_event_id <= position:
-                    raise ProjectionFailed(
-                        f"wait for log position {position}",
-                        f"projection {st.name} stopped at event {st.failed_event_id}: {st.last_error}",
-                        "fix the projection, then run it again; it resumes from that event",
-                    )
+            self.raise_if_stopped(attempted=f"wait for log position {position}", before=position)
             if all(p >= position for p in positions.values()):
                 return
             if time.monotonic() >= deadline:
@@ -179,6 +178,19 @@ class ProjectionRunner:
                     "a position that has been written, or a longer timeout",
                 )
             time.sleep(0.02)
+
+    def raise_if_stopped(
+        self, *, attempted: str, names: Sequence[str] | None = None, before: int | None = None
+    ) -> None:
+        """Raise :class:`ProjectionStopped` (naming the event: position, topic, aggregate) if one
+        of ``names`` (default: all) stopped at an event it could not apply (at or before
+        position ``before``, if given)."""
+        self._ensure_tracking_rows()
+        chosen = list(names) if names is not None else list(self._projections)
+        with self._database.engine.connect() as conn:
+            broken = [e for e in stopped(conn, chosen, attempted) if before is None or e.position <= before]
+        if broken:
+            raise broken[0]
 
     def rebuild(self, name: str, *, batch_size: int = 10_000) -> int:
         """Clear the projection's tables and replay the whole log into them.

@@ -30,7 +30,47 @@ from projlife.projections.facts import OPEN_END, STAGES, FactKind, facts_table, 
 from projlife.projections.state import QUERY_COLUMNS, FactRow, ProjectState
 from projlife.store.dialect import sql_dialect
 
-__all__ = ["POOL_BITS", "build_all", "is_stale", "project_timeline", "refresh", "set_stale", "stale_flag"]
+__all__ = [
+    "MAX_FEN",
+    "POOL_BITS",
+    "build_all",
+    "is_stale",
+    "join_split_sum",
+    "project_timeline",
+    "refresh",
+    "set_stale",
+    "split_sum",
+    "stale_flag",
+]
+
+MAX_FEN = 2**63 - 1
+"""The largest amount in fen a timeline column holds (a signed 64-bit ``BIGINT`` on every
+database). An amount the API accepts is at most 10¹⁵ yuan = 10¹⁷ fen, far below it; only a
+cumulative investment of more than 92 months at that maximum, or an amount stored before the
+bounds, exceeds it, and that row is stored as 0 and marked inexact, so the summary folds the
+facts in ``Decimal`` instead (exact, never an overflow)."""
+
+_HALF = 32
+_LOW = 2**_HALF - 1
+
+
+def split_sum(column: Any) -> tuple[Any, Any]:
+    """``SUM`` of a non-negative ``BIGINT`` column as two sums that cannot overflow.
+
+    SQLite's ``SUM`` of integers raises "integer overflow" past 2⁶³ − 1 (and ``TOTAL`` is a
+    float, losing fen), so a hundred projects at the maximum 10¹⁵ yuan would stop the summary.
+    The high and low 32 bits are summed separately (each sum fits 64 bits for up to 2³¹ rows)
+    and joined in Python by :func:`join_split_sum`; PostgreSQL and MariaDB get the same query.
+    """
+    high = column.op(">>")(sa.literal_column(str(_HALF)))  # inline: PostgreSQL has no bigint >> bigint
+    low = column.op("&")(sa.literal_column(str(_LOW)))
+    return sa.func.sum(high), sa.func.sum(low)
+
+
+def join_split_sum(high: Any, low: Any) -> int:
+    """The exact total from the two sums of :func:`split_sum` (``NULL`` sums count as 0)."""
+    return (int(high or 0) << _HALF) + int(low or 0)
+
 
 POOL_BITS: dict[str, int] = {str(p): 1 << i for i, p in enumerate(Pool)}
 """Bit of each pool in ``removed_mask``."""
@@ -67,8 +107,11 @@ def set_stale(conn: sa.Connection, stale: bool) -> None:
 
 
 def _fen(amount: Decimal) -> tuple[int, bool]:
+    """The amount in fen and whether that is exact and fits a timeline column (else 0, False)."""
     scaled = amount * _HUNDRED
     whole = int(scaled)
+    if not 0 <= whole <= MAX_FEN:
+        return 0, False
     return whole, whole == scaled
 
 

@@ -32,7 +32,10 @@ from projlife.audit.checkpoint import Checkpoint
 from projlife.domain.areas import Area, AreaLevel
 from projlife.domain.lifecycle import Stage
 from projlife.domain.periods import Period, PeriodKind
+from projlife.plugins.city_extras import bulletin_sections as extra_sections
+from projlife.plugins.city_extras import city_labels
 from projlife.plugins.counting_policy import CountingPolicy
+from projlife.plugins.labels import BulletinSection, Labels
 from projlife.plugins.manager import rule_set
 from projlife.plugins.rules import canonical_decimal
 from projlife.plugins.types import CityProfile
@@ -43,7 +46,9 @@ from projlife.reports.city_rules import RuleSections, rule_sections
 from projlife.reports.ticket_loop import TicketLoop, ticket_loop
 
 if TYPE_CHECKING:
+    from projlife.engine.indicator_ranking import IndicatorRankingResult
     from projlife.ports import BulletinSource
+    from projlife.projections.counting.indicators import IndicatorValue
     from projlife.reports.office_report import OfficeSection
 
 __all__ = [
@@ -139,6 +144,18 @@ class Bulletin:
     revisions: tuple[Revision, ...] = ()
     """The period's figures (per county and in total) a later-recorded, back-dated fact changed
     since ``published_at``: the published count, the revised one and the event ids behind it."""
+
+    city_name_en: str = ""
+    units_are_towns: bool = False
+    """The city's competing units are towns, streets and parks (镇街（园区）), not counties."""
+    labels: Labels = attrs.field(factory=Labels)
+    """The city's words for its areas, awards and sections (``projlife_labels``)."""
+    extra_sections: tuple[BulletinSection, ...] = ()
+    """Sections the city's plugins add (``projlife_bulletin_sections``), after the library's."""
+    indicator_rankings: tuple[IndicatorRankingResult, ...] = ()
+    """The city's indicator rankings of this period kind (``projlife_indicator_rankings``)."""
+    plan_completion: tuple[tuple[str, IndicatorValue], ...] = ()
+    """投资完成率 against the 目标责任书 per area (name, value), when the period has targets."""
     office: OfficeSection | None = None
     """The 重点项目办 section (lists, 三个一批, the 004 rates, visits, funding); ``None`` without office facts."""
 
@@ -342,6 +359,12 @@ def build_bulletin(
         projects=sum(1 for f in facts if f.in_scope()),
         published_at=published_at,
         revisions=tuple(revised),
+        city_name_en=profile.name_en,
+        units_are_towns=any(a.level is AreaLevel.TOWN for a in profile.areas),
+        labels=city_labels(app.plugins, profile),
+        indicator_rankings=() if known_at is not None else _indicator_rankings(app, profile, period, as_of),
+        plan_completion=() if known_at is not None else _plan_completion(app, profile, facts, period, as_of),
+        extra_sections=extra_sections(app, profile, kind_name, period, as_of),
         office=office,
     )
 
@@ -388,6 +411,35 @@ def _revisions(
             FUNNEL_STAGES, period.start, end, causes, area_code=a.code,
         )  # fmt: skip
     return out
+
+
+def _plan_completion(
+    app: BulletinSource, profile: CityProfile, facts: Sequence[ProjectFacts], period: Period, as_of: date
+) -> tuple[tuple[str, IndicatorValue], ...]:
+    """Each area's 投资完成率 for ``period`` against the targets in force on ``as_of`` (none: empty)."""
+    from projlife.plugins.indicators import INVESTMENT_COMPLETION
+    from projlife.projections.counting.indicators import IndicatorInputs, indicator_values
+
+    table = app.targets.table(profile.code, as_of)
+    if not any(k[2] == "investment" and k[3] == str(period) for k in table.targets):
+        return ()
+    areas = [a for a in profile.areas if a.level is AreaLevel.COUNTY]
+    inputs = IndicatorInputs(profile.areas, facts, (), (), table, app.calendar, period, as_of)
+    values = indicator_values(INVESTMENT_COMPLETION, inputs, areas)
+    return tuple((a.name, values[a.code]) for a in areas if values[a.code].denominator is not None)
+
+
+def _indicator_rankings(
+    app: BulletinSource, profile: CityProfile, period: Period, as_of: date
+) -> tuple[IndicatorRankingResult, ...]:
+    from projlife.engine.indicator_ranking import rank_by_indicators
+    from projlife.plugins.city_extras import indicator_rankings
+
+    return tuple(
+        rank_by_indicators(app, profile.slug, period, as_of, rule_id=r.id)
+        for r in indicator_rankings(app.plugins, profile, period)
+        if r.period_kind is period.kind
+    )
 
 
 # -- JSON ----------------------------------------------------------------------------------------
@@ -443,6 +495,18 @@ def _to_dict(b: Bulletin) -> dict[str, Any]:
         "as_of": b.as_of.isoformat(),
         "known_at": None if b.known_at is None else b.known_at.isoformat(),
         "projects": b.projects,
+        **({"labels": b.labels.as_dict()} if b.labels.words else {}),
+        **({"extra_sections": [x.as_dict() for x in b.extra_sections]} if b.extra_sections else {}),
+        **(
+            {"indicator_rankings": [r.as_dict() for r in b.indicator_rankings]}
+            if b.indicator_rankings
+            else {}
+        ),
+        **(
+            {"plan_completion": [{"area": n, **v.as_dict()} for n, v in b.plan_completion]}
+            if b.plan_completion
+            else {}
+        ),
         "counties": [figures(c) for c in b.counties],
         "totals": figures(b.totals),
         "funnel": [step(f) for f in b.funnel],

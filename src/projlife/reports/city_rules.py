@@ -26,6 +26,7 @@ from projlife.plugins.manager import city_calendar, rule_set
 from projlife.plugins.rules import Comparison, Measure, RuleSet
 from projlife.plugins.types import CityProfile
 from projlife.projections.counting import Counting, SiteScores
+from projlife.reports.terms import deadline_title, quota_title, ranking_title
 
 if TYPE_CHECKING:
     from projlife.ports import CountingSource
@@ -71,6 +72,16 @@ class QuotaLine:
     """True once the period has ended: "not met" is then definitive, before it means "not yet"."""
     rule_set_sha256: str
     """The hash of the rule set (of this period) that produced the figure."""
+    title_en: str = ""
+    """An English name built from the rule's metric (:func:`projlife.reports.terms.quota_title`)."""
+
+    def title(self, lang: str) -> str:
+        return self.title_en if lang == "en" and self.title_en else self.title_zh
+
+    @property
+    def per_day(self) -> bool:
+        """A daily average (日均): the value and the target are per day."""
+        return self.measure == Measure.PACE.value
 
     @property
     def margin(self) -> Decimal | None:
@@ -111,6 +122,10 @@ class OverdueDeadline:
     due_on: date
     overdue_working_days: int
     flag: str | None
+    title_en: str = ""
+
+    def title(self, lang: str) -> str:
+        return self.title_en if lang == "en" and self.title_en else self.title_zh
 
 
 @attrs.frozen
@@ -156,6 +171,10 @@ class Ranking:
     entries: tuple[RankingEntry, ...]
     top_n: int
     bottom_n: int
+    title_en: str = ""
+
+    def title(self, lang: str) -> str:
+        return self.title_en if lang == "en" and self.title_en else self.title_zh
 
 
 @attrs.frozen
@@ -216,6 +235,19 @@ def _years_without_data(calendar: WorkdayCalendar, as_of: date, years: tuple[int
     return tuple(sorted(missing))
 
 
+def _quota_period(kind: PeriodKind, bulletin: Period, as_of: date) -> Period:
+    """The period of ``kind`` a bulletin over ``bulletin`` reports a quota on.
+
+    The period containing ``as_of``, unless it is a shorter period that runs past the bulletin's
+    end: a Q4 bulletin as of 2024-12-31 reports the week 2024-12-23至12-29, the last week inside
+    the quarter, not the week 2024-12-30至2025-01-05 that belongs to the next year.
+    """
+    period = Period.containing(kind, as_of)
+    while period.days < bulletin.days and period.end > bulletin.end and period.start > bulletin.start:
+        period = period.previous()
+    return period
+
+
 def rule_sections(
     app: CountingSource, city: CityProfile, kind: PeriodKind, as_of: date, known_at: datetime | None = None
 ) -> RuleSections:
@@ -236,8 +268,9 @@ def rule_sections(
     kinds = _kinds(year_rules)
     kinds.sort(key=lambda k: (k is not kind, k.months, k.value))
     lines: list[QuotaLine] = []
+    own = Period.containing(kind, as_of)
     for k in kinds:
-        period = Period.containing(k, as_of)
+        period = _quota_period(k, own, as_of)
         rules = rule_set(app.plugins, city, period)
         by_id = {q.id: q for q in rules.quotas}
         report = evaluate_quotas(facts, city, period, as_of, rules=rules, calendar=calendar)
@@ -261,10 +294,12 @@ def rule_sections(
                     status=r.status,
                     final=r.final,
                     rule_set_sha256=report.rule_set_sha256,
+                    title_en=quota_title(rule.title_zh, rule.metric, "en"),
                 )
             )
     deadlines = evaluate_deadlines(facts, city, as_of, rules=year_rules, calendar=calendar)
     titles = {d.id: d.title_zh for d in year_rules.deadlines}
+    specs = {d.id: d for d in year_rules.deadlines}
     overdue = sorted(deadlines.overdue(), key=lambda d: (-d.overdue_working_days, d.project_code, d.rule_id))
     by_county: Counter[str] = Counter()
     for d in overdue:
@@ -283,6 +318,7 @@ def rule_sections(
                 d.due_on,
                 d.overdue_working_days,
                 d.flag,
+                deadline_title(specs.get(d.rule_id), titles[d.rule_id], "en"),
             )
             for d in overdue
         ),
@@ -323,6 +359,7 @@ def rule_sections(
                 ),
                 ranked.top_n,
                 ranked.bottom_n,
+                ranking_title(scoring, scoring.title_zh, "en"),
             )
         )
     pace_rule, pace = _pace(app, facts, city, kind, as_of, lines, calendar)

@@ -2,6 +2,9 @@
 
 One row per project; a title row names the city and the as-of date (截至…), the header
 row below it is frozen with the code and name columns, and carries an auto-filter.
+The sheet prints on A4 landscape, fitted to one page wide, with the title and header rows
+repeated on every page and page numbers in the footer; code columns shrink their text to
+the cell instead of spilling into the next column, and long text wraps.
 Amounts are written in 万元 or 亿元 at full precision (the display format rounds, the
 cell value does not), so an exported ledger re-imports to the same ledger.
 """
@@ -21,10 +24,12 @@ try:
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.page import PageMargins
+    from openpyxl.worksheet.properties import PageSetupProperties
+    from openpyxl.worksheet.worksheet import Worksheet
 except ImportError as exc:  # pragma: no cover - only without the [excel] extra
     raise missing_extra("excel", exc) from None
 
-from projlife.domain.classification import InvestorClass
 from projlife.domain.lifecycle import RemovalReason, Stage
 from projlife.plugins.types import CityProfile
 from projlife.projections.details import ProjectDetails
@@ -37,6 +42,7 @@ from projlife.reports.layout import (
     AmountUnit,
     ColumnKind,
 )
+from projlife.reports.terms import category_term, flag_term, investor_term, stage_term
 
 __all__ = ["LEDGER_SHEET", "export_ledger_xlsx", "ledger_title", "row_values"]
 
@@ -45,6 +51,12 @@ LEDGER_SHEET = "台账"
 _AMOUNT_FORMAT = {AmountUnit.YUAN: "#,##0.00", AmountUnit.WAN: "#,##0.00", AmountUnit.YI: "#,##0.0000"}
 _DATE_FORMAT = "yyyy-mm-dd"
 _THIN = Side(style="thin", color="B7B7B7")
+_PRINT_TITLE_ROWS = "1:2"
+"""The title and header rows, repeated at the top of every printed page."""
+_SHRINK = Alignment(shrink_to_fit=True, vertical="top")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_CODE_COLUMNS = frozenset({"code", "enterprise_code"})
+_WRAPPED_COLUMNS = frozenset({"name", "counterparty", "team", "removals", "cancel_reason", "investors"})
 
 
 def ledger_title(city: CityProfile, as_of: date | None) -> str:
@@ -79,12 +91,12 @@ def row_values(row: LedgerRow, city: CityProfile, unit: AmountUnit = AmountUnit.
         "code": row.code,
         "name": row.name,
         "area": area,
-        "category": row.category.label_zh,
-        "investors": "、".join(InvestorClass(c).label_zh for c in row.investor_classes) or None,
+        "category": category_term(row.category),
+        "investors": "、".join(investor_term(c) for c in row.investor_classes) or None,
         "enterprise_code": d.enterprise_code,
         "area_mu": d.area_mu,
         "planned_investment": _amount(row.planned_investment, unit),
-        "stage": row.stage.label_zh,
+        "stage": stage_term(row.stage),
         "signed_amount": _amount(row.signed_amount, unit),
         "counterparty": d.counterparty if signed else None,
         "batch": d.batch if signed else None,
@@ -93,7 +105,7 @@ def row_values(row: LedgerRow, city: CityProfile, unit: AmountUnit = AmountUnit.
         "department": row.sponsor[1] if row.sponsor else None,
         "team": d.team,
         "team_lead": d.team_lead,
-        "flags": "、".join(sorted(row.flags)) or None,
+        "flags": "、".join(flag_term(f) for f in sorted(row.flags)) or None,
         "removals": "；".join(
             f"{POOL_LABEL_ZH[r.pool]}剔除：{REMOVAL_LABEL_ZH[RemovalReason(r.reason_code)]}（{r.on.isoformat()}）"
             for r in sorted(row.removed, key=lambda r: r.pool)
@@ -154,16 +166,34 @@ def export_ledger_xlsx(
                 cell.number_format = _AMOUNT_FORMAT[unit]
             elif column.kind is ColumnKind.NUMBER:
                 cell.number_format = "#,##0.##"
-            elif column.key in ("code", "enterprise_code"):
+            elif column.key in _CODE_COLUMNS:
                 cell.number_format = "@"
+            if column.key in _CODE_COLUMNS:
+                cell.alignment = _SHRINK
+            elif column.key in _WRAPPED_COLUMNS:
+                cell.alignment = _WRAP
         if progress is not None:
             progress(n)
     ws.freeze_panes = "C3"
     ws.auto_filter.ref = f"A2:{last_col}{max(n + 2, 2)}"
-    ws.print_title_rows = "2:2"
+    _print_setup(ws, last_col, n + 2)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return n
+
+
+def _print_setup(ws: Worksheet, last_col: str, last_row: int) -> None:
+    """A4 landscape, one page wide (as many pages tall as it takes), title and header repeated."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = _PRINT_TITLE_ROWS
+    ws.print_area = f"A1:{last_col}{last_row}"
+    ws.print_options.horizontalCentered = True
+    ws.page_margins = PageMargins(left=0.25, right=0.25, top=0.5, bottom=0.5, header=0.2, footer=0.2)
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
 def _set_value(cell: Cell, value: Any) -> None:

@@ -35,6 +35,8 @@ from projlife.domain.project import Project, project_id_for
 from projlife.plugins.types import CityProfile
 from projlife.ports import ImportTarget
 from projlife.reports.ledger_import_check import (
+    DEFAULT_LIMITS,
+    ImportLimits,
     LedgerFileRejected,
     RowProblem,
     SheetRow,
@@ -45,6 +47,8 @@ from projlife.reports.ledger_import_check import (
 from projlife.reports.ledger_import_plan import RowPlan, plan_row
 
 __all__ = [
+    "DUPLICATES_NAMED",
+    "ImportLimits",
     "ImportMode",
     "LedgerFileRejected",
     "LedgerImportRejected",
@@ -54,6 +58,11 @@ __all__ = [
     "import_ledger",
     "read_ledger",
 ]
+
+
+DUPLICATES_NAMED = 5
+"""A duplicate-code problem names at most this many of the other rows (then "and N more"), so
+the report of n rows sharing one code is O(n), not O(n²)."""
 
 
 class ImportMode(StrEnum):
@@ -135,19 +144,22 @@ def import_ledger(
     actor_id: str = "ledger-import",
     progress: Callable[[int, int], None] | None = None,
     save_chunk: int = 200,
+    limits: ImportLimits = DEFAULT_LIMITS,
 ) -> LedgerImportReport:
     """Import a ledger .xlsx for ``city``; raise :class:`LedgerImportRejected` or return a report.
 
     ``app`` is where the projects are read and saved (the event store) and where ``city`` is
     looked up: the application, or anything with those doors (:class:`~projlife.ports.ImportTarget`).
 
-    ``progress(done, total)`` is called as projects are checked and written.
+    ``progress(done, total)`` is called as projects are checked and written. ``limits`` bound
+    the file (uncompressed size, rows, cells); a file past them is refused before anything is
+    written (:class:`LedgerFileRejected`).
     """
-    path = check_ledger_file(path)
+    path = check_ledger_file(path, limits)
     mode = ImportMode(mode)
     profile = city if isinstance(city, CityProfile) else app.city(city)
     sha = _sha256(path)
-    rows, problems, ignored = read_ledger(path)
+    rows, problems, ignored = read_ledger(path, limits)
     actor = Actor(id=actor_id, role=Role.IMPORTER, area_code=profile.code)
     for row in rows:
         check_row(row, profile)
@@ -158,9 +170,11 @@ def import_ledger(
             by_code[row.values["code"]].append(row)
     for code, same in by_code.items():
         if len(same) > 1:
-            where = ", ".join(f"{r.sheet}!R{r.row}" for r in same)
-            for row in same:
-                row.problem("code", f"duplicate project code {code} (rows {where})", code)
+            shown = ", ".join(f"{r.sheet}!R{r.row}" for r in same[:DUPLICATES_NAMED])
+            more = f" and {len(same) - DUPLICATES_NAMED} more" if len(same) > DUPLICATES_NAMED else ""
+            message = f"duplicate project code {code} ({len(same)} rows: {shown}{more})"
+            for row in same:  # one shared message: O(n) for n rows, however many share the code
+                row.problem("code", message, code)
     total = len(rows)
     plans: list[tuple[SheetRow, RowPlan]] = []
     for i, row in enumerate(rows, start=1):

@@ -16,10 +16,10 @@ from projlife.extras import missing_extra
 try:
     from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.worksheet import Worksheet
 except ImportError as exc:  # pragma: no cover - only without the [excel] extra
     raise missing_extra("excel", exc) from None
 
+from projlife.app.commands import MAX_AMOUNT_YUAN
 from projlife.domain.areas import AreaLevel
 from projlife.domain.errors import ProjlifeError
 from projlife.domain.lifecycle import Pool, RemovalReason, Stage, allowed_sources
@@ -37,9 +37,13 @@ from projlife.reports.layout import (
     ColumnKind,
     header_key,
 )
+from projlife.reports.terms import flag_code
 
 __all__ = [
+    "DEFAULT_LIMITS",
     "HEADER_SEARCH_ROWS",
+    "UNITLESS_WAN_LIMIT",
+    "ImportLimits",
     "LedgerFileRejected",
     "RowProblem",
     "SheetRow",
@@ -50,6 +54,27 @@ __all__ = [
 
 HEADER_SEARCH_ROWS = 10
 """The header row is looked for in the first rows of each sheet (a title may sit above it)."""
+
+UNITLESS_WAN_LIMIT = Decimal("1e7")
+"""Under an amount header without a unit (read in 万元), a value above this many 万元 (1000亿元
+for one project) is taken for an amount written in 元 and refused, asking for the unit."""
+
+
+@attrs.frozen
+class ImportLimits:
+    """Bounds on a ledger file, checked before and while it is read (a zip bomb or a runaway
+    sheet is refused with :class:`LedgerFileRejected` instead of exhausting memory)."""
+
+    max_uncompressed_bytes: int = 256 * 1024 * 1024
+    """The workbook's members may inflate to at most this many bytes in total (declared sizes;
+    Python's zipfile never inflates a member past its declared size)."""
+    max_rows: int = 200_000
+    """Rows read below the header rows, over every ledger sheet (empty rows included)."""
+    max_cells: int = 10_000_000
+    """Cells read below the header rows, over every ledger sheet."""
+
+
+DEFAULT_LIMITS = ImportLimits()
 
 _DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _AS_OF_RE = re.compile(r"截[至止]\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
@@ -139,15 +164,27 @@ def _cell_decimal(value: Any) -> Decimal:
     return result
 
 
-def _yuan(amount: Decimal, unit: AmountUnit) -> Decimal:
+def _yuan(amount: Decimal, unit: AmountUnit, *, unit_given: bool = True) -> Decimal:
+    if not unit_given and amount > UNITLESS_WAN_LIMIT:
+        raise ValueError(
+            f"read in 万元 because the header names no unit, this is {amount * unit.yuan:.0f} yuan, "
+            "more than any one project; if the column is in 元, write the unit in the header "
+            "(e.g. 计划总投资（元）)"
+        )
     yuan = amount * unit.yuan
-    if yuan != yuan.quantize(Decimal("0.01")):
+    if yuan > MAX_AMOUNT_YUAN:
+        raise ValueError(f"more than the largest amount accepted, 10¹⁵ yuan ({amount} {unit.value})")
+    try:
+        cents = yuan.quantize(Decimal("0.01"))
+    except InvalidOperation:
+        raise ValueError(f"not an amount that can be recorded ({amount})") from None
+    if yuan != cents:
         raise ValueError(f"more precise than a cent ({yuan} yuan)")
-    return yuan.quantize(Decimal("0.01"))
+    return cents
 
 
 def _header_row(
-    ws: Worksheet,
+    ws: Any,
 ) -> tuple[int, dict[int, tuple[Column, AmountUnit | None, str]], list[str]] | None:
     for r, cells in enumerate(ws.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS, values_only=True), start=1):
         texts = [str(c).strip() if c is not None else "" for c in cells]
@@ -166,7 +203,7 @@ def _header_row(
     return None
 
 
-def _as_of_from_title(ws: Worksheet, header_row: int) -> date | None:
+def _as_of_from_title(ws: Any, header_row: int) -> date | None:
     for cells in ws.iter_rows(min_row=1, max_row=max(header_row - 1, 0), values_only=True):
         for c in cells:
             if isinstance(c, str) and (m := _AS_OF_RE.search(c)):
@@ -174,7 +211,9 @@ def _as_of_from_title(ws: Worksheet, header_row: int) -> date | None:
     return None
 
 
-def _parse_cell(row: SheetRow, column: Column, unit: AmountUnit | None, raw: Any) -> None:
+def _parse_cell(
+    row: SheetRow, column: Column, unit: AmountUnit | None, raw: Any, *, unit_given: bool = True
+) -> None:
     key = column.key
     if isinstance(raw, str):
         raw = raw.strip()
@@ -185,7 +224,7 @@ def _parse_cell(row: SheetRow, column: Column, unit: AmountUnit | None, raw: Any
             row.values[key] = _cell_date(raw)
         elif column.kind is ColumnKind.AMOUNT:
             assert unit is not None
-            row.values[key] = _yuan(_cell_decimal(raw), unit)
+            row.values[key] = _yuan(_cell_decimal(raw), unit, unit_given=unit_given)
         elif column.kind is ColumnKind.NUMBER:
             row.values[key] = _cell_decimal(raw)
         else:
@@ -200,26 +239,53 @@ class LedgerFileRejected(ProjlifeError):
     """The file is missing, is not an .xlsx workbook, or has no sheet with a 台账 header."""
 
 
-def check_ledger_file(path: str | Path) -> Path:
-    """Refuse a missing file or one that is not an .xlsx workbook, before anything is opened or written."""
+def check_ledger_file(path: str | Path, limits: ImportLimits = DEFAULT_LIMITS) -> Path:
+    """Refuse a missing file, one that is not an .xlsx workbook, or one that inflates past
+    ``limits.max_uncompressed_bytes``, before anything is opened or written."""
     path = Path(path)
+    attempted = f"import ledger {path}"
     if not path.is_file():
-        raise LedgerFileRejected(f"import ledger {path}", "no such file", "the path of a ledger .xlsx")
+        raise LedgerFileRejected(attempted, "no such file", "the path of a ledger .xlsx")
     if not zipfile.is_zipfile(path):
+        raise LedgerFileRejected(attempted, "the file is not an .xlsx workbook", "a ledger saved as .xlsx")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
         raise LedgerFileRejected(
-            f"import ledger {path}", "the file is not an .xlsx workbook", "a ledger saved as .xlsx"
+            attempted, f"the workbook cannot be read ({exc})", "a ledger saved as .xlsx"
+        ) from None
+    if inflated > limits.max_uncompressed_bytes:
+        raise LedgerFileRejected(
+            attempted,
+            f"the workbook inflates to {inflated:,} bytes ({path.stat().st_size:,} on disk), more than "
+            f"the limit of {limits.max_uncompressed_bytes:,}",
+            "a ledger within the limit (split it by county), or a larger ImportLimits.max_uncompressed_bytes",
         )
     return path
 
 
-def read_ledger(path: Path) -> tuple[list[SheetRow], list[RowProblem], list[str]]:
+def _too_large(path: Path, what: str, limit: int, setting: str) -> LedgerFileRejected:
+    return LedgerFileRejected(
+        f"import ledger {path}",
+        f"the workbook has more than {limit:,} {what} below its header rows",
+        f"a ledger within the limit (split it by county), or a larger ImportLimits.{setting}",
+    )
+
+
+def read_ledger(
+    path: Path, limits: ImportLimits = DEFAULT_LIMITS
+) -> tuple[list[SheetRow], list[RowProblem], list[str]]:
     """Read every sheet with a ledger header; return its rows, sheet-level problems and ignored headers.
 
-    Raises :class:`LedgerFileRejected` when the file is not a workbook or no sheet has a ledger header.
+    The workbook is streamed (openpyxl's read-only mode), formulas as formulas: a formula cell
+    is a row problem, never taken at its cached value. Raises :class:`LedgerFileRejected` when
+    the file is not a workbook, exceeds ``limits``, no sheet has a ledger header, or the header
+    has no project row under it.
     """
-    path = check_ledger_file(path)
+    path = check_ledger_file(path, limits)
     try:
-        wb = load_workbook(path, data_only=True)
+        wb = load_workbook(path, read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise LedgerFileRejected(
             f"import ledger {path}", f"the workbook cannot be read ({exc})", "a ledger saved as .xlsx"
@@ -228,6 +294,7 @@ def read_ledger(path: Path) -> tuple[list[SheetRow], list[RowProblem], list[str]
     problems: list[RowProblem] = []
     ignored: list[str] = []
     ledger_sheets = 0
+    rows_seen = cells_seen = 0
     try:
         for ws in wb.worksheets:
             found = _header_row(ws)
@@ -245,19 +312,38 @@ def read_ledger(path: Path) -> tuple[list[SheetRow], list[RowProblem], list[str]
                     )
                 )
                 continue
+            unitless = {
+                i
+                for i, (col, _, header) in mapping.items()
+                if col.kind is ColumnKind.AMOUNT
+                and header_key(header) is not None
+                and not _names_unit(header)
+            }
             as_of = _as_of_from_title(ws, header_row)
-            for r, cells in enumerate(
-                ws.iter_rows(min_row=header_row + 1, values_only=True), start=header_row + 1
-            ):
-                if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+            for r, cells in enumerate(ws.iter_rows(min_row=header_row + 1), start=header_row + 1):
+                rows_seen += 1
+                cells_seen += len(cells)
+                if rows_seen > limits.max_rows:
+                    raise _too_large(path, "rows", limits.max_rows, "max_rows")
+                if cells_seen > limits.max_cells:
+                    raise _too_large(path, "cells", limits.max_cells, "max_cells")
+                values = [c.value for c in cells]
+                if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                     continue
                 row = SheetRow(ws.title, r, as_of=as_of)
                 for i, (column, _unit, header) in mapping.items():
                     row.columns[column.key] = (get_column_letter(i), header)
                 for i, (column, unit, _) in mapping.items():
-                    raw = cells[i - 1] if i - 1 < len(cells) else None
-                    if raw is not None:
-                        _parse_cell(row, column, unit, raw)
+                    if i - 1 >= len(cells) or values[i - 1] is None:
+                        continue
+                    if getattr(cells[i - 1], "data_type", None) == "f":
+                        row.problem(
+                            column.key,
+                            "a formula cell: its cached value may be stale or missing; enter the value itself",
+                            values[i - 1],
+                        )
+                        continue
+                    _parse_cell(row, column, unit, values[i - 1], unit_given=i not in unitless)
                 rows.append(row)
     finally:
         wb.close()
@@ -268,7 +354,19 @@ def read_ledger(path: Path) -> tuple[list[SheetRow], list[RowProblem], list[str]
             f"no sheet of the workbook has a 台账 header row ({len(wb.sheetnames)} sheet(s) looked at)",
             f"a sheet whose header row has the columns {required}",
         )
+    if not rows and not problems:
+        raise LedgerFileRejected(
+            f"import ledger {path}",
+            "the 台账 header row was found, but no project row under it",
+            "a ledger with one row per project under its header row",
+        )
     return rows, problems, ignored
+
+
+def _names_unit(header: str) -> bool:
+    """Whether an amount header declares its unit (``计划总投资（万元）``)."""
+    text = re.sub(r"\s+", "", header.replace("（", "(").replace("）", ")"))
+    return text.endswith(")") and "(" in text
 
 
 # -- checking and building commands -------------------------------------------------------
@@ -364,7 +462,7 @@ def check_row(row: SheetRow, city: CityProfile) -> None:
                 )
         v["removal_list"] = removals
     if "flags" in v:
-        v["flag_list"] = [t for t in _SPLIT_RE.split(v["flags"]) if t]
+        v["flag_list"] = [flag_code(t) for t in _SPLIT_RE.split(v["flags"]) if t]
     if ("leader" in v) != ("department" in v):
         missing = "department" if "leader" in v else "leader"
         row.problem(missing, "包保领导 and 包保部门 go together")

@@ -20,8 +20,8 @@ from projlife.reports.charts import (
     find_cjk_font,
     render_svg,
 )
-from projlife.reports.render_md import Table, bulletin_sections
-from projlife.reports.terms import punctuate, stage_term, term
+from projlife.reports.render_md import Table, bulletin_sections, bulletin_title
+from projlife.reports.terms import period_term, punctuate, stage_term, term
 
 __all__ = ["bulletin_charts", "bulletin_html"]
 
@@ -56,18 +56,16 @@ def bulletin_charts(b: Bulletin, lang: str = "zh") -> tuple[FunnelChart, PaceCha
     has a ranking rule, else the period's starts per county.
     """
     funnel = FunnelChart(
-        f"{b.city_name} {term('funnel_chart', lang)}",
+        f"{b.city_name_en if lang == 'en' and b.city_name_en else b.city_name} {term('funnel_chart', lang)}",
         [stage_term(s, lang) for s in FUNNEL_STAGES],
         [f.count for f in b.funnel],
     )
     pace = None
     rules = b.rules
     if rules is not None and rules.pace and rules.pace_rule is not None:
-        title = rules.pace_rule.title_zh
+        title = rules.pace_rule.title(lang)
         pace = PaceChart(
-            f"{title}（{rules.pace_rule.period.label_zh}）"
-            if lang == "zh"
-            else f"{title} ({rules.pace_rule.period})",
+            punctuate(f"{title}（{period_term(rules.pace_rule.period, lang)}）", lang),
             [p.day for p in rules.pace],
             [int(p.actual) for p in rules.pace],
             [float(p.target) for p in rules.pace],
@@ -81,7 +79,7 @@ def bulletin_charts(b: Bulletin, lang: str = "zh") -> tuple[FunnelChart, PaceCha
     if rules is not None and rules.rankings:
         r = rules.rankings[0]
         ranking = RankingChart(
-            f"{r.title_zh}（{r.period.label_zh}）" if lang == "zh" else f"{r.title_zh} ({r.period})",
+            punctuate(f"{r.title(lang)}（{period_term(r.period, lang)}）", lang),
             [e.name for e in r.entries],
             [float(round(e.score, 2)) for e in r.entries],
         )
@@ -89,7 +87,7 @@ def bulletin_charts(b: Bulletin, lang: str = "zh") -> tuple[FunnelChart, PaceCha
         stage = stage_term(FUNNEL_STAGES[1], lang)
         ordered = sorted(b.counties, key=lambda c: (-c.in_period[FUNNEL_STAGES[1]], c.area_code))
         ranking = RankingChart(
-            term("ranking_chart", lang, stage=stage),
+            term("ranking_chart", lang, labels=b.labels, stage=stage),
             [c.name for c in ordered],
             [float(c.in_period[FUNNEL_STAGES[1]]) for c in ordered],
         )
@@ -120,11 +118,11 @@ def bulletin_html(b: Bulletin, lang: str = "zh", *, font: CjkFont | None = None)
     """The bulletin as a self-contained HTML page."""
 
     def t(key: str, **kw: object) -> str:
-        return term(key, lang, **kw)
+        return term(key, lang, labels=b.labels, **kw)
 
-    title = t("title", city=b.city_name, kind=t(b.kind))
+    title = bulletin_title(b, lang)
     parts: list[str] = [f"<h1>{_e(title)}</h1>"]
-    period = b.period.label_zh if lang == "zh" else str(b.period)
+    period = period_term(b.period, lang)
     known = f"　{_e(t('known_at'))}：{_e(b.known_at.isoformat())}" if b.known_at else ""
     parts.append(
         f'<div class="meta">{_e(t("period"))}：{_e(period)}（{b.period.start} — {b.period.end}）'

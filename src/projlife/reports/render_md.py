@@ -8,13 +8,27 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import attrs
 
 from projlife.engine.evaluate import QuotaStatus
+from projlife.projections.counting import round_rate
 from projlife.reports.bulletin import FUNNEL_STAGES, Bulletin, FunnelStep
 from projlife.reports.city_rules import QuotaLine
-from projlife.reports.terms import punctuate, stage_term, term
+from projlife.reports.terms import (
+    amount_term,
+    own_area,
+    period_term,
+    punctuate,
+    rate_term,
+    stage_term,
+    term,
+    unit_word,
+)
+
+if TYPE_CHECKING:
+    from projlife.engine.indicator_ranking import IndicatorRankingResult
 
 __all__ = [
     "Section",
@@ -22,6 +36,7 @@ __all__ = [
     "bulletin_json",
     "bulletin_markdown",
     "bulletin_sections",
+    "bulletin_title",
     "funnel_cell",
     "quota_cell",
     "quota_short",
@@ -70,10 +85,12 @@ def quota_cell(q: QuotaLine, lang: str) -> tuple[str, str]:
         shown = f"{actual} / {_pct(q.target)}"
     else:
         shown = f"{'—' if q.value is None else _num(q.value)} / {_num(q.target)}"
+        if q.per_day:
+            shown = f"{term('daily', lang)}{shown}"
     margin = q.margin
     if q.status is QuotaStatus.NOT_APPLICABLE or margin is None:
         return shown, term("na", lang)
-    unit = term("pp", lang) if q.is_rate else term("units", lang)
+    unit = _unit(q, lang)
     size = str((abs(margin) * 100).quantize(Decimal("0.1"))) if q.is_rate else _num(abs(margin))
     if q.status is QuotaStatus.MET:
         over = margin > 0 if q.at_least else margin < 0
@@ -93,15 +110,32 @@ def quota_short(q: QuotaLine, lang: str) -> str:
             shown += f"（{_num(q.numerator)}/{_num(q.denominator)}）"
     else:
         shown = f"{'—' if q.value is None else _num(q.value)}/{_num(q.target)}"
+        if q.per_day:
+            shown = f"{term('daily', lang)}{shown}"
     margin = q.margin
     if q.status is QuotaStatus.NOT_APPLICABLE or margin is None:
         return f"{shown} {term('na', lang)}"
-    unit = term("pp", lang) if q.is_rate else term("units", lang)
+    unit = _unit(q, lang)
     size = str((abs(margin) * 100).quantize(Decimal("0.1"))) if q.is_rate else _num(abs(margin))
     if q.status is QuotaStatus.MET:
         over = margin > 0 if q.at_least else margin < 0
         return f"{shown} " + (term("short_over", lang, n=size + unit) if over else term("met", lang))
     return f"{shown} " + term("short_gap" if q.final else "short_gap_yet", lang, n=size + unit)
+
+
+def _unit(q: QuotaLine, lang: str) -> str:
+    """The unit of a quota's margin: 个百分点 for a rate, 个/日 for a daily average (日均), else 个."""
+    if q.is_rate:
+        return term("pp", lang)
+    return term("per_day" if q.per_day else "units", lang)
+
+
+def bulletin_title(b: Bulletin, lang: str = "zh") -> str:
+    """``孝感市重大项目季度通报``; a half-year bulletin names its half: ``泰州市姜堰区重大项目上半年通报``."""
+    city = b.city_name_en if lang == "en" and b.city_name_en else b.city_name
+    if b.kind == "half-year":
+        return term("half_title", lang, city=city, half=period_term(b.period, lang))
+    return term("title", lang, city=city, kind=term(b.kind, lang))
 
 
 def _status_class(q: QuotaLine) -> str | None:
@@ -110,7 +144,7 @@ def _status_class(q: QuotaLine) -> str | None:
 
 def _county_table(b: Bulletin, lang: str) -> Table:
     def t(key: str) -> str:
-        return term(key, lang)
+        return term(key, lang, labels=b.labels)
 
     header = [t("county")]
     header += [f"{stage_term(s, lang)}（{t('in_period')}/{t('cumulative')}）" for s in FUNNEL_STAGES]
@@ -133,15 +167,72 @@ def _county_table(b: Bulletin, lang: str) -> Table:
     return Table(tuple(header), tuple(rows), total_last=True)
 
 
-def _yi(yuan: Decimal) -> str:
-    return f"{(yuan / Decimal(100_000_000)).quantize(Decimal('0.01')):,}"
+def _indicator_ranking_blocks(b: Bulletin, r: IndicatorRankingResult, lang: str) -> list[str | Table]:
+    """One indicator ranking: title, a row per area with each indicator's figure, and the awards."""
+    from projlife.engine.indicator_ranking import award_words
+
+    def t(key: str, **kw: object) -> str:
+        return term(key, lang, labels=b.labels, **kw)
+
+    label = r.period.label_zh if lang == "zh" else str(r.period)
+    top_ids = {x.area_code for x in r.top}
+    bottom_ids = {x.area_code for x in r.bottom}
+    marks = {
+        "top": award_words(b.labels, r.award_keys[0], lang, r.top_n),
+        "bottom": award_words(b.labels, r.award_keys[1], lang, r.bottom_n),
+    }
+    names = [(zh if lang == "zh" else en) for _, zh, en in r.labels]
+    header = (t("rank"), t("county"), *names, t("score"), t("mark"))
+    rows = []
+    classes = []
+    for row in r.rows:
+        tied = sum(1 for o in r.rows if o.rank == row.rank) > 1
+        mark = "top" if row.area_code in top_ids else "bottom" if row.area_code in bottom_ids else None
+        cells = []
+        for v in row.values:
+            if v.value is None:
+                cells.append(t("na"))
+            elif v.denominator is not None:
+                cells.append(
+                    f"{round_rate(v.numerator or 0, v.denominator)}%（{_amount(v.numerator)}/{_amount(v.denominator)}）"
+                )
+            else:
+                cells.append(_amount(v.value))
+        rows.append(
+            (
+                f"{row.rank}（{t('tied')}）" if tied else str(row.rank),
+                row.area_name,
+                *cells,
+                f"{row.score:.2f}",
+                marks[mark] if mark else "",
+            )
+        )
+        classes.append(tuple([None] * (len(header) - 1) + [{"top": "good", "bottom": "bad"}.get(mark or "")]))
+    blocks: list[str | Table] = [t("ranking_rule", title=r.title, period=label)]
+    blocks.append(Table(header, tuple(rows), classes=tuple(classes)))
+    if r.measured_against:
+        blocks.append(f"{t('quota_source')}：" + "；".join(r.measured_against))
+    blocks.append(f"{t('rule_set')}：{r.rule_set_sha256}")
+    return blocks
+
+
+def _amount(value: Decimal | None) -> str:
+    if value is None:
+        return "—"
+    if value == value.to_integral_value():
+        return f"{int(value):,}"
+    return f"{value.normalize():,f}"
+
+
+def _yi(yuan: Decimal, lang: str = "zh") -> str:
+    return amount_term(yuan, lang)
 
 
 def bulletin_sections(b: Bulletin, lang: str = "zh") -> list[Section]:
     """The bulletin's sections, in order, as plain text and tables."""
 
     def t(key: str, **kw: object) -> str:
-        return term(key, lang, **kw)
+        return term(key, lang, labels=b.labels, **kw)
 
     sections: list[Section] = []
     tot = b.totals
@@ -156,9 +247,9 @@ def bulletin_sections(b: Bulletin, lang: str = "zh") -> list[Section]:
         t(
             "ledger_line",
             projects=led.projects,
-            planned=_yi(led.planned_investment),
-            signed=_yi(led.signed_amount),
-            reported=_yi(led.investment_reported),
+            planned=_yi(led.planned_investment, lang),
+            signed=_yi(led.signed_amount, lang),
+            reported=_yi(led.investment_reported, lang),
             removed=led.removed,
             cancelled=led.cancelled,
             flagged=led.flagged,
@@ -191,7 +282,10 @@ def bulletin_sections(b: Bulletin, lang: str = "zh") -> list[Section]:
     if b.rules is None:
         quota_blocks.append(t("na"))
     elif not b.rules.quotas.lines:
-        quota_blocks.append(t("na_quota"))
+        if not b.plan_completion:
+            quota_blocks.append(
+                t("no_quota_own", own=own_area(b.city_name), own_en=own_area(b.city_name, "en"))
+            )
     else:
         lines = b.rules.quotas.lines
         counts = b.rules.quotas.counts()
@@ -212,7 +306,7 @@ def bulletin_sections(b: Bulletin, lang: str = "zh") -> list[Section]:
                 Table(
                     (t("quota"), t("period"), f"{t('actual')} / {t('target')}", t("status")),
                     tuple(
-                        (q.title_zh, _period(q, lang), c[0], c[1])
+                        (q.title(lang), _period(q, lang), c[0], c[1])
                         for q, c in zip(city_wide, cells, strict=True)
                     ),
                     classes=tuple((None, None, None, _status_class(q)) for q in city_wide),
@@ -222,7 +316,7 @@ def bulletin_sections(b: Bulletin, lang: str = "zh") -> list[Section]:
         for period in dict.fromkeys(q.period for q in per_area):
             in_period = [q for q in per_area if q.period == period]
             rule_ids = list(dict.fromkeys(q.rule_id for q in in_period))
-            titles = {q.rule_id: q.title_zh for q in in_period}
+            titles = {q.rule_id: q.title(lang) for q in in_period}
             areas = list(dict.fromkeys((q.area_code, q.area_name) for q in in_period))
             found = {(q.rule_id, q.area_code): q for q in in_period}
             rows: list[tuple[str, ...]] = []
@@ -240,14 +334,30 @@ def bulletin_sections(b: Bulletin, lang: str = "zh") -> list[Section]:
                         cls.append(_status_class(q))
                 rows.append(tuple(row))
                 classes.append(tuple(cls))
-            period_label = period.label_zh if lang == "zh" else str(period)
+            period_label = period_term(period, lang)
             quota_blocks.append(f"{t('area_quotas')}（{period_label}）")
             quota_blocks.append(
                 Table((t("county"), *(titles[r] for r in rule_ids)), tuple(rows), classes=tuple(classes))
             )
         for period, sha in b.rules.quotas.hashes.items():
-            label = period.label_zh if lang == "zh" else str(period)
+            label = period_term(period, lang)
             quota_blocks.append(f"{t('rule_set')}（{label}）：{sha}")
+    if b.plan_completion:
+        quota_blocks.append(t("plan_completion"))
+        quota_blocks.append(
+            Table(
+                (t("county"), t("actual"), t("target"), t("rate_value")),
+                tuple(
+                    (
+                        name,
+                        _amount(v.numerator),
+                        _amount(v.denominator),
+                        f"{round_rate(v.numerator or 0, v.denominator)}%" if v.denominator else t("na"),
+                    )
+                    for name, v in b.plan_completion
+                ),
+            )
+        )
     sections.append(Section("quotas", t("quotas"), tuple(quota_blocks)))
 
     funnel_blocks: list[str | Table] = [
@@ -279,9 +389,9 @@ def bulletin_sections(b: Bulletin, lang: str = "zh") -> list[Section]:
             (t("rates"), t("numerator"), t("denominator"), t("rate_value")),
             tuple(
                 (
-                    r.label_zh if lang == "zh" else r.name,
-                    str(r.numerator) if r.bounded else _yi(Decimal(r.numerator)) + t("yi"),
-                    str(r.denominator) if r.bounded else _yi(Decimal(r.denominator)) + t("yi"),
+                    rate_term(r.name, lang, r.label_zh),
+                    str(r.numerator) if r.bounded else _yi(Decimal(r.numerator), lang),
+                    str(r.denominator) if r.bounded else _yi(Decimal(r.denominator), lang),
                     _rate(r.value),
                 )
                 for r in b.rates
@@ -307,7 +417,7 @@ def bulletin_sections(b: Bulletin, lang: str = "zh") -> list[Section]:
                         (
                             o.project_code,
                             o.area_name,
-                            o.title_zh,
+                            o.title(lang),
                             o.due_on.isoformat(),
                             str(o.overdue_working_days),
                         )
@@ -372,11 +482,18 @@ def bulletin_sections(b: Bulletin, lang: str = "zh") -> list[Section]:
     ranking_blocks: list[str | Table] = []
     if b.rules is None:
         ranking_blocks.append(t("na"))
-    elif not b.rules.rankings:
-        ranking_blocks.append(t("no_ranking_rule"))
+    elif not b.rules.rankings and not b.indicator_rankings:
+        ranking_blocks.append(
+            t(
+                "no_ranking_own",
+                own=own_area(b.city_name),
+                own_en=own_area(b.city_name, "en"),
+                units=unit_word(b.units_are_towns),
+            )
+        )
     for r in b.rules.rankings if b.rules is not None else ():
-        label = r.period.label_zh if lang == "zh" else str(r.period)
-        ranking_blocks.append(t("ranking_rule", title=r.title_zh, period=label))
+        label = period_term(r.period, lang)
+        ranking_blocks.append(t("ranking_rule", title=r.title(lang), period=label))
         marks = {"top": t("top", n=r.top_n), "bottom": t("bottom", n=r.bottom_n)}
         marked = bool(r.top_n or r.bottom_n)
         header = (t("rank"), t("county"), t("score"), *((t("mark"),) if marked else ()))
@@ -399,7 +516,21 @@ def bulletin_sections(b: Bulletin, lang: str = "zh") -> list[Section]:
             )
         )
         ranking_blocks.append(f"{t('rule_set')}：{r.rule_set_sha256}")
-    sections.append(Section("ranking", t("ranking"), tuple(ranking_blocks)))
+    for ir in b.indicator_rankings:
+        ranking_blocks += _indicator_ranking_blocks(b, ir, lang)
+    ranking_title = (
+        t("ranking")
+        if b.labels.term("ranking", lang) is not None
+        else t(
+            "units_ranking", units=unit_word(b.units_are_towns), units_en=unit_word(b.units_are_towns, "en")
+        )
+    )
+    sections.append(Section("ranking", ranking_title, tuple(ranking_blocks)))
+    for extra in b.extra_sections:
+        extra_blocks: list[str | Table] = list(extra.paragraphs)
+        if extra.rows:
+            extra_blocks.append(Table(tuple(extra.rows[0]), tuple(extra.rows[1:])))
+        sections.append(Section("extra", extra.title(lang), tuple(extra_blocks)))
 
     audit_blocks: list[str | Table] = []
     if b.checkpoint is None:
@@ -425,7 +556,7 @@ def bulletin_sections(b: Bulletin, lang: str = "zh") -> list[Section]:
 
 
 def _period(q: QuotaLine, lang: str) -> str:
-    return q.period.label_zh if lang == "zh" else str(q.period)
+    return period_term(q.period, lang)
 
 
 def _county_order(b: Bulletin, code: str) -> tuple[int, str]:
@@ -449,12 +580,10 @@ def bulletin_markdown(b: Bulletin, lang: str = "zh") -> str:
     """The bulletin as Markdown."""
 
     def t(key: str, **kw: object) -> str:
-        return term(key, lang, **kw)
+        return term(key, lang, labels=b.labels, **kw)
 
-    lines = [f"# {t('title', city=b.city_name, kind=t(b.kind))}", ""]
-    lines.append(
-        f"{t('period')}：{b.period.label_zh if lang == 'zh' else str(b.period)}（{b.period.start} — {b.period.end}）  "
-    )
+    lines = [f"# {bulletin_title(b, lang)}", ""]
+    lines.append(f"{t('period')}：{period_term(b.period, lang)}（{b.period.start} — {b.period.end}）  ")
     lines.append(f"{t('as_of')}：{b.as_of.isoformat()}  ")
     if b.known_at is not None:
         lines.append(f"{t('known_at')}：{b.known_at.isoformat()}  ")

@@ -18,6 +18,7 @@ SCHEMAS: dict[str, str] = {
     "plugins": "projlife plugins --format json",
     "audit-log": "projlife audit log --format json",
     "projections-status": "projlife projections status --format json",
+    "tick": "projlife tick --format json",
     "common": "types shared by the others (counts, decimals, dates)",
 }
 """Each schema's name and the output it describes."""

@@ -21,7 +21,7 @@ from projlife.domain.errors import ProjlifeError
 from projlife.domain.lifecycle import Stage
 from projlife.reports.bulletin import BULLETIN_KINDS
 from projlife.reports.render_html import bulletin_html
-from projlife.reports.terms import stage_term
+from projlife.reports.terms import role_term, stage_term, ticket_status_term, web_words
 from projlife.server.errors import error_body, error_status
 from projlife.server.fonts import WEB_FONT_FAMILY, FontCache, page_characters
 from projlife.server.state import COOKIE, Caller, ServerState, caller, server_state
@@ -35,64 +35,6 @@ _env = Environment(loader=FileSystemLoader(_HERE / "templates"), autoescape=sele
 _fonts = FontCache()
 router = APIRouter(include_in_schema=False)
 
-WORDS: dict[str, tuple[str, str]] = {
-    "app": ("重大项目台账", "Major-project ledger"),
-    "ledger": ("项目台账", "Ledger"),
-    "bulletins": ("通报", "Bulletins"),
-    "tickets": ("企业诉求", "Tickets"),
-    "sign_in": ("登录", "Sign in"),
-    "sign_out": ("退出", "Sign out"),
-    "token": ("访问令牌", "API token"),
-    "area": ("区域", "Area"),
-    "stage": ("阶段", "Stage"),
-    "size_class": ("规模", "Size class"),
-    "as_of": ("截至日期", "As of"),
-    "filter": ("筛选", "Filter"),
-    "all": ("全部", "All"),
-    "code": ("项目编号", "Code"),
-    "name": ("项目名称", "Name"),
-    "verified_stage": ("核实阶段", "Verified stage"),
-    "planned": ("计划投资（元）", "Planned (yuan)"),
-    "signed": ("签约金额（元）", "Signed (yuan)"),
-    "reported": ("累计完成投资（元）", "Invested (yuan)"),
-    "projects": ("项目数", "Projects"),
-    "total": ("合计", "Total"),
-    "page": ("页", "Page"),
-    "next": ("下一页", "Next"),
-    "prev": ("上一页", "Previous"),
-    "timeline": ("事件时间线", "Event timeline"),
-    "position": ("日志位置", "Position"),
-    "occurred_on": ("业务日期", "Date"),
-    "recorded_at": ("记录时间", "Recorded"),
-    "event": ("事件", "Event"),
-    "actor": ("操作人", "Actor"),
-    "reason": ("理由", "Reason"),
-    "proof": ("存证", "Proof"),
-    "proof_title": ("审计存证：包含性证明", "Audit proof of inclusion"),
-    "checkpoint": ("签名检查点", "Signed checkpoint"),
-    "tree_size": ("日志规模", "Tree size"),
-    "root_hash": ("根哈希", "Root hash"),
-    "leaf_hash": ("叶哈希", "Leaf hash"),
-    "path": ("证明路径", "Proof path"),
-    "verdict": ("核验结果", "Verdict"),
-    "key_id": ("公钥编号", "Key id"),
-    "back": ("返回", "Back"),
-    "kind": ("类型", "Kind"),
-    "status": ("状态", "Status"),
-    "category": ("类别", "Category"),
-    "assignee": ("承办单位", "Assignee"),
-    "due_on": ("办结时限", "Due"),
-    "overdue_days": ("逾期工作日", "Overdue working days"),
-    "raised_on": ("提出日期", "Raised"),
-    "none": ("暂无", "None"),
-    "facts": ("项目信息", "Facts"),
-    "city": ("城市", "City"),
-    "county": ("县市区", "County"),
-    "print": ("打印", "Print"),
-    "lang": ("English", "中文"),
-    "error": ("无法完成", "Refused"),
-}
-
 
 def _lang(request: Request) -> str:
     lang = request.query_params.get("lang") or request.cookies.get("projlife_lang") or "zh"
@@ -101,7 +43,7 @@ def _lang(request: Request) -> str:
 
 def _render(request: Request, template: str, http_status: int = 200, **context: Any) -> HTMLResponse:
     lang = _lang(request)
-    words = {k: v[1] if lang == "en" else v[0] for k, v in WORDS.items()}
+    words = web_words(lang)
     other = "zh" if lang == "en" else "en"
     query = dict(request.query_params)
     query["lang"] = other
@@ -111,6 +53,8 @@ def _render(request: Request, template: str, http_status: int = 200, **context: 
         lang=lang,
         toggle=toggle,
         stage_name=lambda s: stage_term(Stage(s), lang),
+        status_name=lambda s: ticket_status_term(s, lang),
+        role_name=lambda r: role_term(r, lang),
         font_url="__FONT_URL__",
         font_family=WEB_FONT_FAMILY,
         **context,

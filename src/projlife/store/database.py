@@ -28,12 +28,28 @@ __all__ = [
     "Database",
     "DatabaseURL",
     "UnsupportedDatabase",
+    "events_location",
     "quote_schema",
 ]
 
 Dialect = Literal["sqlite", "postgresql", "mysql"]
+
+
+def events_location(dialect: str) -> tuple[str, str]:
+    """The events table and its log-position column for a dialect (a SQLAlchemy dialect name
+    such as ``sqlite``, ``postgresql``, ``mysql`` or ``mariadb`` will do)."""
+    return ("stored_events", "rowid") if dialect == "sqlite" else ("projlife_events", "notification_id")
+
+
 CONNECT_TIMEOUT = 5
 """Seconds to wait for a database server before giving up (both the event store and read models)."""
+IDLE_IN_TRANSACTION_TIMEOUT = 300
+"""Seconds PostgreSQL lets a session sit idle inside a transaction before ending it.
+
+eventsourcing's default is 5 s; a large chunked save that chains its events in Python can pause
+longer than that between statements on a loaded machine, and the server then kills the
+connection mid-save ("terminating connection due to idle-in-transaction timeout"). Five minutes
+still ends a transaction abandoned by a crashed client."""
 _SUPPORTED = (
     "sqlite:///PATH, postgresql+psycopg://USER@HOST:PORT/DB[?schema=NAME] "
     "or mysql+pymysql://USER@HOST:PORT/DB (MariaDB/MySQL)"
@@ -175,12 +191,12 @@ class DatabaseURL:
     @property
     def events_table(self) -> str:
         """The table eventsourcing stores events in."""
-        return "stored_events" if self.dialect == "sqlite" else "projlife_events"
+        return events_location(self.dialect)[0]
 
     @property
     def position_column(self) -> str:
         """The event table's column holding the notification id (the log position)."""
-        return "rowid" if self.dialect == "sqlite" else "notification_id"
+        return events_location(self.dialect)[1]
 
     def eventsourcing_env(self) -> dict[str, str]:
         """Environment for eventsourcing's InfrastructureFactory."""
@@ -214,6 +230,7 @@ class DatabaseURL:
             "POSTGRES_PASSWORD": self.password or "",
             "POSTGRES_LOCK_TIMEOUT": str(self.lock_timeout),
             "POSTGRES_CONNECT_TIMEOUT": str(CONNECT_TIMEOUT),
+            "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": str(IDLE_IN_TRANSACTION_TIMEOUT),
             "POSTGRES_POOL_SIZE": "4",
             "CREATE_TABLE": "n",
         }

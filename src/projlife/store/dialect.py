@@ -67,7 +67,9 @@ class SQLDialect:
 
     # -- raw driver transactions (the audit trail) -----------------------------------------
 
-    def raw_begin(self, cur: Any, *, write: bool, lock_key: int, lock_name: str) -> None:
+    def raw_begin(
+        self, cur: Any, *, write: bool, lock_key: int, lock_name: str, events_table: str = ""
+    ) -> None:
         """Open a transaction: with the named write lock, or as a read snapshot."""
         if write:  # psycopg opens the transaction implicitly
             cur.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key,))
@@ -105,7 +107,9 @@ class SQLiteDialect(SQLDialect):
     def _insert(self, table: sa.Table) -> Any:
         return sqlite_dialect.insert(table)
 
-    def raw_begin(self, cur: Any, *, write: bool, lock_key: int, lock_name: str) -> None:
+    def raw_begin(
+        self, cur: Any, *, write: bool, lock_key: int, lock_name: str, events_table: str = ""
+    ) -> None:
         cur.execute("BEGIN IMMEDIATE" if write else "BEGIN")
 
     def raw_end(self, cur: Any, conn: Any, *, commit: bool, write: bool, lock_name: str) -> None:
@@ -159,12 +163,21 @@ class MySQLDialect(SQLDialect):
         result: sa.Executable = stmt.on_duplicate_key_update(pairs)
         return result
 
-    def raw_begin(self, cur: Any, *, write: bool, lock_key: int, lock_name: str) -> None:
+    def raw_begin(
+        self, cur: Any, *, write: bool, lock_key: int, lock_name: str, events_table: str = ""
+    ) -> None:
         if write:
             cur.execute("SELECT GET_LOCK(%s, %s)", (lock_name, LOCK_TIMEOUT))
             if cur.fetchone()[0] != 1:
                 raise TimeoutError(f"could not take the lock {lock_name!r} within {LOCK_TIMEOUT}s")
             cur.execute("START TRANSACTION")
+            if events_table:
+                # The event writers' lock (``projlife.store.mysql_store``): a writer chains its
+                # events in its own transaction while holding this row, so sealers take it too
+                # and the two append to the chain one after the other, each seeing the other's
+                # committed head. Writers never wait for GET_LOCK, so there is no cycle.
+                cur.execute(f"SELECT last FROM {events_table}_sequence WHERE id = 1 FOR UPDATE")
+                cur.fetchall()
         else:
             cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             cur.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT")
@@ -181,7 +194,11 @@ class MySQLDialect(SQLDialect):
                 cur.fetchall()
 
     def raw_datetime(self, value: datetime | None) -> Any:
-        return value  # the engine's converters store aware datetimes as UTC
+        # naive UTC: the same text through the engine's converters and through the event
+        # recorder's plain PyMySQL connection (chain-on-write), which ignores tzinfo
+        if value is None or value.tzinfo is None:
+            return value
+        return value.astimezone(UTC).replace(tzinfo=None)
 
     def stored_originator_id(self, originator_id: str) -> Any:
         from uuid import UUID

@@ -57,6 +57,7 @@ from eventsourcing.persistence import (
 from eventsourcing.utils import Environment, EnvType, strtobool
 
 from projlife.store.errors import StoreLocked
+from projlife.store.hooks import InsertedRow, InsertHook
 
 __all__ = [
     "MySQLAggregateRecorder",
@@ -373,10 +374,20 @@ class MySQLApplicationRecorder(MySQLAggregateRecorder, ApplicationRecorder):
             f"SELECT notification_id, originator_id, originator_version, topic, state FROM {t} WHERE 1 = 1"
         )
 
+    on_insert: InsertHook | None = None
+    """Runs in the inserting transaction, while it holds the sequence row (see ``projlife.store.hooks``)."""
+
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         try:
             with self.datastore.transaction(commit=True) as c:
-                return self._insert_events(c, stored_events, **kwargs)
+                ids = self._insert_events(c, stored_events, **kwargs)
+                if self.on_insert is not None and ids:
+                    rows: list[InsertedRow] = [
+                        (i, _hex(e.originator_id), e.originator_version, e.topic, e.state)
+                        for i, e in zip(ids, stored_events, strict=True)
+                    ]
+                    self.on_insert(c.cursor, rows)
+                return ids
         except PersistenceError as e:
             cause = e.__cause__
             if isinstance(cause, pymysql.err.MySQLError) and cause.args and cause.args[0] == 1205:

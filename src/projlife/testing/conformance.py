@@ -9,10 +9,14 @@
         plugin = my_city_plugin
 
 pytest then runs every ``test_*`` method below against the plugin: it registers cleanly, it
-declares one city, its quotas are never negative and its rates stay within [0, 1] (as targets
-and as evaluated on generated project histories), its deadlines fall on or after their
-trigger, a ranking is a permutation of the areas, its rule-set hash is stable, and its
-command policy answers with problems instead of raising.
+declares one city and governs it, its quotas are never negative and its rates stay within
+[0, 1] (as targets and as evaluated on generated project histories), its deadlines fall on or
+after their trigger, a ranking is a permutation of the areas, its rule-set hash is stable, and
+its command policy answers with problems instead of raising.
+
+Installed beside the four built-in cities (:attr:`CityPluginConformance.neighbours`), the
+plugin must load (no claim on their codes) and change none of their rule-set hashes, quota,
+deadline and ranking verdicts, or command-policy answers.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from typing import ClassVar
 
 import attrs
 import pluggy
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from projlife.domain.errors import Problem
@@ -37,6 +41,7 @@ from projlife.plugins.manager import (
     city_calendar,
     city_profiles,
     get_plugin_manager,
+    jurisdictions,
     rule_set,
     ticket_rules,
     validate_command,
@@ -47,12 +52,27 @@ from projlife.projections.counting import Sheet, SiteScores
 from projlife.testing.strategies import business_dates, lifecycle_commands, periods, project_facts_for
 from projlife.tickets.policy import TicketPolicy
 
-__all__ = ["CityPluginConformance"]
+__all__ = ["CityPluginConformance", "built_in_cities"]
+
+
+def built_in_cities() -> tuple[tuple[str, object], ...]:
+    """The four built-in city plugins as ``(entry-point name, module)``."""
+    from projlife.plugins.cities import jiangyan, xiamen, xiaogan, zhumadian
+
+    return (("jiangyan", jiangyan), ("xiamen", xiamen), ("xiaogan", xiaogan), ("zhumadian", zhumadian))
+
 
 _KIT = settings(
     max_examples=25,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.differing_executors],
+)
+
+
+_BESIDE = settings(
+    _KIT,
+    # the message names the city and the verdict that changed; shrinking the history adds nothing
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
 )
 
 
@@ -84,7 +104,8 @@ class CityPluginConformance:
 
     ``plugin_name`` is the name it is registered under (use your entry-point name);
     ``sample_periods`` the periods whose rule sets are checked (default: 2024 and its halves,
-    quarters and months).
+    quarters and months); ``neighbours`` the plugins it must leave unchanged (default: the four
+    built-in cities; a built-in city under test is left out of its own neighbours).
     """
 
     plugin: ClassVar[object]
@@ -97,11 +118,32 @@ class CityPluginConformance:
         *(Period.parse(f"2024-{m:02d}") for m in range(1, 13)),
     )
 
+    neighbours: ClassVar[tuple[tuple[str, object], ...] | None] = None
+
     # -- helpers --------------------------------------------------------------------------------
 
     def plugin_manager(self) -> pluggy.PluginManager:
-        """A plugin manager holding only the plugin under test."""
-        return get_plugin_manager(load_entry_points=False, plugins=[(self.plugin_name, self.plugin)])
+        """A plugin manager holding only the plugin under test (one per test)."""
+        return self._cached("alone", [(self.plugin_name, self.plugin)])
+
+    def _cached(self, key: str, plugins: list[tuple[str, object]]) -> pluggy.PluginManager:
+        cache: dict[str, pluggy.PluginManager] = self.__dict__.setdefault("_plugin_managers", {})
+        if key not in cache:
+            cache[key] = get_plugin_manager(load_entry_points=False, plugins=plugins)
+        return cache[key]
+
+    def neighbour_plugins(self) -> list[tuple[str, object]]:
+        """The plugins installed beside the one under test (never the plugin itself)."""
+        found = self.neighbours if self.neighbours is not None else built_in_cities()
+        return [(n, p) for n, p in found if n != self.plugin_name and p is not self.plugin]
+
+    def neighbours_alone(self) -> pluggy.PluginManager:
+        return self._cached("neighbours", self.neighbour_plugins())
+
+    def beside_neighbours(self) -> pluggy.PluginManager:
+        """The neighbours with the plugin under test installed beside them (registered last, so
+        that pluggy asks it first)."""
+        return self._cached("beside", [*self.neighbour_plugins(), (self.plugin_name, self.plugin)])
 
     def city(self) -> CityProfile:
         (profile,) = city_profiles(self.plugin_manager()).values()
@@ -123,6 +165,64 @@ class CityPluginConformance:
         profile = next(iter(found.values()))
         assert profile.areas.city.code == profile.code
         assert len(list(profile.areas)) > 1, "a city needs areas to hold to account"
+
+    def test_governs_the_city_it_declares(self) -> None:
+        pm = self.plugin_manager()
+        governed = jurisdictions(pm)[self.plugin_name]
+        for profile in city_profiles(pm).values():
+            assert profile.code in governed, f"the plugin declares {profile.slug} but does not govern it"
+
+    # -- beside the built-in cities --------------------------------------------------------------
+
+    def test_installs_beside_the_built_in_cities_without_changing_their_rule_set_hashes(self) -> None:
+        alone, beside = self.neighbours_alone(), self.beside_neighbours()
+        neighbours = city_profiles(alone)
+        assert neighbours, "no neighbour city to compare"
+        for slug, profile in neighbours.items():
+            for period in self.sample_periods:
+                before = rule_set(alone, profile, period)
+                after = rule_set(beside, profile, period)
+                assert after.sha256 == before.sha256, (
+                    f"installing {self.plugin_name!r} changes {slug}'s rule set for {period}: "
+                    f"{before.sha256[:12]} -> {after.sha256[:12]}"
+                )
+            assert city_calendar(beside, profile) == city_calendar(alone, profile), (
+                f"installing {self.plugin_name!r} changes {slug}'s working-day calendar"
+            )
+
+    @_BESIDE
+    @given(data=st.data())
+    def test_installs_beside_the_built_in_cities_without_changing_their_verdicts(
+        self, data: st.DataObject
+    ) -> None:
+        alone, beside = self.neighbours_alone(), self.beside_neighbours()
+        neighbours = city_profiles(alone)
+        slug = data.draw(st.sampled_from(sorted(neighbours)), label="neighbour")
+        city = neighbours[slug]
+        facts = _ListFacts(data.draw(project_facts_for(city, max_size=12)))
+        period = data.draw(st.sampled_from(self.sample_periods[:7]), label="period")
+        as_of = data.draw(business_dates(start=date(2024, 1, 1), end=date(2025, 6, 30)))
+        who = f"installing {self.plugin_name!r} changes {slug}'s"
+        for command in data.draw(lifecycle_commands(city)):
+            assert validate_command(beside, city, command, None) == validate_command(
+                alone, city, command, None
+            ), f"{who} command policy for {type(command).__name__}"
+        verdicts = []
+        for pm in (alone, beside):
+            rs = rule_set(pm, city, period)
+            quotas = evaluate_quotas(facts, city, period, as_of, rules=rs)
+            deadlines = evaluate_deadlines(facts, city, as_of, rules=rs, calendar=city_calendar(pm, city))
+            ranked = [
+                [
+                    (r.area_code, r.rank, r.score)
+                    for r in rank(facts, city, period, period.end, rules=rs, rule_id=s.id).rows
+                ]
+                for s in rs.scoring
+            ]
+            verdicts.append((list(quotas.results), list(deadlines.results), ranked))
+        assert verdicts[1][0] == verdicts[0][0], f"{who} quota verdicts"
+        assert verdicts[1][1] == verdicts[0][1], f"{who} deadline verdicts"
+        assert verdicts[1][2] == verdicts[0][2], f"{who} rankings"
 
     def test_quota_targets_are_never_negative_and_rates_are_within_zero_one(self) -> None:
         for period in self.sample_periods:

@@ -41,11 +41,13 @@ def projlife_plugins() -> Sequence[tuple[str, object]]:
 
 @pytest.fixture
 def projlife_pm(projlife_plugins: Sequence[tuple[str, object]]) -> pluggy.PluginManager:
+    """A plugin manager holding exactly ``projlife_plugins`` (no entry points)."""
     return get_plugin_manager(load_entry_points=False, plugins=projlife_plugins)
 
 
 @pytest.fixture
 def projlife_app(tmp_path: Path, projlife_pm: pluggy.PluginManager) -> Iterator[Projlife]:
+    """A connected projlife on a fresh SQLite file with ``projlife_pm``'s plugins."""
     app = connect(f"sqlite:///{tmp_path / 'projlife.db'}", create_tables=True, plugin_manager=projlife_pm)
     try:
         yield app

@@ -26,6 +26,7 @@ from projlife.app.commands import (
     STAGE_ENTRY_COMMANDS,
     Command,
     ConceiveProject,
+    ReportInvestment,
     SignProject,
 )
 from projlife.calendar import DeadlineRule, DeadlineUnit
@@ -37,17 +38,21 @@ from projlife.domain.periods import Period, PeriodKind
 from projlife.domain.project import project_id_for
 from projlife.engine.facts import ProjectFacts
 from projlife.plugins.types import CityProfile
+from projlife.tickets.commands import RaiseTicket
 
 __all__ = [
     "actors",
     "business_dates",
+    "date_ranges",
     "deadline_rules",
+    "investment_reports",
     "lifecycle_commands",
     "lifecycle_facts",
     "money",
     "periods",
     "project_facts_for",
     "stage_paths",
+    "tickets",
 ]
 
 FIRST_DAY = date(2020, 1, 1)
@@ -183,3 +188,73 @@ def lifecycle_facts(draw: st.DrawFn, city: CityProfile) -> ProjectFacts:
 def project_facts_for(city: CityProfile, max_size: int = 30) -> st.SearchStrategy[list[ProjectFacts]]:
     """A list of projects' facts in ``city`` with unique codes."""
     return st.lists(lifecycle_facts(city), max_size=max_size, unique_by=lambda f: f.code)
+
+
+# -- issue 16: date ranges, investment reports, tickets ------------------------------------------
+
+
+@st.composite
+def date_ranges(
+    draw: st.DrawFn, start: date = FIRST_DAY, end: date = LAST_DAY, max_days: int = 400
+) -> tuple[date, date]:
+    """``(first, last)`` with ``start <= first <= last <= end`` and at most ``max_days`` between them."""
+    first = draw(business_dates(start, end))
+    last = draw(st.dates(min_value=first, max_value=min(end, first + timedelta(days=max_days))))
+    return first, last
+
+
+@st.composite
+def investment_reports(
+    draw: st.DrawFn,
+    project_id: UUID,
+    city: CityProfile,
+    start: date = FIRST_DAY,
+    end: date = date(2025, 12, 31),
+) -> list[ReportInvestment]:
+    """Monthly investment reports (完成投资) of one project: distinct months from ``start`` on,
+    amounts to the cent. projlife takes them from signing on: sign the project before ``start``."""
+    first, last = draw(date_ranges(start, end, max_days=3 * 366))
+    months: list[date] = []
+    m = date(first.year, first.month, 1)
+    while m <= last:
+        months.append(m)
+        m = date(m.year + (m.month == 12), m.month % 12 + 1, 1)
+    picked = draw(st.lists(st.sampled_from(months), unique=True, max_size=min(len(months), 24)))
+    actor = draw(actors(city))
+    return [
+        ReportInvestment(
+            project_id=project_id,
+            month=month,
+            amount_yuan=draw(money(max_yi=20)).yuan,
+            occurred_on=month,
+            actor=actor,
+        )
+        for month in sorted(picked)
+    ]
+
+
+_CREDIT_CODES = ("91420900MA49ABCD1X",)
+"""Unified social credit codes (统一社会信用代码) the tickets name."""
+
+
+@st.composite
+def tickets(draw: st.DrawFn, city: CityProfile, categories: tuple[str, ...] | None = None) -> RaiseTicket:
+    """A ticket (问题工单) an enterprise raised in one of ``city``'s areas, in one of ``categories``
+    (default: projlife's default category labels; pass your city's own)."""
+    if categories is None:
+        from projlife.tickets.policy import DEFAULT_TICKET_POLICY
+
+        categories = DEFAULT_TICKET_POLICY.category_labels
+    area = draw(st.sampled_from([a for a in city.areas if a.parent_code is not None] or list(city.areas)))
+    n = draw(st.integers(min_value=1, max_value=99_999))
+    return RaiseTicket(
+        code=f"T{n:05d}",
+        city_code=city.code,
+        area_code=area.code,
+        category=draw(st.sampled_from(categories)),
+        description=draw(st.sampled_from(["项目用地报批滞后", "融资困难", "水电接入慢"])),
+        raised_by=draw(st.sampled_from(["政企早餐会", "12345热线", "走访"])),
+        enterprise_code=draw(st.sampled_from(_CREDIT_CODES)),
+        occurred_on=draw(business_dates(end=date(2025, 12, 31))),
+        actor=draw(actors(city)),
+    )

@@ -91,16 +91,22 @@ class CloseTicket(TicketCommand):
 
 
 class WithdrawTicket(TicketCommand):
+    """The enterprise withdrew the problem (reason required)."""
+
     name: ClassVar[str] = "withdraw_ticket"
     reason: LongText
 
 
 class PauseTicketClock(TicketCommand):
+    """Stop the due-date clock of an assigned ticket (reason required)."""
+
     name: ClassVar[str] = "pause_ticket_clock"
     reason: LongText
 
 
 class ResumeTicketClock(TicketCommand):
+    """Restart a paused due-date clock (reason required)."""
+
     name: ClassVar[str] = "resume_ticket_clock"
     reason: LongText
 

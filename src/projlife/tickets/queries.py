@@ -17,6 +17,7 @@ from projlife.domain.errors import NotFound
 from projlife.domain.project import Project
 from projlife.domain.revisit_draw import RevisitDraw
 from projlife.domain.ticket import AssigneeKind, Satisfaction, Ticket, TicketStatus, ticket_id_for
+from projlife.projections.rebuilds import refuse_unservable
 from projlife.tickets.policy import TicketPolicy, ticket_policy_for
 from projlife.tickets.projection import TICKETS_PROJECTION, TicketState, mean_and_share, states_as_of
 
@@ -253,6 +254,7 @@ class TicketQueries:
         """Every ticket as the tickets projection holds it on ``as_of`` (caught up first)."""
         self._catch_up(TICKETS_PROJECTION)
         with self._database.engine.connect() as conn:
+            refuse_unservable(conn, (TICKETS_PROJECTION,), "read the tickets")  # never stale figures
             return states_as_of(conn, as_of, city_code=city_code)
 
     def _project(self, project_id: UUID) -> Project | None:

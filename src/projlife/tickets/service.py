@@ -18,8 +18,8 @@ from eventsourcing.persistence import RecordConflictError
 
 from projlife.app.commands import Command
 from projlife.app.results import CommandResult, last_position, save_new, validate
-from projlife.app.retry import MAX_RETRIES, save_with_retries
-from projlife.domain.errors import CommandRejected, ConcurrentUpdateError, NotFound, Problem
+from projlife.app.retry import retry_on_conflict, save_with_retries
+from projlife.domain.errors import CommandRejected, NotFound, Problem
 from projlife.domain.revisit_draw import RevisitDraw, enterprise_key, revisit_draw_id_for
 from projlife.domain.ticket import AssigneeKind, Ticket, TicketStatus, ticket_id_for
 from projlife.tickets.commands import (
@@ -227,7 +227,8 @@ class TicketService(TicketQueries):
             raise CommandRejected(attempted, problems)
         policy = self.policy(cmd.city_code)
         rate = cmd.rate if cmd.rate is not None else policy.revisit_sample_rate
-        for _ in range(MAX_RETRIES):
+
+        def attempt() -> DrawResult:
             population = [t for t in self.tickets(city_code=cmd.city_code) if self._drawable(t, cmd)]
             if not population:
                 raise CommandRejected(
@@ -257,16 +258,17 @@ class TicketService(TicketQueries):
             try:
                 recordings = self._store.save(draw, *population)
             except RecordConflictError:
-                if self._exists(draw.id):
+                if self._exists(draw.id):  # a rival drew with this seed: a refusal, not a retry
                     raise CommandRejected(
                         attempted, [Problem("seed", "a draw with this seed exists", cmd.seed)]
                     ) from None
-                continue
+                raise  # a ticket changed under the draw: back off, then draw from the fresh population
             return DrawResult(
                 draw.id, draw.seed, draw.rate, draw.population, draw.drawn, last_position(recordings),
                 draw.enterprises_drawn,
             )  # fmt: skip
-        raise ConcurrentUpdateError(attempted, "tickets kept changing during the draw", "draw again")
+
+        return retry_on_conflict(attempt, attempted=attempted, what="tickets of the draw")
 
     @staticmethod
     def _drawable(ticket: Ticket, cmd: DrawRevisitSample) -> bool:

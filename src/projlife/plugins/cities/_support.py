@@ -23,8 +23,8 @@ from projlife.plugins.rules import AreaScope, Metric
 from projlife.plugins.types import CityProfile
 
 if TYPE_CHECKING:
-    from projlife.app.application import Projlife
     from projlife.domain.project import Project
+    from projlife.ports import CountingSource, ReadModelSources
 
 __all__ = [
     "Citation",
@@ -112,13 +112,12 @@ class IndicatorRow:
         }
 
 
-def known_facts(source: Projlife | FactsSource, city: CityProfile, as_of: date) -> list[ProjectFacts]:
+def known_facts(source: CountingSource | FactsSource, city: CityProfile, as_of: date) -> list[ProjectFacts]:
     """The facts of ``city``'s projects known by business date ``as_of``."""
-    from projlife.app.application import Projlife
     from projlife.plugins.manager import counting_policy
     from projlife.projections.counting import Counting
 
-    if isinstance(source, Projlife):
+    if not isinstance(source, FactsSource):
         policy = counting_policy(source.plugins, city)
         return Counting(source.engine, catch_up=source.projections.run).projects(
             city.code, as_of=as_of, policy=policy
@@ -127,7 +126,7 @@ def known_facts(source: Projlife | FactsSource, city: CityProfile, as_of: date) 
 
 
 def measure_indicators(
-    source: Projlife | FactsSource | Sequence[ProjectFacts],
+    source: CountingSource | FactsSource | Sequence[ProjectFacts],
     city: CityProfile,
     indicators: Iterable[Indicator],
     period: Period,
@@ -156,7 +155,7 @@ def measure_indicators(
     return rows
 
 
-def city_projects(app: Projlife, city: CityProfile) -> Iterator[Project]:
+def city_projects(app: ReadModelSources, city: CityProfile) -> Iterator[Project]:
     """Every project of ``city`` in the event store, in the order they were conceived."""
     from projlife.domain.project import Project
 

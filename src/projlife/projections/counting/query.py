@@ -35,7 +35,7 @@ from projlife.projections.facts import (
     projects_table,
     recorded_micros,
 )
-from projlife.projections.rebuilds import refuse_if_rebuilding
+from projlife.projections.rebuilds import refuse_unservable
 from projlife.projections.site_scores import DRAWN, SITE_SCORES_PROJECTION, site_scores_table
 from projlife.projections.state import QUERY_COLUMNS, FactRow, ProjectState, fold
 
@@ -91,7 +91,7 @@ class Counting:
         )
         with self._engine.connect() as conn:
             # Never count from partial tables: a rebuild under way (or interrupted) is refused.
-            refuse_if_rebuilding(conn, (LEDGER_PROJECTION, DETAILS_PROJECTION), "count the projects")
+            refuse_unservable(conn, (LEDGER_PROJECTION, DETAILS_PROJECTION), "count the projects")
             statics = {
                 r[0]: tuple(r)
                 for r in conn.execute(
@@ -166,7 +166,7 @@ class Counting:
         if known_at is not None:
             conds.append(t.c.recorded <= recorded_micros(known_at))
         with self._engine.connect() as conn:
-            refuse_if_rebuilding(conn, (SITE_SCORES_PROJECTION,), "count the site scores")
+            refuse_unservable(conn, (SITE_SCORES_PROJECTION,), "count the site scores")
             rows = conn.execute(
                 sa.select(
                     t.c.pos, t.c.kind, t.c.visit_id, t.c.project_id, t.c.area_code, t.c.scorer_id,
@@ -273,6 +273,7 @@ def _facts(
         scheduled={STAGES[rank]: date.fromordinal(day) for rank, (day, _) in state.scheduled.items()},
         flags=frozenset(state.flags),
         policy=policy,
+        sponsor_department=None if state.sponsor is None else state.sponsor[1],
     )
 
 

@@ -83,6 +83,8 @@ class ProjectFacts:
     scheduled: Mapping[Stage, date] = attrs.field(factory=dict, converter=_frozen_map)
     flags: frozenset[str] = frozenset()
     policy: CountingPolicy = DEFAULT_POLICY
+    sponsor_department: str | None = None
+    """The 包保部门 of the project's sponsor (``assign_sponsor``), if one is assigned."""
 
     # -- amounts and scope ---------------------------------------------------------------
 
@@ -99,7 +101,7 @@ class ProjectFacts:
 
     def in_scope(self, stage: Stage | None = None) -> bool:
         """Whether the city's drive counts this project at ``stage`` (000: 亿元以上产业项目)."""
-        return self.policy.scope.matches(self.amount_at(stage), self.category)
+        return self.policy.scope.matches(self.amount_at(stage), self.category, self.area_code)
 
     def matches(self, flt: ProjectFilter, stage: Stage | None = None) -> bool:
         """A rule's filter, judged by the amount that fits ``stage``, within the drive's scope."""

@@ -24,6 +24,7 @@ from projlife.plugins.cities.jiangyan.checks import (
 )
 from projlife.plugins.cities.jiangyan.rules import SEED, JiangyanSettings
 from projlife.plugins.hookspecs import hookimpl
+from projlife.plugins.labels import Labels
 from projlife.plugins.rules import ScoringRule, SizeClass
 from projlife.plugins.types import CityProfile
 
@@ -126,3 +127,24 @@ projlife_city = _DEFAULT.projlife_city
 projlife_size_classes = _DEFAULT.projlife_size_classes
 projlife_scoring = _DEFAULT.projlife_scoring
 projlife_validate_command = _DEFAULT.projlife_validate_command
+
+
+# -- labels (the same hook a third-party city uses) --------------------------------------------
+
+LABELS = Labels(
+    {
+        "whole": ("全区", "district-wide"),
+        # 003: 张甸镇、梁徐街道、开发区(三水街道)等镇街(园区)…
+        "county": ("镇街(园区)", "Town or park"),
+        "by_county": ("二、各镇街(园区)推进情况", "2. Progress by town and park"),
+        "ranking": ("七、镇街(园区)排名", "7. Town and park ranking"),
+        # 003: 颁发季度"流动红旗"
+        "top": ("流动红旗", "red banner"),
+    }
+)
+
+
+@hookimpl
+def projlife_labels(city: CityProfile) -> Labels | None:
+    """003: 镇街(园区) compete for the quarterly 流动红旗."""
+    return LABELS if city.slug == CITY.slug else None

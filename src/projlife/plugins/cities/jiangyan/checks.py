@@ -22,13 +22,13 @@ from projlife.plugins.rules import AreaScope, RuleSet
 from projlife.plugins.types import CityProfile
 
 if TYPE_CHECKING:
-    from projlife.app.application import Projlife
+    from projlife.ports import CountingSource
 
 __all__ = ["ProjectEvaluation", "evaluate_projects", "red_flag", "size_class_counts"]
 
 
 def size_class_counts(
-    source: Projlife | FactsSource | Sequence[ProjectFacts],
+    source: CountingSource | FactsSource | Sequence[ProjectFacts],
     city: CityProfile,
     period: Period,
     as_of: date | None = None,
@@ -49,7 +49,7 @@ def size_class_counts(
 
 
 def red_flag(
-    source: Projlife | FactsSource,
+    source: CountingSource | FactsSource,
     city: CityProfile,
     quarter: Period,
     as_of: date,

@@ -18,6 +18,7 @@ from projlife.plugins.cities.xiamen.lists import (
 )
 from projlife.plugins.cities.xiamen.rules import SEED, TARGET_INVESTORS, XiamenSettings
 from projlife.plugins.hookspecs import hookimpl
+from projlife.plugins.labels import Labels
 from projlife.plugins.rules import QuotaRule, ScoringRule, TicketCategory
 from projlife.plugins.types import CityProfile
 
@@ -90,3 +91,14 @@ projlife_city = _DEFAULT.projlife_city
 projlife_quotas = _DEFAULT.projlife_quotas
 projlife_scoring = _DEFAULT.projlife_scoring
 projlife_ticket_categories = _DEFAULT.projlife_ticket_categories
+
+
+# -- labels (the same hook a third-party city uses) --------------------------------------------
+
+LABELS = Labels({"whole": ("全市", "city-wide"), "county": ("县市区", "District")})
+"""Xiamen's current words, supplied through ``projlife_labels``."""
+
+
+@hookimpl
+def projlife_labels(city: CityProfile) -> Labels | None:
+    return LABELS if city.slug == CITY.slug else None

@@ -15,7 +15,7 @@ from projlife.plugins.cities._support import city_projects
 from projlife.plugins.cities.xiamen.rules import PLANNED_STAGES, REGISTRATION_NODE
 
 if TYPE_CHECKING:
-    from projlife.app.application import Projlife
+    from projlife.ports import BulletinSource
 
 __all__ = ["ClosedLoopLists", "Lateness", "closed_loop_lists", "schedule_lateness"]
 
@@ -79,7 +79,7 @@ class ClosedLoopLists:
     implementation: tuple[Lateness, ...]
 
 
-def closed_loop_lists(app: Projlife, as_of: date) -> list[ClosedLoopLists]:
+def closed_loop_lists(app: BulletinSource, as_of: date) -> list[ClosedLoopLists]:
     """The three lists for every Xiamen project: open tickets and flags; sponsor and team; the
     planned dates with their lateness."""
     city = app.city("xiamen")

@@ -13,7 +13,9 @@ settings). A deployment that reads a rule differently registers
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, cast
 
 from projlife.app.commands import AssignSponsor, Command
 from projlife.domain.errors import Problem
@@ -34,8 +36,12 @@ from projlife.plugins.cities.xiaogan.reports import (
 from projlife.plugins.cities.xiaogan.rules import SEED, XiaoganSettings
 from projlife.plugins.counting_policy import CountingPolicy
 from projlife.plugins.hookspecs import hookimpl
+from projlife.plugins.labels import Labels
 from projlife.plugins.rules import DeadlineSpec, QuotaRule, ScoringRule, TicketCategory
 from projlife.plugins.types import CityProfile
+
+if TYPE_CHECKING:
+    from projlife.ports import RuleSource
 
 __all__ = [
     "CITY",
@@ -178,3 +184,34 @@ projlife_ticket_categories = _DEFAULT.projlife_ticket_categories
 projlife_revisit_sample_rate = _DEFAULT.projlife_revisit_sample_rate
 projlife_satisfaction_bar = _DEFAULT.projlife_satisfaction_bar
 projlife_validate_command = _DEFAULT.projlife_validate_command
+
+
+# -- labels and actions (the same hooks a third-party city uses) -------------------------------
+
+LABELS = Labels(
+    {
+        "whole": ("全市", "city-wide"),
+        "county": ("县市区", "County"),
+        # 000: 排名前两名的县(市、区)给予通报表扬…排名后两名的县(市、区)作表态发言
+        "top": ("前{n}名（通报表扬）", "top {n} (praised)"),
+        "bottom": ("后{n}名（表态发言）", "bottom {n} (statement)"),
+    }
+)
+
+
+@hookimpl
+def projlife_labels(city: CityProfile) -> Labels | None:
+    """000: 通报表扬 for the first two, 表态发言 for the last two."""
+    return LABELS if city.slug == CITY.slug else None
+
+
+@hookimpl
+def projlife_actions(city: CityProfile, app: RuleSource, as_of: date) -> list[Command] | None:
+    """000: 对开工三个月以上仍未纳统的项目在开工项目库内予以剔除 (the 季核查, run by ``projlife tick``)."""
+    if city.slug != CITY.slug:
+        return None
+    from projlife.domain.actor import SYSTEM_ACTOR
+
+    return list(
+        quarterly_check(cast(Any, app), as_of, SYSTEM_ACTOR, dry_run=True, settings=_DEFAULT.settings)
+    )

@@ -21,8 +21,8 @@ from projlife.plugins.cities.xiaogan.rules import REMOVAL, SUPERVISION, XiaoganS
 from projlife.plugins.manager import city_calendar
 
 if TYPE_CHECKING:
-    from projlife.app.application import Projlife
     from projlife.plugins.types import CityProfile
+    from projlife.ports import ActionTarget
 
 __all__ = ["SUPERVISION_FLAG", "quarterly_check", "supervision_review"]
 
@@ -32,12 +32,12 @@ SUPERVISION_FLAG = "supervision.10yi"
 _ACTORS = (Role.SYSTEM, Role.VERIFIER, Role.ADMIN)
 
 
-def _city(app: Projlife) -> CityProfile:
+def _city(app: ActionTarget) -> CityProfile:
     return app.city("xiaogan")
 
 
 def quarterly_check(
-    app: Projlife,
+    app: ActionTarget,
     as_of: date,
     actor: Actor,
     *,
@@ -85,7 +85,7 @@ def quarterly_check(
 
 
 def supervision_review(
-    app: Projlife,
+    app: ActionTarget,
     as_of: date,
     actor: Actor,
     *,

@@ -27,13 +27,13 @@ from projlife.plugins.cities.xiaogan.rules import (
 from projlife.plugins.types import CityProfile
 
 if TYPE_CHECKING:
-    from projlife.app.application import Projlife
+    from projlife.ports import CountingSource
 
 __all__ = ["EvaluationIndices", "evaluation_indices", "monthly_dispatch", "pace_by_county", "weekly_bulletin"]
 
 
 def weekly_bulletin(
-    source: Projlife | FactsSource | Sequence[ProjectFacts],
+    source: CountingSource | FactsSource | Sequence[ProjectFacts],
     city: CityProfile,
     week: Period,
     as_of: date | None = None,
@@ -47,7 +47,7 @@ def weekly_bulletin(
 
 
 def pace_by_county(
-    source: Projlife | FactsSource | Sequence[ProjectFacts],
+    source: CountingSource | FactsSource | Sequence[ProjectFacts],
     city: CityProfile,
     period: Period,
     as_of: date | None = None,
@@ -59,7 +59,7 @@ def pace_by_county(
 
 
 def monthly_dispatch(
-    source: Projlife | FactsSource | Sequence[ProjectFacts],
+    source: CountingSource | FactsSource | Sequence[ProjectFacts],
     city: CityProfile,
     month: Period,
     settings: XiaoganSettings | None = None,

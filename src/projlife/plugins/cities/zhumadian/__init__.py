@@ -29,6 +29,7 @@ from projlife.plugins.cities.zhumadian.checks import (
 )
 from projlife.plugins.cities.zhumadian.rules import SEED, ZhumadianSettings
 from projlife.plugins.hookspecs import hookimpl
+from projlife.plugins.labels import Labels
 from projlife.plugins.rules import DeadlineSpec, EscalationStep, QuotaRule, ScoringRule, TicketCategory
 from projlife.plugins.types import CityProfile
 
@@ -127,3 +128,20 @@ projlife_deadlines = _DEFAULT.projlife_deadlines
 projlife_scoring = _DEFAULT.projlife_scoring
 projlife_escalation_ladder = _DEFAULT.projlife_escalation_ladder
 projlife_ticket_categories = _DEFAULT.projlife_ticket_categories
+
+
+# -- labels (the same hook a third-party city uses) --------------------------------------------
+
+LABELS = Labels(
+    {
+        "whole": ("全市", "city-wide"),
+        "county": ("县市区", "County"),
+        "ranking": ("七、县区排名", "7. County ranking"),
+    }
+)
+"""001: 各县区 — Zhumadian's current words, supplied through ``projlife_labels``."""
+
+
+@hookimpl
+def projlife_labels(city: CityProfile) -> Labels | None:
+    return LABELS if city.slug == CITY.slug else None

@@ -28,7 +28,7 @@ from projlife.plugins.rules import AreaScope
 from projlife.plugins.types import CityProfile
 
 if TYPE_CHECKING:
-    from projlife.app.application import Projlife
+    from projlife.ports import ActionTarget, CountingSource
 
 __all__ = [
     "AreaCheck",
@@ -89,7 +89,7 @@ class AreaCheck:
 
 
 def _facts(
-    source: Projlife | FactsSource | Sequence[ProjectFacts], city: CityProfile, as_of: date
+    source: CountingSource | FactsSource | Sequence[ProjectFacts], city: CityProfile, as_of: date
 ) -> list[ProjectFacts]:
     if isinstance(source, Sequence):
         return [g for f in source if (g := f.as_of(as_of)) is not None]
@@ -97,7 +97,7 @@ def _facts(
 
 
 def reserve_ratio_check(
-    source: Projlife | FactsSource | Sequence[ProjectFacts],
+    source: CountingSource | FactsSource | Sequence[ProjectFacts],
     city: CityProfile,
     period: Period,
     as_of: date,
@@ -128,7 +128,7 @@ class MonthlyRates:
 
 
 def monthly_rates(
-    source: Projlife | FactsSource | Sequence[ProjectFacts],
+    source: CountingSource | FactsSource | Sequence[ProjectFacts],
     city: CityProfile,
     month: Period,
     annual_targets: Mapping[str, Money] | None = None,
@@ -179,7 +179,7 @@ class TechUpgradeCheck:
 
 
 def tech_upgrade_check(
-    source: Projlife | FactsSource | Sequence[ProjectFacts],
+    source: CountingSource | FactsSource | Sequence[ProjectFacts],
     city: CityProfile,
     year: Period,
     as_of: date,
@@ -217,7 +217,7 @@ def tech_upgrade_check(
 
 
 def flag_lagging(
-    app: Projlife,
+    app: ActionTarget,
     as_of: date,
     actor: Actor,
     *,
