@@ -162,6 +162,15 @@ class Projlife:
             self.store, self.database, self.directory, calendar=self.calendar, catch_up=self._catch_up
         )
         self.audit = AuditService(self.database)
+        from projlife.app.site_visits import SiteVisitService
+        from projlife.projections.counting import Counting
+
+        self.site_visits = SiteVisitService(
+            self.store,
+            Counting(self.engine, catch_up=lambda: self.projections.run()),
+            self.directory,
+            self.plugins,
+        )
         self.meetings = MeetingService(self.store, self.directory)
         from projlife.projections.facts import LEDGER_PROJECTION
         from projlife.targets import TargetService

@@ -45,7 +45,13 @@ from projlife.domain.actor import Actor, Role
 from projlife.domain.areas import AreaLevel
 from projlife.domain.classification import InvestorClass
 from projlife.domain.credit_code import make_credit_code
-from projlife.domain.lifecycle import Milestone, Pool, RemovalReason, Stage, VerificationMethod
+from projlife.domain.lifecycle import (
+    PREPARATION_MILESTONES,
+    Pool,
+    RemovalReason,
+    Stage,
+    VerificationMethod,
+)
 from projlife.domain.money import YI
 from projlife.domain.project import CorrectableField, project_id_for
 from projlife.plugins.types import CityProfile
@@ -186,7 +192,7 @@ def simulate(
             # 003: 严格执行项目预评审制度 — the reserve cites the project's pre-review
             add(ReserveProject(occurred_on=d, evidence=(f"pre-review:{code}",), **meta))
             stage = Stage.RESERVED
-            for m in rng.sample(list(Milestone), rng.randint(1, 4)):
+            for m in rng.sample(list(PREPARATION_MILESTONES), rng.randint(1, 4)):
                 if (d := at(2, 25)) is None:
                     break
                 add(MeetMilestone(milestone=m, occurred_on=d, **meta))

@@ -249,7 +249,10 @@ class Ledger:
         projections are being rebuilt (or a rebuild was interrupted): never partial figures.
         """
         self._refuse_unservable("read the ledger")
-        return fold(self._fact_rows(scope, as_of, known_at, project_ids))
+        return fold(
+            self._fact_rows(scope, as_of, known_at, project_ids),
+            None if as_of is None else as_of.toordinal(),
+        )
 
     def _refuse_unservable(self, attempted: str) -> None:
         with self._database.engine.connect() as conn:
