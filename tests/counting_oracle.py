@@ -159,11 +159,11 @@ class Oracle:
         return len(xs), len(ys)
 
     def ledger_by_stage(self) -> dict[Stage, int]:
-        """The ledger's register by claimed stage: a claim recorded by D stays on the register even
-        when a correction dated by D moved its date past D (the counts leave it out)."""
+        """The ledger's register by claimed stage as of D: a claim whose date a correction (dated
+        by D) moved past D has not happened as of D, on the register as in the counts."""
         out: dict[Stage, int] = defaultdict(int)
         for p in self.projects.values():
-            out[p.stage] += 1
+            out[self.current(p)] += 1
         return dict(out)
 
     def investment(self, start: date, end: date) -> Decimal:

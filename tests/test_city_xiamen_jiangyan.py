@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import attrs
 import pytest
 
 from city_helpers import ListFacts, fact
@@ -178,3 +179,36 @@ def test_jiangyan_evaluates_investment_against_output_sales_tax_and_land() -> No
     assert ev.tax_per_mu.value == Money.wan(800).yuan / 50
     assert ev.tax_to_subsidy.value == Decimal(8) / 10 and not ev.tax_subsidy_matched
     assert ev.on_plan is False  # planned 1 April, started 1 May
+
+
+def test_xiamen_registration_meets_the_start_node_of_an_investment_project_not_a_start() -> None:
+    """002: 明确每个项目策划生成、开工(注册)、竣工投产时间节点 — for a 招商 project 注册 (company
+    registration) is its own milestone: the node is met by the registration, not the start."""
+    from projlife.domain.lifecycle import Milestone
+
+    attracted = ProjectRecord(
+        "Z",
+        SIMING,
+        Money.yi(3),
+        stage_dates={Stage.SIGNED: date(2024, 2, 1), Stage.STARTED: date(2024, 3, 1)},
+        planned_dates={Stage.STARTED: date(2024, 3, 1)},
+        milestones_planned={Milestone.REGISTERED: date(2024, 3, 15)},
+        milestones_met={Milestone.REGISTERED: date(2024, 4, 4)},
+    )
+    built = attrs.evolve(attracted, code="B", milestones_planned={}, milestones_met={})
+    rows = {
+        (r.project_code, r.node_zh): r
+        for r in xiamen.schedule_lateness([attracted, built], date(2024, 7, 10))
+    }
+    reg = rows[("Z", "开工(注册)")]
+    assert (reg.milestone, reg.stage, reg.planned_on, reg.actual_on, reg.days_late) == (
+        Milestone.REGISTERED, None, date(2024, 3, 15), date(2024, 4, 4), 20
+    )  # fmt: skip
+    # the start on 1 March does not meet a 招商 project's node; for the other project it does
+    start = rows[("B", "开工(注册)")]
+    assert (start.stage, start.actual_on, start.days_late) == (Stage.STARTED, date(2024, 3, 1), 0)
+    # not yet registered: late by the days to the as-of date
+    pending = attrs.evolve(attracted, milestones_met={})
+    (row,) = [r for r in xiamen.schedule_lateness([pending], date(2024, 7, 10)) if r.node_zh == "开工(注册)"]
+    assert row.actual_on is None and row.days_late == (date(2024, 7, 10) - date(2024, 3, 15)).days
+    assert Milestone.REGISTERED.label_zh == "注册"

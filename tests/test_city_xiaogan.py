@@ -209,6 +209,10 @@ def test_monthly_dispatch_rates_run_over_the_year_to_the_months_end() -> None:
     assert by[("dispatch.signed-started", "420900")].value == Decimal(1) / 2
 
 
+_COUNTED = xiaogan.XiaoganPlugin(xiaogan.XiaoganSettings(site_scoring=None))
+"""Xiaogan ranked by counts (``ranking_weights``): a county's choice, not the seed's 现场评分."""
+
+
 def test_half_year_ranking_names_the_top_two_and_bottom_two() -> None:
     h2 = date(2024, 7, 1)
     areas = [
@@ -237,7 +241,9 @@ def test_half_year_ranking_names_the_top_two_and_bottom_two() -> None:
                     completed=h2,
                 )
             )
-    pm = get_plugin_manager(load_entry_points=False, plugins=[("xiaogan", xiaogan)])
+    # The seed's 拉练 is decided by on-site scores (tests/test_site_visits.py); this is the
+    # count-based ranking a county may choose instead (site_scoring=None), over the same engine.
+    pm = get_plugin_manager(load_entry_points=False, plugins=[("xiaogan", _COUNTED)])
     period = Period.parse("2024-H2")
     ranking = rank(
         ListFacts(facts), xiaogan.CITY, period, date(2024, 12, 31), rules=rule_set(pm, xiaogan.CITY, period)
@@ -249,7 +255,14 @@ def test_half_year_ranking_names_the_top_two_and_bottom_two() -> None:
     assert ranking.rows[0].score == Decimal(50)  # 50 × 6/6
     zones = get_plugin_manager(
         load_entry_points=False,
-        plugins=[("xiaogan", xiaogan.XiaoganPlugin(xiaogan.XiaoganSettings(ranking_includes_zones=True)))],
+        plugins=[
+            (
+                "xiaogan",
+                xiaogan.XiaoganPlugin(
+                    xiaogan.XiaoganSettings(ranking_includes_zones=True, site_scoring=None)
+                ),
+            )
+        ],
     )
     with_zones = rank(
         ListFacts(facts),
@@ -270,7 +283,7 @@ def test_equal_scores_share_a_rank_and_top_and_bottom_include_the_ties() -> None
         for area, n in done.items()
         for k in range(n)
     ]
-    pm = get_plugin_manager(load_entry_points=False, plugins=[("xiaogan", xiaogan)])
+    pm = get_plugin_manager(load_entry_points=False, plugins=[("xiaogan", _COUNTED)])
     period = Period.parse("2024-H2")
     ranking = rank(
         ListFacts(facts), xiaogan.CITY, period, date(2024, 12, 31), rules=rule_set(pm, xiaogan.CITY, period)

@@ -241,6 +241,58 @@ def check_every_surface(
         assert b["totals"]["in_period"][s.value] == len(o.entries(s, q.start, end))
     assert b["projects"] == sum(1 for p in o.projects.values() if o.in_scope(p))
 
+    # the exports: the .xlsx ledger and the OC4IDS package, read back
+    check_exports(app, slug, o, as_of, known_at)
+
+
+def check_exports(app: Projlife, slug: str, o: Oracle, as_of: date, known_at: datetime | None) -> None:
+    """Both exports list every project conceived by D with the stage and stage dates the replay
+    gives as of D (a claim a correction moved past D is in neither)."""
+    from openpyxl import load_workbook
+
+    from projlife.reports.layout import COLUMNS, STAGE_DATE_COLUMNS
+    from projlife.reports.ledger_export import export_ledger_xlsx
+    from projlife.reports.oc4ids import project_package
+
+    city = app.city(slug)
+    want = {
+        p.code: (o.current(p), {s: d for s in Stage if (d := o.date_of(p, s)) is not None})
+        for p in o.projects.values()
+    }
+    rows = app.ledger.rows(city=slug, as_of=as_of, known_at=known_at, with_details=True)
+    package = project_package(rows, city, as_of=as_of)
+    got_oc4ids = {}
+    for item in package["projects"]:
+        ext = item["projlife"]
+        dates = {s: date.fromisoformat(ext[k]) for s, k in _OC4IDS_DATES.items() if k in ext}
+        got_oc4ids[item["identifiers"][0]["id"]] = (Stage(ext["claimedStage"]), dates)
+    assert got_oc4ids == want
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "ledger.xlsx"
+        assert export_ledger_xlsx(rows, path, city=city, as_of=as_of) == len(want)
+        sheet = load_workbook(path, read_only=True).active
+        assert sheet is not None
+        keys = [c.key for c in COLUMNS]
+        got_xlsx = {}
+        labels = {s.label_zh: s for s in Stage}
+        for values in sheet.iter_rows(min_row=3, values_only=True):
+            cell = dict(zip(keys, values, strict=False))
+            dates = {
+                s: cell[k].date() if isinstance(cell[k], datetime) else cell[k]
+                for s, k in STAGE_DATE_COLUMNS.items()
+                if cell[k] is not None
+            }
+            got_xlsx[str(cell["code"])] = (labels[str(cell["stage"])], dates)
+    assert got_xlsx == want
+
+
+_OC4IDS_DATES = {
+    Stage.CONCEIVED: "conceivedDate", Stage.RESERVED: "reservedDate", Stage.SIGNED: "signedDate",
+    Stage.LANDED: "landedDate", Stage.STARTED: "startedDate", Stage.IN_STATISTICS: "inStatisticsDate",
+    Stage.COMPLETED: "completedDate", Stage.PRODUCING: "productionDate", Stage.ABOVE_SCALE: "aboveScaleDate",
+    Stage.AT_CAPACITY: "atCapacityDate",
+}  # fmt: skip
+
 
 def _examples(n: int) -> Any:
     return settings(
@@ -338,3 +390,112 @@ def test_the_march_start_corrected_and_rejected_in_april_still_counts_as_of_31_m
     assert (
         app.metrics.count_entries("started", period=q1, city="zhumadian", as_of=date(2024, 4, 30)).count == 0
     )
+
+
+def test_a_start_whose_date_a_correction_moved_past_d_counts_on_no_surface_as_of_d(app: Projlife) -> None:
+    """Issue 13 (ledger as-of disagreement): a start claimed on 10 March and corrected on 20 March
+    to 6 May has not happened as of 31 March — not in the engine, ``app.metrics``, the bulletin,
+    the ledger rows and summary, nor the exports; as of 31 May it counts everywhere."""
+    city = app.city("zhumadian")
+    county = city.areas.counties[0].code
+    clerk = {**CLERK, "area_code": county}
+    app.projects.execute({
+        "command": "conceive", "code": "C1", "project_name": "C1", "city_code": city.code,
+        "area_code": county, "category": "industrial", "planned_investment_yuan": "300000000",
+        "occurred_on": "2024-01-05", "reserved": True, "actor": clerk,
+    })  # fmt: skip
+    pid = str(app.projects.find(city.code, "C1").id)
+    for data in (
+        {"command": "sign", "amount_yuan": "300000000", "counterparty": "甲", "occurred_on": "2024-02-01"},
+        {"command": "start", "occurred_on": "2024-03-10"},
+        {"command": "correct", "target_version": 3, "field": "occurred_on", "new_value": "2024-05-06",
+         "reason": "开工日期录入错误", "occurred_on": "2024-03-20"},
+    ):  # fmt: skip
+        app.projects.execute({**data, "project_id": pid, "actor": clerk})
+    app.projections.run()
+    march, may = date(2024, 3, 31), date(2024, 5, 31)
+    recorded = app.store.mapper.to_domain_event(app.store.recorder.select_notifications(1, 100)[-1]).timestamp
+    for as_of, started in ((march, False), (may, True)):
+        q = Period.containing(PeriodKind.QUARTER, as_of)
+        n = app.metrics.count_entries("started", period=q, city="zhumadian", as_of=as_of).count
+        assert n == int(started)
+        row = app.ledger.row(pid, as_of=as_of)
+        assert row is not None
+        assert (row.stage, Stage.STARTED in row.stage_dates) == (
+            (Stage.STARTED, True) if started else (Stage.SIGNED, False)
+        )
+        for known_at in (None, recorded):  # the timeline's summary and the fold's
+            summary = app.ledger.summary(city="zhumadian", as_of=as_of, known_at=known_at)
+            assert summary.by_stage[Stage.STARTED] == int(started)
+            assert summary.by_stage[Stage.SIGNED] == int(not started)
+            check_every_surface(app, "zhumadian", as_of, known_at, 1)
+
+
+def test_a_back_dated_fact_shows_a_closed_quarter_as_published_and_as_revised(app: Projlife) -> None:
+    """Issue 13: "A closed period's figure changes only when a correction about that period is
+    recorded. When one does, the bulletin shows the figure as revised and names the event ids
+    behind the change." Q1 is published with 2 starts; later a start dated 25 March is recorded for
+    a third project and the second project's start is rejected as of 30 March."""
+    city = app.city("zhumadian")
+    county = city.areas.counties[0].code
+    clerk = {**CLERK, "area_code": county}
+    ids = []
+    for code in ("R1", "R2", "R3"):
+        app.projects.execute({
+            "command": "conceive", "code": code, "project_name": code, "city_code": city.code,
+            "area_code": county, "category": "industrial", "planned_investment_yuan": "300000000",
+            "occurred_on": "2024-01-05", "reserved": True, "actor": clerk,
+        })  # fmt: skip
+        pid = str(app.projects.find(city.code, code).id)
+        ids.append(pid)
+        app.projects.execute({"command": "sign", "project_id": pid, "amount_yuan": "300000000",
+                              "counterparty": "甲", "occurred_on": "2024-02-01", "actor": clerk})  # fmt: skip
+    for pid in ids[:2]:
+        app.projects.execute(
+            {"command": "start", "project_id": pid, "occurred_on": "2024-03-10", "actor": clerk}
+        )
+    app.projections.run()
+    head = app.store.recorder.select_notifications(1, 10_000)[-1]
+    published_at = app.store.mapper.to_domain_event(head).timestamp
+    q1_end = date(2024, 3, 31)
+    assert (
+        build_bulletin(app, "zhumadian", kind="quarterly", as_of=q1_end, published_at=published_at).revisions
+        == ()
+    )
+    late = app.projects.execute(
+        {"command": "start", "project_id": ids[2], "occurred_on": "2024-03-25", "actor": clerk}
+    ).position
+    rejected = app.projects.execute({
+        "command": "reject_claim", "project_id": ids[1], "stage": "started", "reason": "现场未见施工",
+        "occurred_on": "2024-03-30", "actor": VERIFIER,
+    }).position  # fmt: skip
+    app.projects.execute(  # dated after the quarter: revises nothing in it
+        {"command": "start", "project_id": ids[1], "occurred_on": "2024-04-08", "actor": clerk}
+    )
+    app.projections.run()
+    b = build_bulletin(app, "zhumadian", kind="quarterly", as_of=q1_end, published_at=published_at).to_dict()
+    started = [r for r in b["revisions"] if r["stage"] == "started"]
+    assert {r["area_code"] for r in started} == {None, county}
+    for r in started:
+        assert (r["published"], r["revised"]) == (2, 2)
+        assert (r["added"], r["dropped"]) == ([ids[2]], [ids[1]])
+        assert r["event_ids"] == sorted([late, rejected])
+    assert b["totals"]["in_period"]["started"] == 2  # the revised figure is the one shown
+    assert all(r["stage"] == "started" for r in b["revisions"])  # signings were not revised
+    # as known at publication, the bulletin is the published one and has nothing to revise
+    again = build_bulletin(
+        app, "zhumadian", kind="quarterly", as_of=q1_end, known_at=published_at, published_at=published_at
+    )
+    assert again.revisions == ()
+
+
+def test_the_markdown_bulletin_names_a_revised_figure_and_its_events(app: Projlife) -> None:
+    from projlife.reports.render_md import bulletin_markdown
+
+    test_a_back_dated_fact_shows_a_closed_quarter_as_published_and_as_revised(app)
+    city = app.city("zhumadian")
+    first = app.store.mapper.to_domain_event(app.store.recorder.select_notifications(1, 10_000)[5]).timestamp
+    b = build_bulletin(app, "zhumadian", kind="quarterly", as_of=date(2024, 3, 31), published_at=first)
+    assert b.revisions and city.code
+    text = bulletin_markdown(b)
+    assert "修订：" in text and all(str(e) in text for r in b.revisions for e in r.event_ids)

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from projlife.app.application import Projlife, connect
 from projlife.demo.simulation import simulate
-from projlife.domain.lifecycle import Stage
+from projlife.domain.lifecycle import CLAIMED_STAGES, Stage
 from projlife.domain.periods import Period
 from projlife.domain.project import Project
 from projlife.projections.facts import LEDGER_PROJECTION, facts_table, projects_table
@@ -54,12 +54,19 @@ def reference_ledger(
         for e in evs[1:]:
             with contextlib.suppress(KeyError, AssertionError):  # its target was filtered out
                 e.apply(project)
+        # As of D a claim whose date a correction moved past D has not happened (ProjectState.cut).
+        claims = {s: c for s, c in project.claims.items() if as_of is None or c.occurred_on <= as_of}
+        verified_stage = Stage.CONCEIVED
+        for s in sorted(claims):
+            if s in CLAIMED_STAGES and claims[s].verified_by is None:
+                break
+            verified_stage = s
         out[str(pid)] = {
-            "stage": project.stage,
-            "verified_stage": project.verified_stage,
-            "dates": {s: c.occurred_on for s, c in project.claims.items()},
+            "stage": max(claims),
+            "verified_stage": verified_stage,
+            "dates": {s: c.occurred_on for s, c in claims.items()},
             "signed": project.signed_amount.yuan
-            if Stage.SIGNED in project.claims and project.signed_amount
+            if Stage.SIGNED in claims and project.signed_amount
             else None,
             "planned": project.planned_investment.yuan,
             "investment": sum((a.yuan for a, _ in project.investment_reports.values()), Decimal(0)),

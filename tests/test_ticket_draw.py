@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from projlife.domain.actor import Actor, Role
 from projlife.domain.errors import ProjlifeError
-from projlife.domain.revisit_draw import DRAW_ALGORITHM, RevisitDraw, draw_sample
+from projlife.domain.revisit_draw import DRAW_ALGORITHM, RevisitDraw, draw_enterprises, draw_sample
 
 CLERK = Actor("clerk-1", Role.CLERK)
 ids = st.lists(st.uuids(), min_size=1, max_size=40, unique=True)
@@ -105,3 +105,48 @@ def test_an_empty_population_or_seed_is_refused():
             occurred_on=date(2024, 1, 2),
             actor=CLERK,
         )
+
+
+def test_a_draw_samples_enterprises_and_revisits_all_their_tickets():
+    """000: 随机抽取部分企业进行回访复核 — ceil(rate × enterprises) enterprises, every ticket of theirs."""
+    tickets = {uuid5(NAMESPACE_DNS, f"ticket-{n}.example"): f"ENT{n % 4}" for n in range(12)}
+    draw = RevisitDraw.make(
+        city_code="420900", seed="2024-W42", rate=Decimal("0.5"), population=tickets,
+        occurred_on=date(2024, 10, 18), actor=CLERK,
+    )  # fmt: skip
+    assert draw.unit == "enterprise"
+    enterprises = sorted(set(tickets.values()))
+    digests = {e: hashlib.sha256(f"2024-W42|{e}".encode()).hexdigest() for e in enterprises}
+    by_hand_enterprises = sorted(enterprises, key=lambda e: (digests[e], e))[:2]  # ceil(0.5 × 4)
+    assert list(draw.enterprises_drawn) == by_hand_enterprises
+    assert set(draw.drawn) == {t for t, e in tickets.items() if e in by_hand_enterprises}
+    assert len(draw.drawn) == 6  # three tickets each: the sample is of enterprises, not of tickets
+    assert draw.is_reproducible
+    draw.enterprises_drawn = (enterprises[0],) * 2
+    assert not draw.is_reproducible
+
+
+@given(
+    pairs=st.dictionaries(st.uuids(), st.sampled_from([f"E{i}" for i in range(6)]), min_size=1, max_size=30),
+    rate=rates,
+    seed=st.text(min_size=1, max_size=12),
+)
+def test_an_enterprise_is_drawn_whole_or_not_at_all(pairs, rate, seed):
+    chosen, drawn = draw_enterprises(seed, pairs.items(), rate)
+    n = len(set(pairs.values()))
+    assert len(chosen) == math.ceil(rate * n) and set(chosen) <= set(pairs.values())
+    assert set(drawn) == {t for t, e in pairs.items() if e in chosen}
+
+
+def test_a_version_1_draw_of_tickets_is_upcast_and_still_re_derives():
+    state = {"unit": None}
+    del state["unit"]
+    RevisitDraw.Drawn.upcast_v1_v2(state)
+    assert state == {"unit": "ticket", "population_enterprises": (), "enterprises_drawn": ()}
+    population = [uuid5(NAMESPACE_DNS, f"ticket-{n}.example") for n in range(10)]
+    legacy = RevisitDraw.make(
+        city_code="420900", seed="s", rate=Decimal("0.3"), population=population,
+        occurred_on=date(2024, 10, 18), actor=CLERK,
+    )  # fmt: skip
+    assert legacy.unit == "ticket" and legacy.is_reproducible
+    assert list(legacy.drawn) == by_hand("s", sorted(population, key=str), Decimal("0.3"))

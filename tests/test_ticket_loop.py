@@ -210,6 +210,28 @@ def test_policy_round_trips_through_its_canonical_form():
     assert DEFAULT_TICKET_POLICY.satisfaction_bar is Satisfaction.SATISFIED
 
 
+def test_the_revisit_draw_samples_enterprises_then_revisits_all_their_answered_tickets(app: Projlife):
+    """000: 随机抽取部分企业进行回访复核 — a drawn enterprise has every waiting ticket revisited; an
+    enterprise not drawn has none (the draw never splits an enterprise's tickets)."""
+    others = ["91420900MA49ABCE1X", "91420900MA49ABCF1X", "91420900MA49ABCG1X"]
+    tickets: dict[Any, str] = {}
+    for n, ent in enumerate([ENTERPRISE, ENTERPRISE, ENTERPRISE, *others]):
+        tid = raise_ticket(app, f"XG-T-1{n:02d}", "2024-09-27", enterprise_code=ent)
+        do(app, "assign_ticket", tid, "2024-09-27", CLERK, assignee_kind="department", assignee="市金融办")
+        do(app, "answer_ticket", tid, "2024-10-10", HANDLER, resolution="已协调")
+        tickets[tid] = ent
+    draw = app.tickets.draw(
+        {"city_code": CITY, "seed": "2024-W41-e", "rate": "0.5", "occurred_on": "2024-10-11", "actor": CLERK}
+    )
+    assert len(draw.enterprises) == 2  # ceil(0.5 × 4 enterprises), not ceil(0.5 × 6 tickets) = 3
+    assert set(draw.drawn) == {t for t, e in tickets.items() if e in draw.enterprises}
+    stored = app.tickets.get_draw(draw.draw_id)
+    assert stored.unit == "enterprise" and stored.enterprises_drawn == draw.enterprises
+    assert stored.is_reproducible
+    for tid in tickets:
+        assert app.tickets.get(tid).sampled == (tid in draw.drawn)
+
+
 def _answered_ticket(app: Projlife, code: str) -> Any:
     tid = raise_ticket(app, code, "2024-09-27")
     do(app, "assign_ticket", tid, "2024-09-27", CLERK, assignee_kind="department", assignee="市金融办")

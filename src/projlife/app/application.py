@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import pluggy
-from eventsourcing.application import Application
+from eventsourcing.application import Application, ProcessingEvent
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import JSONTranscoder
 from eventsourcing.utils import Environment
 from sqlalchemy import Engine, text
@@ -91,6 +92,26 @@ class EventStore(Application[UUID]):
         super().register_transcodings(transcoder)
         register_transcodings(transcoder)
 
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        """eventsourcing's ``save``, collecting an :class:`~eventsourcing.domain.Aggregate`'s events
+        by its concrete class: eventsourcing checks every object against its runtime ``Protocol``
+        classes (``isinstance`` on a Protocol inspects its attributes on each call), a fifth of a
+        batched import's CPU. Anything that is not an ``Aggregate`` (an event) still goes through
+        eventsourcing's own checks, so what is saved is the same."""
+        processing_event: ProcessingEvent[UUID] = ProcessingEvent()
+        for obj in objs:
+            if isinstance(obj, Aggregate):
+                processing_event.events.extend(obj.collect_events())
+                processing_event.aggregates[obj.id] = obj
+            elif obj is not None:
+                processing_event.collect_events(obj)
+        processing_event.saved_kwargs.update(kwargs)
+        recordings = self._record(processing_event)
+        self._take_snapshots(processing_event)
+        self._notify(recordings)
+        self.notify(processing_event.events)  # eventsourcing's deprecated hook, as its save() calls it
+        return recordings
+
 
 class Projlife:
     """projlife on one database: the event store, read models and city plugins.
@@ -133,7 +154,7 @@ class Projlife:
         if chain_on_write:
             self._chain_on_write()
         log.debug("opened a %s database", self.url.dialect)
-        self.projects = ProjectService(self.store, self.directory)
+        self.projects = ProjectService(self.store, self.directory, stored_among=self._stored_among)
         self._projections: Any = None
         self._ledger: Any = None
         self._metrics: Any = None
@@ -141,6 +162,15 @@ class Projlife:
             self.store, self.database, self.directory, calendar=self.calendar, catch_up=self._catch_up
         )
         self.audit = AuditService(self.database)
+        from projlife.app.site_visits import SiteVisitService
+        from projlife.projections.counting import Counting
+
+        self.site_visits = SiteVisitService(
+            self.store,
+            Counting(self.engine, catch_up=lambda: self.projections.run()),
+            self.directory,
+            self.plugins,
+        )
         self.meetings = MeetingService(self.store, self.directory)
         from projlife.projections.facts import LEDGER_PROJECTION
         from projlife.targets import TargetService
@@ -301,6 +331,24 @@ class Projlife:
         except DBAPIError as exc:
             raise _unreachable(self.url, exc) from None
         log.info("tables ready in the %s database", self.url.dialect)
+
+    def _stored_among(self, ids: Collection[UUID]) -> set[UUID]:
+        """Which of these aggregates have events in the event store: one query per 500 ids."""
+        table, postgres = self.url.events_table, self.url.dialect == "postgresql"
+        wanted = list(ids)
+        found: set[UUID] = set()
+        with self.engine.connect() as conn:
+            for i in range(0, len(wanted), 500):
+                chunk = wanted[i : i + 500]
+                keys = {(u if postgres else u.hex): u for u in chunk}  # PostgreSQL: uuid; else hex text
+                marks = ", ".join(f":k{n}" for n in range(len(chunk)))
+                rows = conn.execute(
+                    text(f"SELECT DISTINCT originator_id FROM {table} WHERE originator_id IN ({marks})"),
+                    {f"k{n}": key for n, key in enumerate(keys)},
+                )
+                for (oid,) in rows:
+                    found.add(oid if isinstance(oid, UUID) else UUID(str(oid)))
+        return found
 
     def _check_sqlite_path(self, create: bool) -> None:
         """Refuse a missing SQLite file (or folder) before anything creates it."""

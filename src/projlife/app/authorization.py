@@ -63,6 +63,8 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
     "remove_from_pool": _RULE_ACTORS,
     "reclaim_land": _RULE_ACTORS,
     "correct": _RECORDERS | _CHECKERS,
+    "draw_site_visit": frozenset({Role.ADMIN, Role.SYSTEM}),
+    "fill_score_sheet": frozenset({Role.SCORER}),
     # The office's working week (projlife.app.office_commands): recorded as reported.
     "enter_list": _RECORDERS,
     "leave_list": _RECORDERS,
@@ -76,7 +78,10 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
     "begin_part_production": _RECORDERS,
     "report_per_mu": _RECORDERS,
 }
-"""The roles that may issue each project command (by command name)."""
+"""The roles that may issue each project and site-visit command (by command name).
+
+A site visit is drawn by the organisers (an administrator, or the library on schedule); a
+scoring sheet (现场评分, 000) is filled only by a scorer."""
 
 MEETING_COMMAND_ROLES: dict[str, frozenset[Role]] = {
     "convene_meeting": _RECORDERS,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
+from itertools import islice
 from typing import Any
 from uuid import UUID
 
@@ -29,9 +30,18 @@ __all__ = ["ProjectService"]
 class ProjectService:
     """Commands on projects. Every method validates, loads, applies, saves, or raises."""
 
-    def __init__(self, store: EventLog, cities: CityDirectory) -> None:
+    def __init__(
+        self,
+        store: EventLog,
+        cities: CityDirectory,
+        stored_among: Callable[[Collection[UUID]], set[UUID]] | None = None,
+    ) -> None:
+        """``stored_among(ids)`` answers which of these aggregates have events stored, in one
+        query (the application passes one on its database); without it, the import asks the
+        event store once per conceived project."""
         self._store = store
         self._cities = cities
+        self._stored_among = stored_among
 
     # -- generic -----------------------------------------------------------------
 
@@ -199,72 +209,82 @@ class ProjectService:
         done = events = aggregates = 0
         in_batch = 0
         last: int | None = None
-        for cmd in commands:
-            try:
-                if isinstance(cmd, ConceiveProject):
-                    self._check_context(cmd)
-                    project: Project = cmd.create()
-                    if project.id in pending or project.id in replaying:
-                        raise CommandRejected(
-                            f"conceive project {cmd.code}",
-                            [
-                                Problem(
-                                    "code",
-                                    f"project {cmd.code} already exists in city {cmd.city_code} "
-                                    "(conceived twice in this import)",
-                                    cmd.code,
-                                )
-                            ],
+        source = iter(commands)
+        while chunk := list(islice(source, batch_size)):
+            # One existence query for the projects this batch conceives (flushed batches are stored).
+            stored_ids = self._stored(chunk)
+            for cmd in chunk:
+                try:
+                    if isinstance(cmd, ConceiveProject):
+                        self._check_context(cmd)
+                        project: Project = cmd.create()
+                        if project.id in pending or project.id in replaying:
+                            raise CommandRejected(
+                                f"conceive project {cmd.code}",
+                                [
+                                    Problem(
+                                        "code",
+                                        f"project {cmd.code} already exists in city {cmd.city_code} "
+                                        "(conceived twice in this import)",
+                                        cmd.code,
+                                    )
+                                ],
+                            )
+                        stored = (
+                            self._store.recorder.select_events(project.id)
+                            if stored_ids is None or project.id in stored_ids
+                            else []
                         )
-                    stored = self._store.recorder.select_events(project.id)
-                    if stored:
-                        # already written (an earlier, interrupted run of the same import?)
-                        replay = Replay(cmd.code, stored, project)
-                        replay.check(self._store.mapper, 0)
-                        replaying[project.id] = replay
-                    else:
-                        pending[project.id] = project
-                elif isinstance(cmd, ProjectCommand) and cmd.project_id in replaying:
-                    replay = replaying[cmd.project_id]
-                    before = replay.shadow.version
-                    if before < len(replay.stored):
-                        self._check_context(cmd, replay.shadow)
-                        cmd.apply(replay.shadow)
-                        replay.check(self._store.mapper, before)
-                    else:  # the stored history ends here: the rest is new, apply it for real
-                        del replaying[cmd.project_id]
-                        replay.resumed = True
-                        project = self.get(cmd.project_id)
+                        if stored:
+                            # already written (an earlier, interrupted run of the same import?)
+                            replay = Replay(cmd.code, stored, project)
+                            replay.check(self._store.mapper, 0)
+                            replaying[project.id] = replay
+                        else:
+                            pending[project.id] = project
+                    elif isinstance(cmd, ProjectCommand) and cmd.project_id in replaying:
+                        replay = replaying[cmd.project_id]
+                        before = replay.shadow.version
+                        if before < len(replay.stored):
+                            self._check_context(cmd, replay.shadow)
+                            cmd.apply(replay.shadow)
+                            replay.check(self._store.mapper, before)
+                        else:  # the stored history ends here: the rest is new, apply it for real
+                            del replaying[cmd.project_id]
+                            replay.resumed = True
+                            project = self.get(cmd.project_id)
+                            self._check_context(cmd, project)
+                            cmd.apply(project)
+                            pending[project.id] = project
+                    elif isinstance(cmd, ProjectCommand):
+                        project = (
+                            pending.get(cmd.project_id)
+                            or recent.pop(cmd.project_id, None)
+                            or self.get(cmd.project_id)
+                        )
                         self._check_context(cmd, project)
                         cmd.apply(project)
                         pending[project.id] = project
-                elif isinstance(cmd, ProjectCommand):
-                    project = (
-                        pending.get(cmd.project_id)
-                        or recent.pop(cmd.project_id, None)
-                        or self.get(cmd.project_id)
+                    else:
+                        raise CommandRejected(
+                            type(cmd).__name__, [Problem("(command)", "not a project command")]
+                        )
+                except ProjlifeError as exc:
+                    exc.add_note(
+                        f"{done} earlier command(s) were committed; this batch of {in_batch + 1} was not"
                     )
-                    self._check_context(cmd, project)
-                    cmd.apply(project)
-                    pending[project.id] = project
-                else:
-                    raise CommandRejected(type(cmd).__name__, [Problem("(command)", "not a project command")])
-            except ProjlifeError as exc:
-                exc.add_note(
-                    f"{done} earlier command(s) were committed; this batch of {in_batch + 1} was not"
-                )
-                raise
-            in_batch += 1
-            if in_batch >= batch_size:
-                n_events, last = self._flush(pending)
-                events += n_events
-                aggregates += len(pending)
-                done += in_batch
-                recent.update(pending)
-                while len(recent) > keep:
-                    recent.popitem(last=False)
-                pending.clear()
-                in_batch = 0
+                    raise
+                in_batch += 1
+                if in_batch >= batch_size:
+                    n_events, last = self._flush(pending)
+                    events += n_events
+                    aggregates += len(pending)
+                    done += in_batch
+                    recent.update(pending)
+                    while len(recent) > keep:
+                        recent.popitem(last=False)
+                    pending.clear()
+                    in_batch = 0
         if pending:
             n_events, last = self._flush(pending)
             events += n_events
@@ -290,6 +310,13 @@ class ProjectService:
             ) from None
         log.info("batch saved: %d projects, %d events", len(pending), len(recordings))
         return len(recordings), last_position(recordings)
+
+    def _stored(self, chunk: list[Command]) -> set[UUID] | None:
+        """Which projects the chunk conceives are already stored (None: ask one by one)."""
+        if self._stored_among is None:
+            return None
+        ids = [project_id_for(c.city_code, c.code) for c in chunk if isinstance(c, ConceiveProject)]
+        return self._stored_among(ids) if ids else set()
 
     def _exists(self, project_id: UUID) -> bool:
         return bool(self._store.recorder.select_events(project_id, limit=1))

@@ -45,7 +45,13 @@ from projlife.domain.actor import Actor, Role
 from projlife.domain.areas import AreaLevel
 from projlife.domain.classification import InvestorClass
 from projlife.domain.credit_code import make_credit_code
-from projlife.domain.lifecycle import Milestone, Pool, RemovalReason, Stage, VerificationMethod
+from projlife.domain.lifecycle import (
+    PREPARATION_MILESTONES,
+    Pool,
+    RemovalReason,
+    Stage,
+    VerificationMethod,
+)
 from projlife.domain.money import YI
 from projlife.domain.project import CorrectableField, project_id_for
 from projlife.plugins.types import CityProfile
@@ -111,11 +117,15 @@ def simulate(
     start: date = date(2023, 1, 1),
     as_of: date = date(2024, 12, 31),
     with_investment: bool = True,
+    number_from: int = 1,
 ) -> Simulation:
     """Generate ``n_projects`` project histories for ``city`` between ``start`` and ``as_of``.
 
     The city's :func:`~projlife.demo.flavour.flavour_for` gives its category mix, project names
     that fit each category, its leaders and departments.
+
+    Projects are numbered from ``number_from`` (their codes end in it): a large drive can be
+    generated in slices (each with its own ``seed``) that share no project code.
     """
     rng = random.Random(f"{seed}/{city.slug}")
     flavour = flavour_for(city.slug)
@@ -138,7 +148,7 @@ def simulate(
         planned = (size * YI).quantize(Decimal(1))
         category = _pick(rng, flavour.category_weights)
         investor = _pick(rng, _INVESTORS)
-        code = f"{city.code}-{conceived.year}-{i + 1:05d}"  # e.g. 420900-2024-00017: unique across cities
+        code = f"{city.code}-{conceived.year}-{i + number_from:05d}"  # e.g. 420900-2024-00017: unique across cities
         pid = project_id_for(city.code, code)
         subjects, suffixes = flavour.names[category]
         name = f"{rng.choice(flavour.prefixes)}{rng.choice(subjects)}{rng.choice(suffixes)}"
@@ -182,7 +192,7 @@ def simulate(
             # 003: 严格执行项目预评审制度 — the reserve cites the project's pre-review
             add(ReserveProject(occurred_on=d, evidence=(f"pre-review:{code}",), **meta))
             stage = Stage.RESERVED
-            for m in rng.sample(list(Milestone), rng.randint(1, 4)):
+            for m in rng.sample(list(PREPARATION_MILESTONES), rng.randint(1, 4)):
                 if (d := at(2, 25)) is None:
                     break
                 add(MeetMilestone(milestone=m, occurred_on=d, **meta))

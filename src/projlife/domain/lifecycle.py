@@ -14,6 +14,7 @@ from types import MappingProxyType
 
 __all__ = [
     "CLAIMED_STAGES",
+    "PREPARATION_MILESTONES",
     "STAGE_TRANSITIONS",
     "Milestone",
     "Pool",
@@ -117,7 +118,13 @@ def allowed_targets(current: Stage) -> tuple[Stage, ...]:
 
 
 class Milestone(StrEnum):
-    """The seven preparation milestones between reserve and start (004, 002)."""
+    """The seven preparation milestones between reserve and start (004, 002), and 注册.
+
+    ``registered`` (注册, company registration) is the milestone of a 招商 project: 厦门 (002)
+    明确每个项目策划生成、开工(注册)、竣工投产时间节点 — for such a project the node 开工(注册) is met by the
+    registration, which is its own fact and not a construction start (``PREPARATION_MILESTONES``
+    are the seven others).
+    """
 
     SITE_SELECTION = "site_selection"
     PROJECT_APPROVAL = "project_approval"
@@ -126,6 +133,7 @@ class Milestone(StrEnum):
     ENVIRONMENTAL_APPROVAL = "environmental_approval"
     CONSTRUCTION_DESIGN = "construction_design"
     TENDERING = "tendering"
+    REGISTERED = "registered"
 
     @property
     def label_zh(self) -> str:
@@ -140,7 +148,11 @@ _MILESTONE_ZH = {
     Milestone.ENVIRONMENTAL_APPROVAL: "环评审批",
     Milestone.CONSTRUCTION_DESIGN: "施工设计",
     Milestone.TENDERING: "招投标",
+    Milestone.REGISTERED: "注册",
 }
+
+PREPARATION_MILESTONES: tuple[Milestone, ...] = tuple(m for m in Milestone if m is not Milestone.REGISTERED)
+"""The seven preparation milestones between reserve and start (004: 规划选址 … 招投标)."""
 
 
 class Pool(StrEnum):

@@ -28,7 +28,7 @@ from projlife.calendar import (
 from projlife.domain.errors import ProjlifeError
 from projlife.domain.lifecycle import Stage
 from projlife.domain.periods import Period, PeriodKind
-from projlife.engine.facts import FactsSource, ProjectFacts
+from projlife.engine.facts import FactsSource, ProjectFacts, SiteSheetsSource
 from projlife.engine.metrics import MetricValue, facts_by_area, measure
 from projlife.plugins.manager import city_calendar, rule_set
 from projlife.plugins.rules import (
@@ -39,6 +39,7 @@ from projlife.plugins.rules import (
     ScoringRule,
     canonical_decimal,
 )
+from projlife.plugins.site_scoring import SiteScoring
 from projlife.plugins.types import CityProfile
 from projlife.projections.counting import Counting
 
@@ -133,11 +134,12 @@ def _caught_up(app: CountingSource) -> None:
     """Catch the projections up; refuse to count from a read model stopped behind the log."""
     from projlife.projections.details import DETAILS_PROJECTION
     from projlife.projections.facts import LEDGER_PROJECTION
+    from projlife.projections.site_scores import SITE_SCORES_PROJECTION
 
     app.projections.run()
     app.projections.raise_if_stopped(
         attempted="count the engine's facts from the projections",
-        names=(LEDGER_PROJECTION, DETAILS_PROJECTION),
+        names=(LEDGER_PROJECTION, DETAILS_PROJECTION, SITE_SCORES_PROJECTION),
     )
 
 
@@ -505,6 +507,15 @@ def rank(
     inp = _inputs(source, city, period, as_of, rules, calendar, known_at)
     scoring = _pick_scoring(inp.rules, period, rule_id)
     groups = facts_by_area(inp.facts, inp.city.areas, scoring.scope)
+    if scoring.on_site:
+        site = inp.rules.counting.site_scoring
+        if site is None or site.rule_id != scoring.id:
+            raise EngineError(
+                f"rank {inp.city.slug} by on-site scores under {scoring.id}",
+                "the counting policy has no SiteScoring for this rule",
+                f"a CountingPolicy(site_scoring=SiteScoring(rule_id={scoring.id!r}, …))",
+            )
+        return _rank_site_scores(source, inp, scoring, site, sorted(groups), period, as_of, known_at)
     codes = sorted(groups)
     values: dict[str, dict[str, MetricValue]] = {c: {} for c in codes}
     for ind in scoring.indicators:
@@ -538,6 +549,71 @@ def rank(
             points=tuple(pts),
         )
         for code, score, _, pts in rows
+    )
+    return Ranking(
+        inp.city.slug, scoring.id, period, as_of, inp.rules.sha256, ranked, scoring.top_n, scoring.bottom_n
+    )
+
+
+def _rank_site_scores(
+    source: CountingSource | FactsSource,
+    inp: _Inputs,
+    scoring: ScoringRule,
+    site: SiteScoring,
+    codes: list[str],
+    period: Period,
+    as_of: date,
+    known_at: datetime | None,
+) -> Ranking:
+    """Rank on the on-site scoring sheets (000: 实地观摩、现场评分) combined by the city's rule.
+
+    The score is the area's combined score rounded half up to the rule's places; areas whose
+    rounded scores are equal share a rank (并列). ``values`` carry, per area, the exact score
+    (``site_score``: value, the number of scored projects as numerator and of drawn projects as
+    denominator); there is no count proxy.
+    """
+    if isinstance(source, SiteSheetsSource):
+        sheets = source.site_sheets(inp.city.code, str(period), as_of=as_of, known_at=known_at)
+    elif not isinstance(source, FactsSource):
+        app = source
+        sheets = Counting(app.engine, catch_up=lambda: _caught_up(app)).site_sheets(
+            inp.city.code, str(period), as_of=as_of, known_at=known_at
+        )
+    else:
+        raise EngineError(
+            f"rank {inp.city.slug} by on-site scores",
+            "the facts source has no on-site scoring sheets (no site_sheets method)",
+            "pass the application or a source with site_sheets(city_code, period, as_of=, known_at=)",
+        )
+    tree = inp.city.areas
+
+    def ranked_area(area: str) -> str | None:
+        for code in (area, *(a.code for a in tree.ancestors(area))) if area in tree else ():
+            if code in codes:
+                return code
+        return None
+
+    scores = sheets.combine(site, codes, ranked_area)
+    rows = sorted(codes, key=lambda c: (-scores[c].score, c))
+    ranked = tuple(
+        RankedArea(
+            rank=1 + sum(1 for o in codes if scores[o].score > scores[c].score),
+            area_code=c,
+            area_name=tree[c].name,
+            score=scores[c].score,
+            values=(
+                (
+                    "site_score",
+                    MetricValue(
+                        scores[c].exact,
+                        Decimal(sum(1 for p in scores[c].projects if p.score is not None)),
+                        Decimal(len(scores[c].projects)),
+                    ),
+                ),
+            ),
+            points=(("site_score", scores[c].score),),
+        )
+        for c in rows
     )
     return Ranking(
         inp.city.slug, scoring.id, period, as_of, inp.rules.sha256, ranked, scoring.top_n, scoring.bottom_n

@@ -11,12 +11,13 @@ conformance kit, tests): they carry no history, so they are cut at the as-of dat
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date, datetime
 from typing import Protocol, runtime_checkable
 
 from projlife.plugins.types import CityProfile
-from projlife.projections.counting import ProjectFacts
+from projlife.projections.counting import ProjectFacts, SiteScores
 
-__all__ = ["FactsSource", "ProjectFacts"]
+__all__ = ["FactsSource", "ProjectFacts", "SiteSheetsSource"]
 
 
 @runtime_checkable
@@ -24,3 +25,13 @@ class FactsSource(Protocol):
     """Anything that lists the facts of a city's projects held in memory (the engine cuts them at as-of)."""
 
     def project_facts(self, city: CityProfile) -> Iterable[ProjectFacts]: ...
+
+
+@runtime_checkable
+class SiteSheetsSource(Protocol):
+    """A facts source that also answers the on-site scoring sheets of a period (the bulletin's,
+    which counts once for every section); the engine ranks a site-scored rule on them."""
+
+    def site_sheets(
+        self, city_code: str, period: str, *, as_of: date | None = None, known_at: datetime | None = None
+    ) -> SiteScores: ...

@@ -16,6 +16,7 @@ from projlife.domain.areas import Area, AreaLevel, AreaTree
 from projlife.domain.classification import ProjectCategory
 from projlife.domain.lifecycle import Stage
 from projlife.domain.money import Money
+from projlife.plugins.site_scoring import SiteScoring
 
 __all__ = ["AREA_KINDS", "CountingPolicy", "DriveScope"]
 
@@ -154,10 +155,16 @@ class CountingPolicy:
     scope: DriveScope = attrs.field(factory=DriveScope)
     removal_lifted_when_met: bool = False
     cancelled_entries_count: bool = True
+    site_scoring: SiteScoring | None = None
+    """How on-site scoring sheets combine (000: 实地观摩、现场评分), and which scoring rule they rank;
+    ``None``: the city scores no site visits."""
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "scope": self.scope.as_dict(),
             "removal_lifted_when_met": self.removal_lifted_when_met,
             "cancelled_entries_count": self.cancelled_entries_count,
         }
+        if self.site_scoring is not None:  # absent otherwise, so existing rule-set hashes stay
+            out["site_scoring"] = self.site_scoring.as_dict()
+        return out

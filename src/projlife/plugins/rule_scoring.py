@@ -68,6 +68,10 @@ class ScoringRule:
     Score = Σ weight × normalised indicator. Equal scores share a rank (并列). The ``top_n`` areas
     are praised and the ``bottom_n`` must explain themselves (000: 前两名 … 后两名), everyone
     tied at the boundary included.
+
+    ``on_site=True``: the areas are scored by on-site scoring sheets (现场评分, 000) combined by
+    the city's :class:`~projlife.plugins.site_scoring.SiteScoring` (whose ``rule_id`` names this
+    rule), not by indicators: such a rule has none, so no count stands in for the scores.
     """
 
     id: str = attrs.field(validator=check_rule_id)
@@ -78,10 +82,13 @@ class ScoringRule:
     top_n: int = 0
     bottom_n: int = 0
     source: str = ""
+    on_site: bool = False
 
     def __attrs_post_init__(self) -> None:
-        if not self.indicators:
-            raise ValueError(f"scoring rule {self.id}: at least one indicator")
+        if self.on_site and self.indicators:
+            raise ValueError(f"scoring rule {self.id}: an on-site scored rule has no indicators")
+        if not self.on_site and not self.indicators:
+            raise ValueError(f"scoring rule {self.id}: at least one indicator (or on_site=True)")
         ids = [i.id for i in self.indicators]
         if len(set(ids)) != len(ids):
             raise ValueError(f"scoring rule {self.id}: indicator ids repeat: {ids}")
@@ -91,7 +98,7 @@ class ScoringRule:
             raise ValueError(f"scoring rule {self.id}: ranking needs per-area scope")
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "id": self.id,
             "title_zh": self.title_zh,
             "period_kind": self.period_kind.value,
@@ -101,3 +108,6 @@ class ScoringRule:
             "bottom_n": self.bottom_n,
             "source": self.source,
         }
+        if self.on_site:  # absent otherwise, so existing rule-set hashes stay
+            out["on_site"] = True
+        return out

@@ -16,6 +16,7 @@ from projlife.store.sql import SCHEMA_MODULES, metadata
 
 __all__ = [
     "BatchProjection",
+    "BulkAware",
     "DomainEvent",
     "Item",
     "Projection",
@@ -83,6 +84,25 @@ class RebuildAware(Protocol):
     def begin_rebuild(self, conn: sa.Connection) -> None: ...
 
     def end_rebuild(self, conn: sa.Connection) -> None: ...
+
+
+@runtime_checkable
+class BulkAware(Protocol):
+    """A projection that can defer derived tables while ``run()`` catches up a large backlog.
+
+    When ``run()`` finds a projection far behind (see ``ProjectionRunner.run``), it calls
+    ``begin_bulk`` in a transaction of its own before the first batch, and ``end_bulk`` after
+    the last, in a transaction holding the projection's tracking row, so no other runner
+    applies a batch meanwhile. ``bulk_pending`` says whether a bulk catch-up was begun and
+    never ended (the process died): the next full catch-up then calls ``end_bulk``.
+    Neither is called by ``rebuild()`` (that is :class:`RebuildAware`'s part).
+    """
+
+    def begin_bulk(self, conn: sa.Connection) -> None: ...
+
+    def end_bulk(self, conn: sa.Connection) -> None: ...
+
+    def bulk_pending(self, conn: sa.Connection) -> bool: ...
 
 
 class ProjectionFailed(ProjlifeError):

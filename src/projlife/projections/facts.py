@@ -125,11 +125,29 @@ class LedgerProjection:
         timeline.set_stale(conn, True)
 
     def end_rebuild(self, conn: sa.Connection) -> None:
+        """Build every project's timeline in one pass over the facts, then mark it fresh
+        (a bulk catch-up left pending is then ended too: the timeline is whole)."""
+        from projlife.projections import timeline
+
+        timeline.end_bulk(conn, self._sql(timeline_table, None))
+
+    def begin_bulk(self, conn: sa.Connection) -> None:
+        """A large catch-up (after a bulk import): the timeline is built once at its end, not
+        recomputed for every touched project per batch; queries fold the facts meanwhile."""
+        from projlife.projections import timeline
+
+        timeline.begin_bulk(conn)
+
+    def end_bulk(self, conn: sa.Connection) -> None:
         """Build every project's timeline in one pass over the facts, then mark it fresh."""
         from projlife.projections import timeline
 
-        timeline.build_all(conn, self._sql(timeline_table, None))
-        timeline.set_stale(conn, False)
+        timeline.end_bulk(conn, self._sql(timeline_table, None))
+
+    def bulk_pending(self, conn: sa.Connection) -> bool:
+        from projlife.projections import timeline
+
+        return timeline.bulk_pending(conn)
 
     def _sql(self, table: sa.Table, key: str | None) -> str:
         cols = [c.name for c in table.columns]

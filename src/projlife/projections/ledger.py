@@ -9,7 +9,9 @@ summary values are in :mod:`projlife.projections.ledger_rows` (re-exported here)
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -112,18 +114,19 @@ class Ledger:
         want_stage = Stage(stage) if stage is not None else None
         want_category = ProjectCategory(category) if category is not None else None
         scope = self.scope(city, county, area)
-        states = self.states(scope, as_of=as_of, known_at=known_at)
-        statics = self.statics(scope, states)
-        out = []
-        for pid, st in states.items():
-            row = to_row(st, statics[pid], bands)
-            if want_stage is not None and row.stage is not want_stage:
-                continue
-            if want_category is not None and row.category is not want_category:
-                continue
-            if size_class is not None and row.size_class != size_class:
-                continue
-            out.append(row)
+        with _no_cyclic_gc():  # the fold and the rows allocate many objects and free none
+            states = self.states(scope, as_of=as_of, known_at=known_at)
+            statics = self.statics(scope, states)
+            out = []
+            for pid, st in states.items():
+                row = to_row(st, statics[pid], bands)
+                if want_stage is not None and row.stage is not want_stage:
+                    continue
+                if want_category is not None and row.category is not want_category:
+                    continue
+                if size_class is not None and row.size_class != size_class:
+                    continue
+                out.append(row)
         out.sort(key=lambda r: r.code)
         if with_details:
             found = details(self._database, [r.project_id for r in out], as_of=as_of, known_at=known_at)
@@ -246,7 +249,10 @@ class Ledger:
         projections are being rebuilt (or a rebuild was interrupted): never partial figures.
         """
         self._refuse_unservable("read the ledger")
-        return fold(self._fact_rows(scope, as_of, known_at, project_ids))
+        return fold(
+            self._fact_rows(scope, as_of, known_at, project_ids),
+            None if as_of is None else as_of.toordinal(),
+        )
 
     def _refuse_unservable(self, attempted: str) -> None:
         with self._database.engine.connect() as conn:
@@ -294,7 +300,7 @@ class Ledger:
             conds.append(f.c.recorded <= recorded_micros(known_at))
         with self._database.engine.connect() as conn:
             if project_ids is None:
-                yield from conn.execute(sa.select(*cols).where(*conds).order_by(f.c.pos)).tuples().all()
+                yield from _fetch_tuples(conn, sa.select(*cols).where(*conds).order_by(f.c.pos))
                 return
             # By project only (the project index), then the scope in Python: with the scope in
             # SQL a planner may scan the whole city's facts instead.
@@ -322,6 +328,36 @@ def timeline_conditions(scope: Scope, as_of: date | None) -> list[Any]:
     if scope.area_code is not None:
         conds.append(t.c.area_code == scope.area_code)
     return conds
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector: a province's fold creates millions of objects that
+    all stay alive until the rows are built, so every collection meanwhile scans them in vain
+    (about half of the call's time). Reference counting still frees everything as usual."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _fetch_tuples(conn: sa.Connection, query: sa.Select[Any]) -> list[tuple[Any, ...]]:
+    """All rows of ``query`` as plain tuples from the DB-API cursor (SQLAlchemy's rows cost
+    ~2.7× the driver's fetch here). Only for columns without result processing (integers and
+    strings), which come back from the driver exactly as SQLAlchemy would return them."""
+    compiled = query.compile(dialect=conn.dialect)
+    params: Any = compiled.construct_params()
+    if compiled.positional:
+        params = tuple(params[name] for name in compiled.positiontup or ())
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(str(compiled), params)
+        return [tuple(r) for r in cursor.fetchall()]
+    finally:
+        cursor.close()
 
 
 def _chunks(items: list[str], n: int) -> Iterable[list[str]]:

@@ -30,6 +30,7 @@ DEFAULT_PROJECTIONS: list[ProjectionFactory] = []
 PROJECTION_MODULES: list[str] = ["projlife.projections.facts"]
 PROJECTION_MODULES.append("projlife.tickets.projection")
 PROJECTION_MODULES.append("projlife.projections.details")
+PROJECTION_MODULES.append("projlife.projections.site_scores")
 PROJECTION_MODULES.append("projlife.projections.office")
 """Modules imported before the defaults are built (they register their factories)."""
 

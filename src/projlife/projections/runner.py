@@ -37,6 +37,7 @@ from eventsourcing.persistence import Notification
 from projlife.domain.errors import ProjlifeError
 from projlife.projections.contract import (
     BatchProjection,
+    BulkAware,
     DomainEvent,
     Item,
     Projection,
@@ -63,7 +64,9 @@ if TYPE_CHECKING:
     from projlife.ports import ReadModelSources
 
 __all__ = [
+    "BULK_MIN_EVENTS",
     "BatchProjection",
+    "BulkAware",
     "DomainEvent",
     "Item",
     "Projection",
@@ -80,6 +83,10 @@ __all__ = [
     "refuse_if_rebuilding",
     "tracking_table",
 ]
+
+
+BULK_MIN_EVENTS = 20_000
+"""A full catch-up runs in bulk (see :meth:`ProjectionRunner.run`) from this many log positions behind."""
 
 
 class _BatchFailure(Exception):
@@ -136,11 +143,19 @@ class ProjectionRunner:
                 f"find projection {name!r}", "not registered with this runner", ", ".join(self._projections)
             ) from None
 
-    def run(self, *, batch_size: int = 2000, until: int | None = None, seal: bool = True) -> dict[str, int]:
+    def run(
+        self, *, batch_size: int = 2000, until: int | None = None, seal: bool = True, bulk: bool | None = None
+    ) -> dict[str, int]:
         """Catch every projection up to the head of the log (or to ``until``), then seal.
 
         Returns each projection's position. A projection that fails stops at the
         failing event (see :meth:`status`); the others still run.
+
+        ``bulk``: whether a :class:`BulkAware` projection defers its derived tables to the end
+        of this catch-up (the ledger builds its timeline once, instead of recomputing each
+        touched project's per batch). ``None`` (the default) decides per projection: in bulk
+        when it is at least :data:`BULK_MIN_EVENTS` log positions behind and those are at least
+        half the log, i.e. after a bulk import. Only a full catch-up (``until=None``) runs in bulk.
 
         A full catch-up (``until=None``) with ``seal=True`` then calls ``after_catch_up``
         (``app.audit.seal()`` for the application's runner), after every projection transaction
@@ -148,7 +163,9 @@ class ProjectionRunner:
         is idempotent and exactly once).
         """
         self._ensure_tracking_rows()
-        positions = {name: self._catch_up(p, batch_size, until) for name, p in self._projections.items()}
+        positions = {
+            name: self._catch_up(p, batch_size, until, bulk) for name, p in self._projections.items()
+        }
         if seal and until is None and self._after_catch_up is not None:
             self._after_catch_up()
         return positions
@@ -264,17 +281,59 @@ class ProjectionRunner:
 
     # -- catch-up ---------------------------------------------------------------------
 
-    def _catch_up(self, projection: Projection, batch_size: int, until: int | None) -> int:
-        while True:
-            position, done = self._run_batch(projection, batch_size, until)
-            _log.debug("projection %s at log position %d", projection.name, position)
-            if done:
-                break
+    def _catch_up(
+        self, projection: Projection, batch_size: int, until: int | None, bulk: bool | None = False
+    ) -> int:
+        in_bulk = until is None and bulk is not False and self._begin_bulk(projection, bulk)
+        try:
+            while True:
+                position, done = self._run_batch(projection, batch_size, until)
+                _log.debug("projection %s at log position %d", projection.name, position)
+                if done:
+                    break
+        except BaseException:
+            in_bulk = False  # left pending: the next full catch-up ends it
+            raise
+        finally:
+            if until is None and isinstance(projection, BulkAware):
+                self._end_bulk(projection, in_bulk)
         if until is None and projection.name in self._interrupted_rebuilds():
             # a rebuild crashed after clearing the tables: it has now replayed the log; finish it
             self._create_indexes(projection)
             self._finish_rebuild(projection)
         return position
+
+    def _begin_bulk(self, projection: Projection, bulk: bool | None) -> bool:
+        """Enter bulk mode if asked to (``bulk=True``) or if far enough behind (``None``)."""
+        if not isinstance(projection, BulkAware):
+            return False
+        with self._transaction() as conn:
+            if projection.name in rebuilding(conn):
+                return False  # a rebuild defers its own way (RebuildAware)
+            position = self._lock(conn, projection.name)
+            head = self._head(conn)
+            behind = head - position
+            if bulk is None and (behind < BULK_MIN_EVENTS or 2 * behind < head):
+                return False
+            if behind <= 0:
+                return False
+            projection.begin_bulk(conn)
+            _log.info("projection %s: bulk catch-up of %d log positions", projection.name, behind)
+            return True
+
+    def _end_bulk(self, projection: BulkAware, in_bulk: bool) -> None:
+        """End this catch-up's bulk mode, or one a crashed process left pending."""
+        if not in_bulk:
+            with self._database.engine.connect() as conn:
+                if not projection.bulk_pending(conn):
+                    return
+        with self._transaction() as conn:
+            name = getattr(projection, "name", "")
+            self._lock(conn, name)
+            if name in rebuilding(conn):
+                return
+            if in_bulk or projection.bulk_pending(conn):
+                projection.end_bulk(conn)
 
     def _interrupted_rebuilds(self) -> dict[str, datetime]:
         with self._database.engine.connect() as conn:

@@ -196,6 +196,23 @@ class ProjectState:
     def claim(self, stage: Stage) -> Claim | None:
         return self.claims.get(stage.rank)
 
+    def cut(self, limit: int | None) -> ProjectState:
+        """This state as of business day ``limit`` (an ordinal): without the stage claims whose
+        date a correction (itself dated by ``limit``) moved past it.
+
+        The one rule every surface applies after the fold (``docs/projections.md``, "As of D"):
+        a start claimed in March whose date an April correction moved to May has not happened as
+        of any day before May, on the ledger as in every count. Returns ``self`` when nothing is
+        cut; never changes ``self``.
+        """
+        if limit is None or all(c.day <= limit for c in self.claims.values()):
+            return self
+        out = ProjectState.__new__(ProjectState)
+        for name in ProjectState.__slots__:
+            setattr(out, name, getattr(self, name))
+        out.claims = {rank: c for rank, c in self.claims.items() if c.day <= limit}
+        return out
+
     def investment_total(self, through_month: int | None = None) -> Decimal:
         return sum(
             (v[0] for m, v in self.investment.items() if through_month is None or m <= through_month),
@@ -203,12 +220,14 @@ class ProjectState:
         )
 
 
-def fold(rows: Iterable[FactRow]) -> dict[str, ProjectState]:
-    """Fold fact rows (in log order) into one state per project that was conceived."""
+def fold(rows: Iterable[FactRow], as_of: int | None = None) -> dict[str, ProjectState]:
+    """Fold fact rows (in log order) into one state per project that was conceived; with
+    ``as_of`` (a business-day ordinal: the rows are those dated by it), each state is
+    :meth:`~ProjectState.cut` at that day."""
     states: dict[str, ProjectState] = {}
     for r in rows:
         state = states.get(r[1])
         if state is None:
             state = states[r[1]] = ProjectState(r[1])
         state.apply(r)
-    return {pid: s for pid, s in states.items() if s.exists}
+    return {pid: s.cut(as_of) for pid, s in states.items() if s.exists}

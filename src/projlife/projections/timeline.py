@@ -33,7 +33,10 @@ from projlife.store.dialect import sql_dialect
 __all__ = [
     "MAX_FEN",
     "POOL_BITS",
+    "begin_bulk",
     "build_all",
+    "bulk_pending",
+    "end_bulk",
     "is_stale",
     "join_split_sum",
     "project_timeline",
@@ -76,11 +79,14 @@ POOL_BITS: dict[str, int] = {str(p): 1 << i for i, p in enumerate(Pool)}
 """Bit of each pool in ``removed_mask``."""
 
 _STALE = "timeline_stale"
+_BULK = "timeline_bulk"
 _COLUMNS = (*QUERY_COLUMNS, "city_code", "area_code", "county_code")
 _HUNDRED = Decimal(100)
 _N = len(STAGES)
 _UNSEEN = frozenset({int(FactKind.SPONSOR), int(FactKind.SCHEDULED)})
 """Fact kinds that change no figure of the timeline."""
+_DATED = frozenset({int(FactKind.CLAIM), int(FactKind.CORRECTED)})
+"""Fact kinds whose ``day`` is a claim's date (a claim, or a correction of its date)."""
 
 
 def stale_flag(conn: sa.Connection) -> int | None:
@@ -102,6 +108,33 @@ def is_stale(conn: sa.Connection) -> bool:
 def set_stale(conn: sa.Connection, stale: bool) -> None:
     upsert = sql_dialect(conn).upsert(meta_table, ["name"], ["value"])
     conn.execute(upsert, {"name": _STALE, "value": int(stale)})
+
+
+def _flag(conn: sa.Connection, name: str) -> int | None:
+    value = conn.execute(sa.select(meta_table.c.value).where(meta_table.c.name == name)).scalar()
+    return None if value is None else int(value)
+
+
+def _set(conn: sa.Connection, name: str, value: int) -> None:
+    conn.execute(sql_dialect(conn).upsert(meta_table, ["name"], ["value"]), {"name": name, "value": value})
+
+
+def begin_bulk(conn: sa.Connection) -> None:
+    """A bulk catch-up starts: stop recomputing per batch (queries fold the facts meanwhile)."""
+    _set(conn, _BULK, 1)
+    set_stale(conn, True)
+
+
+def bulk_pending(conn: sa.Connection) -> bool:
+    """Whether a bulk catch-up began and has not ended (also after its process died)."""
+    return _flag(conn, _BULK) == 1
+
+
+def end_bulk(conn: sa.Connection, insert_sql: str) -> None:
+    """The bulk catch-up's end: build every project's timeline in one pass, mark it fresh."""
+    build_all(conn, insert_sql)
+    set_stale(conn, False)
+    _set(conn, _BULK, 0)
 
 
 def _fen(amount: Decimal) -> tuple[int, bool]:
@@ -151,11 +184,18 @@ def _snapshot(st: ProjectState) -> tuple[Any, ...]:
 
 
 def project_timeline(rows: Sequence[FactRow]) -> list[tuple[int, int, tuple[Any, ...]]]:
-    """``(valid_from, valid_to, figures)`` for one project's fact rows (in log order)."""
+    """``(valid_from, valid_to, figures)`` for one project's fact rows (in log order).
+
+    The figures as of day b are the fold of the facts dated ≤ b, cut at b
+    (:meth:`ProjectState.cut`): a claim whose date a correction moved past b does not stand yet.
+    So the intervals break at the business dates of the facts *and* at every claimed day (a
+    claim's corrected date may lie after every business date).
+    """
     if not rows:
         return []
     pid = rows[0][1]
-    dates = sorted({r[10] for r in rows})
+    claim_days = {r[6] for r in rows if r[3] in _DATED and r[6] is not None}
+    dates = sorted({r[10] for r in rows} | claim_days)
     points: list[tuple[int, tuple[Any, ...] | None]] = []
     if all(rows[i][10] <= rows[i + 1][10] for i in range(len(rows) - 1)):
         # Business dates in log order: each state is a prefix of the log (one pass).
@@ -163,13 +203,13 @@ def project_timeline(rows: Sequence[FactRow]) -> list[tuple[int, int, tuple[Any,
         i = 0
         snap: tuple[Any, ...] | None = None
         for b in dates:
-            changed = False
+            changed = b in claim_days
             while i < len(rows) and rows[i][10] <= b:
                 st.apply(rows[i])
                 changed = changed or rows[i][3] not in _UNSEEN
                 i += 1
             if changed or snap is None:
-                snap = _snapshot(st) if st.exists else None
+                snap = _snapshot(st.cut(b)) if st.exists else None
             points.append((b, snap))
     else:
         for b in dates:
@@ -177,7 +217,7 @@ def project_timeline(rows: Sequence[FactRow]) -> list[tuple[int, int, tuple[Any,
             for r in rows:
                 if r[10] <= b:
                     st.apply(r)
-            points.append((b, _snapshot(st) if st.exists else None))
+            points.append((b, _snapshot(st.cut(b)) if st.exists else None))
     out: list[tuple[int, int, tuple[Any, ...]]] = []
     for i, (b, snap) in enumerate(points):
         end = points[i + 1][0] if i + 1 < len(points) else OPEN_END

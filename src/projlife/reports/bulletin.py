@@ -34,11 +34,12 @@ from projlife.domain.lifecycle import Stage
 from projlife.domain.periods import Period, PeriodKind
 from projlife.plugins.city_extras import bulletin_sections as extra_sections
 from projlife.plugins.city_extras import city_labels
+from projlife.plugins.counting_policy import CountingPolicy
 from projlife.plugins.labels import BulletinSection, Labels
 from projlife.plugins.manager import rule_set
 from projlife.plugins.rules import canonical_decimal
 from projlife.plugins.types import CityProfile
-from projlife.projections.counting import Counting, ProjectFacts, entries
+from projlife.projections.counting import Counting, ProjectFacts, Revision, entries, revisions
 from projlife.projections.ledger import LedgerSummary
 from projlife.projections.metrics import Funnel, Rate
 from projlife.reports.city_rules import RuleSections, rule_sections
@@ -138,6 +139,12 @@ class Bulletin:
     """The last event position in the log when the bulletin was built."""
     projects: int
     generated_by: str = "projlife"
+    published_at: datetime | None = None
+    """When the period's figures were published (``build_bulletin(published_at=…)``)."""
+    revisions: tuple[Revision, ...] = ()
+    """The period's figures (per county and in total) a later-recorded, back-dated fact changed
+    since ``published_at``: the published count, the revised one and the event ids behind it."""
+
     city_name_en: str = ""
     units_are_towns: bool = False
     """The city's competing units are towns, streets and parks (镇街（园区）), not counties."""
@@ -260,12 +267,18 @@ def build_bulletin(
     as_of: date,
     known_at: datetime | None = None,
     checkpoint: Checkpoint | None = None,
+    published_at: datetime | None = None,
 ) -> Bulletin:
     """Assemble the bulletin of ``city`` for the period of ``kind`` containing ``as_of``.
 
     Catch the projections up (``app.projections.run()``) before calling it: the ledger and
     metrics read their tables as they stand. ``checkpoint`` defaults to the audit trail's
     latest signed checkpoint.
+
+    ``published_at`` (tz-aware): when this period's figures were published. The bulletin then
+    also lists, under ``revisions``, every in-period figure (per county and the totals) that facts
+    recorded after ``published_at`` and dated by the period's end have changed: published count,
+    revised count, the projects added and dropped, and the event ids behind the change.
     """
     profile = app.city(city) if isinstance(city, str) else city
     kind_name, period_kind = bulletin_kind(kind)
@@ -310,6 +323,11 @@ def build_bulletin(
             )
         )
     totals = _sum("合计", figures)
+    revised: list[Revision] = []
+    if published_at is not None:
+        revised = _revisions(
+            app, profile, counties, facts, period, as_of, known_at, published_at, year_rules.counting
+        )
     if checkpoint is None:
         checkpoint = app.audit.latest_checkpoint()
     from projlife.plugins.office_settings import office_settings
@@ -349,6 +367,8 @@ def build_bulletin(
         checkpoint=checkpoint,
         log_head=app.store.recorder.max_notification_id() or 0,
         projects=sum(1 for f in facts if f.in_scope()),
+        published_at=published_at,
+        revisions=tuple(revised),
         city_name_en=profile.name_en,
         units_are_towns=any(a.level is AreaLevel.TOWN for a in profile.areas),
         labels=city_labels(app.plugins, profile),
@@ -357,6 +377,50 @@ def build_bulletin(
         extra_sections=extra_sections(app, profile, kind_name, period, as_of),
         office=office,
     )
+
+
+def _revisions(
+    app: BulletinSource,
+    profile: CityProfile,
+    counties: Sequence[Area],
+    facts: Sequence[ProjectFacts],
+    period: Period,
+    as_of: date,
+    known_at: datetime | None,
+    published_at: datetime,
+    policy: CountingPolicy,
+) -> list[Revision]:
+    """The period's entries as published (as of its end, as known at ``published_at``) against
+    the same entries now, per county and in total (``area_code`` None)."""
+    end = min(period.end, as_of)
+    counting = Counting(app.engine)
+    known = published_at if known_at is None else min(published_at, known_at)
+    published = counting.projects(profile.code, as_of=end, known_at=known, policy=policy)
+    current = (
+        facts
+        if end == as_of
+        else counting.projects(profile.code, as_of=end, known_at=known_at, policy=policy)
+    )
+
+    def causes(ids: Sequence[str]) -> Mapping[str, tuple[int, ...]]:
+        found = counting.recorded_after(ids, after=published_at, as_of=end)
+        if known_at is None:
+            return found
+        cut = counting.recorded_after(ids, after=known_at, as_of=end)
+        return {p: tuple(e for e in es if e not in set(cut.get(p, ()))) for p, es in found.items()}
+
+    def county_of(f: ProjectFacts) -> str | None:
+        county = profile.areas.county_of(f.area_code) if f.area_code in profile.areas else None
+        return None if county is None else county.code
+
+    out = revisions(published, current, FUNNEL_STAGES, period.start, end, causes)
+    for a in counties:
+        out += revisions(
+            [f for f in published if county_of(f) == a.code],
+            [f for f in current if county_of(f) == a.code],
+            FUNNEL_STAGES, period.start, end, causes, area_code=a.code,
+        )  # fmt: skip
+    return out
 
 
 def _plan_completion(
@@ -476,6 +540,21 @@ def _to_dict(b: Bulletin) -> dict[str, Any]:
         "rankings": None,
         "pace": None,
         "tickets": None,
+        "published_at": None if b.published_at is None else b.published_at.isoformat(),
+        "revisions": [
+            {
+                "area_code": r.area_code,
+                "stage": r.stage.value,
+                "start": r.start.isoformat(),
+                "end": r.end.isoformat(),
+                "published": r.published,
+                "revised": r.revised,
+                "added": list(r.added),
+                "dropped": list(r.dropped),
+                "event_ids": list(r.event_ids),
+            }
+            for r in b.revisions
+        ],
         "checkpoint": None
         if b.checkpoint is None
         else {**b.checkpoint.to_dict(), "covers_figures": b.checkpoint_covers, "log_head": b.log_head},

@@ -25,7 +25,7 @@ from projlife.engine.facts import ProjectFacts
 from projlife.plugins.manager import city_calendar, rule_set
 from projlife.plugins.rules import Comparison, Measure, RuleSet
 from projlife.plugins.types import CityProfile
-from projlife.projections.counting import Counting
+from projlife.projections.counting import Counting, SiteScores
 from projlife.reports.terms import deadline_title, quota_title, ranking_title
 
 if TYPE_CHECKING:
@@ -206,11 +206,22 @@ def county_name(city: CityProfile, code: str) -> str:
 
 
 class _Facts:
-    def __init__(self, facts: Sequence[ProjectFacts]) -> None:
+    """The facts counted once for every section, and the site scores from the same counting layer."""
+
+    def __init__(self, facts: Sequence[ProjectFacts], counting: Counting, known_at: datetime | None) -> None:
         self._facts = facts
+        self._counting = counting
+        self._known_at = known_at
 
     def project_facts(self, city: CityProfile) -> Sequence[ProjectFacts]:
         return self._facts
+
+    def site_sheets(
+        self, city_code: str, period: str, *, as_of: date | None = None, known_at: datetime | None = None
+    ) -> SiteScores:
+        return self._counting.site_sheets(
+            city_code, period, as_of=as_of, known_at=known_at if known_at is not None else self._known_at
+        )
 
 
 def _kinds(rules: RuleSet) -> list[PeriodKind]:
@@ -248,8 +259,11 @@ def rule_sections(
     calendar = city_calendar(app.plugins, city, app.calendar)
     year_rules = rule_set(app.plugins, city, Period.containing(PeriodKind.YEAR, as_of))
     app.projections.run()
+    counting = Counting(app.engine)
     facts = _Facts(
-        Counting(app.engine).projects(city.code, as_of=as_of, known_at=known_at, policy=year_rules.counting)
+        counting.projects(city.code, as_of=as_of, known_at=known_at, policy=year_rules.counting),
+        counting,
+        known_at,
     )
     kinds = _kinds(year_rules)
     kinds.sort(key=lambda k: (k is not kind, k.months, k.value))

@@ -257,6 +257,21 @@ def bulletin_sections(b: Bulletin, lang: str = "zh") -> list[Section]:
     ]
     if b.not_as_known:
         overview.append(t("not_as_known", known_at=b.known_at.isoformat() if b.known_at else ""))
+    names = {c.area_code: c.name for c in b.counties}
+    for rev in b.revisions:
+        area = "" if rev.area_code is None else f"{names.get(rev.area_code, rev.area_code)} "
+        overview.append(
+            t(
+                "revised",
+                area=area,
+                stage=rev.stage.label_zh if lang == "zh" else rev.stage.value,
+                start=rev.start.isoformat(),
+                end=rev.end.isoformat(),
+                published=rev.published,
+                revised=rev.revised,
+                events=", ".join(str(e) for e in rev.event_ids),
+            )
+        )
     if b.rules is not None and b.rules.deadlines.years_without_data:
         years = "、".join(str(y) for y in b.rules.deadlines.years_without_data)
         overview.insert(0, t("calendar_warning", years=years if lang == "zh" else years.replace("、", ", ")))

@@ -182,6 +182,10 @@ _TERMS: dict[str, tuple[str, str]] = {
         "Monday–Friday and deadlines may be wrong. Load the State Council notice with "
         "projlife calendar load.",
     ),
+    "revised": (
+        "修订：{area}{stage}（{start}至{end}）公布{published}个，现为{revised}个（补录事件 {events}）。",
+        "Revised: {area}{stage} ({start} to {end}) published {published}, now {revised} (events {events}).",
+    ),
     "not_as_known": (
         "本通报按{known_at}的记录生成；城市规则评估与诉求闭环仅支持按业务日期计算，故本期从略。",
         "This report is as recorded by {known_at}; city rules and the ticket loop answer by business date "

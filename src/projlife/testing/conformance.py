@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import ClassVar
 
@@ -48,6 +48,7 @@ from projlife.plugins.manager import (
 )
 from projlife.plugins.rules import Measure, RuleSet
 from projlife.plugins.types import CityProfile
+from projlife.projections.counting import Sheet, SiteScores
 from projlife.testing.strategies import business_dates, lifecycle_commands, periods, project_facts_for
 from projlife.tickets.policy import TicketPolicy
 
@@ -76,11 +77,26 @@ _BESIDE = settings(
 
 
 class _ListFacts:
-    def __init__(self, facts: Sequence[ProjectFacts]) -> None:
+    """Facts in memory, and (for a site-scored ranking) scoring sheets for every project: one
+    drawn project per fact, scored ``scores[i]`` (or not scored when ``None``) by one scorer."""
+
+    def __init__(self, facts: Sequence[ProjectFacts], scores: Sequence[Decimal | None] = ()) -> None:
         self._facts = list(facts)
+        self._scores = list(scores)
 
     def project_facts(self, city: CityProfile) -> list[ProjectFacts]:
         return self._facts
+
+    def site_sheets(
+        self, city_code: str, period: str, *, as_of: date | None = None, known_at: datetime | None = None
+    ) -> SiteScores:
+        drawn = tuple(("kit", str(f.project_id), f.area_code) for f in self._facts)
+        sheets = tuple(
+            Sheet("kit", str(f.project_id), f.area_code, "scorer-kit", score, as_of or date.min, i)
+            for i, (f, score) in enumerate(zip(self._facts, self._scores, strict=False))
+            if score is not None
+        )
+        return SiteScores(city_code, period, drawn, sheets)
 
 
 class CityPluginConformance:
@@ -305,8 +321,10 @@ class CityPluginConformance:
         period = data.draw(periods(kinds=(PeriodKind.QUARTER, PeriodKind.HALF_YEAR, PeriodKind.YEAR)))
         rs = self.rules(period)
         facts = data.draw(project_facts_for(city))
+        score = st.none() | st.integers(0, 10_000).map(lambda n: Decimal(n) / 100)
+        sheets = data.draw(st.lists(score, min_size=len(facts), max_size=len(facts)))
         for scoring in rs.scoring:
-            ranked = rank(_ListFacts(facts), city, period, period.end, rules=rs, rule_id=scoring.id)
+            ranked = rank(_ListFacts(facts, sheets), city, period, period.end, rules=rs, rule_id=scoring.id)
             codes = [r.area_code for r in ranked.rows]
             expected = sorted(a.code for a in scoring.scope.areas(city.areas))
             assert sorted(codes) == expected and len(codes) == len(set(codes))

@@ -20,7 +20,7 @@ from projlife.app.commands import Command
 from projlife.app.results import CommandResult, last_position, save_new, validate
 from projlife.app.retry import retry_on_conflict, save_with_retries
 from projlife.domain.errors import CommandRejected, NotFound, Problem
-from projlife.domain.revisit_draw import RevisitDraw, revisit_draw_id_for
+from projlife.domain.revisit_draw import RevisitDraw, enterprise_key, revisit_draw_id_for
 from projlife.domain.ticket import AssigneeKind, Ticket, TicketStatus, ticket_id_for
 from projlife.tickets.commands import (
     TICKET_COMMANDS,
@@ -52,6 +52,8 @@ class DrawResult:
     population: tuple[UUID, ...]
     drawn: tuple[UUID, ...]
     position: int | None
+    enterprises: tuple[str, ...] = ()
+    """The enterprises drawn (000: 随机抽取部分企业), whose tickets are ``drawn``."""
 
 
 class TicketService(TicketQueries):
@@ -204,6 +206,10 @@ class TicketService(TicketQueries):
     def draw(self, command: DrawRevisitSample | Mapping[str, Any]) -> DrawResult:
         """Draw the revisit sample and record it: one ``RevisitDraw`` and one event per ticket.
 
+        The draw samples enterprises (000: 随机抽取部分企业进行回访复核): ``ceil(rate × n)`` of the
+        ``n`` enterprises with a waiting ticket, and every waiting ticket of a drawn enterprise is
+        drawn for its revisit.
+
         The population is the city's answered tickets not yet through a draw since their last
         answer and never drawn before (a reopened ticket that was drawn stays drawn), answered
         on or before the draw date and within the window.
@@ -233,7 +239,8 @@ class TicketService(TicketQueries):
                 city_code=cmd.city_code,
                 seed=cmd.seed,
                 rate=rate,
-                population=[t.id for t in population],
+                # 000: 随机抽取部分企业进行回访复核 — enterprises are drawn, then all their tickets
+                population={t.id: enterprise_key(t.enterprise_code, t.project_id) for t in population},
                 occurred_on=cmd.occurred_on,
                 actor=cmd.actor.to_domain(),
                 window_start=cmd.window_start,
@@ -257,8 +264,9 @@ class TicketService(TicketQueries):
                     ) from None
                 raise  # a ticket changed under the draw: back off, then draw from the fresh population
             return DrawResult(
-                draw.id, draw.seed, draw.rate, draw.population, draw.drawn, last_position(recordings)
-            )
+                draw.id, draw.seed, draw.rate, draw.population, draw.drawn, last_position(recordings),
+                draw.enterprises_drawn,
+            )  # fmt: skip
 
         return retry_on_conflict(attempt, attempted=attempted, what="tickets of the draw")
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from projlife.domain.classification import InvestorClass
-from projlife.domain.lifecycle import Stage
+from projlife.domain.lifecycle import Milestone, Stage
 from projlife.domain.money import Money
 from projlife.engine.metrics import MetricValue
 
@@ -57,6 +57,8 @@ class ProjectRecord:
     planned_dates: Mapping[Stage, date] = attrs.field(factory=dict)
     investment: Mapping[date, Money] = attrs.field(factory=dict)
     cancelled: bool = False
+    milestones_planned: Mapping[Milestone, date] = attrs.field(factory=dict)
+    milestones_met: Mapping[Milestone, date] = attrs.field(factory=dict)
 
     def entered(self, stage: Stage, as_of: date) -> date | None:
         """When the project first stood at ``stage`` or later, if by ``as_of``."""
@@ -84,6 +86,8 @@ def record_of(project: Project) -> ProjectRecord:
         planned_dates=dict(project.stages_planned),
         investment={m: a for m, (a, _) in project.investment_reports.items()},
         cancelled=project.is_cancelled,
+        milestones_planned=dict(project.milestones_planned),
+        milestones_met={m: d for m, (d, _) in project.milestones_met.items()},
     )
 
 

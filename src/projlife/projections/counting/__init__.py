@@ -7,6 +7,7 @@ of the same :class:`ProjectFacts`. Semantics: ``docs/projections.md`` ("Counting
 
 from projlife.projections.counting.query import Counting
 from projlife.projections.counting.record import DEFAULT_POLICY, ProjectFacts, Rejection, pool_of
+from projlife.projections.counting.revision import Revision, revisions
 from projlife.projections.counting.select import (
     AreaKind,
     Count,
@@ -17,19 +18,26 @@ from projlife.projections.counting.select import (
     kind_of,
     round_rate,
 )
+from projlife.projections.counting.site_scores import AreaScore, ProjectScore, Sheet, SiteScores
 
 __all__ = [
     "DEFAULT_POLICY",
     "AreaKind",
+    "AreaScore",
     "Count",
     "Counting",
     "Excluded",
     "ProjectFacts",
+    "ProjectScore",
     "Rejection",
+    "Revision",
     "Selection",
+    "Sheet",
+    "SiteScores",
     "entries",
     "group_by_area",
     "kind_of",
     "pool_of",
+    "revisions",
     "round_rate",
 ]

@@ -3,7 +3,8 @@
 "As of D, as known at T" is one rule, applied here and nowhere else: take the ledger facts
 (``pl_facts``) and detail facts (``pl_project_details``) with business date ≤ D that were
 recorded by T (T defaults to now), fold them in log order with the ledger's own fold
-(:func:`projlife.projections.state.fold`), then drop any stage date a correction moved past D.
+(:func:`projlife.projections.state.fold`), then drop any stage date a correction moved past D
+(:meth:`~projlife.projections.state.ProjectState.cut`, which the ledger applies too).
 A correction or rejection therefore takes effect from its own business date: a March start
 corrected or rejected in April still counts as of 31 March.
 """
@@ -24,6 +25,7 @@ from projlife.domain.lifecycle import Milestone, Pool, RemovalReason, Stage
 from projlife.domain.money import Money
 from projlife.plugins.counting_policy import CountingPolicy
 from projlife.projections.counting.record import DEFAULT_POLICY, ProjectFacts, Rejection
+from projlife.projections.counting.site_scores import Sheet, SiteScores
 from projlife.projections.details import DETAILS_PROJECTION, details_table
 from projlife.projections.facts import (
     LEDGER_PROJECTION,
@@ -34,6 +36,7 @@ from projlife.projections.facts import (
     recorded_micros,
 )
 from projlife.projections.rebuilds import refuse_unservable
+from projlife.projections.site_scores import DRAWN, SITE_SCORES_PROJECTION, site_scores_table
 from projlife.projections.state import QUERY_COLUMNS, FactRow, ProjectState, fold
 
 __all__ = ["Counting"]
@@ -113,13 +116,73 @@ class Counting:
         first = _first_dates(rows)
         milestones = _milestones(details, first)
         out = []
-        for pid, state in fold(rows).items():
+        for pid, state in fold(rows, None if as_of is None else as_of.toordinal()).items():
             static = statics.get(pid)
             if static is None:
                 continue
             out.append(_facts(static, state, milestones.get(pid, {}), first.get(pid, {}), as_of, policy))
         out.sort(key=lambda x: x.code)
         return out
+
+    def recorded_after(
+        self, project_ids: Sequence[str], *, after: datetime, as_of: date | None = None
+    ) -> dict[str, tuple[int, ...]]:
+        """Each project's ledger facts recorded after ``after`` and dated by ``as_of``: the events
+        that can have revised a figure published at ``after`` (log positions, ascending)."""
+        f = facts_table
+        out: dict[str, list[int]] = {}
+        ids = list(project_ids)
+        with self._engine.connect() as conn:
+            for i in range(0, len(ids), 500):
+                conds: list[Any] = [
+                    f.c.project_id.in_(ids[i : i + 500]),
+                    f.c.recorded > recorded_micros(after),
+                ]
+                if as_of is not None:
+                    conds.append(f.c.business <= as_of.toordinal())
+                for pid, pos in conn.execute(
+                    sa.select(f.c.project_id, f.c.pos).where(*conds).order_by(f.c.pos)
+                ):
+                    out.setdefault(pid, []).append(pos)
+        return {pid: tuple(p) for pid, p in out.items()}
+
+    def site_sheets(
+        self,
+        city_code: str,
+        period: str,
+        *,
+        as_of: date | None = None,
+        known_at: datetime | None = None,
+    ) -> SiteScores:
+        """The projects drawn for ``city_code``'s site visits of ``period`` and their standing
+        scoring sheets, as of ``as_of``, as known at ``known_at`` (a scorer's later sheet for the
+        same project replaces their earlier one once it is dated by ``as_of``)."""
+        if self._catch_up is not None:
+            self._catch_up()
+        t = site_scores_table
+        conds: list[Any] = [t.c.city_code == city_code, t.c.period == period]
+        if as_of is not None:
+            conds.append(t.c.business <= as_of.toordinal())
+        if known_at is not None:
+            conds.append(t.c.recorded <= recorded_micros(known_at))
+        with self._engine.connect() as conn:
+            refuse_unservable(conn, (SITE_SCORES_PROJECTION,), "count the site scores")
+            rows = conn.execute(
+                sa.select(
+                    t.c.pos, t.c.kind, t.c.visit_id, t.c.project_id, t.c.area_code, t.c.scorer_id,
+                    t.c.score, t.c.business,
+                ).where(*conds).order_by(t.c.pos, t.c.seq)
+            ).all()  # fmt: skip
+        drawn: list[tuple[str, str, str]] = []
+        standing: dict[tuple[str, str, str], Sheet] = {}
+        for pos, kind, visit, pid, area, scorer, score, business in rows:
+            if kind == DRAWN:
+                drawn.append((visit, pid, area))
+            else:
+                standing[(visit, pid, scorer)] = Sheet(
+                    visit, pid, area, scorer, Decimal(score), date.fromordinal(business), pos
+                )
+        return SiteScores(city_code, period, tuple(drawn), tuple(standing.values()))
 
 
 def _first_dates(rows: Iterable[FactRow]) -> dict[str, dict[str, int]]:
@@ -179,7 +242,7 @@ def _facts(
     pid, code, area_code, category, investors = static
     assert state.planned is not None  # set by the conception, which every folded state has
     limit = date.max.toordinal() if as_of is None else as_of.toordinal()
-    claims = {rank: c for rank, c in state.claims.items() if c.day <= limit}
+    claims = state.claims  # already cut at as_of by the fold (ProjectState.cut)
     signed = state.signed if Stage.SIGNED.rank in claims else None
     return ProjectFacts(
         project_id=UUID(pid),

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from projlife.domain.lifecycle import Stage
+from projlife.domain.lifecycle import Milestone, Stage
 from projlife.domain.ticket import TicketStatus
 from projlife.plugins.cities._evaluation import ProjectRecord, record_of
 from projlife.plugins.cities._support import city_projects
-from projlife.plugins.cities.xiamen.rules import PLANNED_STAGES
+from projlife.plugins.cities.xiamen.rules import PLANNED_STAGES, REGISTRATION_NODE
 
 if TYPE_CHECKING:
     from projlife.ports import BulletinSource
@@ -26,12 +26,16 @@ class Lateness:
 
     project_code: str
     node_zh: str
-    stage: Stage
+    stage: Stage | None
+    """The stage that meets the node (``None`` when a milestone does: 注册)."""
     planned_on: date
     actual_on: date | None
     days_late: int
     """Calendar days after the planned date: to the actual date, or to the as-of date while not met;
     0 when met on time or not yet due."""
+
+    milestone: Milestone | None = None
+    """The milestone that meets the node: ``registered`` (注册) for a 招商 project's 开工(注册)."""
 
     @property
     def is_late(self) -> bool:
@@ -39,10 +43,23 @@ class Lateness:
 
 
 def schedule_lateness(records: Iterable[ProjectRecord], as_of: date) -> list[Lateness]:
-    """Every planned node (策划生成, 开工(注册), 竣工投产) of ``records`` as of ``as_of``."""
+    """Every planned node (策划生成, 开工(注册), 竣工投产) of ``records`` as of ``as_of``.
+
+    002: 明确每个项目策划生成、开工(注册)、竣工投产时间节点. For a 招商 project — one that planned its
+    company registration (``plan_milestone registered``) — the node 开工(注册) is its registration
+    (注册, the ``registered`` milestone), its own fact, not the construction start; for every other
+    project it is the start (``ScheduleStage started``).
+    """
     out: list[Lateness] = []
     for r in sorted(records, key=lambda r: r.code):
         for zh, stage in PLANNED_STAGES:
+            if stage is REGISTRATION_NODE and Milestone.REGISTERED in r.milestones_planned:
+                due = r.milestones_planned[Milestone.REGISTERED]
+                met = r.milestones_met.get(Milestone.REGISTERED)
+                registered = met if met is not None and met <= as_of else None
+                late = max(0, ((registered or as_of) - due).days)
+                out.append(Lateness(r.code, zh, None, due, registered, late, Milestone.REGISTERED))
+                continue
             planned = r.planned_dates.get(stage)
             if planned is None:
                 continue

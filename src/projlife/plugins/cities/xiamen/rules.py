@@ -72,7 +72,12 @@ PLANNED_STAGES: tuple[tuple[str, Stage], ...] = (
 )
 """The three planned dates and the stage each is met by: a plan is generated when the project
 enters the reserve (入库), a start when construction starts, completion-into-production when the
-project goes into production."""
+project goes into production. For a 招商 project the 开工(注册) node is met by its registration
+(``Milestone.REGISTERED``, see :data:`REGISTRATION_NODE`), not by a start."""
+
+REGISTRATION_NODE = Stage.STARTED
+"""The node 开工(注册): a project that planned its registration (注册, a 招商 project's company
+registration) meets it by the ``registered`` milestone; every other project by its start."""
 
 
 @attrs.frozen
@@ -195,8 +200,10 @@ def rule_docs(s: XiamenSettings) -> list[RuleDoc]:
             "planned dates and lateness",
             PLANNED_DATES,
             "each project's `ScheduleStage` dates for reserved (策划生成), started (开工(注册)) and producing "
-            "(竣工投产); lateness = actual date − planned date, or as-of date − planned date while not met",
-            "`PLANNED_STAGES`",
+            "(竣工投产); for a 招商 project that planned its registration (注册, milestone `registered`) the "
+            "开工(注册) node is its registration, not a construction start; lateness = actual date − planned "
+            "date, or as-of date − planned date while not met",
+            "`PLANNED_STAGES`, `REGISTRATION_NODE`",
             ("schedule_lateness",),
         ),
         RuleDoc(

@@ -31,6 +31,7 @@ from projlife.plugins.rules import (
     ScoringRule,
     TicketCategory,
 )
+from projlife.plugins.site_scoring import SiteScoring
 
 __all__ = [
     "SEED",
@@ -65,6 +66,8 @@ REVISIT = cite("随机抽取部分企业进行回访复核")
 SATISFACTION = cite("根据企业评价认定是否销号")
 RANKING = cite("每半年组织开展一次")
 RANKING_TOP_BOTTOM = cite("排名后两名的县")
+SITE_SCORING = cite("在“211”项目库中抽选已完工项目,通过实地观摩、现场评分")
+INDUSTRIAL_VISIT = cite("工业项目集中拉练")
 EFFICIENCY = cite("项目按时开工率、竣工率、决算率、概算执行率")
 EFFECTIVENESS = cite("亩均投资强度")
 TAX_PER_MU = cite("亩均税收达标率")
@@ -98,8 +101,19 @@ class XiaoganSettings:
     zones (市直三区, given targets in 明确7个县(市、区)、市直三区…目标任务) only when this asks for it."""
     removal_lifted_when_met: bool = False
     """The seed is silent on 纳统 after 剔除: by default the removal stands (see docs/projections.md)."""
+    site_scoring: SiteScoring | None = attrs.field(
+        factory=lambda: SiteScoring(
+            rule_id="half-year.lalian",
+            categories=frozenset({"industrial"}),
+            source=f"{SITE_SCORING}; {INDUSTRIAL_VISIT}",
+        )
+    )
+    """000: 在"211"项目库中抽选已完工项目,通过实地观摩、现场评分 — the half-year ranking is decided by
+    the on-site scoring sheets of completed 工业 projects drawn from the 211 pool (``app.site_visits``),
+    combined by this rule. ``None`` ranks by ``ranking_weights`` instead (a county's own choice,
+    not the seed's)."""
     ranking_weights: tuple[Decimal, Decimal, Decimal] = (Decimal(50), Decimal(25), Decimal(25))
-    """Completed, started, producing (the seed scores completed projects on site; see the docs)."""
+    """Completed, started, producing: only when ``site_scoring`` is None (not the seed's reading)."""
     revisit_sample_rate: Decimal = Decimal("0.3")
     satisfaction_bar: Satisfaction = Satisfaction.SATISFIED
     """满意 (4 on the fixed 1–5 revisit scale)."""
@@ -119,6 +133,7 @@ def counting_policy(s: XiaoganSettings) -> CountingPolicy:
             source="000: 亿元以上产业项目; 签约亿元以上项目746个、签约金额4934亿元",
         ),
         removal_lifted_when_met=s.removal_lifted_when_met,
+        site_scoring=s.site_scoring,
     )
 
 
@@ -164,6 +179,22 @@ def deadlines(s: XiaoganSettings) -> list[DeadlineSpec]:
 
 
 def scoring(s: XiaoganSettings) -> list[ScoringRule]:
+    """The half-year 拉练: by on-site scores (000: 通过实地观摩、现场评分) unless ``site_scoring`` is None."""
+    scope = AreaScope(zones=None if s.ranking_includes_zones else False)
+    if s.site_scoring is not None:
+        return [
+            ScoringRule(
+                "half-year.lalian",
+                "“看比学促”工业项目集中拉练",
+                PeriodKind.HALF_YEAR,
+                (),
+                scope=scope,
+                top_n=s.ranking_top,
+                bottom_n=s.ranking_bottom,
+                source=f"{RANKING}; {SITE_SCORING}; {RANKING_TOP_BOTTOM}",
+                on_site=True,
+            )
+        ]
     w_done, w_start, w_prod = s.ranking_weights
     f = s.scope_filter
     return [
@@ -182,7 +213,7 @@ def scoring(s: XiaoganSettings) -> list[ScoringRule]:
                     "producing", "新投产项目", Metric(Measure.STAGE_ENTRIES, "producing", filter=f), w_prod
                 ),
             ],
-            scope=AreaScope(zones=None if s.ranking_includes_zones else False),
+            scope=scope,
             top_n=s.ranking_top,
             bottom_n=s.ranking_bottom,
             source=f"{RANKING}; {RANKING_TOP_BOTTOM}",
@@ -339,12 +370,22 @@ def rule_docs(s: XiaoganSettings) -> list[RuleDoc]:
         RuleDoc(
             "half-year ranking, top two and bottom two named",
             RANKING_TOP_BOTTOM,
-            "every half year the 7 县(市、区) are ranked (the 市直三区 only with `ranking_includes_zones`): "
-            "score = 50 × completed/best + 25 × started/best + 25 × producing/best (the 211 scope: 产业项目 "
-            "≥ 1 亿, a signed project by its 签约金额); equal scores share a rank (并列) and the top and "
-            "bottom two include everyone tied at the boundary. The on-site scores (现场评分) are not yet "
-            "recorded facts: counts of completed, started and producing projects stand in for them",
-            "`ranking_weights`, `ranking_top`, `ranking_bottom`, `ranking_includes_zones`",
+            "every half year the 7 县(市、区) are ranked (the 市直三区 only with `ranking_includes_zones`) by "
+            "their on-site score; equal scores share a rank (并列) and the top and bottom two include "
+            "everyone tied at the boundary; when every county scores the same, no one is named",
+            "`ranking_top`, `ranking_bottom`, `ranking_includes_zones`",
+            ("half-year.lalian",),
+        ),
+        RuleDoc(
+            "on-site scoring of completed 211 projects",
+            SITE_SCORING,
+            "`app.site_visits` draws, with a recorded seed (`sha256-rank-v1`), 3 completed 工业 projects "
+            "per county from the 211 pool (产业项目 ≥ 1 亿 by 签约金额, completed in the half year); each "
+            "scorer (role `scorer`) fills one sheet (0–100) per drawn project; project score = mean of "
+            "its scorers' sheets, county score = mean of its scored projects, rounded half up to 0.01; a "
+            "county with no scored project scores 0. No count stands in for the scores",
+            "`site_scoring` (`SiteScoring`: `per_area`, `scale_max`, `project_score`, `area_score`, "
+            "`places`, `completed_within_period`); `site_scoring=None` ranks by `ranking_weights` counts",
             ("half-year.lalian",),
         ),
         RuleDoc(
