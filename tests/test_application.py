@@ -319,6 +319,7 @@ def _plain(value: Any) -> Any:
 
 def _every_event_project() -> Project:
     from domain_helpers import new_project
+    from projlife.domain.project_office import FundingProgram, FundingStatus, ListName, SponsorWork
 
     p = new_project("ALL-1", on=date(2024, 1, 10))
     d = date(2024, 1, 10)
@@ -338,6 +339,31 @@ def _every_event_project() -> Project:
         actor=CLERK,
         evidence=("合同 A-1", "照片"),
     )
+    p.enter_list(list_name=ListName.CITY_KEY, period="2024", occurred_on=date(2024, 2, 2), actor=CLERK)
+    p.leave_list(
+        list_name=ListName.CITY_KEY, period="2024", occurred_on=date(2024, 2, 3), actor=CLERK, reason="调出"
+    )
+    p.record_sponsor_work(
+        work=SponsorWork.MONTHLY_VISIT,
+        by="王副市长",
+        findings="进度正常",
+        occurred_on=date(2024, 2, 5),
+        actor=CLERK,
+    )
+    p.apply_for_funding(
+        application_ref="ZXZ-1",
+        program=FundingProgram.SPECIAL_BOND,
+        amount=Money.wan("500"),
+        occurred_on=date(2024, 2, 6),
+        actor=CLERK,
+    )
+    p.change_funding_status(
+        application_ref="ZXZ-1",
+        status=FundingStatus.APPROVED,
+        amount=Money.wan("400"),
+        occurred_on=date(2024, 2, 7),
+        actor=CLERK,
+    )
     p.land(occurred_on=date(2024, 2, 10), actor=CLERK)
     p.reclaim_land(occurred_on=date(2024, 2, 11), actor=CLERK, area_mu=Decimal("12.5"))
     p.verify(stage="signed", method="documents", occurred_on=date(2024, 2, 12), actor=VERIFIER)
@@ -345,11 +371,25 @@ def _every_event_project() -> Project:
     p.report_investment(
         month=date(2024, 3, 1), amount=Money.wan("1200.5"), occurred_on=date(2024, 4, 5), actor=CLERK
     )
+    p.accept_part(part="1号厂房", occurred_on=date(2024, 3, 20), actor=CLERK)
+    p.begin_part_production(part="1号厂房", occurred_on=date(2024, 4, 1), actor=CLERK)
     p.enter_statistics(occurred_on=date(2024, 4, 10), actor=CLERK)
     p.complete(occurred_on=date(2024, 8, 1), actor=CLERK)
+    p.issue_certificate(certificate="不动产权证", occurred_on=date(2024, 8, 5), actor=CLERK)
     p.begin_production(occurred_on=date(2024, 9, 1), actor=CLERK)
+    p.stop_production(occurred_on=date(2024, 9, 10), actor=CLERK, reason="检修")
+    p.resume_production(occurred_on=date(2024, 9, 20), actor=CLERK)
     p.become_above_scale(occurred_on=date(2024, 10, 1), actor=CLERK)
     p.reach_capacity(occurred_on=date(2024, 11, 1), actor=CLERK)
+    p.report_per_mu(
+        year=2024,
+        land_mu=Decimal("12.5"),
+        output=Money.wan("3000"),
+        revenue=Money.wan("3200"),
+        tax=Money.wan("150"),
+        occurred_on=date(2024, 11, 5),
+        actor=CLERK,
+    )
     p.reject_claim(
         stage="at_capacity", reason="产值未达设计", occurred_on=date(2024, 11, 20), actor=VERIFIER_2
     )
