@@ -18,6 +18,7 @@ REFERENCE = (
     "projlife.plugins",
     "projlife.plugins.hookspecs",
     "projlife.plugins.manager",
+    "projlife.plugins.loading",
     "projlife.plugins.rules",
     "projlife.plugins.counting_policy",
     "projlife.plugins.types",
