@@ -27,6 +27,7 @@ REFERENCE = (
     "projlife.domain.classification",
     "projlife.domain.lifecycle",
     "projlife.app.commands",
+    "projlife.app.command_base",
     "projlife.tickets.commands",
     "projlife.testing.conformance",
     "projlife.testing.strategies",
