@@ -237,7 +237,7 @@ def rank_by_indicators(
     ranking = _pick(rankings, period, rule_id, profile.slug)
     indicators = city_indicators(app.plugins, profile)
     rules = rule_set(app.plugins, profile, period)
-    from projlife.engine.evaluate import _caught_up
+    from projlife.engine.inputs import _caught_up
 
     counting = Counting(app.engine, catch_up=lambda: _caught_up(app))
     facts = counting.projects(profile.code, as_of=as_of, policy=rules.counting)
