@@ -147,7 +147,7 @@ class Bulletin:
 
     city_name_en: str = ""
     units_are_towns: bool = False
-    """The city's competing units are towns, streets and parks (镇街（园区）), not counties."""
+    """The city's competing units are towns, streets and parks (镇街(园区)), not counties."""
     labels: Labels = attrs.field(factory=Labels)
     """The city's words for its areas, awards and sections (``projlife_labels``)."""
     extra_sections: tuple[BulletinSection, ...] = ()

@@ -3,7 +3,7 @@
 The bulletins (Markdown, HTML, charts), the demo and CLI console, the Excel 台账 and the web
 pages take their labels from here: stage, category, investor, flag, quota status, rate and
 period names, units (亿元, 日均), how a city calls itself (本市/本区/本县) and its units
-(县市区, 镇街（园区）), and English names for quota, deadline and ranking rules built from the
+(县市区, 镇街(园区)), and English names for quota, deadline and ranking rules built from the
 rule's own definition. No internal key (an enum value or a snake_case id) is meant to reach a
 person; ``tests/test_terms.py`` checks every output in both languages.
 """
@@ -507,10 +507,10 @@ def own_area(name_zh: str, lang: str = "zh") -> str:
 
 
 def unit_word(level_is_town: bool, lang: str = "zh") -> str:
-    """What the competing units are called: 县区 (counties) or 镇街（园区） (towns, streets and parks)."""
+    """What the competing units are called: 县区 (counties) or 镇街(园区) (towns, streets and parks)."""
     if lang == "en":
         return "town" if level_is_town else "county"
-    return "镇街（园区）" if level_is_town else "县区"
+    return "镇街(园区)" if level_is_town else "县区"
 
 
 _STAGE_ENTERED_EN = {
