@@ -101,3 +101,18 @@ def test_the_documented_examples_together_make_a_valid_plugin() -> None:
     from projlife.plugins.manager import jurisdictions
 
     assert jurisdictions(pm)["docs"] == frozenset({"990000"})
+
+
+def test_the_plugin_reference_names_every_column_of_the_ticket_read_model() -> None:
+    """docs/plugins.md lists the ticket read model's columns; a new column must be documented."""
+    import re
+    from pathlib import Path
+
+    from projlife.tickets.projection import ticket_states_table, tickets_table
+
+    text = Path(__file__).resolve().parents[1].joinpath("docs", "plugins.md").read_text(encoding="utf-8")
+    section = text[text.index("- **The ticket read model**") :]
+    section = section[: section.index("\n- **", 5)]
+    named = set(re.findall(r"`([a-z_]+)`", section))
+    columns = {c.name for c in tickets_table.columns} | {c.name for c in ticket_states_table.columns}
+    assert columns - named == set()
