@@ -209,7 +209,7 @@ def test_random_accepted_commands_pass_projections_seal_reports_and_exports(
 
 
 @pytest.mark.slow
-@settings(max_examples=400, deadline=None, suppress_health_check=_HEALTH)
+@settings(max_examples=100, deadline=None, suppress_health_check=_HEALTH)
 @given(history=histories())
 def test_many_random_accepted_commands_pass_the_whole_pipeline(
     app: Projlife, tmp_path: Path, history: tuple[dict[str, Any], list[dict[str, Any]]]
