@@ -172,3 +172,24 @@ def test_projlife_plugins_reports_a_broken_plugin_by_name(
     # the strict manager an application uses refuses to start at all
     with pytest.raises(PluginError, match="did you mean 'projlife_deadlines'"):
         get_plugin_manager()
+
+
+def test_the_demo_of_a_working_city_runs_beside_a_plugin_that_fails_to_import(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fail closed (issue 16): an installed plugin whose module is missing takes out no other city."""
+    dist = tmp_path / "gone_city-0.1.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: gone-city\nVersion: 0.1\n", encoding="utf-8")
+    (dist / "entry_points.txt").write_text("[projlife]\ngone = gone_city_missing.plugin\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delenv("PROJLIFE_DISABLE_PLUGINS", raising=False)
+    monkeypatch.delenv("PROJLIFE_PLUGINS", raising=False)
+    from projlife.cli.app import main
+
+    out = tmp_path / "demo"
+    assert main(["demo", "--out", str(out), "--projects", "12", "--city", "xiaogan"]) == 0
+    assert (out / "projlife.db").is_file()
+    capsys.readouterr()
+    assert main(["demo", "--out", str(tmp_path / "gone"), "--city", "gone"]) == 2
+    assert not (tmp_path / "gone").exists()

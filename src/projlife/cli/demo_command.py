@@ -9,15 +9,28 @@ import typer
 
 from projlife.cli.app import app, console
 from projlife.domain.errors import ProjlifeError
+from projlife.plugins.loading import plugin_failures
 from projlife.plugins.manager import PluginError, city_profiles, get_plugin_manager
 
 
 def _city_slug(city: str) -> str:
-    """The installed city a slug or a code names; refused before any folder is created."""
-    cities = city_profiles(get_plugin_manager())
+    """The installed city a slug or a code names; refused before any folder is created.
+
+    A broken plugin elsewhere does not stop the demo of a working city (it is left out and named);
+    asking for a city whose plugin failed to load names that plugin and why."""
+    pm = get_plugin_manager(strict=False)
+    cities = city_profiles(pm)
     for slug, profile in cities.items():
         if city in (slug, profile.code):
             return slug
+    failed = [f for f in plugin_failures(pm) if city in f.cities or city == f.name]
+    if failed:
+        f = failed[0]
+        raise PluginError(
+            f"run the demo of {city!r}",
+            f"its plugin {f.name!r} failed to load: {f.error}",
+            "a plugin that loads",
+        )
     known = ", ".join(f"{slug} ({p.code})" for slug, p in sorted(cities.items())) or "none installed"
     raise PluginError(f"find city {city!r}", "no installed plugin declares it", known)
 
