@@ -23,7 +23,7 @@ def _package_has_year(year: int) -> bool:
     """Whether ``chinesecalendar`` has the official table for ``year`` (it raises otherwise)."""
     try:
         chinese_calendar.is_workday(date(year, 1, 1))
-    except NotImplementedError:
+    except NotImplementedError:  # chinesecalendar's own signal for a year it has no table for
         return False
     return True
 

@@ -18,11 +18,12 @@ import attrs
 from projlife.domain.areas import Area
 from projlife.domain.periods import Period
 from projlife.engine.evaluate import EngineError
+from projlife.engine.ranking import points
 from projlife.plugins.city_extras import city_indicators, city_labels, indicator_rankings, rankings_sha256
 from projlife.plugins.indicators import IndicatorRanking, WeightedIndicator
 from projlife.plugins.labels import Labels
 from projlife.plugins.manager import city_calendar, rule_set
-from projlife.plugins.rules import Normalisation, canonical_decimal
+from projlife.plugins.rules import canonical_decimal
 from projlife.projections.counting import Counting
 from projlife.projections.counting.indicators import (
     IndicatorInputs,
@@ -127,19 +128,6 @@ class IndicatorRankingResult:
             "bottom_award": self.bottom_award,
             "measured_against": list(self.measured_against),
         }
-
-
-def points(
-    value: Decimal | None, best: Decimal, normalisation: Normalisation, target: Decimal | None
-) -> Decimal:
-    """An indicator value's points before its weight (an undefined value scores 0)."""
-    v = value if value is not None else Decimal(0)
-    if normalisation is Normalisation.RAW:
-        return v
-    if normalisation is Normalisation.SHARE_OF_MAX:
-        return v / best if best > 0 else Decimal(0)
-    assert target is not None
-    return min(v / target, Decimal(1))
 
 
 def award_words(labels: Labels, key: str, lang: str, n: int) -> str:

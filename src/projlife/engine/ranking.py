@@ -112,9 +112,11 @@ def _pick_scoring(rules: RuleSet, period: Period, rule_id: str | None) -> Scorin
     return matching[0]
 
 
-def _points(
+def points(
     value: Decimal | None, best: Decimal, normalisation: Normalisation, target: Decimal | None
 ) -> Decimal:
+    """An indicator value's points before its weight (an undefined value scores 0): one rule for
+    count rankings and indicator rankings alike."""
     v = value if value is not None else Decimal(0)
     if normalisation is Normalisation.RAW:
         return v
@@ -168,7 +170,7 @@ def rank(
         pts = [
             (
                 ind.id,
-                ind.weight * _points(values[code][ind.id].value, best[ind.id], ind.normalisation, ind.target),
+                ind.weight * points(values[code][ind.id].value, best[ind.id], ind.normalisation, ind.target),
             )
             for ind in scoring.indicators
         ]

@@ -333,7 +333,7 @@ class OfficeFigures:
         return Rate("maturity", "成熟转化率", len(hit), len(pool), _ids(hit), _ids(pool))
 
     def _same_year(self, facts: list[ProjectFacts], p: Period) -> Rate:
-        """当年签约当年落地 (004: "XXX个项目实现当年签约当年落地"): of the projects signed in the period's
+        """当年签约当年落地 (004, quoted as written, its XXX a blank in the seed's template: "XXX个项目实现当年签约当年落地"): of the projects signed in the period's
         year up to its end, those that landed in the same year by the period's end."""
         year = Period.containing(PeriodKind.YEAR, p.start)
         signed = [f for f in facts if (d := f.entered(Stage.SIGNED)) is not None and year.start <= d <= p.end]
