@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
+from datetime import date
 from enum import StrEnum
 
 import attrs
 
-__all__ = ["Actor", "Role", "same_actor"]
+__all__ = ["Actor", "Role", "fact_meta", "same_actor"]
 
 
 class Role(StrEnum):
@@ -71,3 +73,10 @@ def same_actor(a: str, b: str) -> bool:
 def _fold(actor_id: str) -> str:
     text = unicodedata.normalize("NFKC", actor_id).casefold().strip()
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
+def fact_meta(
+    occurred_on: date, actor: Actor, reason: str | None, evidence: Iterable[str]
+) -> dict[str, object]:
+    """What every fact carries (business date, who, why, evidence), as event keyword arguments."""
+    return {"occurred_on": occurred_on, "actor": actor, "reason": reason, "evidence": tuple(evidence)}

@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
-from projlife.domain.actor import Actor
+from projlife.domain.actor import Actor, fact_meta
 from projlife.domain.errors import IllegalTransition, ProjlifeError
 
 __all__ = ["Decision", "FollowUp", "WeeklyMeeting", "meeting_id_for"]
@@ -169,9 +169,7 @@ class WeeklyMeeting(Aggregate):
             evidence=tuple(evidence),
         )
 
-    @staticmethod
-    def _meta(occurred_on: date, actor: Actor, reason: str | None, evidence: Iterable[str]) -> dict[str, Any]:
-        return {"occurred_on": occurred_on, "actor": actor, "reason": reason, "evidence": tuple(evidence)}
+    _meta = staticmethod(fact_meta)
 
     def record_decision(
         self,

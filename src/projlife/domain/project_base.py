@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Required, TypedDict
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from projlife.domain.actor import Actor
+from projlife.domain.actor import Actor, fact_meta
 from projlife.domain.classification import InvestorClass, ProjectCategory
 from projlife.domain.errors import IllegalTransition, ProjlifeError
 from projlife.domain.lifecycle import CLAIMED_STAGES, Milestone, Pool, RemovalReason, Stage
@@ -161,9 +161,7 @@ class ProjectBase:
 
     # -- internals shared by the commands ------------------------------------------
 
-    @staticmethod
-    def _meta(occurred_on: date, actor: Actor, reason: str | None, evidence: Iterable[str]) -> dict[str, Any]:
-        return {"occurred_on": occurred_on, "actor": actor, "reason": reason, "evidence": tuple(evidence)}
+    _meta = staticmethod(fact_meta)
 
     def _naming_project(self, attempted: str) -> str:
         """``attempted`` with the project code, named once."""

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from projlife.domain.actor import Actor, Role
+from projlife.domain.actor import Actor, Role, fact_meta
 from projlife.domain.errors import (
     IllegalTransition,
     PermissionDenied,
@@ -134,9 +133,7 @@ class TicketBase:
 
     # -- internals ------------------------------------------------------------------
 
-    @staticmethod
-    def _meta(occurred_on: date, actor: Actor, reason: str | None, evidence: Iterable[str]) -> dict[str, Any]:
-        return {"occurred_on": occurred_on, "actor": actor, "reason": reason, "evidence": tuple(evidence)}
+    _meta = staticmethod(fact_meta)
 
     def _check_status(self, attempted: str, *allowed: TicketStatus) -> None:
         if self.status not in allowed:
