@@ -102,3 +102,32 @@ def test_lock_timeout_comes_from_the_url_with_a_documented_default() -> None:
     for bad in ("0", "-1", "1.5", "forever", "3601"):
         with pytest.raises(UnsupportedDatabase, match="lock_timeout"):
             DatabaseURL.parse(f"sqlite:///x.db?lock_timeout={bad}")
+
+
+def test_a_city_in_another_schema_writes_while_this_one_holds_its_audit_lock(postgres_url: str) -> None:
+    """Advisory locks are database-wide; the audit lock's key carries the schema, so cities don't queue."""
+    import psycopg
+
+    from projlife.store.dialect import audit_lock_key
+
+    other_url = _with(postgres_url.replace("schema=t_", "schema=u_"), "lock_timeout=1")
+    url = DatabaseURL.parse(postgres_url)
+    assert audit_lock_key(url.schema) != audit_lock_key(DatabaseURL.parse(other_url).schema)
+    with connect(postgres_url, create_tables=True) as busy, connect(other_url, create_tables=True) as free:
+        with psycopg.connect(host=url.host, port=url.port, user=url.user, dbname=url.database) as holder:
+            holder.execute("SELECT pg_advisory_xact_lock(%s)", (audit_lock_key(url.schema),))
+            project = new_project("LOCK-2")
+            free.store.save(project)  # chained in its own transaction, under its own schema's lock
+            assert free.projects.get(project.id).version == 1
+            waiting = new_project("LOCK-3")
+            with connect(_with(postgres_url, "lock_timeout=1")) as same:
+                with pytest.raises(StoreLocked) as caught:
+                    same.store.save(waiting)  # the same schema does wait for the holder
+                assert "pid " in caught.value.holder
+            holder.rollback()
+        after = new_project("LOCK-4")  # the refused save took its events with it: a new one
+        busy.store.save(after)
+        assert busy.projects.get(after.id).version == 1
+    from conftest import _drop_schema
+
+    _drop_schema(str(DatabaseURL.parse(other_url).schema))

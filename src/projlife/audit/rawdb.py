@@ -16,14 +16,12 @@ from typing import Any
 from sqlalchemy import Engine
 
 from projlife.store.database import DatabaseURL
-from projlife.store.dialect import sql_dialect
+from projlife.store.dialect import audit_lock_key, sql_dialect
 
 __all__ = ["RawDB", "StoredRow"]
 
 StoredRow = tuple[int, Any, int, str, Any]
 """(position, originator_id, originator_version, topic, state) as the driver returns them."""
-
-_LOCK_KEY = 0x61756474  # "audt": serialises sealers on PostgreSQL (a named lock on MySQL)
 
 
 class RawDB:
@@ -64,7 +62,7 @@ class RawDB:
             dialect.raw_begin(
                 cur,
                 write=write,
-                lock_key=_LOCK_KEY,
+                lock_key=audit_lock_key(self.url.schema),
                 lock_name=self._lock_name,
                 events_table=self.url.events_table,
             )

@@ -23,6 +23,8 @@ from uuid import UUID
 
 import attrs
 
+from projlife.store.dialect import audit_lock_key
+
 from .auditlog import AuditEntry, entry_from_state
 from .merkle import HASH_SIZE, MerkleAccumulator
 from .rawdb import RawDB, StoredRow
@@ -40,7 +42,6 @@ __all__ = [
 ]
 
 _log = logging.getLogger(__name__)
-_AUDIT_LOCK_KEY = 0x61756474  # "audt": the same advisory lock as RawDB.transaction(write=True)
 
 _sha256 = hashlib.sha256
 _HEAD = struct.Struct(">8sQI")
@@ -276,7 +277,7 @@ def chain_in_transaction(db: RawDB, cur: Any, rows: Sequence[StoredRow]) -> int:
     if not rows:
         return 0
     if db.url.dialect == "postgresql":
-        cur.execute("SELECT pg_advisory_xact_lock(%s)", (_AUDIT_LOCK_KEY,))
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", (audit_lock_key(db.url.schema),))
     stored_head = read_head(db, cur)
     after = stored_head.last_position if stored_head else 0
     first = int(rows[0][0])

@@ -242,11 +242,9 @@ def refresh(conn: sa.Connection, project_ids: Sequence[str], insert_sql: str) ->
     cols = [f.c[c] for c in _COLUMNS]
     for i in range(0, len(project_ids), 500):
         chunk = list(project_ids[i : i + 500])
-        facts = (
-            conn.execute(sa.select(*cols).where(f.c.project_id.in_(chunk)).order_by(f.c.project_id, f.c.pos))
-            .tuples()
-            .all()
-        )
+        facts = conn.execute(
+            sa.select(*cols).where(f.c.project_id.in_(chunk)).order_by(f.c.project_id, f.c.pos)
+        ).all()
         conn.execute(timeline_table.delete().where(timeline_table.c.project_id.in_(chunk)))
         rows = [r for _, g in groupby(facts, key=lambda r: r[1]) for r in _rows(g)]
         if rows:
@@ -271,7 +269,7 @@ def build_all(conn: sa.Connection, insert_sql: str, chunk: int = 20_000) -> None
         .execution_options(stream_results=True, yield_per=chunk)
     )
     pending: list[tuple[Any, ...]] = []
-    for _, group in groupby(result.tuples(), key=lambda r: r[1]):
+    for _, group in groupby(result, key=lambda r: r[1]):
         pending.extend(_rows(group))
         if len(pending) >= chunk:
             conn.exec_driver_sql(insert_sql, pending)

@@ -11,6 +11,7 @@ row counts, and ``GET_LOCK``.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
@@ -24,7 +25,29 @@ from sqlalchemy.ext.compiler import compiles
 if TYPE_CHECKING:
     from projlife.store.database import DatabaseURL
 
-__all__ = ["MySQLDialect", "PostgresDialect", "SQLDialect", "SQLiteDialect", "mysql_engine", "sql_dialect"]
+__all__ = [
+    "MySQLDialect",
+    "PostgresDialect",
+    "SQLDialect",
+    "SQLiteDialect",
+    "audit_lock_key",
+    "mysql_engine",
+    "sql_dialect",
+]
+
+_AUDIT_LOCK_CLASS = 0x61756474  # "audt"
+
+
+def audit_lock_key(schema: str | None) -> int:
+    """The PostgreSQL advisory lock (a bigint) that serialises one schema's audit-chain writers.
+
+    Advisory locks are database-wide, so the key carries the schema: two cities in two schemas
+    of one database chain their audit trails side by side instead of queueing behind each other
+    (one city's 10,000-event import once held the other's writers past their lock timeout). The
+    high 32 bits are ``"audt"``, the low 32 bits the CRC-32 of the schema name (``""`` for the
+    default ``search_path``); ``pg_locks`` shows them as ``classid`` and ``objid``.
+    """
+    return (_AUDIT_LOCK_CLASS << 32) | zlib.crc32((schema or "").encode())
 
 
 class SQLDialect:

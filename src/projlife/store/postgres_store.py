@@ -34,6 +34,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder, PostgresFactory
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
+from projlife.store.dialect import audit_lock_key
 from projlife.store.errors import StoreLocked
 from projlife.store.hooks import InsertedRow, InsertHook
 
@@ -50,11 +51,9 @@ _HOLDERS = SQL(
     "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
     "WHERE l.granted AND l.pid <> pg_backend_pid() AND ("
     "(l.locktype = 'relation' AND l.relation = to_regclass(%s)) OR "
-    "(l.locktype = 'advisory' AND l.objid = %s)) "
+    "(l.locktype = 'advisory' AND l.objsubid = 1 AND l.classid = %s AND l.objid = %s)) "
     "ORDER BY a.xact_start LIMIT 3"
 )
-AUDIT_LOCK_KEY = 0x61756474
-"""The advisory lock that serialises audit-chain writers ("audt")."""
 
 
 def chunks(events: Sequence[StoredEvent]) -> Iterator[Sequence[StoredEvent]]:
@@ -140,7 +139,8 @@ class PostgresStoreRecorder(PostgresApplicationRecorder):
         table = SQL("{}.{}").format(Identifier(self.datastore.schema), Identifier(self.events_table_name))
         try:
             with conn.cursor(row_factory=tuple_row) as curs:
-                curs.execute(_HOLDERS, (table.as_string(conn), AUDIT_LOCK_KEY))
+                key = audit_lock_key(self.datastore.schema)
+                curs.execute(_HOLDERS, (table.as_string(conn), key >> 32, key & 0xFFFFFFFF))
                 found = curs.fetchall()
         except psycopg.Error as exc:  # the holder is only described, never required
             return f"an unknown session (could not read pg_locks: {exc})"
