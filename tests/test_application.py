@@ -432,9 +432,9 @@ def test_every_event_type_round_trips_through_the_real_store(app: Projlife) -> N
 # -- tables ----------------------------------------------------------------------------------------------
 
 
-def test_opening_an_uninitialised_database_says_how_to_initialise_it(db_url: str) -> None:
+def test_opening_an_uninitialised_database_says_how_to_initialise_it(empty_db_url: str) -> None:
     with pytest.raises(DatabaseNotInitialised) as caught:
-        connect(db_url)
+        connect(empty_db_url)
     assert "projlife init --db URL" in str(caught.value)
 
 
@@ -448,7 +448,8 @@ def test_create_tables_is_idempotent(app: Projlife) -> None:
 
 
 @pytest.mark.parametrize("processes", [3])
-def test_create_tables_from_several_processes_at_once(db_url: str, processes: int) -> None:
+def test_create_tables_from_several_processes_at_once(empty_db_url: str, processes: int) -> None:
+    db_url = empty_db_url
     ctx = multiprocessing.get_context("spawn")
     with ctx.Manager() as manager:
         barrier = manager.Barrier(processes)
