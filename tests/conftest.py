@@ -163,7 +163,9 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
             connect(url, create_tables=True).close()
             yield url
         return
-    pool: ServerPool = request.getfixturevalue("_mysql_pool" if request.param == "mysql" else "_postgres_pool")
+    pool: ServerPool = request.getfixturevalue(
+        "_mysql_pool" if request.param == "mysql" else "_postgres_pool"
+    )
     url = pool.acquire()
     try:
         yield url
@@ -207,3 +209,20 @@ def app(db_url: str) -> Iterator[Projlife]:
         yield pl
     finally:
         pl.close()
+
+
+_SERVER_FIXTURES = {
+    "postgres_url": "postgres",
+    "_postgres_pool": "postgres",
+    "mysql_url": "mysql",
+    "_mysql_pool": "mysql",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that asks for a PostgreSQL or MariaDB fixture carries its marker, so ``-m`` selects it."""
+    for item in items:
+        for fixture in getattr(item, "fixturenames", ()):
+            marker = _SERVER_FIXTURES.get(fixture)
+            if marker is not None and marker not in item.keywords:
+                item.add_marker(getattr(pytest.mark, marker))

@@ -21,6 +21,7 @@ needs a database without projlife's tables asks for the ``empty_db_url`` fixture
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Callable
@@ -144,10 +145,8 @@ class ServerPool:
                 f.writelines(f"  {r}\n" for r in self.replaced)
         for name in [self._working, self._pristine, *self._dropped_later]:
             if name is not None:
-                try:
+                with contextlib.suppress(Exception):  # a leftover t_… database is only litter
                     self.drop_container(name)
-                except Exception:
-                    pass
         self._working = self._pristine = None
         self._dropped_later = []
 
@@ -177,7 +176,12 @@ class PostgresPool(ServerPool):
 
         u = DatabaseURL.parse(self.base_url)
         conn = psycopg.connect(
-            host=u.host, port=u.port, user=u.user, password=u.password or None, dbname=u.database, autocommit=True
+            host=u.host,
+            port=u.port,
+            user=u.user,
+            password=u.password or None,
+            dbname=u.database,
+            autocommit=True,
         )
         conn.execute("SET lock_timeout = '10s'")
         return conn
@@ -231,7 +235,9 @@ class PostgresPool(ServerPool):
             cur.execute("DELETE FROM " + "; DELETE FROM ".join(self.quote(name, t) for t in refill))
             for t in refill:
                 if t in self._seeded:
-                    cur.execute(f"INSERT INTO {self.quote(name, t)} SELECT * FROM {self.quote(self._pristine, t)}")
+                    cur.execute(
+                        f"INSERT INTO {self.quote(name, t)} SELECT * FROM {self.quote(self._pristine, t)}"
+                    )
         for seq in counters:
             cur.execute(f'ALTER SEQUENCE "{name}"."{seq}" RESTART')
         cur.execute("COMMIT")
@@ -296,7 +302,9 @@ class MySQLPool(ServerPool):
             "WHERE routine_schema = %s",
         ):
             cur.execute(query, (name,))
-            rows.extend(tuple("" if v is None else str(v).replace(name, "<db>") for v in r) for r in cur.fetchall())
+            rows.extend(
+                tuple("" if v is None else str(v).replace(name, "<db>") for v in r) for r in cur.fetchall()
+            )
         return sorted(rows)
 
     def counters(self, cur: Any, name: str) -> dict[str, Any]:
@@ -315,7 +323,9 @@ class MySQLPool(ServerPool):
             for t in refill:
                 cur.execute(f"DELETE FROM {self.quote(name, t)}")
                 if t in self._seeded:
-                    cur.execute(f"INSERT INTO {self.quote(name, t)} SELECT * FROM {self.quote(self._pristine, t)}")
+                    cur.execute(
+                        f"INSERT INTO {self.quote(name, t)} SELECT * FROM {self.quote(self._pristine, t)}"
+                    )
             cur.execute("COMMIT")
         finally:
             cur.execute("SET SESSION foreign_key_checks = 1")

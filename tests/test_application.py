@@ -461,6 +461,7 @@ def test_create_tables_from_several_processes_at_once(empty_db_url: str, process
         assert _conceive(app) == project_id_for(CITY, "XG-2024-001")
 
 
+@pytest.mark.postgres
 def test_postgres_url_without_schema_uses_public_tables() -> None:
     require_postgres()
     from projlife.store.database import DatabaseURL

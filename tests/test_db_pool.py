@@ -32,7 +32,10 @@ def conceive(app: Projlife, code: str) -> object:
 
 
 @pytest.fixture(
-    params=[pytest.param("postgres", marks=pytest.mark.postgres), pytest.param("mysql", marks=pytest.mark.mysql)]
+    params=[
+        pytest.param("postgres", marks=pytest.mark.postgres),
+        pytest.param("mysql", marks=pytest.mark.mysql),
+    ]
 )
 def pool(request: pytest.FixtureRequest) -> Iterator[ServerPool]:
     """A pool of its own (not the session's), so these tests may spoil it."""
@@ -83,7 +86,9 @@ def test_a_test_that_changes_the_schema_leaves_a_new_database_for_the_next(pool:
     fresh = pool.acquire()
     assert fresh != url
     with connect(fresh) as app:
-        assert "scribbled" not in {c["name"] for c in sa.inspect(app.engine).get_columns("pl_projects", app.url.schema)}
+        assert "scribbled" not in {
+            c["name"] for c in sa.inspect(app.engine).get_columns("pl_projects", app.url.schema)
+        }
 
 
 def test_the_same_project_code_is_new_again_in_the_next_test(pool: ServerPool) -> None:
