@@ -14,7 +14,7 @@ import attrs
 
 from projlife.domain.classification import ProjectCategory
 from projlife.domain.lifecycle import Pool, Stage
-from projlife.domain.money import YI
+from projlife.domain.money import YI, decimal_text
 from projlife.projections.details import ProjectDetails
 from projlife.projections.facts import STAGES
 from projlife.projections.state import ProjectState
@@ -64,7 +64,7 @@ class SizeBands:
 
 
 def _str(_inst: Any, _field: Any, value: Any) -> Any:
-    return str(value) if isinstance(value, Decimal) else value
+    return decimal_text(value) if isinstance(value, Decimal) else value
 
 
 @functools.lru_cache(maxsize=64)
@@ -150,9 +150,9 @@ class LedgerRow:
             "verified_stage": str(self.verified_stage),
             "stage_dates": {str(s): d.isoformat() for s, d in self.stage_dates.items()},
             "verified": sorted(str(s) for s in self.verified),
-            "planned_investment": str(self.planned_investment),
-            "signed_amount": None if self.signed_amount is None else str(self.signed_amount),
-            "investment_reported": str(self.investment_reported),
+            "planned_investment": decimal_text(self.planned_investment),
+            "signed_amount": None if self.signed_amount is None else decimal_text(self.signed_amount),
+            "investment_reported": decimal_text(self.investment_reported),
             "size_class": self.size_class,
             "sponsor": list(self.sponsor) if self.sponsor else None,
             "flags": list(self.flags),

@@ -31,6 +31,7 @@ import attrs
 from projlife.audit.checkpoint import Checkpoint
 from projlife.domain.areas import Area, AreaLevel
 from projlife.domain.lifecycle import Stage
+from projlife.domain.money import decimal_text
 from projlife.domain.periods import Period, PeriodKind
 from projlife.plugins.city_extras import bulletin_sections as extra_sections
 from projlife.plugins.city_extras import city_labels
@@ -524,9 +525,9 @@ def _to_dict(b: Bulletin) -> dict[str, Any]:
             "projects": led.projects,
             "by_stage": {str(s): n for s, n in led.by_stage.items()},
             "by_verified_stage": {str(s): n for s, n in led.by_verified_stage.items()},
-            "planned_investment_yuan": str(led.planned_investment),
-            "signed_amount_yuan": str(led.signed_amount),
-            "investment_reported_yuan": str(led.investment_reported),
+            "planned_investment_yuan": decimal_text(led.planned_investment),
+            "signed_amount_yuan": decimal_text(led.signed_amount),
+            "investment_reported_yuan": decimal_text(led.investment_reported),
             "removed": led.removed,
             "cancelled": led.cancelled,
             "flagged": led.flagged,
