@@ -128,6 +128,8 @@ class DriveScope:
 
 
 def _kind(area: Area) -> str | None:
+    if area.parent_code is None:  # the top (a city, or a county as top level) is no kind
+        return None
     if area.level is AreaLevel.COUNTY:
         return "zone" if area.is_zone else "county"
     if area.level is AreaLevel.TOWN:
