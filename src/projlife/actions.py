@@ -31,7 +31,7 @@ from projlife.domain.actor import SYSTEM_ACTOR, Actor
 from projlife.domain.errors import ProjlifeError
 from projlife.domain.periods import Period, PeriodKind
 from projlife.plugins.manager import rule_set
-from projlife.projections.counting.plan import LAGGING_FLAG, PlanLagRule, plan_statuses
+from projlife.projections.counting.plan import LAGGING_FLAG, PlanLagRule, city_plans
 from projlife.store.errors import StoreLocked
 
 if TYPE_CHECKING:
@@ -142,15 +142,14 @@ def _plan_lag(
     app: RuleSource, city: CityProfile, as_of: date, evidence: str
 ) -> list[tuple[TickAction, Command]]:
     """挂牌提醒 of the projects that lag their annual plan, as the counting layer's
-    :func:`~projlife.projections.counting.plan.plan_statuses` says (the one lag figure)."""
+    :func:`~projlife.projections.counting.plan.city_plans` says (the one lag figure)."""
     from projlife.plugins.city_extras import plan_lag_rule
     from projlife.projections.counting import Counting
 
     rule = plan_lag_rule(app.plugins, city)
-    targets = app.targets.table(city.code, as_of)
     facts = {str(f.project_id): f for f in Counting(app.engine).projects(city.code, as_of=as_of)}
+    statuses = city_plans(app.engine, app.plugins, app.targets, city, as_of)
     out: list[tuple[TickAction, Command]] = []
-    statuses = plan_statuses(facts.values(), targets, as_of, rule)
     for pid, status in sorted(statuses.items(), key=lambda kv: kv[1].project_code):
         if not status.lagging or rule.flag in facts[pid].flags:
             continue

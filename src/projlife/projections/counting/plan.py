@@ -33,6 +33,7 @@ __all__ = [
     "PlanLagRule",
     "PlanStatus",
     "PlanSummary",
+    "city_plans",
     "complete_months",
     "plan_status",
     "plan_statuses",
@@ -262,6 +263,30 @@ def summarise_plans(statuses: Iterable[PlanStatus], as_of: date) -> PlanSummary:
             and s.progress_percent >= s.progress_target
         ),
     )
+
+
+def city_plans(
+    engine: Any,
+    plugins: Any,
+    targets: Any,
+    city: Any,
+    as_of: date,
+    *,
+    known_at: Any = None,
+    catch_up: Any = None,
+) -> dict[str, PlanStatus]:
+    """``city``'s plan statuses as of ``as_of``: its projects under its counting policy (the
+    ``projlife_scope`` applies), its target book as of ``as_of`` and its :class:`PlanLagRule`
+    (``projlife_plan_lag``). Every surface calls this; ``known_at`` limits the project facts to
+    what was recorded by then (the targets are read as of ``as_of``)."""
+    from projlife.plugins.city_extras import plan_lag_rule
+    from projlife.plugins.manager import counting_policy
+    from projlife.projections.counting.query import Counting
+
+    facts = Counting(engine, catch_up=catch_up).projects(
+        city.code, as_of=as_of, known_at=known_at, policy=counting_policy(plugins, city)
+    )
+    return plan_statuses(facts, targets.table(city.code, as_of), as_of, plan_lag_rule(plugins, city))
 
 
 def by_code(statuses: Mapping[str, PlanStatus]) -> dict[str, PlanStatus]:
