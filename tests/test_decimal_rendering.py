@@ -71,7 +71,7 @@ def test_site_scoring_and_figures_render_plain(value: Decimal) -> None:
             False,
             (),
             (),
-        ).as_dict(),  # fmt: skip
+        ).as_dict(),
         summarise_plans([], date(2025, 6, 30)).as_dict(),
     ]
     text = json.dumps(docs)
