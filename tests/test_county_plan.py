@@ -188,6 +188,7 @@ def test_departments_rank_by_completion_and_lag(yunxi: Projlife) -> None:
     assert fagai["investment.completion"].denominator == Decimal(180_000_000)
     assert dict(r.rows[1].points)["plan.lag"] == Decimal("0.2")  # 0.4 × (1 − 1/2)
     assert r.top_award == "通报表扬" and [row.area_name for row in r.top] == ["县工信局"]
+    assert r.as_dict()["subjects"] == "departments"
 
 
 def test_a_department_ranking_by_a_ticket_indicator_is_refused() -> None:

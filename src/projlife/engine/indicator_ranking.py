@@ -90,6 +90,9 @@ class IndicatorRankingResult:
     """The ranking's ``top_award`` and ``bottom_award`` as written (label keys or literal words)."""
     labels: tuple[tuple[str, str, str], ...] = ()
     """``(indicator id, zh label, en label)`` of each weighted indicator, in the ranking's order."""
+    subjects: str = "areas"
+    """What was ranked: ``areas`` (rows are areas) or ``departments`` (``area_code`` and
+    ``area_name`` are the department's name)."""
 
     @property
     def top(self) -> tuple[RankedRow, ...]:
@@ -130,6 +133,7 @@ class IndicatorRankingResult:
             "top_award": self.top_award,
             "bottom_award": self.bottom_award,
             "measured_against": list(self.measured_against),
+            "subjects": self.subjects,
         }
 
 
@@ -279,4 +283,5 @@ def rank_by_indicators(
             (t.indicator, indicators[t.indicator].label_zh, indicators[t.indicator].label_en)
             for t in ranking.terms
         ),
+        subjects=ranking.subjects.value,
     )
