@@ -89,6 +89,34 @@ def test_a_city_tree_keeps_its_counties_as_units() -> None:
     assert tree.unit_of("420902-1").code == "420902"
 
 
+@st.composite
+def _trees(draw: st.DrawFn) -> AreaTree:
+    """A city with counties and towns, or a county with towns, of random shape."""
+    if draw(st.booleans()):
+        areas = [Area("100", "县", AreaLevel.COUNTY)]
+        areas += [Area(f"100-{i}", "镇", AreaLevel.TOWN, "100") for i in range(draw(st.integers(0, 4)))]
+        return AreaTree(areas)
+    areas = [Area("200", "市", AreaLevel.CITY)]
+    for c in range(draw(st.integers(0, 3))):
+        areas.append(Area(f"2{c}", "县", AreaLevel.COUNTY, "200", is_zone=draw(st.booleans())))
+        areas += [Area(f"2{c}-{i}", "镇", AreaLevel.TOWN, f"2{c}") for i in range(draw(st.integers(0, 3)))]
+    return AreaTree(areas)
+
+
+@given(_trees())
+def test_every_area_below_the_top_rolls_up_to_exactly_one_unit(tree: AreaTree) -> None:
+    units = {a.code for a in tree.units}
+    assert all(a.parent_code == tree.top.code for a in tree.units)
+    assert tree.unit_of(tree.top.code) is None
+    for a in tree:
+        if a.code == tree.top.code:
+            continue
+        unit = tree.unit_of(a.code)
+        assert unit is not None and unit.code in units
+        assert unit.code == a.code or unit in tree.ancestors(a.code)
+    assert tree.unit_level is (AreaLevel.TOWN if tree.top.level is AreaLevel.COUNTY else AreaLevel.COUNTY)
+
+
 def test_a_county_plugin_whose_rule_competes_at_county_level_is_refused_naming_the_town_level() -> None:
     class Quota:
         @hookimpl
