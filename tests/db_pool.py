@@ -10,8 +10,9 @@ working database is put back exactly as the pristine one is:
   pristine copy (MariaDB's ``projlife_events_sequence`` is seeded by ``create_tables()``);
 * every PostgreSQL sequence and MariaDB ``AUTO_INCREMENT`` counter that moved is reset, so a test
   sees the same notification ids and row ids it would see in a new database;
-* the schema itself (tables, columns, defaults, indexes, constraints, triggers, routines) is
-  compared with what it was when the working database was created; if a test changed it, or the reset fails for any reason (a lock
+* tables a test added (``projlife serve`` creates ``server_idempotency`` on first use) are
+  dropped; the rest of the schema (tables, columns, defaults, indexes, constraints, triggers,
+  routines) is compared with what it was when the working database was created; if a test changed it, or the reset fails for any reason (a lock
   still held by a connection the test left open), the working database is dropped and a new one
   is created for the next test.
 
@@ -74,6 +75,9 @@ class ServerPool:
     def quote(self, name: str, table: str) -> str:
         raise NotImplementedError
 
+    def drop_tables(self, cur: Any, name: str, tables: list[str]) -> None:
+        cur.execute("DROP TABLE " + ", ".join(self.quote(name, t) for t in tables))
+
     # -- the pool ---------------------------------------------------------------------------------------
 
     def _initialised(self) -> str:
@@ -113,7 +117,13 @@ class ServerPool:
         try:
             with self.connection() as conn:
                 cur = conn.cursor()
-                changed = set(self.fingerprint(cur, name)) ^ set(self._fingerprint)
+                now_fp = set(self.fingerprint(cur, name))
+                added = sorted(set(self.tables(cur, name)) - set(self._tables))
+                if added and now_fp > set(self._fingerprint):
+                    # only new tables (the server's idempotency table, a test's own): drop them
+                    self.drop_tables(cur, name, added)
+                    now_fp = set(self.fingerprint(cur, name))
+                changed = now_fp ^ set(self._fingerprint)
                 if changed:
                     raise RuntimeError(f"the test changed the schema: {sorted(changed)[:6]}")
                 refill = sorted(set(self._nonempty(cur, name)) | set(self._seeded))
@@ -188,6 +198,9 @@ class PostgresPool(ServerPool):
 
     def quote(self, name: str, table: str) -> str:
         return f'"{name}"."{table}"'
+
+    def drop_tables(self, cur: Any, name: str, tables: list[str]) -> None:
+        cur.execute("DROP TABLE " + ", ".join(self.quote(name, t) for t in tables) + " CASCADE")
 
     def tables(self, cur: Any, name: str) -> list[str]:
         cur.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY 1", (name,))

@@ -91,6 +91,18 @@ def test_a_test_that_changes_the_schema_leaves_a_new_database_for_the_next(pool:
         }
 
 
+def test_a_table_a_test_added_is_gone_from_the_same_database_in_the_next(pool: ServerPool) -> None:
+    url = pool.acquire()
+    with connect(url) as app, app.engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE test_scratch (n INTEGER PRIMARY KEY)"))
+        conn.execute(sa.text("INSERT INTO test_scratch (n) VALUES (1)"))
+    pool.release()
+    assert not pool.replaced
+    assert pool.acquire() == url
+    with connect(url) as app:
+        assert not sa.inspect(app.engine).has_table("test_scratch", schema=app.url.schema)
+
+
 def test_the_same_project_code_is_new_again_in_the_next_test(pool: ServerPool) -> None:
     # a leftover row would make the second conceive a duplicate, which projlife refuses
     for _ in range(2):
