@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 __all__ = [
     "LANGS",
     "amount_term",
+    "event_term",
     "category_term",
     "city_name",
     "deadline_title",
@@ -399,6 +400,63 @@ _ROLE: dict[str, tuple[str, str]] = {
     "system": ("系统", "system"),
     "importer": ("导入", "importer"),
 }
+
+
+_EVENT: dict[str, tuple[str, str]] = {
+    "Project.Conceived": ("谋划", "conceived"),
+    "Project.Reserved": ("储备入库", "reserved"),
+    "Project.Signed": ("签约", "signed"),
+    "Project.Landed": ("落地", "landed"),
+    "Project.ConstructionStarted": ("开工", "construction started"),
+    "Project.EnteredStatistics": ("纳统", "entered statistics"),
+    "Project.Completed": ("竣工", "completed"),
+    "Project.ProductionBegan": ("投产", "production began"),
+    "Project.BecameAboveScale": ("进规", "became above scale"),
+    "Project.ReachedCapacity": ("达产达效", "reached capacity"),
+    "Project.StageVerified": ("核查确认", "stage verified"),
+    "Project.StageClaimRejected": ("核查不实", "stage claim rejected"),
+    "Project.MilestonePlanned": ("节点计划", "milestone planned"),
+    "Project.MilestoneMet": ("节点完成", "milestone met"),
+    "Project.StageScheduled": ("阶段计划", "stage scheduled"),
+    "Project.InvestmentReported": ("投资填报", "investment reported"),
+    "Project.SponsorAssigned": ("包保", "sponsor assigned"),
+    "Project.TeamFormed": ("组建专班", "team formed"),
+    "Project.Flagged": ("挂牌", "flagged"),
+    "Project.FlagCleared": ("摘牌", "flag cleared"),
+    "Project.RemovedFromPool": ("剔除", "removed from pool"),
+    "Project.LandReclaimed": ("收回土地", "land reclaimed"),
+    "Project.Cancelled": ("取消", "cancelled"),
+    "Project.Corrected": ("更正", "corrected"),
+    "Project.ListEntered": ("列入清单", "list entered"),
+    "Project.ListLeft": ("移出清单", "list left"),
+    "Project.SponsorWorkRecorded": ("包保工作", "sponsor work recorded"),
+    "Project.FundingApplied": ("申报资金", "funding applied"),
+    "Project.FundingStatusChanged": ("资金进度", "funding status changed"),
+    "Project.ProductionStopped": ("停产", "production stopped"),
+    "Project.ProductionResumed": ("复产", "production resumed"),
+    "Project.CertificateIssued": ("取得证照", "certificate issued"),
+    "Project.PartAccepted": ("分期验收", "part accepted"),
+    "Project.PartProductionBegan": ("分期投产", "part production began"),
+    "Project.PerMuFiguresReported": ("亩均填报", "per-mu figures reported"),
+    "Ticket.Raised": ("收集", "raised"),
+    "Ticket.Assigned": ("交办", "assigned"),
+    "Ticket.Escalated": ("升级督办", "escalated"),
+    "Ticket.Answered": ("办理反馈", "answered"),
+    "Ticket.RevisitSampled": ("抽中回访", "sampled for revisit"),
+    "Ticket.RevisitNotSampled": ("未抽中回访", "not sampled for revisit"),
+    "Ticket.Revisited": ("回访", "revisited"),
+    "Ticket.Reopened": ("重新办理", "reopened"),
+    "Ticket.Closed": ("销号", "closed"),
+    "Ticket.Withdrawn": ("撤回", "withdrawn"),
+    "Ticket.ClockPaused": ("暂停计时", "clock paused"),
+    "Ticket.ClockResumed": ("恢复计时", "clock resumed"),
+}
+
+
+def event_term(event_type: str, lang: str = "zh") -> str:
+    """An event's name as a person reads it (``Project.Signed`` → 签约 / signed); unknown ones as given."""
+    pair = _EVENT.get(event_type)
+    return event_type.split(".", 1)[-1] if pair is None else pair[lang == "en"]
 
 
 def ticket_status_term(status: str, lang: str = "zh") -> str:
