@@ -38,7 +38,11 @@ CITY, COUNTY = "420900", "420902"
 STEPS: list[tuple[str, str, dict[str, Any]]] = [
     # (command, the token's role, body): 摘牌 (clear_flag) is a verifier's act, the rest a clerk's
     ("reserve", "clerk", {"occurred_on": "2024-01-20"}),
-    ("sign", "clerk", {"occurred_on": "2024-02-01", "amount_yuan": "480000000.00", "counterparty": "某电池公司"}),
+    (
+        "sign",
+        "clerk",
+        {"occurred_on": "2024-02-01", "amount_yuan": "480000000.00", "counterparty": "某电池公司"},
+    ),
     ("start", "clerk", {"occurred_on": "2024-03-15"}),
     (
         "report_investment",
@@ -178,9 +182,10 @@ def run(db: str, clients: int, seconds: float, read_share: float, port: int) -> 
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_up(base, proc)
-        until = time.perf_counter() + seconds
-        workers = [Client(i, base, tokens, until, read_share) for i in range(clients)]
+        workers = [Client(i, base, tokens, 0.0, read_share) for i in range(clients)]
         started = time.perf_counter()
+        for w in workers:  # the clock starts once every client is built
+            w.until = started + seconds
         for w in workers:
             w.start()
         for w in workers:

@@ -163,9 +163,7 @@ def test_an_area_token_cannot_link_its_ticket_to_another_areas_project(served: A
     assert pl.store.recorder.max_notification_id() == head
 
 
-@pytest.mark.parametrize(
-    "spelling", ["hex", "braces", "urn", "upper"], ids=lambda s: f"project id as {s}"
-)
+@pytest.mark.parametrize("spelling", ["hex", "braces", "urn", "upper"], ids=lambda s: f"project id as {s}")
 def test_another_spelling_of_the_project_id_does_not_get_past_the_area_check(
     served: Any, spelling: str
 ) -> None:

@@ -16,8 +16,8 @@ from projlife.domain.errors import ProjlifeError
 from projlife.projections.facts import facts_table
 from projlife.reports.bulletin import BULLETIN_KINDS, build_bulletin
 from projlife.reports.render_html import bulletin_html
-from projlife.reports.report_city import report_city
 from projlife.reports.render_md import bulletin_json, bulletin_markdown
+from projlife.reports.report_city import report_city
 from projlife.reports.terms import LANGS
 
 FORMATS = ("md", "json", "html")

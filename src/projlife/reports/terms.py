@@ -27,10 +27,10 @@ if TYPE_CHECKING:
 __all__ = [
     "LANGS",
     "amount_term",
-    "event_term",
     "category_term",
     "city_name",
     "deadline_title",
+    "event_term",
     "flag_code",
     "flag_term",
     "investor_term",

@@ -14,10 +14,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from projlife.app.commands import PROJECT_COMMANDS, ConceiveProject, ProjectCommand
+from projlife.app.commands import PROJECT_COMMANDS, Command, ConceiveProject, ProjectCommand
 from projlife.app.meetings import MEETING_COMMANDS, ConveneMeeting, MeetingCommand
-from projlife.domain.errors import CommandRejected, Problem, ProjlifeError
 from projlife.app.results import validate
+from projlife.domain.errors import CommandRejected, Problem, ProjlifeError
 from projlife.server.errors import OutOfArea, error_body, error_status
 from projlife.server.idempotency import Answer, request_hash, run_once
 from projlife.server.jsonable import jsonable
@@ -91,7 +91,7 @@ def _check_area(state: ServerState, who: Caller, command: BaseModel, attempted: 
         )
 
 
-_KINDS: dict[str, dict[str, type[BaseModel]]] = {
+_KINDS: dict[str, dict[str, type[Command]]] = {
     "projects": dict(PROJECT_COMMANDS),
     "tickets": dict(TICKET_COMMANDS),
     "meetings": dict(MEETING_COMMANDS),
@@ -109,7 +109,7 @@ def _run(state: ServerState, who: Caller, kind: str, name: str, data: dict[str, 
         )
     payload = {**data, "actor": who.token.actor.as_dict()}
     try:
-        command: BaseModel | None = validate(model, payload, attempted)
+        command: Command | None = validate(model, payload, attempted)
     except CommandRejected:
         command = None  # the library's own rejection (with every problem) is raised below
     if command is not None:
@@ -238,4 +238,6 @@ def command_models() -> list[type[BaseModel]]:
 
 def command_paths() -> dict[str, type[BaseModel]]:
     """Each command endpoint's path and the library model its body is."""
-    return {f"/api/{kind}/{name}": model for kind, commands in _KINDS.items() for name, model in commands.items()}
+    return {
+        f"/api/{kind}/{name}": model for kind, commands in _KINDS.items() for name, model in commands.items()
+    }

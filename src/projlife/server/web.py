@@ -7,10 +7,10 @@ bulletins with their charts, the ticket queue. Sign-in stores the API token in a
 from __future__ import annotations
 
 import re
-from urllib.parse import urlencode
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, FastAPI, Form, Request
