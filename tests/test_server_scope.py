@@ -142,6 +142,11 @@ def test_a_token_for_an_area_no_city_knows_reaches_nothing(served: Any) -> None:
     client.post("/api/projects/conceive", json=conceive_body("XG-H"), headers=_h(make_tokens(pl).clerk))
     r = client.get("/api/ledger", headers=_h(token))
     assert (r.status_code, r.json()["code"]) == (403, "out_of_area")
+    for path in ("/api/bulletins/weekly?city=xiaogan&as_of=2024-03-01", "/api/rules?city=xiaogan"):
+        r = client.get(path, headers=_h(token))
+        assert (r.status_code, r.json()["code"]) == (403, "out_of_area"), path
+    r = client.get("/api/tickets?city=xiaogan", headers=_h(token))
+    assert (r.status_code, r.json()["code"]) == (403, "out_of_area")
 
 
 def test_an_area_token_cannot_link_its_ticket_to_another_areas_project(served: Any) -> None:

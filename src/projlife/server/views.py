@@ -206,9 +206,11 @@ def bulletin_for(
     _aware(known_at)
     app = state.fresh()
     slug = city_for(state, who, city)
-    if not who.scope.unrestricted and who.scope.level is not None and who.scope.level.value != "city":
+    if not who.scope.unrestricted:
+        # a bulletin is city-wide: only a token for the city's top area reads it (fail closed)
+        profile = app.city(slug)
         who.scope.require(
-            app.city(slug).code, app.city(slug).code, attempted=f"read the {kind} bulletin of {slug}"
+            profile.code, profile.areas.top.code, attempted=f"read the {kind} bulletin of {slug}"
         )
     return build_bulletin(app, slug, kind=kind, as_of=as_of or date.today(), known_at=known_at)
 
