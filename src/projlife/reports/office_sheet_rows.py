@@ -214,6 +214,8 @@ def target_rows(job: SheetImport, wb: Any) -> None:
     recorded = {(t.key, t.value, t.note, t.source, t.occurred_on) for t in book.targets}
     fresh = [p for p in parsed if (_key(p[1]), p[1].value, p[1].note, p[1].source, p[2]) not in recorded]
     job.skipped += len(parsed) - len(fresh)
+    if not fresh:
+        return
     problems = job.app.targets.check_rows(job.city_code, [p[1] for p in fresh], allow_repeats=True)
     for p in problems:  # "row i" of the rows checked
         r = fresh[int(p.field.split()[1]) - 1][0]
