@@ -44,7 +44,9 @@ def _targets(app: Projlife) -> None:
     app.targets.set_targets(
         CITY,
         [
-            TargetRow("project", "ZMD-A", "investment", "2024", Decimal("80000000"), "主体封顶", "2024目标责任书"),
+            TargetRow(
+                "project", "ZMD-A", "investment", "2024", Decimal("80000000"), "主体封顶", "2024目标责任书"
+            ),
             TargetRow("area", AREA, "starts", "2024-Q2", Decimal(3)),
         ],
         occurred_on=date(2024, 1, 10),
@@ -53,7 +55,9 @@ def _targets(app: Projlife) -> None:
     )
     app.targets.set_target(
         CITY,
-        TargetRow("project", "ZMD-A", "investment", "2024", Decimal("90000000"), "主体封顶", "2024目标责任书"),
+        TargetRow(
+            "project", "ZMD-A", "investment", "2024", Decimal("90000000"), "主体封顶", "2024目标责任书"
+        ),
         occurred_on=date(2024, 4, 1),
         actor=HEAD,
         reason="年中调整",
@@ -87,20 +91,59 @@ def test_the_office_workbook_carries_the_targets_and_progress_and_they_round_tri
     export_office_xlsx(app.office, office, city_code=CITY, as_of=AS_OF, targets=app.targets.book(CITY))
     wb = openpyxl.load_workbook(office)
     assert [[c.value for c in row] for row in wb[TARGETS_SHEET].iter_rows(min_row=2)] == [
-        ["项目", "ZMD-A", "投资", "2024", "80000000", "主体封顶", "2024目标责任书", datetime(2024, 1, 10), "2024年重点项目建设目标责任书"],
-        ["区域", AREA, "开工", "2024-Q2", "3", None, None, datetime(2024, 1, 10), "2024年重点项目建设目标责任书"],
-        ["项目", "ZMD-A", "投资", "2024", "90000000", "主体封顶", "2024目标责任书", datetime(2024, 4, 1), "年中调整"],
+        [
+            "项目",
+            "ZMD-A",
+            "投资",
+            "2024",
+            "80000000",
+            "主体封顶",
+            "2024目标责任书",
+            datetime(2024, 1, 10),
+            "2024年重点项目建设目标责任书",
+        ],
+        [
+            "区域",
+            AREA,
+            "开工",
+            "2024-Q2",
+            "3",
+            None,
+            None,
+            datetime(2024, 1, 10),
+            "2024年重点项目建设目标责任书",
+        ],
+        [
+            "项目",
+            "ZMD-A",
+            "投资",
+            "2024",
+            "90000000",
+            "主体封顶",
+            "2024目标责任书",
+            datetime(2024, 4, 1),
+            "年中调整",
+        ],
     ]
     assert [c.value for c in wb[PROGRESS_SHEET][2]] == [
-        "ZMD-A", "2024-05", "45", "主体结构施工", datetime(2024, 6, 5), "形象进度月报"
+        "ZMD-A",
+        "2024-05",
+        "45",
+        "主体结构施工",
+        datetime(2024, 6, 5),
+        "形象进度月报",
     ]
     # as of 03-31 the raise is not yet set, nor the May report made
     early = tmp_path / "early.xlsx"
-    export_office_xlsx(app.office, early, city_code=CITY, as_of=date(2024, 3, 31), targets=app.targets.book(CITY))
+    export_office_xlsx(
+        app.office, early, city_code=CITY, as_of=date(2024, 3, 31), targets=app.targets.book(CITY)
+    )
     early_wb = openpyxl.load_workbook(early)
     assert early_wb[TARGETS_SHEET].max_row == 1 + 2 and early_wb[PROGRESS_SHEET].max_row == 1
     ledger = tmp_path / "ledger.xlsx"
-    export_ledger_xlsx(app.ledger.rows(city=CITY, as_of=AS_OF, with_details=True), ledger, city=city, as_of=AS_OF)
+    export_ledger_xlsx(
+        app.ledger.rows(city=CITY, as_of=AS_OF, with_details=True), ledger, city=city, as_of=AS_OF
+    )
     with connect(f"sqlite:///{tmp_path / 'copy.db'}", create_tables=True) as copy:
         import_ledger(copy, ledger, city="zhumadian")
         report = import_office_xlsx(office, city_code=CITY, app=copy)
@@ -110,7 +153,9 @@ def test_the_office_workbook_carries_the_targets_and_progress_and_they_round_tri
         assert _book(copy) == _book(app)
         table = copy.targets.table(CITY, AS_OF)
         assert table.get("project", "ZMD-A", "investment", "2024").value == Decimal("90000000")  # type: ignore[union-attr]
-        assert copy.targets.table(CITY, date(2024, 3, 31)).get("project", "ZMD-A", "investment", "2024").value == (  # type: ignore[union-attr]
+        assert copy.targets.table(CITY, date(2024, 3, 31)).get(
+            "project", "ZMD-A", "investment", "2024"
+        ).value == (  # type: ignore[union-attr]
             Decimal("80000000")
         )
         # 名单's 依据 came back as the stay's evidence, after the file's own
@@ -133,10 +178,16 @@ def test_a_bad_target_or_progress_row_rejects_the_whole_workbook_and_writes_noth
     lists.append(["项目编号", "名单", "期间", "列入日期", "调出日期", "遴选目录条目", "依据"])
     lists.append(["ZMD-G", "预备", "2024", date(2024, 5, 6), None, None, "驻发改〔2024〕9号"])  # good
     targets = wb.create_sheet(TARGETS_SHEET)
-    targets.append(["对象类型", "对象编号", "指标", "期间", "目标值", "工程进度目标", "依据", "设定日期", "事由"])
+    targets.append(
+        ["对象类型", "对象编号", "指标", "期间", "目标值", "工程进度目标", "依据", "设定日期", "事由"]
+    )
     targets.append(["项目", "ZMD-A", "投资", 2024, 80000000, None, None, date(2024, 1, 10), None])  # good
-    targets.append(["项目", "ZMD-ZZ", "投资", "2024", "1", None, None, date(2024, 1, 10), None])  # no such project
-    targets.append(["项目", "ZMD-A", "形象进度", "2024", "120", None, None, date(2024, 1, 10), None])  # > 100%
+    targets.append(
+        ["项目", "ZMD-ZZ", "投资", "2024", "1", None, None, date(2024, 1, 10), None]
+    )  # no such project
+    targets.append(
+        ["项目", "ZMD-A", "形象进度", "2024", "120", None, None, date(2024, 1, 10), None]
+    )  # > 100%
     targets.append(["县区", AREA, "产值", "2024", "1", None, None, "soon", None])  # no such measure, no date
     progress = wb.create_sheet(PROGRESS_SHEET)
     progress.append(["项目编号", "月份", "形象进度（%）", "进度说明", "填报日期", "事由"])
@@ -162,10 +213,16 @@ def test_a_bad_target_or_progress_row_rejects_the_whole_workbook_and_writes_noth
     report = import_office_xlsx(path, city_code=CITY, app=app)
     assert report.commands == 1 + 1 + 1
     book = app.targets.book(CITY)
-    assert book is not None and len(book.targets) == 1 and book.progress[0].reason.startswith("导入 office.xlsx (xlsx:")
+    assert (
+        book is not None
+        and len(book.targets) == 1
+        and book.progress[0].reason.startswith("导入 office.xlsx (xlsx:")
+    )
 
 
-def test_the_oc4ids_office_extension_carries_the_targets_in_force_and_the_progress_reports(app: Projlife) -> None:
+def test_the_oc4ids_office_extension_carries_the_targets_in_force_and_the_progress_reports(
+    app: Projlife,
+) -> None:
     if not OC4IDS.exists():
         pytest.skip("OC4IDS schema files not present")
     office_drive(app)
@@ -198,9 +255,11 @@ def test_the_oc4ids_office_extension_carries_the_targets_in_force_and_the_progre
     assert first.progress == ()
 
 
-_item = st.text(st.characters(blacklist_characters="；;\n", blacklist_categories=("Cs",)), min_size=1).map(
-    str.strip
-).filter(bool)
+_item = (
+    st.text(st.characters(blacklist_characters="；;\n", blacklist_categories=("Cs",)), min_size=1)
+    .map(str.strip)
+    .filter(bool)
+)
 
 
 @given(st.lists(_item, max_size=5))

@@ -197,14 +197,20 @@ def import_office_xlsx(
 
 def _list_rows(job: SheetImport, wb: Any) -> None:
     """名单: a stay's entry (with its 依据: the evidence that put it on the list) and its exit."""
-    stays = {(m.code, m.list_name, m.period, m.entered_on): m for m in job.reads.list_memberships(job.city_code)}
+    stays = {
+        (m.code, m.list_name, m.period, m.entered_on): m for m in job.reads.list_memberships(job.city_code)
+    }
     for r, v in read_rows(wb, LISTS_SHEET, LISTS_HEADER):
         label = str(v["名单"]).strip()
         name = LIST_BY_LABEL.get(label)
         period = None if v["期间"] is None else str(v["期间"]).strip()
         entered = v["列入日期"]
         known = stays.get((str(v["项目编号"]).strip(), name, period, entered)) if name else None
-        base = {"project_id": job.pid(v["项目编号"]), "list_name": name.value if name else None, "period": period}
+        base = {
+            "project_id": job.pid(v["项目编号"]),
+            "list_name": name.value if name else None,
+            "period": period,
+        }
         evidence = [e for e in split_evidence(v["依据"]) if known is None or e not in known.evidence]
         if known is None:
             fields = {**base, "occurred_on": entered}
@@ -215,7 +221,11 @@ def _list_rows(job: SheetImport, wb: Any) -> None:
             job.skipped += 1
         if v["调出日期"] is not None and (known is None or known.left_on is None):
             job.add(
-                LISTS_SHEET, r, "leave_list", {**base, "occurred_on": v["调出日期"]}, {"名单": (label, LIST_BY_LABEL)}
+                LISTS_SHEET,
+                r,
+                "leave_list",
+                {**base, "occurred_on": v["调出日期"]},
+                {"名单": (label, LIST_BY_LABEL)},
             )
         elif v["调出日期"] is not None:
             job.skipped += 1

@@ -77,7 +77,17 @@ DECISIONS_HEADER = (
     "督办说明",
     "新时限",
 )
-TARGETS_HEADER = ("对象类型", "对象编号", "指标", "期间", "目标值", "工程进度目标", "依据", "设定日期", "事由")
+TARGETS_HEADER = (
+    "对象类型",
+    "对象编号",
+    "指标",
+    "期间",
+    "目标值",
+    "工程进度目标",
+    "依据",
+    "设定日期",
+    "事由",
+)
 PROGRESS_HEADER = ("项目编号", "月份", "形象进度（%）", "进度说明", "填报日期", "事由")
 
 COMPLETION_KINDS: dict[str, tuple[str, str, str]] = {
@@ -106,7 +116,9 @@ LIST_BY_LABEL = {n.label_zh: n for n in ListName} | {n.value: n for n in ListNam
 WORK_BY_LABEL = {w.label_zh: w for w in SponsorWork} | {w.value: w for w in SponsorWork}
 PROGRAM_BY_LABEL = {p.label_zh: p for p in FundingProgram} | {p.value: p for p in FundingProgram}
 STATUS_BY_LABEL = {s.label_zh: s for s in FundingStatus} | {s.value: s for s in FundingStatus}
-SUBJECT_BY_LABEL = {w: TargetSubject(v) for w, v in SUBJECT_WORDS.items()} | {s.value: s for s in TargetSubject}
+SUBJECT_BY_LABEL = {w: TargetSubject(v) for w, v in SUBJECT_WORDS.items()} | {
+    s.value: s for s in TargetSubject
+}
 MEASURE_BY_LABEL = {w: TargetMeasure(v) for w, v in MEASURE_WORDS.items()} | {
     m.value: m for m in TargetMeasure
 }

@@ -205,7 +205,13 @@ def target_rows(job: SheetImport, wb: Any) -> None:
             continue
         assert kind is not None and measure is not None and set_on is not None
         row = TargetRow(
-            kind, _text(v["对象编号"]), measure, _text(v["期间"]), value, _text(v["工程进度目标"]), _text(v["依据"])
+            kind,
+            _text(v["对象编号"]),
+            measure,
+            _text(v["期间"]),
+            value,
+            _text(v["工程进度目标"]),
+            _text(v["依据"]),
         )
         parsed.append((r, row, set_on, _text(v["事由"]) or f"{job.reason} ({job.provenance(where)})"))
     if not parsed:

@@ -118,9 +118,7 @@ def write_reports(
     say("exporting OC4IDS …")
     from projlife.reports.office_oc4ids import project_office_facts
 
-    facts = project_office_facts(
-        office, city.code, as_of=as_of, per_mu_years=per_mu_years, targets=targets
-    )
+    facts = project_office_facts(office, city.code, as_of=as_of, per_mu_years=per_mu_years, targets=targets)
     package = project_package(rows, city, as_of=as_of, office=facts)
     (out / "oc4ids.json").write_text(
         json.dumps(package, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
