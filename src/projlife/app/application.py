@@ -311,7 +311,14 @@ class Projlife:
         chosen = office_settings(self.plugins, profile).half_year_rule
         rules = rule_set(self.plugins, profile, half)
         if chosen is not None:
-            return rules.scoring_rule(chosen)
+            try:
+                return rules.scoring_rule(chosen)
+            except KeyError:
+                raise ProjlifeError(
+                    f"rank the 半年述职 packs of {profile.slug} by {chosen}",
+                    f"OfficeSettings.half_year_rule names {chosen!r}, which the city's rules do not have",
+                    "one of " + ", ".join(sorted(s.id for s in rules.scoring)),
+                ) from None
         halves = [s for s in rules.scoring if s.period_kind is PeriodKind.HALF_YEAR]
         if len(halves) > 1:
             raise ProjlifeError(
