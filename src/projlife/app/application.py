@@ -293,7 +293,7 @@ class Projlife:
         ]
         self.projections.run()
         facts = self.metrics.projects(city=profile.code, as_of=half.end)
-        rule = self._half_year_rule(profile, half)
+        rule = self._half_year_rule(profile, half) if towns else None
         if rule is None:
             return half_year_packs(facts, tree, towns, half)
         from projlife.engine.ranking import rank
