@@ -17,7 +17,8 @@ from typing import Any
 
 import attrs
 
-from projlife.domain.areas import AreaLevel, AreaTree
+from projlife.domain.areas import AreaTree
+from projlife.domain.money import decimal_text
 from projlife.domain.periods import Period, PeriodKind
 from projlife.domain.project_office import FundingStatus, ListName, SponsorWork
 from projlife.engine.per_mu_ranking import PerMuRanking, PerMuRankLevel, PerMuRankSettings, rank_per_mu
@@ -71,10 +72,11 @@ def office_section(
 ) -> OfficeSection | None:
     """The section as of ``as_of``, or ``None`` when the city has no office fact recorded by then.
 
-    ``benchmarks``: the city's 亩均 benchmarks (none: no 达标率); ``settings``: its rate readings;
-    ``per_mu_rank``: how its 亩均 figures are ranked
-    (:func:`~projlife.engine.per_mu_ranking.rank_per_mu`); when areas are ranked, a project counts
-    in its county (县市区) of ``areas``, the city's tree (without it, in its own area).
+        ``benchmarks``: the city's 亩均 benchmarks (none: no 达标率); ``settings``: its rate readings;
+        ``per_mu_rank``: how its 亩均 figures are ranked
+        (:func:`~projlife.engine.per_mu_ranking.rank_per_mu`); when areas are ranked, a project counts
+        in its unit of ``areas``, the city's tree (``AreaTree.unit_of``: a city's county, a county's
+    town; without it, in its own area).
     """
     stays = reads.list_memberships(city_code, as_of=as_of)
     visits = reads.sponsor_work(city_code, end=as_of)
@@ -120,19 +122,18 @@ def office_section(
 
 
 def _county_of(tree: AreaTree | None) -> Callable[[str], str | None] | None:
-    """An area → its county (the area itself when it is one, or has none above it in ``tree``)."""
+    """An area → the unit it ranks in (``AreaTree.unit_of``: a city's county, a county's town; the
+    top itself stays the top); an area not in ``tree`` is left out."""
     if tree is None:
         return None
 
-    def county(code: str) -> str | None:
+    def unit(code: str) -> str | None:
         if code not in tree:
             return None
-        for a in (tree[code], *tree.ancestors(code)):
-            if a.level is AreaLevel.COUNTY:
-                return a.code
-        return code
+        found = tree.unit_of(code)
+        return code if found is None else found.code
 
-    return county
+    return unit
 
 
 def _yuan_wan(value: Decimal | None) -> str:
@@ -336,9 +337,11 @@ def office_to_dict(s: OfficeSection) -> dict[str, Any]:
                 "application_ref": a.application_ref,
                 "program": a.program.value,
                 "status": a.status.value,
-                "amount_applied_yuan": str(a.amount_applied),
-                "amount_approved_yuan": None if a.amount_approved is None else str(a.amount_approved),
-                "amount_arrived_yuan": None if a.amount_arrived is None else str(a.amount_arrived),
+                "amount_applied_yuan": decimal_text(a.amount_applied),
+                "amount_approved_yuan": None
+                if a.amount_approved is None
+                else decimal_text(a.amount_approved),
+                "amount_arrived_yuan": None if a.amount_arrived is None else decimal_text(a.amount_arrived),
             }
             for a in s.funding
         ],
@@ -381,7 +384,7 @@ def _per_mu_dict(m: PerMuIndices, rate: Callable[[Rate], dict[str, Any]]) -> dic
                 "code": p.code,
                 "area_code": p.area_code,
                 "land_mu": str(p.land_mu),
-                "investment_per_mu_yuan": str(p.investment_per_mu),
+                "investment_per_mu_yuan": decimal_text(p.investment_per_mu),
                 "output_per_mu_yuan": str(p.output_per_mu),
                 "revenue_per_mu_yuan": str(p.revenue_per_mu),
                 "tax_per_mu_yuan": str(p.tax_per_mu),

@@ -20,6 +20,7 @@ except ImportError as exc:  # pragma: no cover - only without the [excel] extra
     raise missing_extra("excel", exc) from None
 
 from projlife.domain.meeting import FollowUp
+from projlife.domain.money import decimal_text
 from projlife.domain.targets import TargetBook
 from projlife.projections.office import OfficeReads
 from projlife.reports.office_sheet_layout import (
@@ -161,11 +162,11 @@ def _funding(reads: OfficeReads, city: str, as_of: date | None, known_at: dateti
             a.application_ref,
             a.program.label_zh,
             a.applied_on,
-            str(a.amount_applied),
+            decimal_text(a.amount_applied),
             a.status.label_zh,
             a.status_on,
-            None if a.amount_approved is None else str(a.amount_approved),
-            None if a.amount_arrived is None else str(a.amount_arrived),
+            None if a.amount_approved is None else decimal_text(a.amount_approved),
+            None if a.amount_arrived is None else decimal_text(a.amount_arrived),
         ]
         for a in reads.funding(city, as_of=as_of, known_at=known_at)
     ]
