@@ -1,4 +1,5 @@
-"""Command endpoints: ``POST /api/projects/{command}``, ``/api/tickets/{command}``, ``/api/meetings/{command}``.
+"""Command endpoints: ``POST /api/projects/{command}``, ``/api/tickets/{command}``, ``/api/meetings/{command}``,
+``/api/site_visits/{command}`` (观摩/拉练: ``draw_site_visit``, ``fill_score_sheet``).
 
 The body is the library's pydantic command model without ``actor``: the actor is the token's.
 Validation, roles and separation of duties are the library's (``app.projects.execute``,
@@ -17,6 +18,7 @@ from pydantic import BaseModel
 from projlife.app.commands import PROJECT_COMMANDS, Command, ConceiveProject, ProjectCommand
 from projlife.app.meetings import MEETING_COMMANDS, ConveneMeeting, MeetingCommand
 from projlife.app.results import validate
+from projlife.app.site_visits import SITE_VISIT_COMMANDS, DrawSiteVisit, FillScoreSheet
 from projlife.domain.errors import CommandRejected, Problem, ProjlifeError
 from projlife.server.errors import OutOfArea, error_body, error_status
 from projlife.server.idempotency import Answer, request_hash, run_once
@@ -83,6 +85,12 @@ def _check_area(state: ServerState, who: Caller, command: BaseModel, attempted: 
     elif isinstance(command, MeetingCommand):
         meeting = app.meetings.get(command.meeting_id)
         scope.require(meeting.city_code, meeting.area_code, attempted=attempted)
+    elif isinstance(command, DrawSiteVisit):
+        # a visit draws projects in every ranked area and scores them against each other: city only
+        scope.require(command.city_code, command.city_code, attempted=attempted)
+    elif isinstance(command, FillScoreSheet):
+        visit = app.site_visits.get(command.visit_id)
+        scope.require(visit.city_code, visit.city_code, attempted=attempted)
     else:  # pragma: no cover - every command model is one of the kinds above
         raise OutOfArea(
             attempted,
@@ -95,6 +103,7 @@ _KINDS: dict[str, dict[str, type[Command]]] = {
     "projects": dict(PROJECT_COMMANDS),
     "tickets": dict(TICKET_COMMANDS),
     "meetings": dict(MEETING_COMMANDS),
+    "site_visits": dict(SITE_VISIT_COMMANDS),
 }
 
 
@@ -122,6 +131,8 @@ def _run(state: ServerState, who: Caller, kind: str, name: str, data: dict[str, 
         result = app.projects.execute(given, kind=name)
     elif kind == "tickets":
         result = app.tickets.execute(given, kind=name)
+    elif kind == "site_visits":
+        result = app.site_visits.execute(given if command is not None else {**payload, "command": name})
     else:
         result = app.meetings.execute(given, kind=name)
     return 201, {
@@ -219,6 +230,8 @@ for _name, _model in TICKET_COMMANDS.items():
     _register("tickets", _name, _model)
 for _name, _model in MEETING_COMMANDS.items():
     _register("meetings", _name, _model)
+for _name, _model in SITE_VISIT_COMMANDS.items():
+    _register("site_visits", _name, _model)
 
 
 @router.post("/api/{kind}/{name}", include_in_schema=False)
@@ -233,7 +246,12 @@ async def unknown_command(
 
 def command_models() -> list[type[BaseModel]]:
     """Every command model, for the OpenAPI components."""
-    return [*PROJECT_COMMANDS.values(), *TICKET_COMMANDS.values(), *MEETING_COMMANDS.values()]
+    return [
+        *PROJECT_COMMANDS.values(),
+        *TICKET_COMMANDS.values(),
+        *MEETING_COMMANDS.values(),
+        *SITE_VISIT_COMMANDS.values(),
+    ]
 
 
 def command_paths() -> dict[str, type[BaseModel]]:
