@@ -9,7 +9,9 @@ summary values are in :mod:`projlife.projections.ledger_rows` (re-exported here)
 
 from __future__ import annotations
 
+import functools
 import gc
+import operator
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -31,6 +33,7 @@ from projlife.projections.facts import (
     facts_table,
     projects_table,
     recorded_micros,
+    rows_table,
     timeline_table,
 )
 from projlife.projections.ledger_rows import (
@@ -41,11 +44,13 @@ from projlife.projections.ledger_rows import (
     Removal,
     Scope,
     SizeBands,
+    stored_row,
     to_row,
     yuan_of_fen,
 )
 from projlife.projections.rebuilds import refuse_unservable
 from projlife.projections.state import QUERY_COLUMNS, FactRow, ProjectState, fold
+from projlife.store.dialect import sql_dialect
 
 if TYPE_CHECKING:
     from projlife.ports import CityDirectory, SqlDatabase
@@ -115,19 +120,16 @@ class Ledger:
         want_category = ProjectCategory(category) if category is not None else None
         scope = self.scope(city, county, area)
         with _no_cyclic_gc():  # the fold and the rows allocate many objects and free none
-            states = self.states(scope, as_of=as_of, known_at=known_at)
-            statics = self.statics(scope, states)
-            out = []
-            for pid, st in states.items():
-                row = to_row(st, statics[pid], bands)
-                if want_stage is not None and row.stage is not want_stage:
-                    continue
-                if want_category is not None and row.category is not want_category:
-                    continue
-                if size_class is not None and row.size_class != size_class:
-                    continue
-                out.append(row)
-        out.sort(key=lambda r: r.code)
+            out = self._rows(scope, as_of, known_at, None, bands)
+        if want_stage is not None or want_category is not None or size_class is not None:
+            out = [
+                r
+                for r in out
+                if (want_stage is None or r.stage is want_stage)
+                and (want_category is None or r.category is want_category)
+                and (size_class is None or r.size_class == size_class)
+            ]
+        out.sort(key=_CODE)
         if with_details:
             found = details(self._database, [r.project_id for r in out], as_of=as_of, known_at=known_at)
             out = [attrs.evolve(r, details=found[r.project_id]) for r in out]
@@ -136,12 +138,63 @@ class Ledger:
     def row(
         self, project_id: str, *, as_of: date | None = None, known_at: datetime | None = None
     ) -> LedgerRow | None:
-        states = self.states(Scope(), as_of=as_of, known_at=known_at, project_ids=[str(project_id)])
-        if not states:
-            return None
-        return to_row(
-            next(iter(states.values())), self.statics(Scope(), states)[str(project_id)], self.size_bands
-        )
+        found = self._rows(Scope(), as_of, known_at, [str(project_id)], self.size_bands)
+        return found[0] if found else None
+
+    def _rows(
+        self,
+        scope: Scope,
+        as_of: date | None,
+        known_at: datetime | None,
+        project_ids: Sequence[str] | None,
+        bands: SizeBands,
+    ) -> list[LedgerRow]:
+        """The rows in scope, unordered: read from ``pl_ledger_rows`` (one indexed query) when
+        the timeline is fresh and the question is "as known now", else folded from the facts.
+        Both build the row with :func:`~projlife.projections.ledger_rows.row_from` from the
+        same :func:`~projlife.projections.ledger_rows.row_figures` of the same fold."""
+        if known_at is None:
+            stored = self._stored_rows(scope, as_of, project_ids, bands)
+            if stored is not None:
+                return stored
+        states = self.states(scope, as_of=as_of, known_at=known_at, project_ids=project_ids)
+        statics = self.statics(scope, states)
+        return [to_row(st, statics[pid], bands) for pid, st in states.items()]
+
+    def _stored_rows(
+        self, scope: Scope, as_of: date | None, project_ids: Sequence[str] | None, bands: SizeBands
+    ) -> list[LedgerRow] | None:
+        """The rows from ``pl_ledger_rows`` joined to ``pl_projects`` (None while the timeline is stale)."""
+        day = OPEN_END - 1 if as_of is None else as_of.toordinal()
+        place = [
+            (column, value)
+            for column, value in (
+                ("city_code", scope.city_code),
+                ("county_code", scope.county_code),
+                ("area_code", scope.area_code),
+            )
+            if value is not None
+        ]
+        with self._database.engine.connect() as conn:
+            refuse_unservable(conn, (LEDGER_PROJECTION, DETAILS_PROJECTION), "read the ledger")
+            if timeline.is_stale(conn):
+                return None
+            mark = sql_dialect(conn).mark
+            cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            try:
+                params = [day, day, *(v for _, v in place)]
+                if project_ids is None:
+                    cursor.execute(_stored_rows_sql(mark, tuple(c for c, _ in place), 0), params)
+                    found = cursor.fetchall()
+                else:
+                    found = []
+                    for chunk in _chunks(list(project_ids), 500):
+                        sql = _stored_rows_sql(mark, tuple(c for c, _ in place), len(chunk))
+                        cursor.execute(sql, [*params, *chunk])
+                        found.extend(cursor.fetchall())
+            finally:
+                cursor.close()
+        return [stored_row(t[7], t, bands) for t in found]
 
     def summary(
         self,
@@ -316,6 +369,23 @@ class Ledger:
             yield from rows
 
 
+_CODE = operator.attrgetter("code")
+
+
+@functools.lru_cache(maxsize=64)
+def _stored_rows_sql(mark: str, place: tuple[str, ...], ids: int) -> str:
+    """DB-API SQL of the rows valid on a day (bound twice), in a place, of ``ids`` projects (0: any)."""
+    r, p = rows_table.name, projects_table.name
+    where = [f"r.valid_to > {mark}", f"r.valid_from <= {mark}", *(f"r.{c} = {mark}" for c in place)]
+    if ids:
+        where.append(f"r.project_id IN ({', '.join([mark] * ids)})")
+    return (
+        "SELECT p.project_id, p.code, p.city_code, p.area_code, p.county_code, p.category, "
+        f"p.investor_classes, r.figures FROM {r} r JOIN {p} p ON p.project_id = r.project_id "
+        f"WHERE {' AND '.join(where)}"
+    )
+
+
 def timeline_conditions(scope: Scope, as_of: date | None) -> list[Any]:
     """Timeline rows of the projects in scope valid on ``as_of`` (the latest ones if None)."""
     t = timeline_table
@@ -348,7 +418,7 @@ def _fetch_tuples(conn: sa.Connection, query: sa.Select[Any]) -> list[tuple[Any,
     """All rows of ``query`` as plain tuples from the DB-API cursor (SQLAlchemy's rows cost
     ~2.7× the driver's fetch here). Only for columns without result processing (integers and
     strings), which come back from the driver exactly as SQLAlchemy would return them."""
-    compiled = query.compile(dialect=conn.dialect)
+    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     params: Any = compiled.construct_params()
     if compiled.positional:
         params = tuple(params[name] for name in compiled.positiontup or ())
