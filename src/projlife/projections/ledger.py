@@ -31,6 +31,7 @@ from projlife.projections.facts import (
     OPEN_END,
     STAGES,
     facts_table,
+    meta_table,
     projects_table,
     recorded_micros,
     rows_table,
@@ -48,7 +49,8 @@ from projlife.projections.ledger_rows import (
     to_row,
     yuan_of_fen,
 )
-from projlife.projections.rebuilds import refuse_unservable
+from projlife.projections.contract import tracking_table
+from projlife.projections.rebuilds import rebuilds_table, refuse_unservable
 from projlife.projections.state import QUERY_COLUMNS, FactRow, ProjectState, fold
 from projlife.store.dialect import sql_dialect
 
@@ -166,22 +168,13 @@ class Ledger:
     ) -> list[LedgerRow] | None:
         """The rows from ``pl_ledger_rows`` joined to ``pl_projects`` (None while the timeline is stale)."""
         day = OPEN_END - 1 if as_of is None else as_of.toordinal()
-        place = [
-            (column, value)
-            for column, value in (
-                ("city_code", scope.city_code),
-                ("county_code", scope.county_code),
-                ("area_code", scope.area_code),
-            )
-            if value is not None
-        ]
+        place = _place(scope)
         with self._database.engine.connect() as conn:
-            refuse_unservable(conn, (LEDGER_PROJECTION, DETAILS_PROJECTION), "read the ledger")
-            if timeline.is_stale(conn):
-                return None
             mark = sql_dialect(conn).mark
             cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
             try:
+                if not _servable_fresh(conn, cursor, mark):
+                    return None
                 params = [day, day, *(v for _, v in place)]
                 if project_ids is None:
                     cursor.execute(_stored_rows_sql(mark, tuple(c for c, _ in place), 0), params)
@@ -239,40 +232,45 @@ class Ledger:
 
     def _timeline_summary(self, scope: Scope, as_of: date | None) -> LedgerSummary | None:
         """The summary as one SQL aggregate over the timeline (None if it is stale or inexact)."""
-        t = timeline_table
-        query = (
-            sa.select(
-                t.c.stage,
-                t.c.verified_stage,
-                sa.func.count(),
-                *timeline.split_sum(t.c.planned_fen),
-                *timeline.split_sum(t.c.signed_fen),
-                *timeline.split_sum(t.c.reported_fen),
-                sa.func.sum(sa.case((t.c.removed_mask != 0, 1), else_=0)),
-                sa.func.sum(t.c.cancelled),
-                sa.func.sum(t.c.flagged),
-                sa.func.min(t.c.exact),
-            )
-            .where(*timeline_conditions(scope, as_of))
-            .group_by(t.c.stage, t.c.verified_stage)
-        )
+        day = OPEN_END - 1 if as_of is None else as_of.toordinal()
+        place = [(c, v) for c, v in _place(scope)]
+        params = [day, day, *(v for _, v in place)]
         with self._database.engine.connect() as conn:
-            if timeline.is_stale(conn):
-                return None
-            groups = conn.execute(query).all()
+            mark = sql_dialect(conn).mark
+            cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            try:
+                if not _servable_fresh(conn, cursor, mark):
+                    return None
+                shape = tuple(c for c, _ in place)
+                split = conn.dialect.name == "sqlite"
+                try:
+                    # SQLite's integer SUM raises past 2⁶³ − 1; the split sums cannot overflow.
+                    # PostgreSQL and MariaDB sum BIGINT into NUMERIC/DECIMAL, exactly.
+                    cursor.execute(_summary_sql(mark, shape, split=False), params)
+                    split = False
+                except conn.dialect.loaded_dbapi.Error:
+                    if not split:
+                        raise
+                    conn.rollback()
+                    cursor.execute(_summary_sql(mark, shape, split=True), params)
+                groups = cursor.fetchall()
+            finally:
+                cursor.close()
         by_stage = dict.fromkeys(STAGES, 0)
         by_verified = dict.fromkeys(STAGES, 0)
         projects = removed = cancelled = flagged = 0
         planned = signed = reported = 0
-        for stage, verified, n, p_hi, p_lo, sg_hi, sg_lo, rp_hi, rp_lo, rm, cn, fl, exact in groups:
+        for stage, verified, n, rm, cn, fl, exact, *sums in groups:
             if not exact:
                 return None
+            if split:
+                p, sg, rp = (timeline.join_split_sum(sums[i], sums[i + 1]) for i in (0, 2, 4))
+            else:
+                p, sg, rp = (int(x or 0) for x in sums)
             by_stage[STAGES[stage]] += n
             by_verified[STAGES[verified]] += n
             projects += n
-            planned += timeline.join_split_sum(p_hi, p_lo)
-            signed += timeline.join_split_sum(sg_hi, sg_lo)
-            reported += timeline.join_split_sum(rp_hi, rp_lo)
+            planned, signed, reported = planned + p, signed + sg, reported + rp
             removed, cancelled, flagged = removed + int(rm), cancelled + int(cn), flagged + int(fl)
         return LedgerSummary(
             projects=projects,
@@ -370,6 +368,56 @@ class Ledger:
 
 
 _CODE = operator.attrgetter("code")
+
+
+_READ_MODELS = (LEDGER_PROJECTION, DETAILS_PROJECTION)
+
+
+def _servable_fresh(conn: sa.Connection, cursor: Any, mark: str) -> bool:
+    """Whether the ledger's read models are whole (none rebuilding or stopped) and its timeline
+    fresh, in one round trip; raises what :func:`refuse_unservable` raises when they are not
+    whole (it is asked only then, or when the one query fails, e.g. on a database without the
+    tables yet, and names the cause)."""
+    names = ", ".join([mark] * len(_READ_MODELS))
+    try:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {rebuilds_table.name} WHERE name IN ({names})), "
+            f"(SELECT COUNT(*) FROM {tracking_table.name} WHERE name IN ({names}) "
+            "AND failed_event_id IS NOT NULL), "
+            f"(SELECT value FROM {meta_table.name} WHERE name = {mark})",
+            [*_READ_MODELS, *_READ_MODELS, timeline.STALE_FLAG],
+        )
+        busy, broken, stale = cursor.fetchone()
+    except conn.dialect.loaded_dbapi.Error:
+        conn.rollback()
+        busy = broken = 1
+        stale = None
+    if busy or broken:
+        refuse_unservable(conn, _READ_MODELS, "read the ledger")
+        return not timeline.is_stale(conn)
+    return stale is not None and int(stale) == 0
+
+
+def _place(scope: Scope) -> list[tuple[str, str]]:
+    """The scope's place columns and values (those given)."""
+    given = (("city_code", scope.city_code), ("county_code", scope.county_code), ("area_code", scope.area_code))
+    return [(c, v) for c, v in given if v is not None]
+
+
+@functools.lru_cache(maxsize=64)
+def _summary_sql(mark: str, place: tuple[str, ...], *, split: bool) -> str:
+    """DB-API SQL of the summary's groups over the timeline rows valid on a day (bound twice)."""
+    where = [f"valid_to > {mark}", f"valid_from <= {mark}", *(f"{c} = {mark}" for c in place)]
+    amounts = ("planned_fen", "signed_fen", "reported_fen")
+    if split:
+        sums = [f"SUM({a} >> 32), SUM({a} & 4294967295)" for a in amounts]
+    else:
+        sums = [f"SUM({a})" for a in amounts]
+    return (
+        "SELECT stage, verified_stage, COUNT(*), SUM(CASE WHEN removed_mask <> 0 THEN 1 ELSE 0 END), "
+        f"SUM(cancelled), SUM(flagged), MIN(exact), {', '.join(sums)} FROM {timeline_table.name} "
+        f"WHERE {' AND '.join(where)} GROUP BY stage, verified_stage"
+    )
 
 
 @functools.lru_cache(maxsize=64)

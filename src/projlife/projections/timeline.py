@@ -42,6 +42,7 @@ from projlife.store.dialect import sql_dialect
 
 __all__ = [
     "MAX_FEN",
+    "STALE_FLAG",
     "POOL_BITS",
     "begin_bulk",
     "build_all",
@@ -89,7 +90,7 @@ def join_split_sum(high: Any, low: Any) -> int:
 POOL_BITS: dict[str, int] = {str(p): 1 << i for i, p in enumerate(Pool)}
 """Bit of each pool in ``removed_mask``."""
 
-_STALE = "timeline_stale_v2"
+STALE_FLAG = _STALE = "timeline_stale_v2"
 """(v2: with ``pl_ledger_rows``; a database whose timeline predates it is stale until a rebuild)"""
 _BULK = "timeline_bulk"
 _COLUMNS = (*QUERY_COLUMNS, "city_code", "area_code", "county_code")
