@@ -10,10 +10,8 @@ summary values are in :mod:`projlife.projections.ledger_rows` (re-exported here)
 from __future__ import annotations
 
 import functools
-import gc
 import operator
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -51,7 +49,7 @@ from projlife.projections.ledger_rows import (
 )
 from projlife.projections.contract import tracking_table
 from projlife.projections.rebuilds import rebuilds_table, refuse_unservable
-from projlife.projections.state import QUERY_COLUMNS, FactRow, ProjectState, fold
+from projlife.projections.state import QUERY_COLUMNS, FactRow, ProjectState, fold, no_cyclic_gc
 from projlife.store.dialect import sql_dialect
 
 if TYPE_CHECKING:
@@ -121,7 +119,7 @@ class Ledger:
         want_stage = Stage(stage) if stage is not None else None
         want_category = ProjectCategory(category) if category is not None else None
         scope = self.scope(city, county, area)
-        with _no_cyclic_gc():  # the fold and the rows allocate many objects and free none
+        with no_cyclic_gc():  # the fold and the rows allocate many objects and free none
             out = self._rows(scope, as_of, known_at, None, bands)
         if want_stage is not None or want_category is not None or size_class is not None:
             out = [
@@ -446,20 +444,6 @@ def timeline_conditions(scope: Scope, as_of: date | None) -> list[Any]:
     if scope.area_code is not None:
         conds.append(t.c.area_code == scope.area_code)
     return conds
-
-
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector: a province's fold creates millions of objects that
-    all stay alive until the rows are built, so every collection meanwhile scans them in vain
-    (about half of the call's time). Reference counting still frees everything as usual."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _fetch_tuples(conn: sa.Connection, query: sa.Select[Any]) -> list[tuple[Any, ...]]:
