@@ -23,6 +23,7 @@ from projlife.domain.classification import ProjectCategory
 from projlife.domain.errors import ProjlifeError
 from projlife.domain.lifecycle import Stage
 from projlife.projections import timeline
+from projlife.projections.contract import tracking_table
 from projlife.projections.details import DETAILS_PROJECTION, details
 from projlife.projections.facts import (
     LEDGER_PROJECTION,
@@ -47,7 +48,6 @@ from projlife.projections.ledger_rows import (
     to_row,
     yuan_of_fen,
 )
-from projlife.projections.contract import tracking_table
 from projlife.projections.rebuilds import rebuilds_table, refuse_unservable
 from projlife.projections.state import QUERY_COLUMNS, FactRow, ProjectState, fold, no_cyclic_gc
 from projlife.store.dialect import sql_dialect
@@ -398,7 +398,11 @@ def _servable_fresh(conn: sa.Connection, cursor: Any, mark: str) -> bool:
 
 def _place(scope: Scope) -> list[tuple[str, str]]:
     """The scope's place columns and values (those given)."""
-    given = (("city_code", scope.city_code), ("county_code", scope.county_code), ("area_code", scope.area_code))
+    given = (
+        ("city_code", scope.city_code),
+        ("county_code", scope.county_code),
+        ("area_code", scope.area_code),
+    )
     return [(c, v) for c, v in given if v is not None]
 
 

@@ -250,8 +250,7 @@ def row_figures(st: ProjectState) -> list[Any]:
     """
     assert st.planned is not None and st.name is not None
     claims = [
-        [rank, c.day, c.verified_pos is not None, list(c.event_ids)]
-        for rank, c in sorted(st.claims.items())
+        [rank, c.day, c.verified_pos is not None, list(c.event_ids)] for rank, c in sorted(st.claims.items())
     ]
     has_signed = st.signed is not None and Stage.SIGNED.rank in st.claims
     return [
@@ -346,10 +345,13 @@ def row_from(figures: Sequence[Any], static: Sequence[Any], bands: SizeBands) ->
         sponsor=(sponsor[0], sponsor[1]) if sponsor else None,
         flags=tuple(sorted(f for f, _ in flags)),
         scheduled={STAGES[r]: _fromordinal(d) for r, d, _ in sorted(scheduled)},
-        removed=tuple(Removal(_POOLS.get(p) or Pool(p), reason, _fromordinal(day), pos)
-                      for p, reason, day, pos in removed),  # fmt: skip
-        rejections=tuple(Rejection(STAGES[rank], _fromordinal(day), reason, pos)
-                         for rank, day, reason, pos in rejections),  # fmt: skip
+        removed=tuple(
+            Removal(_POOLS.get(p) or Pool(p), reason, _fromordinal(day), pos)
+            for p, reason, day, pos in removed
+        ),
+        rejections=tuple(
+            Rejection(STAGES[rank], _fromordinal(day), reason, pos) for rank, day, reason, pos in rejections
+        ),
         cancelled_on=_fromordinal(cancelled[0]) if cancelled else None,
         land_reclaimed_on=_fromordinal(land[0]) if land else None,
         sources=sources,

@@ -42,8 +42,8 @@ from projlife.store.dialect import sql_dialect
 
 __all__ = [
     "MAX_FEN",
-    "STALE_FLAG",
     "POOL_BITS",
+    "STALE_FLAG",
     "begin_bulk",
     "build_all",
     "bulk_pending",
@@ -299,9 +299,9 @@ def refresh(conn: sa.Connection, project_ids: Sequence[str], insert_sql: str) ->
         spans: list[tuple[Any, ...]] = []
         figures: list[tuple[Any, ...]] = []
         for _, g in groupby(facts, key=lambda r: r[1]):
-            s, f = _rows(g)
-            spans.extend(s)
-            figures.extend(f)
+            project_spans, project_figures = _rows(g)
+            spans.extend(project_spans)
+            figures.extend(project_figures)
         if spans:
             conn.exec_driver_sql(insert_sql, spans)
         if figures:
