@@ -15,7 +15,7 @@ import functools
 import logging
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -45,6 +45,7 @@ from projlife.tickets.service import TicketService
 
 if TYPE_CHECKING:
     from projlife.projections.counting.office import OfficeFigures
+    from projlife.projections.counting.plan import PlanStatus
     from projlife.projections.ledger import Ledger
     from projlife.projections.metrics import Metrics
     from projlife.projections.office import OfficeReads
@@ -215,9 +216,21 @@ class Projlife:
         if self._ledger is None:
             from projlife.projections.ledger import Ledger
 
-            self._ledger = Ledger(self.database, self.directory)
+            self._ledger = Ledger(self.database, self.directory, plans=self._plan_source)
         ledger: Ledger = self._ledger
         return ledger
+
+    def _plan_source(self, city_code: str, as_of: date, known_at: datetime | None) -> dict[str, PlanStatus]:
+        return self.plans(city_code, as_of=as_of, known_at=known_at)
+
+    def plans(self, city: str, *, as_of: date, known_at: datetime | None = None) -> dict[str, PlanStatus]:
+        """Each project's annual plan status (年度计划投资, 投资完成率, 时序进度, 形象进度, 滞后) as of
+        ``as_of``, by project id: the one figure the ledger, the exports, the server and the
+        tick read (:func:`~projlife.projections.counting.plan.city_plans`)."""
+        from projlife.projections.counting.plan import city_plans
+
+        self.projections.run()
+        return city_plans(self.engine, self.plugins, self.targets, self.city(city), as_of, known_at=known_at)
 
     @property
     def office(self) -> OfficeReads:

@@ -118,7 +118,9 @@ def export_ledger(
     with connect(db) as pl, _progress() as progress:
         profile = pl.city(city)
         pl.projections.run()
-        rows = pl.ledger.rows(city=profile.code, as_of=day, known_at=moment, with_details=True)
+        rows = pl.ledger.rows(
+            city=profile.code, as_of=day, known_at=moment, with_details=True, with_plan=True
+        )
         task = progress.add_task("exporting", total=len(rows))
         n = export_ledger_xlsx(
             rows,
@@ -152,7 +154,9 @@ def export_oc4ids(
     with connect(db) as pl:
         profile = pl.city(city)
         pl.projections.run()
-        rows = pl.ledger.rows(city=profile.code, as_of=day, known_at=moment, with_details=True)
+        rows = pl.ledger.rows(
+            city=profile.code, as_of=day, known_at=moment, with_details=True, with_plan=True
+        )
         facts = project_office_facts(
             pl.office, profile.code, as_of=day, known_at=moment, per_mu_years=(day.year - 1, day.year)
         )

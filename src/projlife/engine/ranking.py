@@ -122,6 +122,8 @@ def points(
         return v
     if normalisation is Normalisation.SHARE_OF_MAX:
         return v / best if best > 0 else Decimal(0)
+    if normalisation is Normalisation.COMPLEMENT:
+        return Decimal(0) if value is None else Decimal(1) - min(v, Decimal(1))
     assert target is not None
     return min(v / target, Decimal(1))
 

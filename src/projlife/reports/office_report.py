@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from projlife.domain.money import decimal_text
 from projlife.domain.periods import Period, PeriodKind
 from projlife.domain.project_office import FundingStatus, ListName, SponsorWork
 from projlife.projections.counting.office import (
@@ -286,9 +287,11 @@ def office_to_dict(s: OfficeSection) -> dict[str, Any]:
                 "application_ref": a.application_ref,
                 "program": a.program.value,
                 "status": a.status.value,
-                "amount_applied_yuan": str(a.amount_applied),
-                "amount_approved_yuan": None if a.amount_approved is None else str(a.amount_approved),
-                "amount_arrived_yuan": None if a.amount_arrived is None else str(a.amount_arrived),
+                "amount_applied_yuan": decimal_text(a.amount_applied),
+                "amount_approved_yuan": None
+                if a.amount_approved is None
+                else decimal_text(a.amount_approved),
+                "amount_arrived_yuan": None if a.amount_arrived is None else decimal_text(a.amount_arrived),
             }
             for a in s.funding
         ],
@@ -310,7 +313,7 @@ def _per_mu_dict(m: PerMuIndices, rate: Callable[[Rate], dict[str, Any]]) -> dic
                 "code": p.code,
                 "area_code": p.area_code,
                 "land_mu": str(p.land_mu),
-                "investment_per_mu_yuan": str(p.investment_per_mu),
+                "investment_per_mu_yuan": decimal_text(p.investment_per_mu),
                 "output_per_mu_yuan": str(p.output_per_mu),
                 "revenue_per_mu_yuan": str(p.revenue_per_mu),
                 "tax_per_mu_yuan": str(p.tax_per_mu),

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from projlife.domain.money import decimal_text
 from projlife.extras import missing_extra
 
 try:
@@ -249,11 +250,11 @@ def add_office_sheets(
                 a.application_ref,
                 a.program.label_zh,
                 a.applied_on,
-                str(a.amount_applied),
+                decimal_text(a.amount_applied),
                 a.status.label_zh,
                 a.status_on,
-                None if a.amount_approved is None else str(a.amount_approved),
-                None if a.amount_arrived is None else str(a.amount_arrived),
+                None if a.amount_approved is None else decimal_text(a.amount_approved),
+                None if a.amount_arrived is None else decimal_text(a.amount_arrived),
             ]
         )
         n += 1

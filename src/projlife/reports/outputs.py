@@ -55,7 +55,7 @@ def write_reports(
     say("catching the projections up …")
     app.projections.run()
     say("reading the ledger as of the date …")
-    rows = app.ledger.rows(city=city.code, as_of=as_of, with_details=True)
+    rows = app.ledger.rows(city=city.code, as_of=as_of, with_details=True, with_plan=True)
     bulletins: dict[str, Bulletin] = {}
     for kind in ("weekly", "monthly", "quarterly", "half-year"):
         say(f"evaluating the {kind} bulletin …")

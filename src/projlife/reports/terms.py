@@ -70,6 +70,7 @@ _TERMS: dict[str, tuple[str, str]] = {
     "ranking": ("七、县区排名", "7. County ranking"),
     "audit": ("八、数据来源与核验", "8. Data source and audit"),
     "county": ("县市区", "County"),
+    "department": ("责任单位", "Department"),
     "whole": ("全市", "city-wide"),
     "in_period": ("本期", "this period"),
     "cumulative": ("累计", "to date"),
