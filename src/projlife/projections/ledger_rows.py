@@ -161,10 +161,11 @@ class LedgerRow:
                 except AttributeError:
                     stored = None
                 if stored is not None:
-                    full = row_from(_loads(stored[0]), stored[1], stored[2])
-                    for field in _LAZY:
-                        object.__setattr__(self, field, object.__getattribute__(full, field))
-                    object.__setattr__(self, "_stored", None)
+                    for field, value in _row_fields(_loads(stored[0]), stored[1], stored[2]).items():
+                        _set(self, field, value)
+                    _set(self, "details", None)
+                    _set(self, "plan", None)
+                    _set(self, "_stored", None)
                     return object.__getattribute__(self, name)
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
@@ -304,6 +305,11 @@ def to_row(st: ProjectState, static: Any, bands: SizeBands) -> LedgerRow:
 def row_from(figures: Sequence[Any], static: Sequence[Any], bands: SizeBands) -> LedgerRow:
     """A :class:`LedgerRow` from :func:`row_figures` (or their JSON) and the project's static
     columns ``(project_id, code, city_code, area_code, county_code, category, investor_classes)``."""
+    return LedgerRow(**_row_fields(figures, static, bands))
+
+
+def _row_fields(figures: Sequence[Any], static: Sequence[Any], bands: SizeBands) -> dict[str, Any]:
+    """The fields of :func:`row_from`'s row (set straight onto a stored row when it is decoded)."""
     (name, name_pos, planned_s, planned_pos, signed_s, signed_pos, inv_s, inv_pos, stage, verified_stage,
      claims, sponsor, flags, scheduled, removed, rejections, cancelled, land) = figures  # fmt: skip
     sources: dict[str, tuple[int, ...]] = {}
@@ -334,7 +340,7 @@ def row_from(figures: Sequence[Any], static: Sequence[Any], bands: SizeBands) ->
     if land:
         sources["land_reclaimed"] = (land[1],)
     pid, code, city_code, area_code, county_code, category, investors, *_ = static
-    return LedgerRow(
+    return dict(
         project_id=pid,
         code=code,
         name=name,
