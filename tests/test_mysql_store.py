@@ -10,7 +10,6 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 from eventsourcing.persistence import IntegrityError, StoredEvent
-from eventsourcing.utils import Environment
 from eventsourcing.tests.persistence import (
     AggregateRecorderTestCase,
     ApplicationRecorderTestCase,
@@ -19,6 +18,7 @@ from eventsourcing.tests.persistence import (
     ProcessRecorderTestCase,
     TrackingRecorderTestCase,
 )
+from eventsourcing.utils import Environment
 
 from mysql_helpers import create_mysql_database, drop_mysql_database
 from projlife.store.mysql_store import (

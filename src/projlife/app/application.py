@@ -442,7 +442,7 @@ def connect(
     plugin_manager: pluggy.PluginManager | None = None,
     chain_on_write: bool = True,
 ) -> Projlife:
-    """Open projlife on ``url`` (``sqlite:///…`` or ``postgresql+psycopg://…``).
+    """Open projlife on ``url`` (``sqlite:///…``, ``postgresql+psycopg://…`` or ``mysql+pymysql://…``).
 
     ``chain_on_write=False`` leaves the audit chain to ``app.audit.seal()`` (measuring only).
     """
