@@ -113,3 +113,31 @@ def test_report_refusals(sqlite_url: str) -> None:
     assert main(["report", "weekly", "--db", sqlite_url, "--known-at", "2024-05-01T00:00:00"]) == 2
     assert main(["report", "weekly", "--db", sqlite_url, "--format", "pdf"]) == 2
     assert main(["bulletin", "--city", "xiaogan", "--db", sqlite_url]) == 2  # one command now: report
+
+
+def test_published_at_names_the_figures_revised_since_publication(
+    sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with connect(sqlite_url, create_tables=True) as app:
+        commands = list(simulate(app.city("xiaogan"), 60, seed=1).commands)
+        half = len(commands) // 2
+        app.projects.ingest(commands[:half])
+        time.sleep(0.01)
+        published = datetime.now(UTC)
+        time.sleep(0.01)
+        app.projects.ingest(commands[half:])  # recorded after publication, much of it dated before
+    args = ["quarterly", "--db", sqlite_url, "--city", "xiaogan", "--as-of", "2024-12-31", "--format", "json"]
+    plain = json.loads(_report(capsys, *args))
+    revised = json.loads(_report(capsys, *args, "--published-at", published.isoformat()))
+    assert plain["published_at"] is None and plain["revisions"] == []
+    assert revised["published_at"] == published.isoformat()
+    assert revised["revisions"], "late-recorded facts dated in the period revise its figures"
+    for r in revised["revisions"]:
+        assert r["event_ids"] and r["published"] != r["revised"] or r["added"] or r["dropped"]
+    # as known at publication there is nothing to revise
+    then = json.loads(
+        _report(capsys, *args, "--published-at", published.isoformat(), "--known-at", published.isoformat())
+    )
+    assert then["revisions"] == []
+    assert main(["report", "quarterly", "--db", sqlite_url, "--published-at", "2024-05-01T00:00:00"]) == 2
+    assert main(["report", "quarterly", "--db", sqlite_url, "--published-at", "yesterday"]) == 2

@@ -78,6 +78,15 @@ def report(
             "--known-at", metavar="TIMESTAMP", help="Only what was recorded by this ISO timestamp (with zone)"
         ),
     ] = None,
+    published_at: Annotated[
+        str | None,
+        typer.Option(
+            "--published-at",
+            metavar="TIMESTAMP",
+            help="When this period's figures were first published (ISO, with zone): "
+            "figures revised since by late-recorded or back-dated events are named with their events",
+        ),
+    ] = None,
     fmt: Annotated[Literal["md", "json", "html"], typer.Option("--format")] = "md",
     lang: Annotated[Literal["zh", "en"], typer.Option()] = "zh",
     out: Annotated[Path | None, typer.Option(metavar="FILE", help="File to write (default: print)")] = None,
@@ -93,12 +102,16 @@ def report(
     try:
         day = date.fromisoformat(as_of) if as_of else None
         moment = datetime.fromisoformat(known_at) if known_at else None
+        published = datetime.fromisoformat(published_at) if published_at else None
     except ValueError as exc:
-        raise ProjlifeError("read --as-of/--known-at", str(exc), "YYYY-MM-DD and an ISO timestamp") from None
-    if moment is not None and moment.tzinfo is None:
         raise ProjlifeError(
-            "read --known-at", "the timestamp has no time zone", "e.g. 2024-07-05T18:00:00+08:00"
-        )
+            "read --as-of/--known-at/--published-at", str(exc), "YYYY-MM-DD and ISO timestamps"
+        ) from None
+    for flag, value in (("--known-at", moment), ("--published-at", published)):
+        if value is not None and value.tzinfo is None:
+            raise ProjlifeError(
+                f"read {flag}", "the timestamp has no time zone", "e.g. 2024-07-05T18:00:00+08:00"
+            )
     with connect(db) as pl:
         pl.projections.run()
         slug = _city(pl, city)
@@ -107,7 +120,7 @@ def report(
             err_console.print(
                 f"--as-of not given: using {day.isoformat()}, the last business date in the data"
             )
-        bulletin = build_bulletin(pl, slug, kind=kind, as_of=day, known_at=moment)
+        bulletin = build_bulletin(pl, slug, kind=kind, as_of=day, known_at=moment, published_at=published)
         if fmt == "json":
             text = bulletin_json(bulletin)
         elif fmt == "html":
