@@ -36,11 +36,11 @@ COUNTY = CityProfile(
     name_en="Xinghe County (fictional)",
     areas=AreaTree(
         [
-            Area("990900", "星河县", AreaLevel.CITY),
-            Area("990901", "东镇", AreaLevel.COUNTY, "990900"),
-            Area("990902", "西镇", AreaLevel.COUNTY, "990900"),
-            Area("990903", "南街道", AreaLevel.COUNTY, "990900"),
-            Area("990904", "星河工业园区", AreaLevel.COUNTY, "990900", is_zone=True),
+            Area("990900", "星河县", AreaLevel.COUNTY),  # the county is the top level
+            Area("990901", "东镇", AreaLevel.TOWN, "990900"),
+            Area("990902", "西镇", AreaLevel.TOWN, "990900"),
+            Area("990903", "南街道", AreaLevel.TOWN, "990900"),
+            Area("990904", "星河工业园区", AreaLevel.TOWN, "990900", is_zone=True),
         ]
     ),
 )
@@ -105,7 +105,7 @@ def projlife_indicator_rankings(city: CityProfile, period: Period) -> list[Indic
                 WeightedIndicator(INVESTMENT_COMPLETION.id, "0.3", Normalisation.TARGET_RATIO, target="1"),
                 WeightedIndicator(TICKET_SATISFACTION.id, "0.3"),
             ],
-            scope=AreaScope(level="county"),
+            scope=AreaScope(level="town"),  # the towns and parks under the county
             top_n=1,
             bottom_n=1,
             top_award="top",

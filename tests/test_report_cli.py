@@ -133,7 +133,8 @@ def test_published_at_names_the_figures_revised_since_publication(
     assert revised["published_at"] == published.isoformat()
     assert revised["revisions"], "late-recorded facts dated in the period revise its figures"
     for r in revised["revisions"]:
-        assert r["event_ids"] and r["published"] != r["revised"] or r["added"] or r["dropped"]
+        assert r["event_ids"], r  # every revision names the events behind it
+        assert r["published"] != r["revised"] or r["added"] or r["dropped"], r
     # as known at publication there is nothing to revise
     then = json.loads(
         _report(capsys, *args, "--published-at", published.isoformat(), "--known-at", published.isoformat())

@@ -189,6 +189,7 @@ def test_area_tree_lookups() -> None:
         ([Area("1", "a", "city"), Area("1", "b", "county", "1")], "appears twice"),
         ([Area("1", "a", "city"), Area("2", "b", "county", "9")], "unknown parent"),
         ([Area("1", "a", "city"), Area("2", "b", "town", "1")], "cannot sit under"),
+        ([Area("1", "a", "city"), Area("2", "b", "county")], "exactly one top"),
     ],
 )
 def test_area_tree_refuses_inconsistent_trees(areas: list[Area], why: str) -> None:
@@ -196,9 +197,10 @@ def test_area_tree_refuses_inconsistent_trees(areas: list[Area], why: str) -> No
         AreaTree(areas)
 
 
-def test_an_area_needs_a_parent_unless_it_is_the_city() -> None:
-    with pytest.raises(ValueError):
-        Area("2", "b", AreaLevel.COUNTY)
+def test_an_area_needs_a_parent_unless_it_is_the_top() -> None:
+    with pytest.raises(ValueError, match="sits under a county"):
+        Area("2", "b", AreaLevel.TOWN)
+    assert Area("2", "b", AreaLevel.COUNTY).parent_code is None  # a county as the top level
     with pytest.raises(ValueError):
         Area("1", "a", AreaLevel.CITY, "0")
     with pytest.raises(ValueError, match="area code"):

@@ -20,10 +20,8 @@ still due, so running ``tick`` twice for the same date writes nothing new.
 
 from __future__ import annotations
 
-import calendar as _calendar
 from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -32,8 +30,8 @@ from projlife.app.commands import Command, FlagProject
 from projlife.domain.actor import SYSTEM_ACTOR, Actor
 from projlife.domain.errors import ProjlifeError
 from projlife.domain.periods import Period, PeriodKind
-from projlife.domain.targets import TargetMeasure, TargetSubject
 from projlife.plugins.manager import rule_set
+from projlife.projections.counting.plan import LAGGING_FLAG, PlanLagRule, city_plans
 from projlife.store.errors import StoreLocked
 
 if TYPE_CHECKING:
@@ -44,30 +42,6 @@ __all__ = ["LAGGING_FLAG", "OVERDUE_FLAG", "PlanLagRule", "TickAction", "TickRep
 
 OVERDUE_FLAG = "overdue"
 """The flag of an overdue deadline whose rule names no flag of its own."""
-
-LAGGING_FLAG = "lagging.plan"
-"""The default flag of a project behind its annual plan."""
-
-
-def _share(value: Any) -> Decimal:
-    d = Decimal(str(value))
-    if not 0 <= d <= 1:
-        raise ValueError(f"min_share {d} must lie within [0, 1]")
-    return d
-
-
-@attrs.frozen
-class PlanLagRule:
-    """When a project lags its annual plan: year-to-date figure < ``min_share`` × pro-rata plan.
-
-    The pro-rata plan after ``k`` complete months is ``plan × k / 12`` (investment) or
-    ``target × k / 12`` (形象进度 percent); ``min_share`` defaults to 0.8 (a setting: the seeds
-    say "进度不达标、时间有滞后" without a figure). ``enabled=False`` turns the check off.
-    """
-
-    min_share: Decimal = attrs.field(default=Decimal("0.8"), converter=_share)
-    flag: str = LAGGING_FLAG
-    enabled: bool = True
 
 
 @attrs.frozen
@@ -104,11 +78,6 @@ class TickReport:
             "actions": [a.as_dict() for a in self.actions],
             "refused": [{**a.as_dict(), "error": why} for a, why in self.refused],
         }
-
-
-def _complete_months(as_of: date) -> int:
-    last = _calendar.monthrange(as_of.year, as_of.month)[1]
-    return as_of.month if as_of.day == last else as_of.month - 1
 
 
 def _deadline_flags(
@@ -172,51 +141,28 @@ def _escalations(
 def _plan_lag(
     app: RuleSource, city: CityProfile, as_of: date, evidence: str
 ) -> list[tuple[TickAction, Command]]:
+    """挂牌提醒 of the projects that lag their annual plan, as the counting layer's
+    :func:`~projlife.projections.counting.plan.city_plans` says (the one lag figure)."""
     from projlife.plugins.city_extras import plan_lag_rule
     from projlife.projections.counting import Counting
 
     rule = plan_lag_rule(app.plugins, city)
-    months = _complete_months(as_of)
-    if not rule.enabled or months == 0:
-        return []
-    year = str(as_of.year)
-    targets = app.targets.table(city.code, as_of)
+    facts = {str(f.project_id): f for f in Counting(app.engine).projects(city.code, as_of=as_of)}
+    statuses = city_plans(app.engine, app.plugins, app.targets, city, as_of)
     out: list[tuple[TickAction, Command]] = []
-    for f in Counting(app.engine).projects(city.code, as_of=as_of):
-        if rule.flag in f.flags or f.cancelled_on is not None:
+    for pid, status in sorted(statuses.items(), key=lambda kv: kv[1].project_code):
+        if not status.lagging or rule.flag in facts[pid].flags:
             continue
-        why: list[str] = []
-        plan = targets.get(TargetSubject.PROJECT, f.code, TargetMeasure.INVESTMENT, year)
-        if plan is not None and plan.value > 0:
-            done = sum(
-                (m.yuan for d, m in f.investment.items() if d.year == as_of.year and d <= as_of), Decimal(0)
-            )
-            due = plan.value * months / 12
-            if done < rule.min_share * due:
-                why.append(
-                    f"截至{as_of}完成投资{done}元, 低于年度计划{plan.value}元按{months}个月应完成{due:.0f}元的{rule.min_share:%}"
-                )
-        goal = targets.get(TargetSubject.PROJECT, f.code, TargetMeasure.PROGRESS, year)
-        if goal is not None and goal.value > 0:
-            latest = targets.progress.get(f.code)
-            pct = latest.percent if latest is not None else Decimal(0)
-            due = goal.value * months / 12
-            if pct < rule.min_share * due:
-                why.append(
-                    f"形象进度{pct}%, 低于工程进度目标{goal.value}%按{months}个月应达{due:.1f}%的{rule.min_share:%}"
-                )
-        if not why:
-            continue
-        reason = "挂牌提醒(进度不达标、时间有滞后): " + "；".join(why)
+        reason = "挂牌提醒(进度不达标、时间有滞后): " + "；".join(status.lag_reasons)
         cmd = FlagProject(
-            project_id=f.project_id,
+            project_id=facts[pid].project_id,
             flag=rule.flag,
             reason=reason,
             occurred_on=as_of,
             actor=SYSTEM_ACTOR,
             evidence=(evidence,),
         )
-        out.append((TickAction("plan.lagging", "flag", f.code, reason), cmd))
+        out.append((TickAction("plan.lagging", "flag", status.project_code, reason), cmd))
     return out
 
 

@@ -15,7 +15,7 @@ import functools
 import logging
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -45,7 +45,10 @@ from projlife.store.transcodings import register_transcodings
 from projlife.tickets.service import TicketService
 
 if TYPE_CHECKING:
+    from projlife.domain.periods import Period
+    from projlife.plugins.rules import ScoringRule
     from projlife.projections.counting.office import OfficeFigures
+    from projlife.projections.counting.plan import PlanStatus
     from projlife.projections.ledger import Ledger
     from projlife.projections.metrics import Metrics
     from projlife.projections.office import OfficeReads
@@ -216,9 +219,21 @@ class Projlife:
         if self._ledger is None:
             from projlife.projections.ledger import Ledger
 
-            self._ledger = Ledger(self.database, self.directory)
+            self._ledger = Ledger(self.database, self.directory, plans=self._plan_source)
         ledger: Ledger = self._ledger
         return ledger
+
+    def _plan_source(self, city_code: str, as_of: date, known_at: datetime | None) -> dict[str, PlanStatus]:
+        return self.plans(city_code, as_of=as_of, known_at=known_at)
+
+    def plans(self, city: str, *, as_of: date, known_at: datetime | None = None) -> dict[str, PlanStatus]:
+        """Each project's annual plan status (年度计划投资, 投资完成率, 时序进度, 形象进度, 滞后) as of
+        ``as_of``, by project id: the one figure the ledger, the exports, the server and the
+        tick read (:func:`~projlife.projections.counting.plan.city_plans`)."""
+        from projlife.projections.counting.plan import city_plans
+
+        self.projections.run()
+        return city_plans(self.engine, self.plugins, self.targets, self.city(city), as_of, known_at=known_at)
 
     @property
     def office(self) -> OfficeReads:
@@ -292,7 +307,40 @@ class Projlife:
         ]
         self.projections.run()
         facts = self.metrics.projects(city=profile.code, as_of=half.end)
-        return half_year_packs(facts, tree, towns, half)
+        rule = self._half_year_rule(profile, half) if towns else None
+        if rule is None:
+            return half_year_packs(facts, tree, towns, half)
+        from projlife.engine.ranking import rank
+
+        ranking = rank(self, profile, half, half.end, rule_id=rule.id)
+        return half_year_packs(facts, tree, towns, half, ranking=ranking, title_zh=rule.title_zh)
+
+    def _half_year_rule(self, profile: CityProfile, half: Period) -> ScoringRule | None:
+        """The scoring rule the 半年述职 pack ranks by: the city's office setting, else its one
+        half-year rule (``projlife_scoring``); ``None`` when it has none."""
+        from projlife.domain.periods import PeriodKind
+        from projlife.plugins.manager import rule_set
+        from projlife.plugins.office_settings import office_settings
+
+        chosen = office_settings(self.plugins, profile).half_year_rule
+        rules = rule_set(self.plugins, profile, half)
+        if chosen is not None:
+            try:
+                return rules.scoring_rule(chosen)
+            except KeyError:
+                raise ProjlifeError(
+                    f"rank the 半年述职 packs of {profile.slug} by {chosen}",
+                    f"OfficeSettings.half_year_rule names {chosen!r}, which the city's rules do not have",
+                    "one of " + ", ".join(sorted(s.id for s in rules.scoring)),
+                ) from None
+        halves = [s for s in rules.scoring if s.period_kind is PeriodKind.HALF_YEAR]
+        if len(halves) > 1:
+            raise ProjlifeError(
+                f"rank the 半年述职 packs of {profile.slug} for {half}",
+                f"{len(halves)} half-year scoring rules and no OfficeSettings.half_year_rule",
+                "OfficeSettings(half_year_rule=…) naming one of " + ", ".join(sorted(s.id for s in halves)),
+            )
+        return halves[0] if halves else None
 
     @property
     def metrics(self) -> Metrics:

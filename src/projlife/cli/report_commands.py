@@ -118,7 +118,9 @@ def export_ledger(
     with connect(db) as pl, _progress() as progress:
         profile = pl.city(city)
         pl.projections.run()
-        rows = pl.ledger.rows(city=profile.code, as_of=day, known_at=moment, with_details=True)
+        rows = pl.ledger.rows(
+            city=profile.code, as_of=day, known_at=moment, with_details=True, with_plan=True
+        )
         task = progress.add_task("exporting", total=len(rows))
         n = export_ledger_xlsx(
             rows,
@@ -152,9 +154,16 @@ def export_oc4ids(
     with connect(db) as pl:
         profile = pl.city(city)
         pl.projections.run()
-        rows = pl.ledger.rows(city=profile.code, as_of=day, known_at=moment, with_details=True)
+        rows = pl.ledger.rows(
+            city=profile.code, as_of=day, known_at=moment, with_details=True, with_plan=True
+        )
         facts = project_office_facts(
-            pl.office, profile.code, as_of=day, known_at=moment, per_mu_years=(day.year - 1, day.year)
+            pl.office,
+            profile.code,
+            as_of=day,
+            known_at=moment,
+            per_mu_years=(day.year - 1, day.year),
+            targets=pl.targets.book(profile.code),
         )
         package = project_package(rows, profile, as_of=day, office=facts)
     out.write_text(json.dumps(package, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

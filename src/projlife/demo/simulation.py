@@ -129,7 +129,7 @@ def simulate(
     """
     rng = random.Random(f"{seed}/{city.slug}")
     flavour = flavour_for(city.slug)
-    units = [a for a in city.areas if a.level is AreaLevel.COUNTY] or list(city.areas)
+    units = list(city.areas.units) or list(city.areas)
     towns = [a for a in city.areas if a.level is AreaLevel.TOWN]
     if towns:
         units = towns

@@ -1,4 +1,11 @@
-"""Areas: city → county (县市区) → town, street or park (镇街/园区)."""
+"""Areas: city → county (县市区) → town, street or park (镇街/园区), or a county as the top.
+
+The top of a tree is the jurisdiction a plugin governs: a city (市), or a county or district
+(县、区) that is its own top level (a county plugin). The **units** are the areas one level
+below the top: the counties and zones of a city (县市区、市直园区), or the towns, streets and
+parks of a county (镇街、园区). Ledgers (``county_code``), bulletins, rankings and scopes roll
+up to the units; see ``docs/plugins.md`` ("Area nesting").
+"""
 
 from __future__ import annotations
 
@@ -11,8 +18,9 @@ __all__ = ["Area", "AreaLevel", "AreaTree"]
 
 
 class AreaLevel(StrEnum):
-    """The levels of a city's area tree: the city (or a county as top jurisdiction), its
-    counties (县市区, zones at that level), and towns, streets and parks (镇街、园区) below."""
+    """The levels of an area tree: the city, its counties (县市区, zones at that level), and
+    towns, streets and parks (镇街、园区) below. A tree's top is a city, or a county with no
+    parent (a county as the top jurisdiction, towns directly below it)."""
 
     CITY = "city"
     COUNTY = "county"
@@ -43,8 +51,12 @@ class Area:
     is_zone: bool = False
 
     def __attrs_post_init__(self) -> None:
-        if (self.level is AreaLevel.CITY) != (self.parent_code is None):
-            raise ValueError(f"area {self.code}: a city has no parent and every other area has one")
+        if self.level is AreaLevel.CITY and self.parent_code is not None:
+            raise ValueError(f"area {self.code}: a city has no parent")
+        if self.level is AreaLevel.TOWN and self.parent_code is None:
+            raise ValueError(
+                f"area {self.code}: a town, street or park sits under a county (or a city's county)"
+            )
 
 
 def _area_tuple(areas: Iterable[Area]) -> tuple[Area, ...]:
@@ -53,7 +65,11 @@ def _area_tuple(areas: Iterable[Area]) -> tuple[Area, ...]:
 
 @attrs.frozen
 class AreaTree:
-    """A city's areas, with look-ups by code and by hierarchy."""
+    """A jurisdiction's areas, with look-ups by code and by hierarchy.
+
+    Exactly one area has no parent: the :attr:`top` (a city, or a county that is its own top
+    level, 县级 plugins). :attr:`units` are the areas directly under it.
+    """
 
     areas: tuple[Area, ...] = attrs.field(converter=_area_tuple)
     _by_code: dict[str, Area] = attrs.field(init=False, repr=False, eq=False)
@@ -71,6 +87,12 @@ class AreaTree:
                     raise ValueError(f"area {area.code} names unknown parent {area.parent_code}")
                 if parent.level.depth != area.level.depth - 1:
                     raise ValueError(f"area {area.code} ({area.level}) cannot sit under {parent.level}")
+        roots = [a.code for a in self.areas if a.parent_code is None]
+        if len(roots) != 1:
+            raise ValueError(
+                f"an area tree has exactly one top (a city, or a county as top jurisdiction), "
+                f"found {len(roots)}: {', '.join(roots) or 'none'}"
+            )
         object.__setattr__(self, "_by_code", by_code)
 
     def __iter__(self) -> Iterator[Area]:
@@ -89,20 +111,53 @@ class AreaTree:
             raise KeyError(f"unknown area code {code!r}") from None
 
     @property
+    def top(self) -> Area:
+        """The top jurisdiction: the city, or the county when a county is its own top level."""
+        return next(a for a in self.areas if a.parent_code is None)
+
+    @property
     def city(self) -> Area:
-        cities = [a for a in self.areas if a.level is AreaLevel.CITY]
-        if len(cities) != 1:
-            raise ValueError(f"an area tree has exactly one city, found {len(cities)}")
-        return cities[0]
+        """The top of the tree (the city; the county for a county plugin). Same as :attr:`top`."""
+        return self.top
+
+    @property
+    def top_is_county(self) -> bool:
+        """Whether a county is the top level (its units are towns, streets and parks)."""
+        return self.top.level is AreaLevel.COUNTY
+
+    @property
+    def unit_level(self) -> AreaLevel:
+        """The level of the units: counties under a city, towns under a county."""
+        return AreaLevel.TOWN if self.top_is_county else AreaLevel.COUNTY
+
+    @property
+    def units(self) -> tuple[Area, ...]:
+        """The areas directly under the top, in tree order: a city's counties and zones
+        (县市区), or a county's towns, streets and parks (镇街、园区)."""
+        top = self.top.code
+        return tuple(a for a in self.areas if a.parent_code == top)
+
+    def unit_of(self, code: str) -> Area | None:
+        """The unit an area belongs to (itself if it is one; None for the top)."""
+        area = self[code]
+        top = self.top.code
+        if area.parent_code is None:
+            return None
+        while area.parent_code != top:
+            assert area.parent_code is not None
+            area = self[area.parent_code]
+        return area
 
     def children(self, code: str) -> tuple[Area, ...]:
         return tuple(a for a in self.areas if a.parent_code == code)
 
     def at_level(self, level: AreaLevel) -> tuple[Area, ...]:
+        """The areas at ``level`` (the top included when it is at that level)."""
         return tuple(a for a in self.areas if a.level is level)
 
     @property
     def counties(self) -> tuple[Area, ...]:
+        """The areas at county level (for a county plugin: the top itself). Roll-ups use :attr:`units`."""
         return self.at_level(AreaLevel.COUNTY)
 
     def ancestors(self, code: str) -> tuple[Area, ...]:

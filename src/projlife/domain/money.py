@@ -7,7 +7,7 @@ from typing import Any
 
 import attrs
 
-__all__ = ["WAN", "YI", "Money", "as_decimal"]
+__all__ = ["WAN", "YI", "Money", "as_decimal", "decimal_text"]
 
 WAN = Decimal(10_000)
 """万: ten thousand yuan."""
@@ -17,6 +17,15 @@ YI = Decimal(100_000_000)
 _CENT = Decimal("0.01")
 _ROUNDING = ROUND_HALF_UP
 """四舍五入: halves round away from zero, as official statistics round."""
+
+
+def decimal_text(value: Decimal) -> str:
+    """A Decimal as a plain decimal string, never in exponent form: ``Decimal("5E+7")`` →
+    ``"50000000"``, ``Decimal("0.50")`` → ``"0.50"`` (the scale is kept). Every JSON and
+    ``as_dict`` rendering of money and figures goes through this or
+    :func:`~projlife.plugins.rule_fields.canonical_decimal`."""
+    text = format(value, "f")
+    return "0" if text == "-0" else text
 
 
 def as_decimal(value: Any, what: str = "amount") -> Decimal:

@@ -18,9 +18,9 @@ import attrs
 from projlife.domain.areas import Area
 from projlife.domain.periods import Period
 from projlife.engine.evaluate import EngineError
-from projlife.engine.ranking import points
+from projlife.engine.ranking import points, shared_ranks
 from projlife.plugins.city_extras import city_indicators, city_labels, indicator_rankings, rankings_sha256
-from projlife.plugins.indicators import IndicatorRanking, WeightedIndicator
+from projlife.plugins.indicators import Formula, IndicatorRanking, RankedSubjects, WeightedIndicator
 from projlife.plugins.labels import Labels
 from projlife.plugins.manager import city_calendar, rule_set
 from projlife.plugins.rules import canonical_decimal
@@ -28,9 +28,12 @@ from projlife.projections.counting import Counting
 from projlife.projections.counting.indicators import (
     IndicatorInputs,
     IndicatorValue,
+    department_values,
+    departments_of,
     indicator_values,
     ticket_states,
 )
+from projlife.projections.counting.plan import city_plans
 
 if TYPE_CHECKING:
     from projlife.ports import BulletinSource
@@ -87,6 +90,9 @@ class IndicatorRankingResult:
     """The ranking's ``top_award`` and ``bottom_award`` as written (label keys or literal words)."""
     labels: tuple[tuple[str, str, str], ...] = ()
     """``(indicator id, zh label, en label)`` of each weighted indicator, in the ranking's order."""
+    subjects: str = "areas"
+    """What was ranked: ``areas`` (rows are areas) or ``departments`` (``area_code`` and
+    ``area_name`` are the department's name)."""
 
     @property
     def top(self) -> tuple[RankedRow, ...]:
@@ -127,6 +133,7 @@ class IndicatorRankingResult:
             "top_award": self.top_award,
             "bottom_award": self.bottom_award,
             "measured_against": list(self.measured_against),
+            "subjects": self.subjects,
         }
 
 
@@ -143,7 +150,7 @@ def score_areas(
     """Score and rank ``areas`` (code, name) from each term's values per area code.
 
     Score = Σ weight × :func:`points`; ``share_of_max`` divides by the best area's value; equal
-    scores share a rank (1 + the number of areas with a higher score); rows by score, then code.
+    scores share a rank (:func:`~projlife.engine.ranking.shared_ranks`); rows by score, then code.
     """
     best = {
         t.indicator: max((v.value or Decimal(0) for v in values[t.indicator].values()), default=Decimal(0))
@@ -161,9 +168,10 @@ def score_areas(
         ]
         scored.append((code, name, sum((p for _, p in pts), Decimal(0)), pts))
     scored.sort(key=lambda r: (-r[2], r[0]))
+    ranks = shared_ranks({code: score for code, _, score, _ in scored})
     return tuple(
         RankedRow(
-            rank=1 + sum(1 for o in scored if o[2] > score),
+            rank=ranks[code],
             area_code=code,
             area_name=name,
             score=score,
@@ -230,6 +238,12 @@ def rank_by_indicators(
     counting = Counting(app.engine, catch_up=lambda: _caught_up(app))
     facts = counting.projects(profile.code, as_of=as_of, policy=rules.counting)
     end, before = ticket_states(app, profile.code, period, as_of)
+    window_end = min(period.end, as_of)
+    plans = (
+        city_plans(app.engine, app.plugins, app.targets, profile, window_end)
+        if any(indicators[t.indicator].formula is Formula.PLAN_LAG for t in ranking.terms)
+        else {}
+    )
     inputs = IndicatorInputs(
         tree=profile.areas,
         facts=facts,
@@ -239,10 +253,18 @@ def rank_by_indicators(
         calendar=city_calendar(app.plugins, profile, app.calendar),
         period=period,
         as_of=as_of,
+        plans=plans,
     )
-    areas: list[Area] = list(ranking.scope.areas(profile.areas))
-    values = {t.indicator: indicator_values(indicators[t.indicator], inputs, areas) for t in ranking.terms}
-    rows = score_areas(ranking.terms, values, [(a.code, a.name) for a in areas])
+    if ranking.subjects is RankedSubjects.DEPARTMENTS:
+        departments = departments_of(inputs)
+        values = {t.indicator: department_values(indicators[t.indicator], inputs) for t in ranking.terms}
+        rows = score_areas(ranking.terms, values, [(d, d) for d in departments])
+    else:
+        areas: list[Area] = list(ranking.scope.areas(profile.areas))
+        values = {
+            t.indicator: indicator_values(indicators[t.indicator], inputs, areas) for t in ranking.terms
+        }
+        rows = score_areas(ranking.terms, values, [(a.code, a.name) for a in areas])
     labels = city_labels(app.plugins, profile)
     return IndicatorRankingResult(
         city=profile.slug,
@@ -262,4 +284,5 @@ def rank_by_indicators(
             (t.indicator, indicators[t.indicator].label_zh, indicators[t.indicator].label_en)
             for t in ranking.terms
         ),
+        subjects=ranking.subjects.value,
     )

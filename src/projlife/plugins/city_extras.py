@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pluggy
 
 from projlife.domain.periods import Period
-from projlife.plugins.indicators import BUILTIN_INDICATORS, Indicator, IndicatorRanking
+from projlife.plugins.indicators import (
+    BUILTIN_INDICATORS,
+    Formula,
+    Indicator,
+    IndicatorRanking,
+    RankedSubjects,
+)
 from projlife.plugins.labels import BulletinSection, Labels
 from projlife.plugins.manager import PluginError, call_first, call_hook
 from projlife.plugins.types import CityProfile
@@ -92,6 +98,19 @@ def indicator_rankings(
                     "projlife_indicator_rankings",
                     f"ranking {r.id} weights unknown indicators {unknown}{hint}; known: {', '.join(sorted(known))}",
                 )
+            if r.subjects is RankedSubjects.DEPARTMENTS:
+                tickets = [
+                    t.indicator
+                    for t in r.terms
+                    if known[t.indicator].formula in (Formula.TICKET_SATISFACTION, Formula.ON_TIME_ANSWER)
+                ]
+                if tickets:
+                    raise _bad(
+                        plugin,
+                        "projlife_indicator_rankings",
+                        f"ranking {r.id} ranks departments by ticket indicators {tickets}, but a ticket "
+                        "belongs to a locality; rank areas by them, or departments by project indicators",
+                    )
             out[r.id] = r
     return tuple(out[k] for k in sorted(out))
 

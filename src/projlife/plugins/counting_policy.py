@@ -16,6 +16,7 @@ from projlife.domain.areas import Area, AreaLevel, AreaTree
 from projlife.domain.classification import ProjectCategory
 from projlife.domain.lifecycle import Stage
 from projlife.domain.money import Money
+from projlife.plugins.rule_fields import canonical_decimal
 from projlife.plugins.site_scoring import SiteScoring
 
 __all__ = ["AREA_KINDS", "CountingPolicy", "DriveScope"]
@@ -116,7 +117,7 @@ class DriveScope:
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "min_amount": None if self.min_amount is None else str(self.min_amount.yuan.normalize()),
+            "min_amount": None if self.min_amount is None else canonical_decimal(self.min_amount.yuan),
             "industry_only": self.industry_only,
             "categories": sorted(c.value for c in self.categories),
             "source": self.source,
@@ -127,6 +128,8 @@ class DriveScope:
 
 
 def _kind(area: Area) -> str | None:
+    if area.parent_code is None:  # the top (a city, or a county as top level) is no kind
+        return None
     if area.level is AreaLevel.COUNTY:
         return "zone" if area.is_zone else "county"
     if area.level is AreaLevel.TOWN:

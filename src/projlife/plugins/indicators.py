@@ -25,11 +25,13 @@ __all__ = [
     "BUILTIN_INDICATORS",
     "INVESTMENT_COMPLETION",
     "ON_TIME_ANSWER_RATE",
+    "PLAN_LAG",
     "PROGRESS_COMPLETION",
     "TICKET_SATISFACTION",
     "Formula",
     "Indicator",
     "IndicatorRanking",
+    "RankedSubjects",
     "WeightedIndicator",
     "start_rate",
 ]
@@ -53,6 +55,10 @@ class Formula(StrEnum):
     PROGRESS_COMPLETION = "progress_completion"
     """Projects whose latest 形象进度 reached their progress target for the period ÷ projects
     with a progress target for the period."""
+    PLAN_LAG = "plan_lag"
+    """Projects that lag their annual plan (滞后: below the city's ``PlanLagRule`` share of the
+    时序进度) as of the end of the window ÷ projects with an annual 年度计划投资 or 工程进度目标.
+    Lower is better: weight it with ``Normalisation.COMPLEMENT``."""
 
 
 def _rule_id(_: object, attribute: attrs.Attribute[str], value: str) -> None:
@@ -160,6 +166,18 @@ PROGRESS_COMPLETION = Indicator(
 """Built-in: the share of projects whose 形象进度 reached their progress target."""
 
 
+PLAN_LAG = Indicator(
+    "plan.lag",
+    "项目滞后率",
+    "Projects lagging their plan",
+    Formula.PLAN_LAG,
+    numerator_zh="进度不达标、时间有滞后的项目数",
+    denominator_zh="设有年度计划投资或工程进度目标的项目数",
+    source="001: 每月通报签约项目落地率、项目开工率、投资完成率…对进度不达标、时间有滞后的项目及时挂牌提醒",
+)
+"""Built-in: the share of projects behind their annual plan (the tick's 挂牌提醒 rule)."""
+
+
 def start_rate(base_stage: Stage | str = Stage.SIGNED, *, cohort_offset: int = 0) -> Indicator:
     """Built-in: of the projects that entered ``base_stage`` in the cohort period, the share started.
 
@@ -182,6 +200,7 @@ BUILTIN_INDICATORS: tuple[Indicator, ...] = (
     ON_TIME_ANSWER_RATE,
     INVESTMENT_COMPLETION,
     PROGRESS_COMPLETION,
+    PLAN_LAG,
     start_rate(),
 )
 """The indicators every city has without a plugin adding them (ids unique)."""
@@ -217,6 +236,16 @@ def _terms(values: Iterable[WeightedIndicator]) -> tuple[WeightedIndicator, ...]
     return tuple(values)
 
 
+class RankedSubjects(StrEnum):
+    """What an :class:`IndicatorRanking` ranks."""
+
+    AREAS = "areas"
+    """The areas of its :class:`~projlife.plugins.rules.AreaScope` (县市区, 镇街园区)."""
+    DEPARTMENTS = "departments"
+    """The departments that sponsor projects (包保部门) or have a target: seed 000
+    "将项目投资等重点工作纳入县(市、区)和相关部门目标考核范畴". Ticket indicators cannot rank them."""
+
+
 @attrs.frozen
 class IndicatorRanking:
     """A ranking of areas over a period by weighted indicators (e.g. a county's quarterly 流动红旗).
@@ -242,6 +271,8 @@ class IndicatorRanking:
     """A label key or literal words for the bottom areas' mark."""
     title_en: str = ""
     source: str = ""
+    subjects: RankedSubjects = attrs.field(default=RankedSubjects.AREAS, converter=RankedSubjects)
+    """Areas (default) or departments; ``scope`` applies to areas only."""
 
     def __attrs_post_init__(self) -> None:
         if not self.terms:
@@ -267,4 +298,6 @@ class IndicatorRanking:
             "top_award": self.top_award,
             "bottom_award": self.bottom_award,
             "source": self.source,
+            # only when not areas, so that area rankings keep their hash
+            **({} if self.subjects is RankedSubjects.AREAS else {"subjects": self.subjects.value}),
         }

@@ -28,6 +28,7 @@ import attrs
 import pluggy
 
 from projlife.calendar import DeadlineRule, WorkdayCalendar
+from projlife.domain.areas import AreaLevel
 from projlife.domain.errors import Problem
 from projlife.domain.money import Money
 from projlife.domain.periods import Period
@@ -288,7 +289,12 @@ def _check_rules(
                 f"register {what} of {city.slug}",
                 f"it is scoped to the {scope.level.value} level"
                 + ("" if scope.zones is None else (" (zones only)" if scope.zones else " (no zones)"))
-                + f", where {city.slug} has no areas, so it would evaluate nothing",
+                + f", where {city.slug} has no areas, so it would evaluate nothing"
+                + (
+                    f" ({city.slug}'s county is its top level: its towns and parks compete at the town level)"
+                    if city.areas.top_is_county and scope.level is AreaLevel.COUNTY
+                    else ""
+                ),
                 f"a level with areas ({', '.join(levels) or 'none'}) or a city-wide scope",
                 plugin=plugin,
                 hook=hook,

@@ -220,7 +220,8 @@ class Metric:
 class AreaScope:
     """Which areas a per-area rule applies to.
 
-    ``level`` is the competing level (counties for most cities, towns and parks for Jiangyan);
+    ``level`` is the competing level (counties for most cities, towns and parks for Jiangyan
+    and for a county plugin, whose top is the county: ``AreaScope(level=AreaLevel.TOWN)``);
     ``zones``: ``None`` for all areas of that level, ``True`` for zones and parks only
     (开发区、示范区), ``False`` for the others. ``city_wide=True`` evaluates one figure for the
     whole city instead.
@@ -238,7 +239,12 @@ class AreaScope:
         """The areas this scope selects, in code order (the city alone when city-wide)."""
         if self.city_wide:
             return (tree.city,)
-        picked = [a for a in tree.at_level(self.level) if self.zones is None or a.is_zone == self.zones]
+        top = tree.top.code  # the top is the city-wide figure, never one of the per-area ones
+        picked = [
+            a
+            for a in tree.at_level(self.level)
+            if a.code != top and (self.zones is None or a.is_zone == self.zones)
+        ]
         return tuple(sorted(picked, key=lambda a: a.code))
 
     def as_dict(self) -> dict[str, Any]:

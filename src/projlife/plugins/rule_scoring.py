@@ -31,6 +31,9 @@ class Normalisation(StrEnum):
     """points = value / the best area's value (0 when every area has 0)."""
     TARGET_RATIO = "target_ratio"
     """points = min(value / target, 1)."""
+    COMPLEMENT = "complement"
+    """points = 1 − min(value, 1): lower is better (a rate such as 滞后率); an undefined value
+    still scores 0."""
 
 
 @attrs.frozen

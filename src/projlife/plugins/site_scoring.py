@@ -28,6 +28,8 @@ from typing import Any
 
 import attrs
 
+from projlife.plugins.rule_fields import canonical_decimal
+
 __all__ = ["AreaCombination", "ProjectCombination", "SiteScoring"]
 
 
@@ -86,7 +88,7 @@ class SiteScoring:
             "area_score": self.area_score.value,
             "places": self.places,
             "per_area": self.per_area,
-            "scale_max": str(self.scale_max.normalize()),
+            "scale_max": canonical_decimal(self.scale_max),
             "completed_within_period": self.completed_within_period,
             "source": self.source,
         }

@@ -203,7 +203,7 @@ class LedgerProjection:
             city = self._cities.city_by_code(city_code)
             county = None
             if city is not None and area_code in city.areas:
-                found = city.areas.county_of(area_code)
+                found = city.areas.unit_of(area_code)  # the unit below the top (县市区, or a county's 镇街)
                 county = found.code if found is not None else None
             self._county_cache[key] = county
         return self._county_cache[key]

@@ -10,7 +10,7 @@ summary values are in :mod:`projlife.projections.ledger_rows` (re-exported here)
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
@@ -23,6 +23,7 @@ from projlife.domain.classification import ProjectCategory
 from projlife.domain.errors import ProjlifeError
 from projlife.domain.lifecycle import Stage
 from projlife.projections import timeline
+from projlife.projections.counting.plan import PlanStatus, summarise_plans
 from projlife.projections.details import DETAILS_PROJECTION, details
 from projlife.projections.facts import (
     LEDGER_PROJECTION,
@@ -50,6 +51,9 @@ from projlife.projections.state import QUERY_COLUMNS, FactRow, ProjectState, fol
 if TYPE_CHECKING:
     from projlife.ports import CityDirectory, SqlDatabase
 
+PlanSource = Callable[[str, date, "datetime | None"], Mapping[str, PlanStatus]]
+"""``(city_code, as_of, known_at) → plan statuses by project id`` (the application's counting layer)."""
+
 __all__ = [
     "DEFAULT_SIZE_BANDS",
     "Ledger",
@@ -71,11 +75,29 @@ class Ledger:
         database: SqlDatabase,
         cities: CityDirectory,
         size_bands: SizeBands = DEFAULT_SIZE_BANDS,
+        plans: PlanSource | None = None,
     ) -> None:
-        """Read the ledger tables in ``database``; resolve cities and areas with ``cities``."""
+        """Read the ledger tables in ``database``; resolve cities and areas with ``cities``;
+        ``plans(city_code, as_of, known_at)`` gives the plan statuses (``with_plan=True``)."""
         self._database = database
         self._cities = cities
         self.size_bands = size_bands
+        self._plans = plans
+
+    def _plan_statuses(
+        self, city_codes: Iterable[str], as_of: date | None, known_at: datetime | None
+    ) -> dict[str, PlanStatus]:
+        if self._plans is None:
+            raise ProjlifeError(
+                "read the ledger with its annual plan",
+                "this ledger was built without a target book",
+                "app.ledger of a connected Projlife",
+            )
+        day = as_of or date.today()
+        out: dict[str, PlanStatus] = {}
+        for code in sorted(set(city_codes)):
+            out.update(self._plans(code, day, known_at))
+        return out
 
     # -- public -----------------------------------------------------------------------
 
@@ -104,8 +126,11 @@ class Ledger:
         known_at: datetime | None = None,
         size_bands: SizeBands | None = None,
         with_details: bool = False,
+        with_plan: bool = False,
     ) -> list[LedgerRow]:
-        """The ledger rows in scope, ordered by project code (``with_details``: with their details)."""
+        """The ledger rows in scope, ordered by project code (``with_details``: with their details;
+        ``with_plan``: with their annual plan and 形象进度, :attr:`LedgerRow.plan`, as of ``as_of``
+        or today)."""
         bands = size_bands or self.size_bands
         if size_class is not None and size_class not in bands.labels:
             raise ProjlifeError(
@@ -131,6 +156,9 @@ class Ledger:
         if with_details:
             found = details(self._database, [r.project_id for r in out], as_of=as_of, known_at=known_at)
             out = [attrs.evolve(r, details=found[r.project_id]) for r in out]
+        if with_plan:
+            plans = self._plan_statuses((r.city_code for r in out), as_of, known_at)
+            out = [attrs.evolve(r, plan=plans.get(r.project_id)) for r in out]
         return out
 
     def row(
@@ -151,6 +179,29 @@ class Ledger:
         area: str | None = None,
         as_of: date | None = None,
         known_at: datetime | None = None,
+        with_plan: bool = False,
+    ) -> LedgerSummary:
+        """Counts and amounts of the scope (``with_plan``: with its annual plan line,
+        :attr:`LedgerSummary.plan`, summed from the same plan statuses as the rows')."""
+        found = self._summary(city, county, area, as_of, known_at)
+        if not with_plan:
+            return found
+        scope = self.scope(city, county, area)
+        states = self.states(scope, as_of=as_of, known_at=known_at)
+        statics = self.statics(scope, states)
+        cities = [s.city_code for s in statics.values()]
+        plans = self._plan_statuses(cities, as_of, known_at)
+        day = as_of or date.today()
+        line = summarise_plans((plans[p] for p in states if p in plans), day)
+        return attrs.evolve(found, plan=line)
+
+    def _summary(
+        self,
+        city: str | None,
+        county: str | None,
+        area: str | None,
+        as_of: date | None,
+        known_at: datetime | None,
     ) -> LedgerSummary:
         scope = self.scope(city, county, area)
         self._refuse_unservable("summarise the ledger")

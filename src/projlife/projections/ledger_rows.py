@@ -14,7 +14,8 @@ import attrs
 
 from projlife.domain.classification import ProjectCategory
 from projlife.domain.lifecycle import Pool, Stage
-from projlife.domain.money import YI
+from projlife.domain.money import YI, decimal_text
+from projlife.projections.counting.plan import PlanStatus, PlanSummary
 from projlife.projections.details import ProjectDetails
 from projlife.projections.facts import STAGES
 from projlife.projections.state import ProjectState
@@ -64,7 +65,7 @@ class SizeBands:
 
 
 def _str(_inst: Any, _field: Any, value: Any) -> Any:
-    return str(value) if isinstance(value, Decimal) else value
+    return decimal_text(value) if isinstance(value, Decimal) else value
 
 
 @functools.lru_cache(maxsize=64)
@@ -135,6 +136,10 @@ class LedgerRow:
     sources: dict[str, tuple[int, ...]]
     details: ProjectDetails | None = None
     """The descriptive details (credit code, land, counterparty, batch, team, cancel reason), when asked for."""
+    plan: PlanStatus | None = None
+    """年度计划投资, 投资完成率, 时序进度, 形象进度 and 滞后 (``with_plan=True``; ``None`` when the
+    project has no annual target and no 形象进度 report). From the counting layer's
+    :func:`~projlife.projections.counting.plan.city_plans`."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -150,9 +155,9 @@ class LedgerRow:
             "verified_stage": str(self.verified_stage),
             "stage_dates": {str(s): d.isoformat() for s, d in self.stage_dates.items()},
             "verified": sorted(str(s) for s in self.verified),
-            "planned_investment": str(self.planned_investment),
-            "signed_amount": None if self.signed_amount is None else str(self.signed_amount),
-            "investment_reported": str(self.investment_reported),
+            "planned_investment": decimal_text(self.planned_investment),
+            "signed_amount": None if self.signed_amount is None else decimal_text(self.signed_amount),
+            "investment_reported": decimal_text(self.investment_reported),
             "size_class": self.size_class,
             "sponsor": list(self.sponsor) if self.sponsor else None,
             "flags": list(self.flags),
@@ -176,6 +181,7 @@ class LedgerRow:
             else self.land_reclaimed_on.isoformat(),
             "sources": {k: list(v) for k, v in self.sources.items()},
             "details": None if self.details is None else attrs.asdict(self.details, value_serializer=_str),
+            **({} if self.plan is None else {"plan": self.plan.as_dict()}),
         }
 
 
@@ -192,6 +198,9 @@ class LedgerSummary:
     removed: int
     cancelled: int
     flagged: int
+    plan: PlanSummary | None = None
+    """The scope's annual plan line (``with_plan=True``): Σ 年度计划投资, Σ completed, 投资完成率,
+    projects lagging, 形象进度 reported and on target."""
 
 
 @attrs.frozen

@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 
 from projlife.domain.lifecycle import Pool, Stage
+from projlife.domain.money import decimal_text
 from projlife.domain.periods import Period
 from projlife.projections.counting import (
     Count,
@@ -78,10 +79,12 @@ class Rate:
             "name": self.name,
             "label_zh": self.label_zh,
             # Counts are JSON integers; amounts are decimal strings in the named unit.
-            "numerator": self.numerator if isinstance(self.numerator, int) else str(self.numerator),
-            "denominator": self.denominator if isinstance(self.denominator, int) else str(self.denominator),
+            "numerator": self.numerator if isinstance(self.numerator, int) else decimal_text(self.numerator),
+            "denominator": self.denominator
+            if isinstance(self.denominator, int)
+            else decimal_text(self.denominator),
             "unit": "count" if isinstance(self.numerator, int) else "yuan",
-            "value": None if self.value is None else str(self.value),
+            "value": None if self.value is None else decimal_text(self.value),
             "display": str(self),
             "excluded": [attrs.asdict(e, value_serializer=_ser) for e in self.excluded],
         }
@@ -169,7 +172,7 @@ class Pace:
                     "period": str(b.period),
                     "count": b.count,
                     "cumulative": b.cumulative,
-                    "target_to_date": str(b.target_to_date),
+                    "target_to_date": decimal_text(b.target_to_date),
                 }
                 for b in self.buckets
             ],

@@ -31,6 +31,7 @@ import attrs
 from projlife.audit.checkpoint import Checkpoint
 from projlife.domain.areas import Area, AreaLevel
 from projlife.domain.lifecycle import Stage
+from projlife.domain.money import decimal_text
 from projlife.domain.periods import Period, PeriodKind
 from projlife.plugins.city_extras import bulletin_sections as extra_sections
 from projlife.plugins.city_extras import city_labels
@@ -297,11 +298,11 @@ def build_bulletin(
         tickets = ticket_loop(app, profile, as_of)
     else:
         not_as_known = ("tickets",)
-    counties: list[Area] = [a for a in profile.areas if a.level is AreaLevel.COUNTY]
+    counties: list[Area] = list(profile.areas.units)  # 县市区, or a county plugin's 镇街(园区)
     by_county: dict[str, list[ProjectFacts]] = {a.code: [] for a in counties}
     city_level: list[ProjectFacts] = []
     for f in facts:
-        county = profile.areas.county_of(f.area_code) if f.area_code in profile.areas else None
+        county = profile.areas.unit_of(f.area_code) if f.area_code in profile.areas else None
         by_county.get(county.code if county is not None else "", city_level).append(f)
     deadlines = rules.deadlines.by_county
     overdue_tickets = tickets.overdue_by_county if tickets is not None else None
@@ -344,6 +345,8 @@ def build_bulletin(
             as_of,
             benchmarks=settings.benchmarks,
             settings=settings.rates,
+            per_mu_rank=settings.per_mu_rank,
+            areas=profile.areas,
         )
     else:
         office = None
@@ -410,7 +413,7 @@ def _revisions(
         return {p: tuple(e for e in es if e not in set(cut.get(p, ()))) for p, es in found.items()}
 
     def county_of(f: ProjectFacts) -> str | None:
-        county = profile.areas.county_of(f.area_code) if f.area_code in profile.areas else None
+        county = profile.areas.unit_of(f.area_code) if f.area_code in profile.areas else None
         return None if county is None else county.code
 
     out = revisions(published, current, FUNNEL_STAGES, period.start, end, causes)
@@ -433,7 +436,7 @@ def _plan_completion(
     table = app.targets.table(profile.code, as_of)
     if not any(k[2] == "investment" and k[3] == str(period) for k in table.targets):
         return ()
-    areas = [a for a in profile.areas if a.level is AreaLevel.COUNTY]
+    areas = list(profile.areas.units)
     inputs = IndicatorInputs(profile.areas, facts, (), (), table, app.calendar, period, as_of)
     values = indicator_values(INVESTMENT_COMPLETION, inputs, areas)
     return tuple((a.name, values[a.code]) for a in areas if values[a.code].denominator is not None)
@@ -524,9 +527,9 @@ def _to_dict(b: Bulletin) -> dict[str, Any]:
             "projects": led.projects,
             "by_stage": {str(s): n for s, n in led.by_stage.items()},
             "by_verified_stage": {str(s): n for s, n in led.by_verified_stage.items()},
-            "planned_investment_yuan": str(led.planned_investment),
-            "signed_amount_yuan": str(led.signed_amount),
-            "investment_reported_yuan": str(led.investment_reported),
+            "planned_investment_yuan": decimal_text(led.planned_investment),
+            "signed_amount_yuan": decimal_text(led.signed_amount),
+            "investment_reported_yuan": decimal_text(led.investment_reported),
             "removed": led.removed,
             "cancelled": led.cancelled,
             "flagged": led.flagged,

@@ -201,7 +201,7 @@ def county_name(city: CityProfile, code: str) -> str:
     """The county's name for an area code (the area's own name above county level)."""
     if code not in city.areas:
         return code
-    county = city.areas.county_of(code)
+    county = city.areas.unit_of(code)
     return (county or city.areas[code]).name
 
 
@@ -303,7 +303,7 @@ def rule_sections(
     overdue = sorted(deadlines.overdue(), key=lambda d: (-d.overdue_working_days, d.project_code, d.rule_id))
     by_county: Counter[str] = Counter()
     for d in overdue:
-        county = city.areas.county_of(d.area_code) if d.area_code in city.areas else None
+        county = city.areas.unit_of(d.area_code) if d.area_code in city.areas else None
         by_county[county.code if county else city.code] += 1
     deadline_section = DeadlineSection(
         deadlines.rule_set_sha256,

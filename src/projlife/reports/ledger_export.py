@@ -45,9 +45,37 @@ from projlife.reports.layout import (
 )
 from projlife.reports.terms import category_term, flag_term, investor_term, stage_term
 
-__all__ = ["LEDGER_SHEET", "export_ledger_xlsx", "ledger_title", "row_values"]
+__all__ = [
+    "LEDGER_SHEET",
+    "PLAN_COLUMNS",
+    "PLAN_SHEET",
+    "export_ledger_xlsx",
+    "ledger_title",
+    "plan_values",
+    "row_values",
+]
 
 LEDGER_SHEET = "台账"
+PLAN_SHEET = "年度目标"
+"""The sheet of each project's 年度计划投资, 投资完成率, 工程进度目标, 形象进度 and 滞后 (the 台账
+import passes over it: its header is not a 台账 header)."""
+
+PLAN_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("code", "项目编号"),
+    ("name", "项目名称"),
+    ("area", "所在地"),
+    ("investment_plan", "年度计划投资"),
+    ("investment_done", "本年完成投资"),
+    ("investment_due", "时序进度应完成投资"),
+    ("completion", "投资完成率(%)"),
+    ("progress_target", "工程进度目标(%)"),
+    ("progress_percent", "形象进度(%)"),
+    ("progress_note", "形象进度"),
+    ("progress_month", "形象进度月份"),
+    ("lagging", "进度滞后"),
+    ("lag_reasons", "滞后情况"),
+)
+"""The plan sheet's columns (key, header); amounts are in the export's unit."""
 
 _AMOUNT_FORMAT = {AmountUnit.YUAN: "#,##0.00", AmountUnit.WAN: "#,##0.00", AmountUnit.YI: "#,##0.0000"}
 _DATE_FORMAT = "yyyy-mm-dd"
@@ -121,6 +149,58 @@ def row_values(row: LedgerRow, city: CityProfile, unit: AmountUnit = AmountUnit.
     return values
 
 
+def plan_values(
+    row: LedgerRow, city: CityProfile, unit: AmountUnit = AmountUnit.WAN
+) -> dict[str, Any] | None:
+    """The plan sheet's cells of one project (``None`` without :attr:`LedgerRow.plan`): the
+    counting layer's :class:`~projlife.projections.counting.plan.PlanStatus`, only re-expressed
+    in the export's unit and in percent."""
+    p = row.plan
+    if p is None:
+        return None
+    area = city.areas[row.area_code].name if row.area_code in city.areas else row.area_code
+    return {
+        "code": row.code,
+        "name": row.name,
+        "area": area,
+        "investment_plan": _amount(p.investment_plan, unit),
+        "investment_done": _amount(p.investment_done, unit),
+        "investment_due": _amount(p.investment_due, unit),
+        "completion": None if p.completion is None else p.completion * 100,
+        "progress_target": p.progress_target,
+        "progress_percent": p.progress_percent,
+        "progress_note": p.progress_note,
+        "progress_month": p.progress_month,
+        "lagging": "是" if p.lagging else "否",
+        "lag_reasons": "；".join(p.lag_reasons) or None,
+    }
+
+
+def _plan_sheet(
+    wb: Workbook, rows: Iterable[LedgerRow], city: CityProfile, as_of: date | None, unit: AmountUnit
+) -> None:
+    ws = wb.create_sheet(PLAN_SHEET)
+    ws["A1"] = f"{ledger_title(city, as_of)} 年度目标与形象进度（金额单位：{unit.value}）"
+    ws["A1"].font = Font(bold=True, size=14)
+    for i, (_key, title) in enumerate(PLAN_COLUMNS, start=1):
+        cell = ws.cell(row=2, column=i, value=title)
+        cell.font = Font(bold=True)
+    r = 2
+    for row in rows:
+        values = plan_values(row, city, unit)
+        if values is None:
+            continue
+        r += 1
+        for i, (key, _title) in enumerate(PLAN_COLUMNS, start=1):
+            cell = ws.cell(row=r, column=i)
+            _set_value(cell, values[key])
+            if key == "progress_month" and values[key] is not None:
+                cell.number_format = "yyyy-mm"
+            elif key.startswith("investment_") and values[key] is not None:
+                cell.number_format = _AMOUNT_FORMAT[unit]
+    ws.freeze_panes = "C3"
+
+
 def export_ledger_xlsx(
     rows: Iterable[LedgerRow],
     path: str | Path,
@@ -135,12 +215,16 @@ def export_ledger_xlsx(
 ) -> int:
     """Write the ledger rows (``app.ledger.rows(city=…, as_of=…, with_details=True)``) to ``path``.
 
+    Rows read ``with_plan=True`` add the :data:`PLAN_SHEET` (年度目标: each project's annual
+    plan, 投资完成率, 工程进度目标, 形象进度 and 滞后, from :attr:`LedgerRow.plan`).
+
     With ``office`` (``app.office``) the workbook also holds the office's sheets (名单, 分包调研,
     资金申报, 亩均 of ``per_mu_years``) as of ``as_of`` and as recorded by ``known_at``: the 台账 import passes over them and
     :func:`~projlife.reports.office_sheets.import_office_xlsx` reads them back.
     Returns the number of project rows written.
     """
     unit = AmountUnit(unit)
+    rows = list(rows)
     wb = Workbook()
     ws = wb.active
     assert ws is not None
@@ -184,6 +268,8 @@ def export_ledger_xlsx(
     ws.freeze_panes = "C3"
     ws.auto_filter.ref = f"A2:{last_col}{max(n + 2, 2)}"
     _print_setup(ws, last_col, n + 2)
+    if any(row.plan is not None for row in rows):
+        _plan_sheet(wb, rows, city, as_of, unit)
     if office is not None:
         from projlife.reports.office_sheets import add_office_sheets
 

@@ -34,6 +34,7 @@ from projlife.domain.classification import ProjectCategory
 from projlife.domain.lifecycle import RemovalReason, Stage
 from projlife.extras import require
 from projlife.plugins.types import CityProfile
+from projlife.projections.counting.plan import PlanStatus
 from projlife.projections.details import ProjectDetails
 from projlife.projections.ledger import LedgerRow
 from projlife.reports.layout import POOL_LABEL_ZH, REMOVAL_LABEL_ZH
@@ -288,7 +289,36 @@ def _extension(project: LedgerRow, d: ProjectDetails, dates: dict[Stage, date]) 
         ]
     if project.cancelled_on:
         ext["cancelledDate"] = project.cancelled_on.isoformat()
+    if project.plan is not None:
+        ext["annualPlan"] = _annual_plan(project.plan)
     return ext
+
+
+def _annual_plan(p: PlanStatus) -> dict[str, Any]:
+    """The row's :class:`~projlife.projections.counting.plan.PlanStatus` (the counting layer's
+    figures; amounts as OC4IDS Values, rates as fractions, percents 0–100)."""
+    out: dict[str, Any] = {
+        "year": p.year,
+        "asOf": p.as_of.isoformat(),
+        "investmentDone": _value(p.investment_done),
+        "lagging": p.lagging,
+    }
+    if p.investment_plan is not None:
+        out["investmentPlan"] = _value(p.investment_plan)
+    if p.investment_due is not None:
+        out["investmentDue"] = _value(p.investment_due)
+    if p.completion is not None:
+        out["completion"] = _number(p.completion)
+    if p.progress_target is not None:
+        out["progressTarget"] = _number(p.progress_target)
+    if p.progress_percent is not None:
+        out["progress"] = _number(p.progress_percent)
+        out["progressNote"] = p.progress_note
+        assert p.progress_month is not None
+        out["progressMonth"] = p.progress_month.isoformat()
+    if p.lag_reasons:
+        out["lagReasons"] = list(p.lag_reasons)
+    return out
 
 
 def project_package(

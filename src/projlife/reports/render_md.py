@@ -182,7 +182,13 @@ def _indicator_ranking_blocks(b: Bulletin, r: IndicatorRankingResult, lang: str)
         "bottom": award_words(b.labels, r.award_keys[1], lang, r.bottom_n),
     }
     names = [(zh if lang == "zh" else en) for _, zh, en in r.labels]
-    header = (t("rank"), t("county"), *names, t("score"), t("mark"))
+    header = (
+        t("rank"),
+        t("department" if r.subjects == "departments" else "county"),
+        *names,
+        t("score"),
+        t("mark"),
+    )
     rows = []
     classes = []
     for row in r.rows:

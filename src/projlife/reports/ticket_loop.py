@@ -61,7 +61,7 @@ def ticket_loop(app: ReportSource, city: CityProfile, as_of: date, *, list_top: 
     overdue = app.tickets.overdue(as_of=as_of, city_code=city.code)
     by_county: Counter[str] = Counter()
     for t in overdue:
-        county = city.areas.county_of(t.area_code) if t.area_code in city.areas else None
+        county = city.areas.unit_of(t.area_code) if t.area_code in city.areas else None
         by_county[county.code if county else city.code] += 1
     return TicketLoop(
         as_of=as_of,

@@ -42,6 +42,15 @@ KnownAt = Annotated[
 ]
 
 
+WithPlan = Annotated[
+    bool,
+    Query(
+        description="Add each row's annual plan (年度计划投资, 投资完成率, 时序进度, 形象进度, 滞后) "
+        "and the summary's plan line, as of the date (today without one)"
+    ),
+]
+
+
 class LedgerQuery:
     """The query of a ledger or metrics read: where (city, county, area) and when (as of, as known at)."""
 
@@ -82,6 +91,7 @@ def ledger(
     size_class: str | None = None,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    with_plan: WithPlan = False,
 ) -> dict[str, Any]:
     page = ledger_page(
         state,
@@ -96,6 +106,7 @@ def ledger(
         known_at=q.known_at,
         offset=offset,
         limit=limit,
+        with_plan=with_plan,
     )
     return {
         "total": page.total,
@@ -113,9 +124,14 @@ def ledger(
     "/projects/{project_id}", summary="One project: its ledger row and its events (id, actor, reason)"
 )
 def project(
-    project_id: UUID, state: StateDep, who: CallerDep, as_of: AsOf = None, known_at: KnownAt = None
+    project_id: UUID,
+    state: StateDep,
+    who: CallerDep,
+    as_of: AsOf = None,
+    known_at: KnownAt = None,
+    with_plan: WithPlan = False,
 ) -> dict[str, Any]:
-    view = project_view(state, who, project_id, as_of=as_of, known_at=known_at)
+    view = project_view(state, who, project_id, as_of=as_of, known_at=known_at, with_plan=with_plan)
     return {
         "project": view.row.as_dict(),
         "events": [{**e.to_dict(), "proof": f"/api/proofs/{e.position}"} for e in view.events],

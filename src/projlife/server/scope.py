@@ -20,6 +20,7 @@ class AreaScope:
     area_code: str | None = None
     city: CityProfile | None = None
     level: AreaLevel | None = None
+    """The area's level (informational: reads are narrowed by the area's place in the tree)."""
 
     @property
     def unrestricted(self) -> bool:
@@ -63,9 +64,10 @@ class AreaScope:
         for value in (county, area):
             if value is not None:
                 self.require(own, value, attempted=attempted)
-        if self.level is AreaLevel.CITY:
+        tree = self.city.areas
+        if self.area_code == tree.top.code:  # the city, or a county plugin's county
             return own, county, area
-        if self.level is AreaLevel.COUNTY:
+        if any(u.code == self.area_code for u in tree.units):  # a 县市区, or a county's 镇街
             return own, self.area_code, area
         return own, county, area or self.area_code
 

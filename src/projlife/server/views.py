@@ -95,6 +95,7 @@ def ledger_page(
     known_at: datetime | None,
     offset: int,
     limit: int,
+    with_plan: bool = False,
 ) -> LedgerPage:
     _aware(known_at)
     app = state.fresh()
@@ -108,8 +109,11 @@ def ledger_page(
         size_class=size_class or None,
         as_of=as_of,
         known_at=known_at,
+        with_plan=with_plan,
     )
-    summary = app.ledger.summary(city=c, county=k, area=a, as_of=as_of, known_at=known_at)
+    summary = app.ledger.summary(
+        city=c, county=k, area=a, as_of=as_of, known_at=known_at, with_plan=with_plan
+    )
     end = offset + limit
     return LedgerPage(len(rows), rows[offset:end], end if end < len(rows) else None, summary)
 
@@ -127,6 +131,7 @@ def project_view(
     *,
     as_of: date | None = None,
     known_at: datetime | None = None,
+    with_plan: bool = False,
 ) -> ProjectView:
     _aware(known_at)
     app = state.fresh()
@@ -137,6 +142,9 @@ def project_view(
             attempted, f"no project with id {project_id} in the ledger", "the id of a conceived project"
         )
     who.scope.require(row.city_code, row.area_code, attempted=attempted)
+    if with_plan:
+        plans = app.plans(row.city_code, as_of=as_of or date.today(), known_at=known_at)
+        row = attrs.evolve(row, plan=plans.get(row.project_id))
     events = app.audit.log(project=str(project_id))
     if as_of is not None:
         events = [e for e in events if e.occurred_on is None or e.occurred_on <= as_of]

@@ -74,18 +74,22 @@ from projlife.plugins.counting_policy import DriveScope
 
 SOURCE = "the county's document (replace with its title and date)"
 
+TOWNS = AreaScope(level=AreaLevel.TOWN)
+"""Per-area rules compete among the towns and parks (the level below the county)."""
+
 CITY = CityProfile(
     slug="{name}",
     code="{code}",
     name_zh="{name}(示例)",
     name_en="{name}",
     source=SOURCE,
+    # the county is the top level; its towns and parks (镇街、园区) are the units below it
     areas=AreaTree(
         [
-            Area("{code}", "{name}", AreaLevel.CITY),
-            Area("{code}01", "城关镇", AreaLevel.COUNTY, "{code}"),
-            Area("{code}02", "东镇", AreaLevel.COUNTY, "{code}"),
-            Area("{code}03", "经济开发区", AreaLevel.COUNTY, "{code}", is_zone=True),
+            Area("{code}", "{name}", AreaLevel.COUNTY),
+            Area("{code}01", "城关镇", AreaLevel.TOWN, "{code}"),
+            Area("{code}02", "东镇", AreaLevel.TOWN, "{code}"),
+            Area("{code}03", "经济开发区", AreaLevel.TOWN, "{code}", is_zone=True),
         ]
     ),
 )
@@ -111,6 +115,7 @@ def projlife_quotas(city: CityProfile, period: Period) -> list[QuotaRule]:
             Metric(Measure.STAGE_ENTRIES, "started"),
             2,
             "quarter",
+            scope=TOWNS,
             source=SOURCE,
         )
     ]
@@ -139,7 +144,7 @@ def projlife_scoring(city: CityProfile, period: Period) -> list[ScoringRule]:
             "季度项目建设排名",
             "quarter",
             [ScoringIndicator("starts", "新开工", Metric(Measure.STAGE_ENTRIES, "started"), 100)],
-            scope=AreaScope(),
+            scope=TOWNS,
             top_n=1,
             bottom_n=1,
             source=SOURCE,

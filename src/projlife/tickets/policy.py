@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from projlife.calendar import DeadlineRule
+from projlife.domain.money import decimal_text
 from projlife.domain.ticket import Satisfaction
 from projlife.plugins.manager import ticket_rules
 from projlife.plugins.rules import EscalationStep, TicketCategory, TicketRules
@@ -95,7 +96,7 @@ class TicketPolicy:
             "categories": [c.as_dict() for c in self.categories],
             "ladder": [s.as_dict() for s in self.ladder],
             "due_rule": self.due_rule.as_dict(),
-            "revisit_sample_rate": str(self.revisit_sample_rate),
+            "revisit_sample_rate": decimal_text(self.revisit_sample_rate),
             "satisfaction_bar": int(self.satisfaction_bar),
             "close_unsampled_on_answer": self.close_unsampled_on_answer,
             "source": self.source,

@@ -53,17 +53,19 @@ CITY = CityProfile(
     source=SOURCE,
     areas=AreaTree(
         [
-            Area("990100", "XX区", AreaLevel.CITY),
-            Area("990101", "城关街道", AreaLevel.COUNTY, "990100"),
-            Area("990102", "东湖镇", AreaLevel.COUNTY, "990100"),
-            Area("990103", "西山镇", AreaLevel.COUNTY, "990100"),
-            Area("990104", "南河乡", AreaLevel.COUNTY, "990100"),
-            Area("990105", "经济开发区", AreaLevel.COUNTY, "990100", is_zone=True),
+            Area("990100", "XX区", AreaLevel.COUNTY),  # the county is the top level
+            Area("990101", "城关街道", AreaLevel.TOWN, "990100"),
+            Area("990102", "东湖镇", AreaLevel.TOWN, "990100"),
+            Area("990103", "西山镇", AreaLevel.TOWN, "990100"),
+            Area("990104", "南河乡", AreaLevel.TOWN, "990100"),
+            Area("990105", "经济开发区", AreaLevel.TOWN, "990100", is_zone=True),
         ]
     ),
 )
 
 MAJOR_ONLY = ProjectFilter(min_investment=MAJOR)
+TOWNS = AreaScope(level=AreaLevel.TOWN)
+"""Per-area rules compete among the towns and parks under the county (the top level)."""
 
 
 def _ours(city: CityProfile) -> bool:
@@ -104,6 +106,7 @@ def projlife_quotas(city: CityProfile, period: Period) -> list[QuotaRule] | None
             Metric(Measure.RATE, "signed", base_stage="reserved", filter=MAJOR_ONLY),
             Decimal("0.3"),
             "year",
+            scope=TOWNS,
             source=SOURCE,
         ),
         # 签约项目抓落地: signed projects must land (落地率)
@@ -113,6 +116,7 @@ def projlife_quotas(city: CityProfile, period: Period) -> list[QuotaRule] | None
             Metric(Measure.RATE, "landed", base_stage="signed", filter=MAJOR_ONLY),
             Decimal("0.6"),
             "year",
+            scope=TOWNS,
             source=SOURCE,
         ),
         # 开工项目抓进度: each town starts at least two projects of 1 亿+ a quarter (开工率)
@@ -122,6 +126,7 @@ def projlife_quotas(city: CityProfile, period: Period) -> list[QuotaRule] | None
             Metric(Measure.STAGE_ENTRIES, "started", filter=MAJOR_ONLY),
             2,
             "quarter",
+            scope=TOWNS,
             source=SOURCE,
         ),
         # 开工项目抓进度: the county's reported investment (投资率), at least 30 亿 a year
@@ -141,6 +146,7 @@ def projlife_quotas(city: CityProfile, period: Period) -> list[QuotaRule] | None
             Metric(Measure.RATE, "producing", base_stage="completed"),
             Decimal("0.8"),
             "year",
+            scope=TOWNS,
             source=SOURCE,
         ),
     ]
@@ -214,6 +220,7 @@ def projlife_scoring(city: CityProfile, period: Period) -> list[ScoringRule] | N
             ],
             top_n=1,
             bottom_n=1,
+            scope=TOWNS,
             source=SOURCE,
         )
     ]

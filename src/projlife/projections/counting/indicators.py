@@ -17,11 +17,12 @@ from typing import Any
 import attrs
 
 from projlife.calendar import WorkdayCalendar
-from projlife.domain.areas import Area, AreaTree
+from projlife.domain.areas import Area, AreaLevel, AreaTree
 from projlife.domain.periods import Period
 from projlife.domain.targets import TargetMeasure, TargetSubject
 from projlife.plugins.indicators import Formula, Indicator
 from projlife.plugins.rules import canonical_decimal
+from projlife.projections.counting.plan import PlanStatus
 from projlife.projections.counting.record import ProjectFacts
 from projlife.projections.counting.select import group_by_area
 
@@ -30,8 +31,11 @@ __all__ = [
     "IndicatorValue",
     "area_of",
     "department_completion",
+    "department_values",
+    "departments_of",
     "indicator_values",
     "project_completion",
+    "subject_values",
     "ticket_states",
 ]
 
@@ -78,6 +82,9 @@ class IndicatorInputs:
     calendar: WorkdayCalendar
     period: Period
     as_of: date
+    plans: Mapping[str, PlanStatus] = attrs.field(factory=dict)
+    """Plan statuses by project id as of :attr:`window_end` (the counting layer's
+    :func:`~projlife.projections.counting.plan.city_plans`), for :attr:`Formula.PLAN_LAG`."""
 
     @property
     def window_end(self) -> date:
@@ -120,23 +127,63 @@ def indicator_values(
 ) -> dict[str, IndicatorValue]:
     """``indicator`` for each of ``areas`` (an area counts its own and its sub-areas' projects and tickets)."""
     groups = group_by_area(inputs.facts, inputs.tree, areas)
+    tickets: Mapping[str, Sequence[Any]] | None = None
+    if indicator.formula in _TICKET_FORMULAS:
+        tickets = _tickets_by_area(inputs.tickets_end, inputs.tree, areas)
+    return subject_values(indicator, inputs, TargetSubject.AREA, groups, tickets)
+
+
+def departments_of(inputs: IndicatorInputs) -> dict[str, list[ProjectFacts]]:
+    """Each department's projects in scope (the sponsor's 包保部门), with every department that
+    has an investment target for the period even without a project; by department name."""
+    out: dict[str, list[ProjectFacts]] = {}
+    for f in inputs.facts:
+        if f.sponsor_department is not None and f.in_scope():
+            out.setdefault(f.sponsor_department, []).append(f)
+    for e in inputs.targets.of_kind(TargetSubject.DEPARTMENT, TargetMeasure.INVESTMENT, str(inputs.period)):
+        out.setdefault(e.subject, [])
+    return dict(sorted(out.items()))
+
+
+def department_values(indicator: Indicator, inputs: IndicatorInputs) -> dict[str, IndicatorValue]:
+    """``indicator`` for each department (:func:`departments_of`); ticket indicators have no
+    department (a ticket belongs to a locality) and are refused."""
+    return subject_values(indicator, inputs, TargetSubject.DEPARTMENT, departments_of(inputs), None)
+
+
+_TICKET_FORMULAS = frozenset({Formula.TICKET_SATISFACTION, Formula.ON_TIME_ANSWER})
+
+
+def subject_values(
+    indicator: Indicator,
+    inputs: IndicatorInputs,
+    kind: TargetSubject,
+    groups: Mapping[str, Sequence[ProjectFacts]],
+    tickets: Mapping[str, Sequence[Any]] | None,
+) -> dict[str, IndicatorValue]:
+    """``indicator`` for each subject of ``groups`` (subject code → its projects; ``tickets``:
+    subject code → its ticket states, for ticket formulas). The one formula code path for areas
+    and departments alike."""
     f = indicator.formula
     out: dict[str, IndicatorValue] = {}
     if f is Formula.METRIC:
         from projlife.engine.metrics import measure
 
         assert indicator.metric is not None
-        for a in areas:
-            mv = measure(indicator.metric, groups[a.code], inputs.period, inputs.as_of, inputs.calendar)
-            out[a.code] = IndicatorValue(indicator.id, mv.value, mv.numerator, mv.denominator)
+        for code, projects in groups.items():
+            mv = measure(indicator.metric, list(projects), inputs.period, inputs.as_of, inputs.calendar)
+            out[code] = IndicatorValue(indicator.id, mv.value, mv.numerator, mv.denominator)
         return out
-    if f in (Formula.TICKET_SATISFACTION, Formula.ON_TIME_ANSWER):
-        end = _tickets_by_area(inputs.tickets_end, inputs.tree, areas)
+    if f in _TICKET_FORMULAS:
+        if tickets is None:
+            raise ValueError(
+                f"indicator {indicator.id} counts tickets, which belong to a locality, not a {kind.value}"
+            )
         before = {s.ticket_id: s for s in inputs.tickets_before}
         start, stop = inputs.period.start, inputs.window_end
-        for a in areas:
+        for code in groups:
             num = den = 0
-            for s in end[a.code]:
+            for s in tickets.get(code, ()):
                 if f is Formula.TICKET_SATISFACTION:
                     b = before.get(s.ticket_id)
                     den += s.revisits - (b.revisits if b is not None else 0)
@@ -144,15 +191,15 @@ def indicator_values(
                 elif s.answered_on is not None and start <= s.answered_on <= stop:
                     den += 1
                     num += int(s.due_on is None or s.answered_on <= s.due_on)
-            out[a.code] = IndicatorValue(
+            out[code] = IndicatorValue(
                 indicator.id, _ratio(Decimal(num), Decimal(den)), Decimal(num), Decimal(den)
             )
         return out
     period = str(inputs.period)
     targets = inputs.targets
     if f is Formula.INVESTMENT_COMPLETION:
-        for a in areas:
-            projects = [p for p in groups[a.code] if p.in_scope()]
+        for code, group in groups.items():
+            projects = [p for p in group if p.in_scope()]
             done = sum(
                 (
                     m.yuan
@@ -162,7 +209,7 @@ def indicator_values(
                 ),
                 Decimal(0),
             )
-            own = targets.get(TargetSubject.AREA, a.code, TargetMeasure.INVESTMENT, period)
+            own = targets.get(kind, code, TargetMeasure.INVESTMENT, period)
             if own is not None:
                 against: list[Any] = [own]
             else:
@@ -173,15 +220,15 @@ def indicator_values(
                     is not None
                 ]
             plan = sum((e.value for e in against), Decimal(0)) if against else None
-            out[a.code] = IndicatorValue(
+            out[code] = IndicatorValue(
                 indicator.id, _ratio(done, plan), done, plan, tuple(_entry_ref(e) for e in against)
             )
         return out
     if f is Formula.PROGRESS_COMPLETION:
-        for a in areas:
+        for code, group in groups.items():
             reached = total = 0
             against = []
-            for p in groups[a.code]:
+            for p in group:
                 goal = targets.get(TargetSubject.PROJECT, p.code, TargetMeasure.PROGRESS, period)
                 if goal is None:
                     continue
@@ -189,12 +236,31 @@ def indicator_values(
                 against.append(goal)
                 latest = targets.progress.get(p.code)
                 reached += int(latest is not None and latest.percent >= goal.value)
-            out[a.code] = IndicatorValue(
+            out[code] = IndicatorValue(
                 indicator.id,
                 _ratio(Decimal(reached), Decimal(total)),
                 Decimal(reached),
                 Decimal(total),
                 tuple(_entry_ref(e) for e in against),
+            )
+        return out
+    if f is Formula.PLAN_LAG:
+        for code, group in groups.items():
+            lagging = total = 0
+            refs: list[str] = []
+            for p in group:
+                status = inputs.plans.get(str(p.project_id))
+                if status is None or (status.investment_plan is None and status.progress_target is None):
+                    continue
+                total += 1
+                lagging += int(status.lagging)
+                refs += status.against
+            out[code] = IndicatorValue(
+                indicator.id,
+                _ratio(Decimal(lagging), Decimal(total)),
+                Decimal(lagging),
+                Decimal(total),
+                tuple(refs),
             )
         return out
     raise AssertionError(f"unhandled formula {f}")  # pragma: no cover - every Formula is handled
@@ -217,37 +283,14 @@ def department_completion(
     """投资完成率 per department (the sponsor's 包保部门): its projects' reported investment in
     ``period`` ÷ the department's investment target for it (else the sum of its projects').
 
-    Departments with neither a target nor a project are left out.
+    Departments with neither a target nor a project are left out. The same code path as the
+    ``investment.completion`` indicator of a department ranking (:func:`department_values`).
     """
-    end = min(period.end, as_of)
-    by_dept: dict[str, list[ProjectFacts]] = {}
-    for f in facts:
-        if f.sponsor_department is not None and f.in_scope():
-            by_dept.setdefault(f.sponsor_department, []).append(f)
-    for e in targets.of_kind(TargetSubject.DEPARTMENT, TargetMeasure.INVESTMENT, str(period)):
-        by_dept.setdefault(e.subject, [])
-    out: dict[str, IndicatorValue] = {}
-    for dept, projects in sorted(by_dept.items()):
-        done = sum(
-            (m.yuan for p in projects for d, m in p.investment.items() if period.start <= d <= end),
-            Decimal(0),
-        )
-        own = targets.get(TargetSubject.DEPARTMENT, dept, TargetMeasure.INVESTMENT, str(period))
-        against = (
-            [own]
-            if own is not None
-            else [
-                e
-                for p in projects
-                if (e := targets.get(TargetSubject.PROJECT, p.code, TargetMeasure.INVESTMENT, str(period)))
-                is not None
-            ]
-        )
-        plan = sum((e.value for e in against), Decimal(0)) if against else None
-        out[dept] = IndicatorValue(
-            "investment.completion", _ratio(done, plan), done, plan, tuple(_entry_ref(e) for e in against)
-        )
-    return out
+    from projlife.plugins.indicators import INVESTMENT_COMPLETION
+
+    no_areas = AreaTree([Area("0", "-", AreaLevel.CITY)])  # departments are not areas
+    inputs = IndicatorInputs(no_areas, list(facts), (), (), targets, WorkdayCalendar(), period, as_of)
+    return department_values(INVESTMENT_COMPLETION, inputs)
 
 
 def day_before(d: date) -> date:

@@ -40,6 +40,9 @@ class AreaKind(StrEnum):
 
 
 def kind_of(area: Area) -> AreaKind | None:
+    """The kind of a unit or sub-area; ``None`` for the top of the tree (it is the jurisdiction)."""
+    if area.parent_code is None:
+        return None
     if area.level is AreaLevel.COUNTY:
         return AreaKind.ZONE if area.is_zone else AreaKind.COUNTY
     if area.level is AreaLevel.TOWN:
