@@ -40,6 +40,7 @@ from projlife.plugins.manager import get_plugin_manager
 from projlife.plugins.types import CityProfile
 from projlife.store import sql
 from projlife.store.database import Database, DatabaseURL
+from projlife.store.dialect import sql_dialect
 from projlife.store.transcodings import register_transcodings
 from projlife.tickets.service import TicketService
 
@@ -382,13 +383,13 @@ class Projlife:
 
     def _stored_among(self, ids: Collection[UUID]) -> set[UUID]:
         """Which of these aggregates have events in the event store: one query per 500 ids."""
-        table, postgres = self.url.events_table, self.url.dialect == "postgresql"
+        table, dialect = self.url.events_table, sql_dialect(self.url.dialect)
         wanted = list(dict.fromkeys(ids))  # one bind per distinct id (a batch may repeat one)
         found: set[UUID] = set()
         with self.engine.connect() as conn:
             for i in range(0, len(wanted), 500):
                 chunk = wanted[i : i + 500]
-                keys = {(u if postgres else u.hex): u for u in chunk}  # PostgreSQL: uuid; else hex text
+                keys = {dialect.stored_uuid(u): u for u in chunk}  # PostgreSQL: uuid; else hex text
                 marks = ", ".join(f":k{n}" for n in range(len(keys)))
                 rows = conn.execute(
                     text(f"SELECT DISTINCT originator_id FROM {table} WHERE originator_id IN ({marks})"),
@@ -489,7 +490,7 @@ def connect(
     plugin_manager: pluggy.PluginManager | None = None,
     chain_on_write: bool = True,
 ) -> Projlife:
-    """Open projlife on ``url`` (``sqlite:///…`` or ``postgresql+psycopg://…``).
+    """Open projlife on ``url`` (``sqlite:///…``, ``postgresql+psycopg://…`` or ``mysql+pymysql://…``).
 
     ``chain_on_write=False`` leaves the audit chain to ``app.audit.seal()`` (measuring only).
     """
