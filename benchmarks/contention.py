@@ -1,6 +1,6 @@
 """Eight clerks writing one project at once: conflict rate, failures and latency under backoff.
 
-    PYTHONPATH=src:tests python benchmarks/contention.py [--db sqlite|postgres] [--clerks 8] [--commands 25]
+    PYTHONPATH=src:tests python benchmarks/contention.py [--db sqlite|postgres|mysql] [--clerks 8] [--commands 25]
 
 Each clerk is a spawned process issuing ``--commands`` ``flag`` commands on the same project
 as fast as it can. Reported: version conflicts met per command (each one a backoff and a
@@ -69,7 +69,16 @@ def run(kind: str, clerks: int, commands: int) -> dict[str, Any]:
 
     with tempfile.TemporaryDirectory() as tmp:
         schema = f"bench_{uuid.uuid4().hex[:10]}"
-        url = f"sqlite:///{Path(tmp) / 'c.db'}" if kind == "sqlite" else f"{POSTGRES}?schema={schema}"
+        database = ""
+        if kind == "sqlite":
+            url = f"sqlite:///{Path(tmp) / 'c.db'}"
+        elif kind == "mysql":
+            from mysql_helpers import create_mysql_database, mysql_url_for
+
+            database = create_mysql_database()
+            url = mysql_url_for(database)
+        else:
+            url = f"{POSTGRES}?schema={schema}"
         with connect(url, create_tables=True) as app:
             project = new_project("CONTENDED-1")
             app.store.save(project)
@@ -85,6 +94,10 @@ def run(kind: str, clerks: int, commands: int) -> dict[str, Any]:
 
             with psycopg.connect("host=127.0.0.1 user=postgres dbname=test", autocommit=True) as conn:
                 conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        if database:
+            from mysql_helpers import drop_mysql_database
+
+            drop_mysql_database(database)
     total = clerks * commands
     times = sorted(t for _, _, ts in results for t in ts)
     return {
@@ -100,7 +113,7 @@ def run(kind: str, clerks: int, commands: int) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--db", choices=["sqlite", "postgres", "mysql"], default="sqlite")
     parser.add_argument("--clerks", type=int, default=8)
     parser.add_argument("--commands", type=int, default=25)
     args = parser.parse_args()

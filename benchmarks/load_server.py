@@ -35,14 +35,23 @@ from projlife.app.application import connect
 from projlife.server.tokens import TokenStore
 
 CITY, COUNTY = "420900", "420902"
-STEPS: list[tuple[str, dict[str, Any]]] = [
-    ("reserve", {"occurred_on": "2024-01-20"}),
-    ("sign", {"occurred_on": "2024-02-01", "amount_yuan": "480000000.00", "counterparty": "某电池公司"}),
-    ("start", {"occurred_on": "2024-03-15"}),
-    ("report_investment", {"occurred_on": "2024-04-05", "month": "2024-03-01", "amount_yuan": "12000000"}),
-    ("flag", {"occurred_on": "2024-04-10", "flag": "watch"}),
-    ("clear_flag", {"occurred_on": "2024-04-20", "flag": "watch"}),
-    ("enter_statistics", {"occurred_on": "2024-06-01"}),
+STEPS: list[tuple[str, str, dict[str, Any]]] = [
+    # (command, the token's role, body): 摘牌 (clear_flag) is a verifier's act, the rest a clerk's
+    ("reserve", "clerk", {"occurred_on": "2024-01-20"}),
+    (
+        "sign",
+        "clerk",
+        {"occurred_on": "2024-02-01", "amount_yuan": "480000000.00", "counterparty": "某电池公司"},
+    ),
+    ("start", "clerk", {"occurred_on": "2024-03-15"}),
+    (
+        "report_investment",
+        "clerk",
+        {"occurred_on": "2024-04-05", "month": "2024-03-01", "amount_yuan": "12000000"},
+    ),
+    ("flag", "clerk", {"occurred_on": "2024-04-10", "flag": "watch"}),
+    ("clear_flag", "verifier", {"occurred_on": "2024-04-20", "flag": "watch"}),
+    ("enter_statistics", "clerk", {"occurred_on": "2024-06-01"}),
 ]
 
 
@@ -54,26 +63,28 @@ def _pct(values: list[float], q: float) -> float:
 
 
 class Client(threading.Thread):
-    def __init__(self, n: int, base: str, token: str, until: float, read_share: float) -> None:
+    def __init__(self, n: int, base: str, tokens: dict[str, str], until: float, read_share: float) -> None:
         super().__init__(daemon=True)
         self.n, self.base, self.until, self.read_share = n, base, until, read_share
-        self.http = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60)
+        self.tokens = tokens
+        self.http = httpx.Client(base_url=base, timeout=60)
         self.rng = random.Random(n)
         self.latency: dict[str, list[float]] = {"command": [], "read": []}
         self.errors: Counter[str] = Counter()
-        self.acked: list[tuple[str, str, dict[str, Any], int]] = []  # (key, path, body, position)
+        self.acked: list[tuple[str, str, str, dict[str, Any], int]] = []  # (role, key, path, body, position)
         self.retries = 0
         self._project: str | None = None
         self._step = 0
         self._seq = 0
 
-    def _send(self, path: str, body: dict[str, Any]) -> None:
+    def _send(self, path: str, body: dict[str, Any], role: str = "clerk") -> None:
         self._seq += 1
         key = f"c{self.n}-{self._seq}"
+        headers = {"Authorization": f"Bearer {self.tokens[role]}", "Idempotency-Key": key}
         for _attempt in range(5):
             t = time.perf_counter()
             try:
-                r = self.http.post(path, json=body, headers={"Idempotency-Key": key})
+                r = self.http.post(path, json=body, headers=headers)
             except httpx.HTTPError as exc:
                 self.errors[f"transport:{type(exc).__name__}"] += 1
                 self.retries += 1
@@ -86,7 +97,7 @@ class Client(threading.Thread):
             if r.status_code != 201:
                 self.errors[f"command {r.status_code} {r.json().get('code')}"] += 1
                 return
-            self.acked.append((key, path, body, int(r.json()["position"])))
+            self.acked.append((role, key, path, body, int(r.json()["position"])))
             if path.endswith("/conceive"):
                 self._project = r.json()["aggregate_id"]
             return
@@ -108,14 +119,18 @@ class Client(threading.Thread):
                 },
             )
             return
-        name, body = STEPS[self._step]
+        name, role, body = STEPS[self._step]
         self._step += 1
-        self._send(f"/api/projects/{name}", {"project_id": self._project, **body})
+        self._send(f"/api/projects/{name}", {"project_id": self._project, **body}, role)
 
     def _read(self) -> None:
         t = time.perf_counter()
         try:
-            r = self.http.get("/api/ledger", params={"limit": 50, "offset": self.rng.randrange(0, 200)})
+            r = self.http.get(
+                "/api/ledger",
+                params={"limit": 50, "offset": self.rng.randrange(0, 200)},
+                headers={"Authorization": f"Bearer {self.tokens['clerk']}"},
+            )
         except httpx.HTTPError as exc:
             self.errors[f"transport:{type(exc).__name__}"] += 1
             return
@@ -146,7 +161,11 @@ def _wait_up(base: str, proc: subprocess.Popen[bytes]) -> None:
 
 def run(db: str, clients: int, seconds: float, read_share: float, port: int) -> dict[str, Any]:
     with connect(db, create_tables=True) as pl:
-        token = TokenStore(pl.engine).create("load-clerk", "clerk").token
+        store = TokenStore(pl.engine)
+        tokens = {
+            "clerk": store.create("load-clerk", "clerk").token,
+            "verifier": store.create("load-verifier", "verifier").token,
+        }
         head0 = pl.store.recorder.max_notification_id() or 0
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
     proc = subprocess.Popen(
@@ -163,21 +182,26 @@ def run(db: str, clients: int, seconds: float, read_share: float, port: int) -> 
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_up(base, proc)
-        until = time.perf_counter() + seconds
-        workers = [Client(i, base, token, until, read_share) for i in range(clients)]
+        workers = [Client(i, base, tokens, 0.0, read_share) for i in range(clients)]
         started = time.perf_counter()
+        for w in workers:  # the clock starts once every client is built
+            w.until = started + seconds
         for w in workers:
             w.start()
         for w in workers:
             w.join()
         elapsed = time.perf_counter() - started
         # replay every acknowledged command with its key: nothing may be written again
-        replay_http = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60)
+        replay_http = httpx.Client(base_url=base, timeout=60)
         replay_writes = 0
         replay_mismatch = 0
         for w in workers:
-            for key, path, body, position in w.acked:
-                r = replay_http.post(path, json=body, headers={"Idempotency-Key": key})
+            for role, key, path, body, position in w.acked:
+                r = replay_http.post(
+                    path,
+                    json=body,
+                    headers={"Authorization": f"Bearer {tokens[role]}", "Idempotency-Key": key},
+                )
                 if r.headers.get("Idempotent-Replayed") != "true":
                     replay_writes += 1
                 elif r.json().get("position") != position:
@@ -186,7 +210,7 @@ def run(db: str, clients: int, seconds: float, read_share: float, port: int) -> 
         proc.terminate()
         proc.wait(timeout=30)
     acked = [a for w in workers for a in w.acked]
-    positions = [a[3] for a in acked]
+    positions = [a[4] for a in acked]
     with connect(db) as pl:
         head = pl.store.recorder.max_notification_id() or 0
     written = head - head0
@@ -274,11 +298,10 @@ def main() -> None:
         print(json.dumps(probe_frameworks(), indent=2))
         return
     db = args.db or f"sqlite:///{Path(tempfile.mkdtemp()) / 'load.db'}"
-    print(
-        json.dumps(
-            run(db, args.clients, args.seconds, args.read_share, args.port), ensure_ascii=False, indent=2
-        )
-    )
+    result = run(db, args.clients, args.seconds, args.read_share, args.port)
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    if result["errors"] or result["lost"] or result["doubled"] or result["replay_mismatch"]:
+        sys.exit("FAILED: errors, lost or doubled commands (see above)")
 
 
 if __name__ == "__main__":

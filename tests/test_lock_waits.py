@@ -131,3 +131,63 @@ def test_a_city_in_another_schema_writes_while_this_one_holds_its_audit_lock(pos
     from conftest import _drop_schema
 
     _drop_schema(str(DatabaseURL.parse(other_url).schema))
+
+
+def test_the_mariadb_lock_names_carry_the_database_and_table_and_fit_64_characters() -> None:
+    from projlife.store.dialect import NAMED_LOCK_LENGTH, named_lock
+
+    assert named_lock("audit", "xiaogan", "projlife_events") == "projlife:audit:xiaogan.projlife_events"
+    assert named_lock("audit", "xiaogan", "projlife_events") != named_lock(
+        "audit", "zhumadian", "projlife_events"
+    )
+    assert named_lock("audit", "xiaogan", "a") != named_lock("audit", "xiaogan", "b")
+    # Two long names that share their head and their tail: the old cut ([-64:]) gave them one lock.
+    long_a, long_b = "a" * 30 + "city_one" + "z" * 26, "a" * 30 + "city_two" + "z" * 26
+    names = {named_lock("audit", db, "projlife_events") for db in (long_a, long_b)}
+    assert len(names) == 2
+    assert all(len(n) <= NAMED_LOCK_LENGTH for n in names)
+    assert all(n.startswith("projlife:audit:aaaa") for n in names)
+
+
+@pytest.mark.mysql
+def test_a_city_in_another_mariadb_database_seals_while_this_one_holds_its_audit_lock() -> None:
+    """GET_LOCK names are server-wide; the audit lock's name carries the database, so cities don't queue."""
+    import threading
+
+    import pymysql
+
+    from mysql_helpers import create_mysql_database, drop_mysql_database, mysql_url_for
+
+    busy_db, free_db = create_mysql_database(), create_mysql_database()
+    try:
+        with (
+            connect(mysql_url_for(busy_db), create_tables=True) as busy,
+            connect(mysql_url_for(free_db), create_tables=True) as free,
+        ):
+            held = busy.audit.db._lock_name
+            assert held != free.audit.db._lock_name
+            for app, code in ((busy, "LOCK-5"), (free, "LOCK-6")):
+                app.store.save(new_project(code))
+            url = busy.url
+            holder = pymysql.connect(
+                host=url.host, port=url.port, user=url.user, password=url.password or "", autocommit=True
+            )
+            try:
+                with holder.cursor() as cur:
+                    cur.execute("SELECT GET_LOCK(%s, 5)", (held,))
+                    assert cur.fetchone() == (1,)
+                free.audit.seal()  # its own database's lock: does not wait
+                assert free.audit.verify().ok
+                sealed = threading.Event()
+                sealer = threading.Thread(target=lambda: (busy.audit.seal(), sealed.set()))
+                sealer.start()
+                assert not sealed.wait(1.0), "the same database's sealer waits for the holder"
+                with holder.cursor() as cur:
+                    cur.execute("SELECT RELEASE_LOCK(%s)", (held,))
+                sealer.join(60)
+                assert sealed.is_set()
+            finally:
+                holder.close()
+    finally:
+        drop_mysql_database(busy_db)
+        drop_mysql_database(free_db)

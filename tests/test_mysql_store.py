@@ -13,10 +13,12 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.tests.persistence import (
     AggregateRecorderTestCase,
     ApplicationRecorderTestCase,
+    InfrastructureFactoryTestCase,
     NonInterleavingNotificationIDsBaseCase,
     ProcessRecorderTestCase,
     TrackingRecorderTestCase,
 )
+from eventsourcing.utils import Environment
 
 from mysql_helpers import create_mysql_database, drop_mysql_database
 from projlife.store.mysql_store import (
@@ -82,6 +84,43 @@ class TestMySQLNonInterleavingNotificationIDs(_OnFreshDatabase, NonInterleavingN
         recorder = MySQLApplicationRecorder(self.datastore)
         recorder.create_table()
         return recorder
+
+
+class _CustomTrackingRecorder(MySQLTrackingRecorder):
+    pass
+
+
+class TestMySQLFactory(InfrastructureFactoryTestCase[MySQLFactory]):
+    """eventsourcing's factory test case: recorders by environment, mapper, cipher, compressor."""
+
+    def setUp(self) -> None:
+        self.database = create_mysql_database()
+        self.env = Environment(
+            "TestCase", {"PERSISTENCE_MODULE": "projlife.store.mysql_store", "MYSQL_DBNAME": self.database}
+        )
+        super().setUp()
+
+    def tearDown(self) -> None:
+        super().tearDown()
+        drop_mysql_database(self.database)
+
+    def expected_factory_class(self) -> type[MySQLFactory]:
+        return MySQLFactory
+
+    def expected_aggregate_recorder_class(self) -> type[MySQLAggregateRecorder]:
+        return MySQLAggregateRecorder
+
+    def expected_application_recorder_class(self) -> type[MySQLApplicationRecorder]:
+        return MySQLApplicationRecorder
+
+    def expected_tracking_recorder_class(self) -> type[MySQLTrackingRecorder]:
+        return MySQLTrackingRecorder
+
+    def tracking_recorder_subclass(self) -> type[MySQLTrackingRecorder]:
+        return _CustomTrackingRecorder
+
+    def expected_process_recorder_class(self) -> type[MySQLProcessRecorder]:
+        return MySQLProcessRecorder
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from projlife.demo.simulation import simulate
 from projlife.domain.actor import Actor, Role
 from projlife.domain.lifecycle import Stage
 from projlife.projections import timeline
-from projlife.projections.facts import LEDGER_PROJECTION, meta_table, timeline_table
+from projlife.projections.facts import LEDGER_PROJECTION, meta_table, rows_table, timeline_table
 
 SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
 LATER = datetime(2100, 1, 1, tzinfo=UTC)
@@ -74,8 +74,7 @@ def drive(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
             mysql_helpers.drop_mysql_database(mysql_database)
 
 
-def _timeline(app: Projlife) -> list[tuple[Any, ...]]:
-    t = timeline_table
+def _timeline(app: Projlife, t: sa.Table = timeline_table) -> list[tuple[Any, ...]]:
     with app.engine.connect() as conn:
         return [tuple(r) for r in conn.execute(sa.select(t).order_by(t.c.project_id, t.c.valid_from))]
 
@@ -126,9 +125,48 @@ def test_a_funnel_with_removals_lists_them_from_the_timeline_too(drive: Projlife
 
 def test_the_timeline_kept_incrementally_equals_the_one_built_by_a_rebuild(drive: Projlife) -> None:
     incremental = _timeline(drive)
+    incremental_rows = _timeline(drive, rows_table)
     assert incremental
+    assert incremental_rows
     drive.projections.rebuild(LEDGER_PROJECTION, batch_size=113)
     assert _timeline(drive) == incremental
+    assert _timeline(drive, rows_table) == incremental_rows
+
+
+@SETTINGS
+@given(
+    as_of=st.one_of(st.none(), DAYS),
+    scope=st.sampled_from([{}, {"city": "xiaogan"}, {"city": "zhumadian"}, {"city": "xiaogan", "county": 0}]),
+)
+def test_the_rows_from_the_row_table_equal_the_fold(
+    drive: Projlife, as_of: date | None, scope: dict[str, Any]
+) -> None:
+    if "county" in scope:
+        scope = {**scope, "county": drive.city(scope["city"]).areas.counties[0].code}
+    stored = drive.ledger.rows(as_of=as_of, **scope)
+    folded = drive.ledger.rows(as_of=as_of, known_at=LATER, **scope)
+    assert [r.code for r in stored] == [r.code for r in folded]
+    assert stored == folded
+    assert [r.as_dict() for r in stored] == [r.as_dict() for r in folded]
+    for r in folded[:5]:
+        assert drive.ledger.row(r.project_id, as_of=as_of) == r
+
+
+def test_a_stored_row_reads_its_figures_when_first_asked(drive: Projlife) -> None:
+    stored = drive.ledger.rows(city="xiaogan", as_of=date(2025, 3, 31))[:3]
+    folded = drive.ledger.rows(city="xiaogan", as_of=date(2025, 3, 31), known_at=LATER)[:3]
+    assert all(r._stored is not None for r in stored)  # only the id and the code so far
+    for s, f in zip(stored, folded, strict=True):
+        assert s.sources == f.sources
+        assert s._stored is None
+        assert (s.stage, s.stage_dates, s.planned_investment, s.name) == (
+            f.stage,
+            f.stage_dates,
+            f.planned_investment,
+            f.name,
+        )
+    assert stored[0] == folded[0]
+    assert repr(stored[1]) == repr(folded[1])
 
 
 def test_while_the_timeline_is_stale_queries_fold_the_facts(drive: Projlife) -> None:
@@ -177,6 +215,9 @@ def test_facts_projected_before_the_timeline_existed_leave_it_stale_until_a_rebu
     folded = drive.ledger.summary(as_of=date(2025, 3, 31), known_at=LATER)
     assert folded.projects > 0
     assert drive.ledger.summary(as_of=date(2025, 3, 31)) == folded  # the empty timeline is not read
+    assert drive.ledger.rows(as_of=date(2025, 3, 31)) == drive.ledger.rows(
+        as_of=date(2025, 3, 31), known_at=LATER
+    )
     drive.projections.rebuild(LEDGER_PROJECTION)
     with drive.engine.connect() as conn:
         assert not timeline.is_stale(conn)

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from projlife.app.application import Projlife, connect
 from projlife.app.commands import PROJECT_COMMANDS
+from projlife.app.meetings import MEETING_COMMANDS
 from projlife.domain.errors import ProjlifeError
 from projlife.server import create_app
 from projlife.server.errors import error_body, error_status
@@ -400,13 +401,21 @@ def test_the_openapi_document_is_built_from_the_library_command_models(served: A
     _, client, _ = served
     doc = client.get("/openapi.json").json()
     assert doc["openapi"].startswith("3.")
-    for kind, commands in (("projects", PROJECT_COMMANDS), ("tickets", TICKET_COMMANDS)):
+    kinds = (("projects", PROJECT_COMMANDS), ("tickets", TICKET_COMMANDS), ("meetings", MEETING_COMMANDS))
+    documented = {p for p, ops in doc["paths"].items() if "post" in ops}
+    assert documented == {f"/api/{kind}/{name}" for kind, commands in kinds for name in commands}
+    for kind, commands in kinds:
         for name, model in commands.items():
             op = doc["paths"][f"/api/{kind}/{name}"]["post"]
             schema = op["requestBody"]["content"]["application/json"]["schema"]
-            expected = set(model.model_fields) - {"actor"}
-            assert set(schema["properties"]) == expected, name
-            assert "actor" not in schema.get("required", [])
+            # the model's own JSON schema, field by field, with only the actor taken out
+            own = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            assert set(schema["properties"]) == set(model.model_fields) - {"actor"}, name
+            assert schema["properties"] == {k: v for k, v in own["properties"].items() if k != "actor"}, name
+            assert schema.get("required", []) == [r for r in own.get("required", []) if r != "actor"], name
+            for ref, definition in own.get("$defs", {}).items():
+                assert doc["components"]["schemas"][ref] == definition, (name, ref)
+            assert {"401", "403", "409", "422"} <= set(op["responses"]), name
     refs = {r.rsplit("/", 1)[1] for r in _refs(doc["paths"])}
     assert refs <= set(doc["components"]["schemas"])
 

@@ -9,6 +9,7 @@ with a reason without Chromium or Playwright, except under CI=true, where it mus
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -99,6 +100,17 @@ def _fallbacks(page: Any) -> list[str]:
     return found
 
 
+def _page_sizes(pdf: bytes) -> list[tuple[float, float]]:
+    """Each page's MediaBox (width, height) in points."""
+    boxes = re.findall(rb"/MediaBox\s*\[\s*([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s*\]", pdf)
+    return [(float(x1) - float(x0), float(y1) - float(y0)) for x0, y0, x1, y1 in boxes]
+
+
+def _is_a4(box: tuple[float, float]) -> bool:
+    """210 × 297 mm is 595.3 × 841.9 pt; Chromium rounds to whole device pixels."""
+    return abs(box[0] - 595.3) < 2 and abs(box[1] - 841.9) < 2
+
+
 def test_an_official_filters_the_ledger_opens_a_project_and_follows_an_event_to_its_proof(site: Any) -> None:
     sync_playwright = _need_browser()
     base, tokens = site
@@ -126,9 +138,12 @@ def test_an_official_filters_the_ledger_opens_a_project_and_follows_an_event_to_
 
             page.click("a.project-link")
             page.wait_for_selector("#timeline")
+            project_url = page.url
             assert "XG-2024-001" in page.inner_text("#project-title")
             assert page.locator("#timeline tbody tr").count() == 12
             assert "verifier-1" in page.inner_text("#timeline")
+            names = page.locator("#timeline .event-name").all_inner_texts()
+            assert names[:3] == ["谋划", "储备入库", "签约"] and "核查员" in page.inner_text("#timeline")
             assert _fallbacks(page) == []
 
             page.locator("a.proof-link").nth(3).click()
@@ -141,13 +156,23 @@ def test_an_official_filters_the_ledger_opens_a_project_and_follows_an_event_to_
             assert "Audit proof" in page.inner_text("#proof-title")
             assert _fallbacks(page) == []
 
+            page.goto(project_url)  # the language choice is kept (a cookie)
+            page.wait_for_selector("#timeline")
+            assert page.locator("#timeline .event-name").first.inner_text() == "conceived"
             page.goto(base + "/tickets")
             page.wait_for_selector("#tickets")
             page.goto(base + "/bulletins?kind=quarterly&as_of=2024-12-31")
             page.wait_for_selector(".bulletin svg")
             assert _fallbacks(page) == []
-            pdf = page.pdf(format="A4")
+            # printed: the page's own @page rule gives A4, navigation and filters are left out
+            pdf = page.pdf(prefer_css_page_size=True, print_background=True)
             assert pdf[:4] == b"%PDF"
+            assert _page_sizes(pdf) and all(_is_a4(box) for box in _page_sizes(pdf)), _page_sizes(pdf)
+            page.emulate_media(media="print")
+            assert not page.is_visible("header.top") and not page.is_visible("form.filters")
+            assert page.is_visible(".bulletin svg")
+            page.emulate_media(media="screen")
+            assert page.is_visible("header.top")
 
             # the check sees a fallback when there is one
             page.evaluate(

@@ -68,3 +68,26 @@ def test_revoking_an_unknown_token_is_refused(sqlite_url: str, capsys: pytest.Ca
     connect(sqlite_url, create_tables=True).close()
     assert main(["tokens", "revoke", "--db", sqlite_url, "nope"]) == 2
     assert "no token" in capsys.readouterr().err
+
+
+def test_the_serve_and_follow_example_runs_end_to_end() -> None:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run(
+        [sys.executable, str(root / "examples" / "serve_and_follow.py")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(root / "src"), os.environ.get("PYTHONPATH")])),
+        },
+        check=True,
+    ).stdout
+    assert "positions 3 and 3" in out  # the retry with the same key wrote nothing
+    assert "403 permission_denied" in out
+    assert "1:Project.Conceived, 2:Project.Reserved, 3:Project.Signed, 4:Project.StageVerified" in out

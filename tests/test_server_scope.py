@@ -142,3 +142,87 @@ def test_a_token_for_an_area_no_city_knows_reaches_nothing(served: Any) -> None:
     client.post("/api/projects/conceive", json=conceive_body("XG-H"), headers=_h(make_tokens(pl).clerk))
     r = client.get("/api/ledger", headers=_h(token))
     assert (r.status_code, r.json()["code"]) == (403, "out_of_area")
+    for path in ("/api/bulletins/weekly?city=xiaogan&as_of=2024-03-01", "/api/rules?city=xiaogan"):
+        r = client.get(path, headers=_h(token))
+        assert (r.status_code, r.json()["code"]) == (403, "out_of_area"), path
+    r = client.get("/api/tickets?city=xiaogan", headers=_h(token))
+    assert (r.status_code, r.json()["code"]) == (403, "out_of_area")
+
+
+def test_an_area_token_cannot_link_its_ticket_to_another_areas_project(served: Any) -> None:
+    pl, client, tokens = served
+    _, other = _two_counties(client, tokens)
+    head = pl.store.recorder.max_notification_id()
+    body = {
+        "code": "T-LINK",
+        "city_code": CITY,
+        "area_code": COUNTY,
+        "category": "用能用地",
+        "description": "用电",
+        "raised_by": "走访",
+        "occurred_on": "2024-09-02",
+        "project_id": other,
+    }
+    r = client.post("/api/tickets/raise_ticket", json=body, headers=_h(tokens.county_clerk))
+    assert (r.status_code, r.json()["code"]) == (403, "out_of_area")
+    assert pl.store.recorder.max_notification_id() == head
+
+
+@pytest.mark.parametrize("spelling", ["hex", "braces", "urn", "upper"], ids=lambda s: f"project id as {s}")
+def test_another_spelling_of_the_project_id_does_not_get_past_the_area_check(
+    served: Any, spelling: str
+) -> None:
+    from uuid import UUID
+
+    pl, client, tokens = served
+    _, other = _two_counties(client, tokens)
+    head = pl.store.recorder.max_notification_id()
+    u = UUID(other)
+    given = {"hex": u.hex, "braces": "{" + other + "}", "urn": u.urn, "upper": other.upper()}[spelling]
+    r = client.post(
+        "/api/projects/reserve",
+        json={"project_id": given, "occurred_on": "2024-01-20"},
+        headers=_h(tokens.county_clerk),
+    )
+    assert r.json()["code"] in ("out_of_area", "command_rejected")
+    assert r.status_code in (403, 422)
+    assert pl.store.recorder.max_notification_id() == head
+
+
+def test_an_area_token_is_refused_another_citys_tickets(served: Any) -> None:
+    _, client, tokens = served
+    for path in ("/api/tickets?city=zhumadian", "/api/tickets/overdue?city=zhumadian&as_of=2024-09-30"):
+        r = client.get(path, headers=_h(tokens.county_clerk))
+        assert (r.status_code, r.json()["code"]) == (403, "out_of_area"), path
+    assert client.get("/api/tickets?city=xiaogan", headers=_h(tokens.county_clerk)).status_code == 200
+
+
+def test_the_web_pages_keep_an_area_token_in_its_area(served: Any) -> None:
+    _, client, tokens = served
+    mine, other = _two_counties(client, tokens)
+    other_position = client.get(f"/api/projects/{other}", headers=_h(tokens.admin)).json()["events"][0][
+        "position"
+    ]
+    client.cookies.set("projlife_token", tokens.county_clerk)
+    page = client.get("/")
+    assert page.status_code == 200 and "XG-MINE" in page.text and "XG-OTHER" not in page.text
+    assert client.get(f"/projects/{mine}").status_code == 200
+    for path in (
+        f"/projects/{other}",
+        f"/proofs/{other_position}",
+        f"/?area={OTHER_COUNTY}",
+        "/bulletins?kind=weekly",
+    ):
+        r = client.get(path)
+        assert r.status_code == 403 and "out_of_area" in r.text, path
+
+
+def test_the_web_cookie_signs_in_reads_but_never_commands(served: Any) -> None:
+    pl, client, tokens = served
+    mine, _ = _two_counties(client, tokens)
+    head = pl.store.recorder.max_notification_id()
+    client.cookies.set("projlife_token", tokens.admin)
+    assert client.get("/api/whoami").status_code == 200
+    r = client.post("/api/projects/flag", json={"project_id": mine, "occurred_on": "2024-02-01", "flag": "x"})
+    assert (r.status_code, r.json()["code"]) == (401, "invalid_token")
+    assert pl.store.recorder.max_notification_id() == head

@@ -188,3 +188,25 @@ def test_every_enum_a_person_reads_has_a_term_in_both_languages() -> None:
     assert amount_term(Decimal("169320000000"), "zh") == "1,693.20亿元"
     assert amount_term(Decimal("169320000000"), "en") == "169.32 billion yuan"
     assert amount_term(Decimal("52000000"), "en") == "52.00 million yuan"
+
+
+def test_every_project_and_ticket_event_has_a_name_in_chinese_and_english() -> None:
+    import importlib
+    import pkgutil
+
+    import projlife.domain
+    from projlife.reports.terms import event_term
+
+    topics: set[str] = set()
+    for info in pkgutil.iter_modules(projlife.domain.__path__):
+        module = importlib.import_module(f"projlife.domain.{info.name}")
+        for value in vars(module).values():
+            topic = getattr(value, "TOPIC", None)
+            if isinstance(topic, str) and topic.startswith(("projlife:Project.", "projlife:Ticket.")):
+                topics.add(topic.removeprefix("projlife:"))
+    assert len(topics) > 40
+    for event_type in sorted(topics):
+        zh, en = event_term(event_type, "zh"), event_term(event_type, "en")
+        assert zh != en and any("\u4e00" <= ch <= "\u9fff" for ch in zh), event_type
+        assert en.isascii(), event_type
+    assert event_term("Project.SomethingNew") == "SomethingNew"  # an unknown event as given

@@ -659,9 +659,9 @@ def test_per_mu_figures_come_in_from_the_sheet_and_give_the_indices(app: Projlif
     assert import_office_xlsx(out, city_code=CITY, app=app).commands == 0
 
 
-def test_the_half_year_pack_gives_each_town_its_figures_lists_and_shared_ranks(
-    app: Projlife, tmp_path: Path
-) -> None:
+def jiangyan_drive(app: Projlife) -> None:
+    """Four 姜堰 projects in 2023-H1: 张甸镇 signs two and starts one, 梁徐街道 signs, starts, completes and
+    produces one, 开发区(三水街道) signs one (its start is in H2)."""
     clerk = {"id": "clerk-321204", "role": "clerk"}
 
     def jy(code: str, area: str, *steps: tuple[str, str]) -> None:
@@ -696,6 +696,12 @@ def test_the_half_year_pack_gives_each_town_its_figures_lists_and_shared_ranks(
         ("begin_production", "2023-06-20"),
     )
     jy("JY-4", "321204-001", ("sign", "2023-01-10"), ("start", "2023-08-01"))
+
+
+def test_the_half_year_pack_gives_each_town_its_figures_lists_and_shared_ranks(
+    app: Projlife, tmp_path: Path
+) -> None:
+    jiangyan_drive(app)
     packs = {p.area_name: p for p in app.half_year_packs("jiangyan", "2023-H1", county="321204")}
     towns = len(packs)
     zd, lx, kf = packs["张甸镇"], packs["梁徐街道"], packs["开发区(三水街道)"]
@@ -719,6 +725,23 @@ def test_the_half_year_pack_gives_each_town_its_figures_lists_and_shared_ranks(
     write_packs_xlsx(list(packs.values()), tmp_path / "packs.xlsx")
     summary = openpyxl.load_workbook(tmp_path / "packs.xlsx")["汇总"]
     assert [c.value for c in summary[1]][:3] == ["地区", "签约项目", "签约项目排名"]
+    # the review: Jiangyan's half-year rule (20 × signed + 30 × started + 30 × completed + 20 × investment,
+    # each ÷ the best town's): 梁徐 20×1/2 + 30 + 30 = 70, 张甸 20×2/2 + 30 = 50, 开发区 20×1/2 = 10, the rest 0
+    assert lx.review is not None and zd.review is not None and kf.review is not None
+    assert (lx.review.score, zd.review.score, kf.review.score) == (Decimal(70), Decimal(50), Decimal(10))
+    assert (lx.review.rank, zd.review.rank, kf.review.rank) == (1, 2, 3)
+    assert (lx.review.rule_id, lx.review.of, lx.review.tied) == ("half-year.review", towns, False)
+    gu = packs["顾高镇"].review
+    assert gu is not None and (gu.rank, gu.tied) == (4, True)  # the towns with nothing share the 4th place
+    assert dict(zd.review.points) == {
+        "signed": Decimal(20),
+        "started": Decimal(30),
+        "completed": Decimal(0),
+        "investment": Decimal(0),
+    }
+    assert "得分 50.00，排名 2/" in md and "上半年项目建设述职 (五比五突破考核)" in md
+    assert [c.value for c in summary[1]][-2:] == ["考核得分", "考核排名"]
+    assert {r[-1].value for r in summary.iter_rows(min_row=2)} == {1, 2, 3, 4}
 
 
 def test_the_report_files_include_the_office_workbook_when_there_are_office_facts(

@@ -172,3 +172,6 @@ class OfficeImportTarget(ImportTarget, Protocol):
 
     @property
     def meetings(self) -> MeetingService: ...
+
+    @property
+    def targets(self) -> TargetService: ...

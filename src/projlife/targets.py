@@ -30,7 +30,14 @@ from projlife.domain.targets import (
     target_book_id_for,
 )
 
-__all__ = ["SHEET_COLUMNS", "TargetRow", "TargetService", "TargetTable"]
+__all__ = [
+    "MEASURE_WORDS",
+    "SHEET_COLUMNS",
+    "SUBJECT_WORDS",
+    "TargetRow",
+    "TargetService",
+    "TargetTable",
+]
 
 SHEET_COLUMNS: dict[str, tuple[str, ...]] = {
     "subject_kind": ("对象类型", "subject_kind"),
@@ -43,13 +50,15 @@ SHEET_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 """The sheet's header cells (Chinese or English) for each field; ``note`` and ``source`` are optional."""
 
-_KIND_WORDS = {"县区": "area", "镇街": "area", "区域": "area", "项目": "project", "部门": "department"}
-_MEASURE_WORDS = {
+SUBJECT_WORDS = {"县区": "area", "镇街": "area", "区域": "area", "项目": "project", "部门": "department"}
+"""The Chinese words a sheet may write for a subject kind (the English values are accepted too)."""
+MEASURE_WORDS = {
     "投资": "investment",
     "年度计划投资": "investment",
     "开工": "starts",
     "形象进度": "progress",
 }
+"""The Chinese words a sheet may write for a measure (the English values are accepted too)."""
 
 
 @attrs.frozen
@@ -217,6 +226,24 @@ class TargetService:
         self.set_targets(city, rows, occurred_on=occurred_on, actor=actor, reason=reason)
         return len(rows)
 
+    def unsaved_book(self, city: str) -> TargetBook:
+        """The city's book as stored, or a new one opened in memory: a caller that checks a whole file
+        applies its rows to it (:meth:`check_rows`, then ``set_target`` / ``report_progress``) and saves
+        it with the file's other aggregates in one transaction."""
+        return self.book(city) or TargetBook.open(self._city_code(city))
+
+    def check_rows(
+        self, city: str, rows: Sequence[TargetRow], *, allow_repeats: bool = False
+    ) -> list[Problem]:
+        """What :meth:`set_targets` would refuse in ``rows`` (areas, projects, periods, values), per row
+        (``row 1`` …). ``allow_repeats``: the same target may appear twice (a history of settings,
+        each on its own date), which one save of :meth:`set_targets` refuses."""
+        return self._check_rows(city, rows, allow_repeats=allow_repeats)
+
+    def project_codes(self, city: str) -> set[str]:
+        """The codes of the city's projects (the ledger caught up first): what a target or 形象进度 may name."""
+        return self._project_codes(city)
+
     # -- checks ---------------------------------------------------------------------------------
 
     def _project_codes(self, city: str) -> set[str]:
@@ -234,7 +261,9 @@ class TargetService:
                 ).scalars()
             )
 
-    def _check_rows(self, city: str, rows: Sequence[TargetRow]) -> list[Problem]:
+    def _check_rows(
+        self, city: str, rows: Sequence[TargetRow], *, allow_repeats: bool = False
+    ) -> list[Problem]:
         profile = self._cities.city(city)
         problems: list[Problem] = []
         if not rows:
@@ -244,7 +273,7 @@ class TargetService:
         for i, r in enumerate(rows, start=1):
             where = f"row {i}"
             key = (r.subject_kind.value, r.subject, r.measure.value, r.period)
-            if key in seen:
+            if key in seen and not allow_repeats:
                 problems.append(Problem(where, "the same target appears twice", "/".join(key)))
             seen.add(key)
             if r.subject_kind is TargetSubject.AREA and r.subject not in profile.areas:
@@ -312,8 +341,8 @@ def read_sheet(path: str | Path, *, sheet: str | None = None) -> list[TargetRow]
             return "" if value is None else str(value).strip()
 
         try:
-            kind = _KIND_WORDS.get(cell("subject_kind"), cell("subject_kind"))
-            measure = _MEASURE_WORDS.get(cell("measure"), cell("measure"))
+            kind = SUBJECT_WORDS.get(cell("subject_kind"), cell("subject_kind"))
+            measure = MEASURE_WORDS.get(cell("measure"), cell("measure"))
             rows.append(
                 TargetRow(
                     subject_kind=kind,

@@ -40,10 +40,13 @@ from projlife.plugins.manager import get_plugin_manager
 from projlife.plugins.types import CityProfile
 from projlife.store import sql
 from projlife.store.database import Database, DatabaseURL
+from projlife.store.dialect import sql_dialect
 from projlife.store.transcodings import register_transcodings
 from projlife.tickets.service import TicketService
 
 if TYPE_CHECKING:
+    from projlife.domain.periods import Period
+    from projlife.plugins.rules import ScoringRule
     from projlife.projections.counting.office import OfficeFigures
     from projlife.projections.counting.plan import PlanStatus
     from projlife.projections.ledger import Ledger
@@ -304,7 +307,40 @@ class Projlife:
         ]
         self.projections.run()
         facts = self.metrics.projects(city=profile.code, as_of=half.end)
-        return half_year_packs(facts, tree, towns, half)
+        rule = self._half_year_rule(profile, half) if towns else None
+        if rule is None:
+            return half_year_packs(facts, tree, towns, half)
+        from projlife.engine.ranking import rank
+
+        ranking = rank(self, profile, half, half.end, rule_id=rule.id)
+        return half_year_packs(facts, tree, towns, half, ranking=ranking, title_zh=rule.title_zh)
+
+    def _half_year_rule(self, profile: CityProfile, half: Period) -> ScoringRule | None:
+        """The scoring rule the 半年述职 pack ranks by: the city's office setting, else its one
+        half-year rule (``projlife_scoring``); ``None`` when it has none."""
+        from projlife.domain.periods import PeriodKind
+        from projlife.plugins.manager import rule_set
+        from projlife.plugins.office_settings import office_settings
+
+        chosen = office_settings(self.plugins, profile).half_year_rule
+        rules = rule_set(self.plugins, profile, half)
+        if chosen is not None:
+            try:
+                return rules.scoring_rule(chosen)
+            except KeyError:
+                raise ProjlifeError(
+                    f"rank the 半年述职 packs of {profile.slug} by {chosen}",
+                    f"OfficeSettings.half_year_rule names {chosen!r}, which the city's rules do not have",
+                    "one of " + ", ".join(sorted(s.id for s in rules.scoring)),
+                ) from None
+        halves = [s for s in rules.scoring if s.period_kind is PeriodKind.HALF_YEAR]
+        if len(halves) > 1:
+            raise ProjlifeError(
+                f"rank the 半年述职 packs of {profile.slug} for {half}",
+                f"{len(halves)} half-year scoring rules and no OfficeSettings.half_year_rule",
+                "OfficeSettings(half_year_rule=…) naming one of " + ", ".join(sorted(s.id for s in halves)),
+            )
+        return halves[0] if halves else None
 
     @property
     def metrics(self) -> Metrics:
@@ -347,13 +383,13 @@ class Projlife:
 
     def _stored_among(self, ids: Collection[UUID]) -> set[UUID]:
         """Which of these aggregates have events in the event store: one query per 500 ids."""
-        table, postgres = self.url.events_table, self.url.dialect == "postgresql"
+        table, dialect = self.url.events_table, sql_dialect(self.url.dialect)
         wanted = list(dict.fromkeys(ids))  # one bind per distinct id (a batch may repeat one)
         found: set[UUID] = set()
         with self.engine.connect() as conn:
             for i in range(0, len(wanted), 500):
                 chunk = wanted[i : i + 500]
-                keys = {(u if postgres else u.hex): u for u in chunk}  # PostgreSQL: uuid; else hex text
+                keys = {dialect.stored_uuid(u): u for u in chunk}  # PostgreSQL: uuid; else hex text
                 marks = ", ".join(f":k{n}" for n in range(len(keys)))
                 rows = conn.execute(
                     text(f"SELECT DISTINCT originator_id FROM {table} WHERE originator_id IN ({marks})"),
@@ -454,7 +490,7 @@ def connect(
     plugin_manager: pluggy.PluginManager | None = None,
     chain_on_write: bool = True,
 ) -> Projlife:
-    """Open projlife on ``url`` (``sqlite:///…`` or ``postgresql+psycopg://…``).
+    """Open projlife on ``url`` (``sqlite:///…``, ``postgresql+psycopg://…`` or ``mysql+pymysql://…``).
 
     ``chain_on_write=False`` leaves the audit chain to ``app.audit.seal()`` (measuring only).
     """

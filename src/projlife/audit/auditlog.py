@@ -80,6 +80,34 @@ def plain(value: Any) -> Any:
     return value
 
 
+def _plain_object(value: dict[str, Any]) -> Any:
+    """:func:`plain` for one JSON object whose members are plain already (``json`` object hook)."""
+    if len(value) == 2 and "_type_" in value and "_data_" in value:
+        data = value["_data_"]
+        return f"{data} 元" if value["_type_"] == "cny" else data
+    return value
+
+
+def _plain_fields(state: bytes) -> dict[str, Any] | None:
+    """The event state's fields as plain JSON values (``None`` if it is not a JSON object).
+
+    One decode with :func:`_plain_object` as the object hook gives what :func:`plain` over
+    ``json.loads`` gives (a cny amount's data is a string, so its plain form is itself); the top
+    level alone is decoded the long way when the hook would not leave it an object.
+    """
+    try:
+        fields = _PLAIN_DECODER.decode(state.decode("utf-8") if isinstance(state, bytes) else state)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if isinstance(fields, dict):
+        return fields
+    raw = json.loads(state)
+    return {k: plain(v) for k, v in raw.items()} if isinstance(raw, dict) else None
+
+
+_PLAIN_DECODER = json.JSONDecoder(object_hook=_plain_object)
+
+
 def _short(value: Any) -> str:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
     return text if len(text) <= _MAX_VALUE else text[: _MAX_VALUE - 1] + "…"
@@ -107,11 +135,8 @@ def entry_from_state(
     event, so later events name the project and area they concern.
     """
     aggregate_type, event_type = _split_topic(topic)
-    try:
-        raw = json.loads(state)
-    except (ValueError, UnicodeDecodeError):
-        raw = None
-    if not isinstance(raw, dict):
+    fields = _plain_fields(state)
+    if fields is None:
         return AuditEntry(
             position=position,
             aggregate_type=aggregate_type,
@@ -128,7 +153,6 @@ def entry_from_state(
             evidence=(),
             event_hash=hashed,
         )
-    fields = {k: plain(v) for k, v in raw.items()}
     actor = fields.get("actor") if isinstance(fields.get("actor"), dict) else {}
     assert isinstance(actor, dict)
     details = [(k, v) for k, v in fields.items() if k not in _BASE_FIELDS]

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from projlife.store.database import DatabaseURL
-from projlife.store.dialect import audit_lock_key, sql_dialect
+from projlife.store.dialect import audit_lock_key, named_lock, sql_dialect
 
 __all__ = ["RawDB", "StoredRow"]
 
@@ -32,7 +32,9 @@ class RawDB:
         self.engine = engine
         self.dialect = sql_dialect(url.dialect)
         self.p = self.dialect.mark
-        self._lock_name = f"projlife:{url.database or url.sqlite_path}:audit"[-64:]
+        # MariaDB/MySQL: per database and event table (PostgreSQL: per schema, ``audit_lock_key``)
+        self._lock_name = named_lock("audit", url.database or url.sqlite_path, url.events_table)
+        self.lock_key = audit_lock_key(url.schema)
         pos = url.position_column
         self._stored_sql = (
             f"SELECT {pos}, originator_id, originator_version, topic, state FROM {url.events_table} "
@@ -62,7 +64,7 @@ class RawDB:
             dialect.raw_begin(
                 cur,
                 write=write,
-                lock_key=audit_lock_key(self.url.schema),
+                lock_key=self.lock_key,
                 lock_name=self._lock_name,
                 events_table=self.url.events_table,
             )

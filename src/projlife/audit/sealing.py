@@ -23,8 +23,6 @@ from uuid import UUID
 
 import attrs
 
-from projlife.store.dialect import audit_lock_key
-
 from .auditlog import AuditEntry, entry_from_state
 from .merkle import HASH_SIZE, MerkleAccumulator
 from .rawdb import RawDB, StoredRow
@@ -276,8 +274,7 @@ def chain_in_transaction(db: RawDB, cur: Any, rows: Sequence[StoredRow]) -> int:
     """
     if not rows:
         return 0
-    if db.url.dialect == "postgresql":
-        cur.execute("SELECT pg_advisory_xact_lock(%s)", (audit_lock_key(db.url.schema),))
+    db.dialect.chain_lock(cur, lock_key=db.lock_key)
     stored_head = read_head(db, cur)
     after = stored_head.last_position if stored_head else 0
     first = int(rows[0][0])

@@ -40,7 +40,7 @@ DbOption = Annotated[
         metavar="URL",
         envvar=DB_ENV_VAR,
         show_envvar=True,
-        help="Database URL: sqlite:///FILE or postgresql+psycopg://USER@HOST:PORT/DB",
+        help="Database URL: sqlite:///FILE, postgresql+psycopg://USER@HOST:PORT/DB or mysql+pymysql://USER@HOST:PORT/DB",
     ),
 ]
 

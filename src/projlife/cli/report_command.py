@@ -13,35 +13,14 @@ from rich.markup import escape
 from projlife.app.application import Projlife, connect
 from projlife.cli.app import DEFAULT_DB, DbOption, app, err_console
 from projlife.domain.errors import ProjlifeError
-from projlife.projections.facts import facts_table, projects_table
+from projlife.projections.facts import facts_table
 from projlife.reports.bulletin import BULLETIN_KINDS, build_bulletin
 from projlife.reports.render_html import bulletin_html
 from projlife.reports.render_md import bulletin_json, bulletin_markdown
+from projlife.reports.report_city import report_city
 from projlife.reports.terms import LANGS
 
 FORMATS = ("md", "json", "html")
-
-
-def _city(pl: Projlife, city: str | None) -> str:
-    with pl.engine.connect() as conn:
-        codes = sorted(conn.execute(sa.select(projects_table.c.city_code).distinct()).scalars())
-    if city is not None:
-        profile = pl.city(city)
-        if profile.code not in codes:
-            held = ", ".join(pl.city(c).slug if pl.city_by_code(c) else c for c in codes) or "no project"
-            raise ProjlifeError(
-                f"print the report of {profile.slug} ({profile.name_zh})",
-                "the database holds no project of that city",
-                f"--city with a city it holds: {held}",
-            )
-        return profile.slug
-    if len(codes) == 1:
-        return pl.city(codes[0]).slug
-    raise ProjlifeError(
-        "print a report without --city",
-        f"the database holds projects of {len(codes)} cities" if codes else "the database holds no project",
-        "--city " + (" | ".join(pl.city(c).slug for c in codes) or "<slug>"),
-    )
 
 
 def _last_business_date(pl: Projlife, slug: str) -> date:
@@ -114,7 +93,7 @@ def report(
             )
     with connect(db) as pl:
         pl.projections.run()
-        slug = _city(pl, city)
+        slug = report_city(pl, city)
         if day is None:
             day = _last_business_date(pl, slug)
             err_console.print(

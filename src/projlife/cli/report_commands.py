@@ -158,7 +158,12 @@ def export_oc4ids(
             city=profile.code, as_of=day, known_at=moment, with_details=True, with_plan=True
         )
         facts = project_office_facts(
-            pl.office, profile.code, as_of=day, known_at=moment, per_mu_years=(day.year - 1, day.year)
+            pl.office,
+            profile.code,
+            as_of=day,
+            known_at=moment,
+            per_mu_years=(day.year - 1, day.year),
+            targets=pl.targets.book(profile.code),
         )
         package = project_package(rows, profile, as_of=day, office=facts)
     out.write_text(json.dumps(package, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -18,7 +18,7 @@ import attrs
 from projlife.domain.areas import Area
 from projlife.domain.periods import Period
 from projlife.engine.evaluate import EngineError
-from projlife.engine.ranking import points
+from projlife.engine.ranking import points, shared_ranks
 from projlife.plugins.city_extras import city_indicators, city_labels, indicator_rankings, rankings_sha256
 from projlife.plugins.indicators import Formula, IndicatorRanking, RankedSubjects, WeightedIndicator
 from projlife.plugins.labels import Labels
@@ -150,7 +150,7 @@ def score_areas(
     """Score and rank ``areas`` (code, name) from each term's values per area code.
 
     Score = Σ weight × :func:`points`; ``share_of_max`` divides by the best area's value; equal
-    scores share a rank (1 + the number of areas with a higher score); rows by score, then code.
+    scores share a rank (:func:`~projlife.engine.ranking.shared_ranks`); rows by score, then code.
     """
     best = {
         t.indicator: max((v.value or Decimal(0) for v in values[t.indicator].values()), default=Decimal(0))
@@ -168,9 +168,10 @@ def score_areas(
         ]
         scored.append((code, name, sum((p for _, p in pts), Decimal(0)), pts))
     scored.sort(key=lambda r: (-r[2], r[0]))
+    ranks = shared_ranks({code: score for code, _, score, _ in scored})
     return tuple(
         RankedRow(
-            rank=1 + sum(1 for o in scored if o[2] > score),
+            rank=ranks[code],
             area_code=code,
             area_name=name,
             score=score,

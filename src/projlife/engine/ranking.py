@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -21,7 +22,15 @@ from projlife.projections.counting import Counting
 if TYPE_CHECKING:
     from projlife.ports import CountingSource
 
-__all__ = ["RankedArea", "Ranking", "rank"]
+__all__ = ["RankedArea", "Ranking", "rank", "shared_ranks"]
+
+
+def shared_ranks(scores: Mapping[str, Decimal | int]) -> dict[str, int]:
+    """Rank 1 for the largest score; equal scores share a rank and the next rank skips (并列: 1, 1, 3).
+
+    The one rule every ranking of projlife follows: rank = 1 + the number of entries scoring higher.
+    """
+    return {k: 1 + sum(1 for other in scores.values() if other > v) for k, v in scores.items()}
 
 
 @attrs.frozen
@@ -85,6 +94,18 @@ class Ranking:
     def tied(self, row: RankedArea) -> bool:
         """Whether another area shares ``row``'s rank (并列)."""
         return sum(1 for r in self.rows if r.rank == row.rank) > 1
+
+    def among(self, area_codes: Iterable[str]) -> Ranking:
+        """The same ranking restricted to ``area_codes`` (those it ranked), ranked again among
+        themselves by the same scores (a county's towns out of a city's): ties still shared."""
+        wanted = set(area_codes)
+        rows = [r for r in self.rows if r.area_code in wanted]
+        ranks = shared_ranks({r.area_code: r.score for r in rows})
+        return attrs.evolve(self, rows=tuple(attrs.evolve(r, rank=ranks[r.area_code]) for r in rows))
+
+    def row(self, area_code: str) -> RankedArea | None:
+        """The area's row, or ``None`` when the rule does not rank it."""
+        return next((r for r in self.rows if r.area_code == area_code), None)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -181,9 +202,10 @@ def rank(
         rows.append((code, score, raw, pts))
     # Equal scores share a rank (并列): rank = 1 + the number of areas with a higher score.
     rows.sort(key=lambda r: (-r[1], r[0]))
+    ranks = shared_ranks({code: score for code, score, _, _ in rows})
     ranked = tuple(
         RankedArea(
-            rank=1 + sum(1 for other in rows if other[1] > score),
+            rank=ranks[code],
             area_code=code,
             area_name=inp.city.areas[code].name,
             score=score,
@@ -237,9 +259,10 @@ def _rank_site_scores(
 
     scores = sheets.combine(site, codes, ranked_area)
     rows = sorted(codes, key=lambda c: (-scores[c].score, c))
+    ranks = shared_ranks({c: scores[c].score for c in codes})
     ranked = tuple(
         RankedArea(
-            rank=1 + sum(1 for o in codes if scores[o].score > scores[c].score),
+            rank=ranks[c],
             area_code=c,
             area_name=tree[c].name,
             score=scores[c].score,

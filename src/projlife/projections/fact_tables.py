@@ -20,6 +20,7 @@ __all__ = [
     "meta_table",
     "projects_table",
     "recorded_micros",
+    "rows_table",
     "timeline_table",
 ]
 
@@ -133,6 +134,25 @@ timeline_table = sa.Table(
 )
 """The ledger state of each project per business-date interval [valid_from, valid_to),
 as known now (see :mod:`projlife.projections.timeline`)."""
+
+rows_table = sa.Table(
+    "pl_ledger_rows",
+    metadata,
+    sa.Column("project_id", sa.String(36), primary_key=True),
+    sa.Column("valid_from", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("valid_to", sa.Integer, nullable=False),
+    sa.Column("city_code", sa.String(32), nullable=False),
+    sa.Column("area_code", sa.String(32), nullable=False),
+    sa.Column("county_code", sa.String(32), nullable=True),
+    sa.Column("figures", sa.Text, nullable=False),
+    sa.Index("ix_pl_rows_city", "city_code", "valid_to"),
+    sa.Index("ix_pl_rows_county", "county_code", "valid_to"),
+    sa.Index("ix_pl_rows_area", "area_code", "valid_to"),
+)
+"""Each project's whole ledger row per business-date interval [valid_from, valid_to), as known
+now: ``figures`` is the JSON of :func:`projlife.projections.ledger_rows.row_figures` (every figure
+and the event ids behind it). The current row is the one with ``valid_to = OPEN_END``, so "now"
+and "as of D" are one indexed range each (see :mod:`projlife.projections.timeline`)."""
 
 meta_table = sa.Table(
     "pl_ledger_meta",

@@ -30,6 +30,7 @@ from projlife.projections.fact_tables import (
     meta_table,
     projects_table,
     recorded_micros,
+    rows_table,
     timeline_table,
 )
 from projlife.projections.registry import register_projection
@@ -50,6 +51,7 @@ __all__ = [
     "meta_table",
     "projects_table",
     "recorded_micros",
+    "rows_table",
     "timeline_table",
 ]
 
@@ -65,7 +67,7 @@ class LedgerProjection:
 
     name: str = LEDGER_PROJECTION
     topics: tuple[str, ...] = TOPICS
-    tables: tuple[sa.Table, ...] = (projects_table, facts_table, timeline_table)
+    tables: tuple[sa.Table, ...] = (projects_table, facts_table, timeline_table, rows_table)
 
     def __init__(self, sources: ReadModelSources) -> None:
         self._dialect = sql_dialect(sources.url.dialect)

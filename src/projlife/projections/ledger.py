@@ -9,9 +9,9 @@ summary values are in :mod:`projlife.projections.ledger_rows` (re-exported here)
 
 from __future__ import annotations
 
-import gc
+import functools
+import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -23,6 +23,7 @@ from projlife.domain.classification import ProjectCategory
 from projlife.domain.errors import ProjlifeError
 from projlife.domain.lifecycle import Stage
 from projlife.projections import timeline
+from projlife.projections.contract import tracking_table
 from projlife.projections.counting.plan import PlanStatus, summarise_plans
 from projlife.projections.details import DETAILS_PROJECTION, details
 from projlife.projections.facts import (
@@ -30,8 +31,10 @@ from projlife.projections.facts import (
     OPEN_END,
     STAGES,
     facts_table,
+    meta_table,
     projects_table,
     recorded_micros,
+    rows_table,
     timeline_table,
 )
 from projlife.projections.ledger_rows import (
@@ -42,11 +45,13 @@ from projlife.projections.ledger_rows import (
     Removal,
     Scope,
     SizeBands,
+    stored_row,
     to_row,
     yuan_of_fen,
 )
-from projlife.projections.rebuilds import refuse_unservable
-from projlife.projections.state import QUERY_COLUMNS, FactRow, ProjectState, fold
+from projlife.projections.rebuilds import rebuilds_table, refuse_unservable
+from projlife.projections.state import QUERY_COLUMNS, FactRow, ProjectState, fold, no_cyclic_gc
+from projlife.store.dialect import sql_dialect
 
 if TYPE_CHECKING:
     from projlife.ports import CityDirectory, SqlDatabase
@@ -139,20 +144,17 @@ class Ledger:
         want_stage = Stage(stage) if stage is not None else None
         want_category = ProjectCategory(category) if category is not None else None
         scope = self.scope(city, county, area)
-        with _no_cyclic_gc():  # the fold and the rows allocate many objects and free none
-            states = self.states(scope, as_of=as_of, known_at=known_at)
-            statics = self.statics(scope, states)
-            out = []
-            for pid, st in states.items():
-                row = to_row(st, statics[pid], bands)
-                if want_stage is not None and row.stage is not want_stage:
-                    continue
-                if want_category is not None and row.category is not want_category:
-                    continue
-                if size_class is not None and row.size_class != size_class:
-                    continue
-                out.append(row)
-        out.sort(key=lambda r: r.code)
+        with no_cyclic_gc():  # the fold and the rows allocate many objects and free none
+            out = self._rows(scope, as_of, known_at, None, bands)
+        if want_stage is not None or want_category is not None or size_class is not None:
+            out = [
+                r
+                for r in out
+                if (want_stage is None or r.stage is want_stage)
+                and (want_category is None or r.category is want_category)
+                and (size_class is None or r.size_class == size_class)
+            ]
+        out.sort(key=_CODE)
         if with_details:
             found = details(self._database, [r.project_id for r in out], as_of=as_of, known_at=known_at)
             out = [attrs.evolve(r, details=found[r.project_id]) for r in out]
@@ -164,12 +166,54 @@ class Ledger:
     def row(
         self, project_id: str, *, as_of: date | None = None, known_at: datetime | None = None
     ) -> LedgerRow | None:
-        states = self.states(Scope(), as_of=as_of, known_at=known_at, project_ids=[str(project_id)])
-        if not states:
-            return None
-        return to_row(
-            next(iter(states.values())), self.statics(Scope(), states)[str(project_id)], self.size_bands
-        )
+        found = self._rows(Scope(), as_of, known_at, [str(project_id)], self.size_bands)
+        return found[0] if found else None
+
+    def _rows(
+        self,
+        scope: Scope,
+        as_of: date | None,
+        known_at: datetime | None,
+        project_ids: Sequence[str] | None,
+        bands: SizeBands,
+    ) -> list[LedgerRow]:
+        """The rows in scope, unordered: read from ``pl_ledger_rows`` (one indexed query) when
+        the timeline is fresh and the question is "as known now", else folded from the facts.
+        Both build the row with :func:`~projlife.projections.ledger_rows.row_from` from the
+        same :func:`~projlife.projections.ledger_rows.row_figures` of the same fold."""
+        if known_at is None:
+            stored = self._stored_rows(scope, as_of, project_ids, bands)
+            if stored is not None:
+                return stored
+        states = self.states(scope, as_of=as_of, known_at=known_at, project_ids=project_ids)
+        statics = self.statics(scope, states)
+        return [to_row(st, statics[pid], bands) for pid, st in states.items()]
+
+    def _stored_rows(
+        self, scope: Scope, as_of: date | None, project_ids: Sequence[str] | None, bands: SizeBands
+    ) -> list[LedgerRow] | None:
+        """The rows from ``pl_ledger_rows`` joined to ``pl_projects`` (None while the timeline is stale)."""
+        day = OPEN_END - 1 if as_of is None else as_of.toordinal()
+        place = _place(scope)
+        with self._database.engine.connect() as conn:
+            mark = sql_dialect(conn).mark
+            cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            try:
+                if not _servable_fresh(conn, cursor, mark):
+                    return None
+                params = [day, day, *(v for _, v in place)]
+                if project_ids is None:
+                    cursor.execute(_stored_rows_sql(mark, tuple(c for c, _ in place), 0), params)
+                    found = cursor.fetchall()
+                else:
+                    found = []
+                    for chunk in _chunks(list(project_ids), 500):
+                        sql = _stored_rows_sql(mark, tuple(c for c, _ in place), len(chunk))
+                        cursor.execute(sql, [*params, *chunk])
+                        found.extend(cursor.fetchall())
+            finally:
+                cursor.close()
+        return [stored_row(t[7], t, bands) for t in found]
 
     def summary(
         self,
@@ -237,40 +281,45 @@ class Ledger:
 
     def _timeline_summary(self, scope: Scope, as_of: date | None) -> LedgerSummary | None:
         """The summary as one SQL aggregate over the timeline (None if it is stale or inexact)."""
-        t = timeline_table
-        query = (
-            sa.select(
-                t.c.stage,
-                t.c.verified_stage,
-                sa.func.count(),
-                *timeline.split_sum(t.c.planned_fen),
-                *timeline.split_sum(t.c.signed_fen),
-                *timeline.split_sum(t.c.reported_fen),
-                sa.func.sum(sa.case((t.c.removed_mask != 0, 1), else_=0)),
-                sa.func.sum(t.c.cancelled),
-                sa.func.sum(t.c.flagged),
-                sa.func.min(t.c.exact),
-            )
-            .where(*timeline_conditions(scope, as_of))
-            .group_by(t.c.stage, t.c.verified_stage)
-        )
+        day = OPEN_END - 1 if as_of is None else as_of.toordinal()
+        place = [(c, v) for c, v in _place(scope)]
+        params = [day, day, *(v for _, v in place)]
         with self._database.engine.connect() as conn:
-            if timeline.is_stale(conn):
-                return None
-            groups = conn.execute(query).all()
+            mark = sql_dialect(conn).mark
+            cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            try:
+                if not _servable_fresh(conn, cursor, mark):
+                    return None
+                shape = tuple(c for c, _ in place)
+                split = conn.dialect.name == "sqlite"
+                try:
+                    # SQLite's integer SUM raises past 2⁶³ − 1; the split sums cannot overflow.
+                    # PostgreSQL and MariaDB sum BIGINT into NUMERIC/DECIMAL, exactly.
+                    cursor.execute(_summary_sql(mark, shape, split=False), params)
+                    split = False
+                except conn.dialect.loaded_dbapi.Error:
+                    if not split:
+                        raise
+                    conn.rollback()
+                    cursor.execute(_summary_sql(mark, shape, split=True), params)
+                groups = cursor.fetchall()
+            finally:
+                cursor.close()
         by_stage = dict.fromkeys(STAGES, 0)
         by_verified = dict.fromkeys(STAGES, 0)
         projects = removed = cancelled = flagged = 0
         planned = signed = reported = 0
-        for stage, verified, n, p_hi, p_lo, sg_hi, sg_lo, rp_hi, rp_lo, rm, cn, fl, exact in groups:
+        for stage, verified, n, rm, cn, fl, exact, *sums in groups:
             if not exact:
                 return None
+            if split:
+                p, sg, rp = (timeline.join_split_sum(sums[i], sums[i + 1]) for i in (0, 2, 4))
+            else:
+                p, sg, rp = (int(x or 0) for x in sums)
             by_stage[STAGES[stage]] += n
             by_verified[STAGES[verified]] += n
             projects += n
-            planned += timeline.join_split_sum(p_hi, p_lo)
-            signed += timeline.join_split_sum(sg_hi, sg_lo)
-            reported += timeline.join_split_sum(rp_hi, rp_lo)
+            planned, signed, reported = planned + p, signed + sg, reported + rp
             removed, cancelled, flagged = removed + int(rm), cancelled + int(cn), flagged + int(fl)
         return LedgerSummary(
             projects=projects,
@@ -367,6 +416,77 @@ class Ledger:
             yield from rows
 
 
+_CODE = operator.attrgetter("code")
+
+
+_READ_MODELS = (LEDGER_PROJECTION, DETAILS_PROJECTION)
+
+
+def _servable_fresh(conn: sa.Connection, cursor: Any, mark: str) -> bool:
+    """Whether the ledger's read models are whole (none rebuilding or stopped) and its timeline
+    fresh, in one round trip; raises what :func:`refuse_unservable` raises when they are not
+    whole (it is asked only then, or when the one query fails, e.g. on a database without the
+    tables yet, and names the cause)."""
+    names = ", ".join([mark] * len(_READ_MODELS))
+    try:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {rebuilds_table.name} WHERE name IN ({names})), "
+            f"(SELECT COUNT(*) FROM {tracking_table.name} WHERE name IN ({names}) "
+            "AND failed_event_id IS NOT NULL), "
+            f"(SELECT value FROM {meta_table.name} WHERE name = {mark})",
+            [*_READ_MODELS, *_READ_MODELS, timeline.STALE_FLAG],
+        )
+        busy, broken, stale = cursor.fetchone()
+    except conn.dialect.loaded_dbapi.Error:
+        conn.rollback()
+        busy = broken = 1
+        stale = None
+    if busy or broken:
+        refuse_unservable(conn, _READ_MODELS, "read the ledger")
+        return not timeline.is_stale(conn)
+    return stale is not None and int(stale) == 0
+
+
+def _place(scope: Scope) -> list[tuple[str, str]]:
+    """The scope's place columns and values (those given)."""
+    given = (
+        ("city_code", scope.city_code),
+        ("county_code", scope.county_code),
+        ("area_code", scope.area_code),
+    )
+    return [(c, v) for c, v in given if v is not None]
+
+
+@functools.lru_cache(maxsize=64)
+def _summary_sql(mark: str, place: tuple[str, ...], *, split: bool) -> str:
+    """DB-API SQL of the summary's groups over the timeline rows valid on a day (bound twice)."""
+    where = [f"valid_to > {mark}", f"valid_from <= {mark}", *(f"{c} = {mark}" for c in place)]
+    amounts = ("planned_fen", "signed_fen", "reported_fen")
+    if split:
+        sums = [f"SUM({a} >> 32), SUM({a} & 4294967295)" for a in amounts]
+    else:
+        sums = [f"SUM({a})" for a in amounts]
+    return (
+        "SELECT stage, verified_stage, COUNT(*), SUM(CASE WHEN removed_mask <> 0 THEN 1 ELSE 0 END), "
+        f"SUM(cancelled), SUM(flagged), MIN(exact), {', '.join(sums)} FROM {timeline_table.name} "
+        f"WHERE {' AND '.join(where)} GROUP BY stage, verified_stage"
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _stored_rows_sql(mark: str, place: tuple[str, ...], ids: int) -> str:
+    """DB-API SQL of the rows valid on a day (bound twice), in a place, of ``ids`` projects (0: any)."""
+    r, p = rows_table.name, projects_table.name
+    where = [f"r.valid_to > {mark}", f"r.valid_from <= {mark}", *(f"r.{c} = {mark}" for c in place)]
+    if ids:
+        where.append(f"r.project_id IN ({', '.join([mark] * ids)})")
+    return (
+        "SELECT p.project_id, p.code, p.city_code, p.area_code, p.county_code, p.category, "
+        f"p.investor_classes, r.figures FROM {r} r JOIN {p} p ON p.project_id = r.project_id "
+        f"WHERE {' AND '.join(where)}"
+    )
+
+
 def timeline_conditions(scope: Scope, as_of: date | None) -> list[Any]:
     """Timeline rows of the projects in scope valid on ``as_of`` (the latest ones if None)."""
     t = timeline_table
@@ -381,25 +501,11 @@ def timeline_conditions(scope: Scope, as_of: date | None) -> list[Any]:
     return conds
 
 
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector: a province's fold creates millions of objects that
-    all stay alive until the rows are built, so every collection meanwhile scans them in vain
-    (about half of the call's time). Reference counting still frees everything as usual."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _fetch_tuples(conn: sa.Connection, query: sa.Select[Any]) -> list[tuple[Any, ...]]:
     """All rows of ``query`` as plain tuples from the DB-API cursor (SQLAlchemy's rows cost
     ~2.7× the driver's fetch here). Only for columns without result processing (integers and
     strings), which come back from the driver exactly as SQLAlchemy would return them."""
-    compiled = query.compile(dialect=conn.dialect)
+    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     params: Any = compiled.construct_params()
     if compiled.positional:
         params = tuple(params[name] for name in compiled.positiontup or ())

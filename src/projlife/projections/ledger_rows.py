@@ -5,10 +5,11 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -28,6 +29,9 @@ __all__ = [
     "Removal",
     "Scope",
     "SizeBands",
+    "row_figures",
+    "row_from",
+    "stored_row",
     "to_row",
     "yuan_of_fen",
 ]
@@ -140,6 +144,30 @@ class LedgerRow:
     """年度计划投资, 投资完成率, 时序进度, 形象进度 and 滞后 (``with_plan=True``; ``None`` when the
     project has no annual target and no 形象进度 report). From the counting layer's
     :func:`~projlife.projections.counting.plan.city_plans`."""
+    _stored: tuple[str, Sequence[Any], SizeBands] | None = attrs.field(
+        default=None, init=False, eq=False, repr=False, alias="_stored"
+    )
+    """A row read from ``pl_ledger_rows`` (:func:`stored_row`): its figures' JSON, decoded on
+    first access to any figure (equality, ``repr``, ``as_dict`` and ``attrs.evolve`` read them
+    all); None once decoded, and for every row built by :func:`row_from`."""
+
+    if not TYPE_CHECKING:  # mypy would otherwise accept any attribute name
+
+        def __getattr__(self, name: str) -> Any:
+            # Only reached for a slot not set yet: the figures of a stored row, decoded once.
+            if name in _LAZY:
+                try:
+                    stored = object.__getattribute__(self, "_stored")
+                except AttributeError:
+                    stored = None
+                if stored is not None:
+                    for field, value in _row_fields(_loads(stored[0]), stored[1], stored[2]).items():
+                        _set(self, field, value)
+                    _set(self, "details", None)
+                    _set(self, "plan", None)
+                    _set(self, "_stored", None)
+                    return object.__getattribute__(self, name)
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -218,72 +246,148 @@ def yuan_of_fen(fen: int) -> Decimal:
 
 
 _CATEGORIES: dict[str, ProjectCategory] = {str(c): c for c in ProjectCategory}
+_POOLS: dict[str, Pool] = {str(p): p for p in Pool}
+_fromordinal = date.fromordinal
+
+
+def row_figures(st: ProjectState) -> list[Any]:
+    """Everything a :class:`LedgerRow` shows that the facts decide, as a JSON-able list.
+
+    The one computation behind every ledger row: :func:`to_row` builds the row of a folded state
+    from it, and the ledger's per-interval row table (:mod:`projlife.projections.timeline`)
+    stores it, so a stored row and a folded one are equal by construction. Amounts are exact
+    ``Decimal`` strings; dates are day ordinals; the order of every list is the row's order.
+    """
+    assert st.planned is not None and st.name is not None
+    claims = [
+        [rank, c.day, c.verified_pos is not None, list(c.event_ids)] for rank, c in sorted(st.claims.items())
+    ]
+    has_signed = st.signed is not None and Stage.SIGNED.rank in st.claims
+    return [
+        st.name[0],
+        st.name[1],
+        str(st.planned[0]),
+        st.planned[1],
+        str(st.signed[0]) if has_signed and st.signed is not None else None,
+        st.signed[1] if has_signed and st.signed is not None else None,
+        str(st.investment_total()),
+        sorted(p for v in st.investment.values() for p in (v[2], v[3]) if p is not None),
+        STAGES.index(st.stage),
+        STAGES.index(st.verified_stage),
+        claims,
+        list(st.sponsor) if st.sponsor else None,
+        [[flag, pos] for flag, (_, pos) in st.flags.items()],
+        [[rank, day, pos] for rank, (day, pos) in st.scheduled.items()],
+        [[pool, reason, day, pos] for pool, (reason, day, pos) in sorted(st.removed.items())],
+        [list(r) for r in st.rejections],
+        list(st.cancelled[:2]) if st.cancelled else None,
+        list(st.land_reclaimed) if st.land_reclaimed else None,
+    ]
 
 
 def to_row(st: ProjectState, static: Any, bands: SizeBands) -> LedgerRow:
+    """The ledger row of a folded project state (``static``: its ``pl_projects`` row)."""
+    return row_from(
+        row_figures(st),
+        (
+            st.project_id,
+            static.code,
+            static.city_code,
+            static.area_code,
+            static.county_code,
+            static.category,
+            static.investor_classes,
+        ),
+        bands,
+    )
+
+
+def row_from(figures: Sequence[Any], static: Sequence[Any], bands: SizeBands) -> LedgerRow:
+    """A :class:`LedgerRow` from :func:`row_figures` (or their JSON) and the project's static
+    columns ``(project_id, code, city_code, area_code, county_code, category, investor_classes)``."""
+    return LedgerRow(**_row_fields(figures, static, bands))
+
+
+def _row_fields(figures: Sequence[Any], static: Sequence[Any], bands: SizeBands) -> dict[str, Any]:
+    """The fields of :func:`row_from`'s row (set straight onto a stored row when it is decoded)."""
+    (name, name_pos, planned_s, planned_pos, signed_s, signed_pos, inv_s, inv_pos, stage, verified_stage,
+     claims, sponsor, flags, scheduled, removed, rejections, cancelled, land) = figures  # fmt: skip
     sources: dict[str, tuple[int, ...]] = {}
     stage_dates: dict[Stage, date] = {}
-    verified: set[Stage] = set()
-    for rank in sorted(st.claims):
-        claim = st.claims[rank]
-        stage = STAGES[rank]
-        stage_dates[stage] = claim.on
-        if claim.verified_pos is not None:
-            verified.add(stage)
-        sources[f"stage:{stage}"] = claim.event_ids
-    assert st.planned is not None and st.name is not None
-    planned = st.planned[0]
-    sources["planned_investment"] = (st.planned[1],)
-    sources["name"] = (st.name[1],)
+    verified: list[Stage] = []
+    for rank, day, is_verified, ids in claims:
+        s = STAGES[rank]
+        stage_dates[s] = _fromordinal(day)
+        if is_verified:
+            verified.append(s)
+        sources[_STAGE_KEYS[rank]] = tuple(ids)
+    planned = Decimal(planned_s)
+    sources["planned_investment"] = (planned_pos,)
+    sources["name"] = (name_pos,)
     signed = None
-    if st.signed is not None and Stage.SIGNED.rank in st.claims:
-        signed = st.signed[0]
-        sources["signed_amount"] = (st.signed[1],)
-    inv = st.investment_total()
-    sources["investment_reported"] = tuple(
-        sorted(p for v in st.investment.values() for p in (v[2], v[3]) if p is not None)
-    )
-    if st.sponsor:
-        sources["sponsor"] = (st.sponsor[2],)
-    for flag, (_, pos) in st.flags.items():
+    if signed_s is not None:
+        signed = Decimal(signed_s)
+        sources["signed_amount"] = (signed_pos,)
+    sources["investment_reported"] = tuple(inv_pos)
+    if sponsor:
+        sources["sponsor"] = (sponsor[2],)
+    for flag, pos in flags:
         sources[f"flag:{flag}"] = (pos,)
-    for stage_rank, (_, pos) in st.scheduled.items():
-        sources[f"scheduled:{STAGES[stage_rank]}"] = (pos,)
-    removed = tuple(
-        Removal(Pool(pool), reason, date.fromordinal(day), pos)
-        for pool, (reason, day, pos) in sorted(st.removed.items())
-    )
-    rejections = tuple(
-        Rejection(STAGES[rank], date.fromordinal(day), reason, pos)
-        for rank, day, reason, pos in st.rejections
-    )
-    if st.cancelled:
-        sources["cancelled"] = (st.cancelled[1],)
-    if st.land_reclaimed:
-        sources["land_reclaimed"] = (st.land_reclaimed[1],)
-    return LedgerRow(
-        project_id=st.project_id,
-        code=static.code,
-        name=st.name[0],
-        city_code=static.city_code,
-        area_code=static.area_code,
-        county_code=static.county_code,
-        category=_CATEGORIES.get(static.category) or ProjectCategory(static.category),
-        investor_classes=tuple(c for c in static.investor_classes.split(",") if c),
-        stage=st.stage,
-        verified_stage=st.verified_stage,
+    for rank, _, pos in scheduled:
+        sources[_SCHEDULED_KEYS[rank]] = (pos,)
+    if cancelled:
+        sources["cancelled"] = (cancelled[1],)
+    if land:
+        sources["land_reclaimed"] = (land[1],)
+    pid, code, city_code, area_code, county_code, category, investors, *_ = static
+    return dict(
+        project_id=pid,
+        code=code,
+        name=name,
+        city_code=city_code,
+        area_code=area_code,
+        county_code=county_code,
+        category=_CATEGORIES.get(category) or ProjectCategory(category),
+        investor_classes=tuple(c for c in investors.split(",") if c),
+        stage=STAGES[stage],
+        verified_stage=STAGES[verified_stage],
         stage_dates=stage_dates,
         verified=frozenset(verified),
         planned_investment=planned,
         signed_amount=signed,
-        investment_reported=inv,
+        investment_reported=Decimal(inv_s),
         size_class=bands.classify(planned),
-        sponsor=(st.sponsor[0], st.sponsor[1]) if st.sponsor else None,
-        flags=tuple(sorted(st.flags)),
-        scheduled={STAGES[r]: date.fromordinal(d) for r, (d, _) in sorted(st.scheduled.items())},
-        removed=removed,
-        rejections=rejections,
-        cancelled_on=date.fromordinal(st.cancelled[0]) if st.cancelled else None,
-        land_reclaimed_on=date.fromordinal(st.land_reclaimed[0]) if st.land_reclaimed else None,
+        sponsor=(sponsor[0], sponsor[1]) if sponsor else None,
+        flags=tuple(sorted(f for f, _ in flags)),
+        scheduled={STAGES[r]: _fromordinal(d) for r, d, _ in sorted(scheduled)},
+        removed=tuple(
+            Removal(_POOLS.get(p) or Pool(p), reason, _fromordinal(day), pos)
+            for p, reason, day, pos in removed
+        ),
+        rejections=tuple(
+            Rejection(STAGES[rank], _fromordinal(day), reason, pos) for rank, day, reason, pos in rejections
+        ),
+        cancelled_on=_fromordinal(cancelled[0]) if cancelled else None,
+        land_reclaimed_on=_fromordinal(land[0]) if land else None,
         sources=sources,
     )
+
+
+def stored_row(figures_json: str, static: Sequence[Any], bands: SizeBands) -> LedgerRow:
+    """The row of :func:`row_from` for ``figures_json`` (the JSON of :func:`row_figures`), with
+    only ``project_id`` and ``code`` set now: every other figure is decoded from the JSON, by
+    :func:`row_from`, the first time one is read. A province's rows cost no more than their
+    fetch until someone looks at them."""
+    row: LedgerRow = _new(LedgerRow)
+    _set(row, "project_id", static[0])
+    _set(row, "code", static[1])
+    _set(row, "_stored", (figures_json, static, bands))
+    return row
+
+
+_new = object.__new__
+_set = object.__setattr__
+_loads = json.loads
+_LAZY = frozenset(f.name for f in attrs.fields(LedgerRow)) - {"project_id", "code", "_stored"}
+_STAGE_KEYS = tuple(f"stage:{s}" for s in STAGES)
+_SCHEDULED_KEYS = tuple(f"scheduled:{s}" for s in STAGES)

@@ -114,7 +114,6 @@ class ProjectionRunner(_BatchRunner):
                 "build a projection runner", f"duplicate projection names in {names}", "unique names"
             )
         self._projections: dict[str, Projection] = {p.name: p for p in chosen}
-        self._dialect = sources.url.dialect
         self._sql = sql_dialect(sources.url.dialect)
         self._events_table = sources.url.events_table
         self._id_column = sources.url.position_column

@@ -36,7 +36,6 @@ class _BatchRunner:
     _database: ReadModelSources
     _mapper: Mapper[UUID]
     _projections: dict[str, Projection]
-    _dialect: str
     _sql: SQLDialect
     _events_table: str
     _id_column: str
@@ -154,14 +153,14 @@ class _BatchRunner:
     def _create_indexes(self, projection: Projection) -> None:
         """Create the projection's indexes that are missing (after a rebuild, or an interrupted one)."""
         with self._transaction() as conn:
-            if self._dialect == "sqlite":
-                conn.exec_driver_sql("PRAGMA cache_size=-131072")  # 128 MiB for the index sorts
+            if self._sql.index_build_sql:
+                conn.exec_driver_sql(self._sql.index_build_sql[0])
             inspector = sa.inspect(conn)
             for index in _indexes(projection):
                 if index.table is not None and inspector.has_table(index.table.name):
                     index.create(conn, checkfirst=True)
-            if self._dialect == "sqlite":
-                conn.exec_driver_sql("PRAGMA cache_size=-2000")
+            if self._sql.index_build_sql:
+                conn.exec_driver_sql(self._sql.index_build_sql[1])
 
     def _ensure_tracking_rows(self) -> None:
         if self._ready:

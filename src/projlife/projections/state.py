@@ -9,7 +9,9 @@ exactly as the aggregate's own ``apply`` methods would.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -17,7 +19,7 @@ from typing import Any
 from projlife.domain.lifecycle import Stage
 from projlife.projections.facts import STAGES, FactKind
 
-__all__ = ["Claim", "ProjectState", "fold"]
+__all__ = ["Claim", "ProjectState", "fold", "no_cyclic_gc"]
 
 FactRow = tuple[Any, ...]
 """(pos, project_id, version, kind, stage, target_version, day, amount, text, value, business, recorded)"""
@@ -231,3 +233,17 @@ def fold(rows: Iterable[FactRow], as_of: int | None = None) -> dict[str, Project
             state = states[r[1]] = ProjectState(r[1])
         state.apply(r)
     return {pid: s.cut(as_of) for pid, s in states.items() if s.exists}
+
+
+@contextmanager
+def no_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector: a province's fold creates millions of objects that
+    all stay alive until the rows are built, so every collection meanwhile scans them in vain
+    (about half of the call's time). Reference counting still frees everything as usual."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

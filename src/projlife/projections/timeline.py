@@ -18,6 +18,7 @@ then fold the facts). Questions "as known at T" always fold the facts.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from itertools import groupby
@@ -26,19 +27,30 @@ from typing import Any
 import sqlalchemy as sa
 
 from projlife.domain.lifecycle import Pool
-from projlife.projections.facts import OPEN_END, STAGES, FactKind, facts_table, meta_table, timeline_table
+from projlife.projections.facts import (
+    OPEN_END,
+    STAGES,
+    FactKind,
+    facts_table,
+    meta_table,
+    rows_table,
+    timeline_table,
+)
+from projlife.projections.ledger_rows import row_figures
 from projlife.projections.state import QUERY_COLUMNS, FactRow, ProjectState
 from projlife.store.dialect import sql_dialect
 
 __all__ = [
     "MAX_FEN",
     "POOL_BITS",
+    "STALE_FLAG",
     "begin_bulk",
     "build_all",
     "bulk_pending",
     "end_bulk",
     "is_stale",
     "join_split_sum",
+    "project_intervals",
     "project_timeline",
     "refresh",
     "set_stale",
@@ -78,7 +90,8 @@ def join_split_sum(high: Any, low: Any) -> int:
 POOL_BITS: dict[str, int] = {str(p): 1 << i for i, p in enumerate(Pool)}
 """Bit of each pool in ``removed_mask``."""
 
-_STALE = "timeline_stale"
+STALE_FLAG = _STALE = "timeline_stale_v2"
+"""(v2: with ``pl_ledger_rows``; a database whose timeline predates it is stale until a rebuild)"""
 _BULK = "timeline_bulk"
 _COLUMNS = (*QUERY_COLUMNS, "city_code", "area_code", "county_code")
 _HUNDRED = Decimal(100)
@@ -184,56 +197,92 @@ def _snapshot(st: ProjectState) -> tuple[Any, ...]:
 
 
 def project_timeline(rows: Sequence[FactRow]) -> list[tuple[int, int, tuple[Any, ...]]]:
-    """``(valid_from, valid_to, figures)`` for one project's fact rows (in log order).
+    """``(valid_from, valid_to, figures)`` for one project's fact rows (in log order)."""
+    return project_intervals(rows)[0]
+
+
+def project_intervals(
+    rows: Sequence[FactRow],
+) -> tuple[list[tuple[int, int, tuple[Any, ...]]], list[tuple[int, int, str]]]:
+    """The project's timeline intervals and its ledger-row intervals (``figures`` as JSON).
 
     The figures as of day b are the fold of the facts dated ≤ b, cut at b
     (:meth:`ProjectState.cut`): a claim whose date a correction moved past b does not stand yet.
     So the intervals break at the business dates of the facts *and* at every claimed day (a
-    claim's corrected date may lie after every business date).
+    claim's corrected date may lie after every business date). Equal neighbours are merged,
+    for each of the two lists on its own.
     """
     if not rows:
-        return []
+        return [], []
     pid = rows[0][1]
     claim_days = {r[6] for r in rows if r[3] in _DATED and r[6] is not None}
     dates = sorted({r[10] for r in rows} | claim_days)
-    points: list[tuple[int, tuple[Any, ...] | None]] = []
+    points: list[tuple[int, tuple[Any, ...] | None, str | None]] = []
     if all(rows[i][10] <= rows[i + 1][10] for i in range(len(rows) - 1)):
         # Business dates in log order: each state is a prefix of the log (one pass).
         st = ProjectState(pid)
         i = 0
         snap: tuple[Any, ...] | None = None
+        fig: str | None = None
         for b in dates:
-            changed = b in claim_days
+            changed = applied = b in claim_days
             while i < len(rows) and rows[i][10] <= b:
                 st.apply(rows[i])
                 changed = changed or rows[i][3] not in _UNSEEN
+                applied = True
                 i += 1
-            if changed or snap is None:
-                snap = _snapshot(st.cut(b)) if st.exists else None
-            points.append((b, snap))
+            if st.exists:
+                cut = st.cut(b)
+                if changed or snap is None:
+                    snap = _snapshot(cut)
+                if applied or fig is None:
+                    fig = _figures(cut)
+            else:
+                snap = fig = None
+            points.append((b, snap, fig))
     else:
         for b in dates:
             st = ProjectState(pid)
             for r in rows:
                 if r[10] <= b:
                     st.apply(r)
-            points.append((b, _snapshot(st.cut(b)) if st.exists else None))
-    out: list[tuple[int, int, tuple[Any, ...]]] = []
-    for i, (b, snap) in enumerate(points):
+            cut = st.cut(b)
+            points.append((b, _snapshot(cut), _figures(cut)) if st.exists else (b, None, None))
+    return _merged([(b, snap) for b, snap, _ in points]), _merged([(b, fig) for b, _, fig in points])
+
+
+def _merged(points: list[tuple[int, Any]]) -> list[tuple[int, int, Any]]:
+    out: list[tuple[int, int, Any]] = []
+    for i, (b, value) in enumerate(points):
         end = points[i + 1][0] if i + 1 < len(points) else OPEN_END
-        if snap is None:
+        if value is None:
             continue
-        if out and out[-1][1] == b and out[-1][2] == snap:
-            out[-1] = (out[-1][0], end, snap)
+        if out and out[-1][1] == b and out[-1][2] == value:
+            out[-1] = (out[-1][0], end, value)
         else:
-            out.append((b, end, snap))
+            out.append((b, end, value))
     return out
 
 
-def _rows(group: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+def _figures(st: ProjectState) -> str:
+    return _dumps(row_figures(st))
+
+
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
+
+
+def _rows(group: Iterable[tuple[Any, ...]]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     facts = list(group)  # fact rows with city, area, county after the fold's columns
     pid, place = facts[0][1], facts[0][12:15]
-    return [(pid, start, end, *place, *snap) for start, end, snap in project_timeline(facts)]
+    spans, figures = project_intervals(facts)
+    return (
+        [(pid, start, end, *place, *snap) for start, end, snap in spans],
+        [(pid, start, end, *place, fig) for start, end, fig in figures],
+    )
+
+
+def _rows_sql(conn: sa.Connection) -> str:
+    return sql_dialect(conn).insert_ignore_sql(rows_table.name, [c.name for c in rows_table.columns], None)
 
 
 def refresh(conn: sa.Connection, project_ids: Sequence[str], insert_sql: str) -> None:
@@ -246,18 +295,27 @@ def refresh(conn: sa.Connection, project_ids: Sequence[str], insert_sql: str) ->
             sa.select(*cols).where(f.c.project_id.in_(chunk)).order_by(f.c.project_id, f.c.pos)
         ).all()
         conn.execute(timeline_table.delete().where(timeline_table.c.project_id.in_(chunk)))
-        rows = [r for _, g in groupby(facts, key=lambda r: r[1]) for r in _rows(g)]
-        if rows:
-            conn.exec_driver_sql(insert_sql, rows)
+        conn.execute(rows_table.delete().where(rows_table.c.project_id.in_(chunk)))
+        spans: list[tuple[Any, ...]] = []
+        figures: list[tuple[Any, ...]] = []
+        for _, g in groupby(facts, key=lambda r: r[1]):
+            project_spans, project_figures = _rows(g)
+            spans.extend(project_spans)
+            figures.extend(project_figures)
+        if spans:
+            conn.exec_driver_sql(insert_sql, spans)
+        if figures:
+            conn.exec_driver_sql(_rows_sql(conn), figures)
 
 
 def build_all(conn: sa.Connection, insert_sql: str, chunk: int = 20_000) -> None:
     """Rebuild the whole timeline in one streamed pass over the facts (by project, in log order)."""
     f = facts_table
     conn.execute(timeline_table.delete())
+    conn.execute(rows_table.delete())
     # Without transactional DDL (MySQL) the indexes stay: dropping one would commit half a rebuild.
     indexes = (
-        sorted(timeline_table.indexes, key=lambda i: str(i.name))
+        sorted([*timeline_table.indexes, *rows_table.indexes], key=lambda i: str(i.name))
         if sql_dialect(conn).transactional_ddl
         else []
     )
@@ -268,13 +326,20 @@ def build_all(conn: sa.Connection, insert_sql: str, chunk: int = 20_000) -> None
         .order_by(f.c.project_id, f.c.pos)
         .execution_options(stream_results=True, yield_per=chunk)
     )
+    rows_sql = _rows_sql(conn)
     pending: list[tuple[Any, ...]] = []
+    pending_rows: list[tuple[Any, ...]] = []
     for _, group in groupby(result, key=lambda r: r[1]):
-        pending.extend(_rows(group))
+        spans, figures = _rows(group)
+        pending.extend(spans)
+        pending_rows.extend(figures)
         if len(pending) >= chunk:
             conn.exec_driver_sql(insert_sql, pending)
-            pending = []
+            conn.exec_driver_sql(rows_sql, pending_rows)
+            pending, pending_rows = [], []
     if pending:
         conn.exec_driver_sql(insert_sql, pending)
+    if pending_rows:
+        conn.exec_driver_sql(rows_sql, pending_rows)
     for index in indexes:
         index.create(conn, checkfirst=True)

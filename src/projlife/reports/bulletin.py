@@ -345,6 +345,8 @@ def build_bulletin(
             as_of,
             benchmarks=settings.benchmarks,
             settings=settings.rates,
+            per_mu_rank=settings.per_mu_rank,
+            areas=profile.areas,
         )
     else:
         office = None

@@ -8,8 +8,13 @@
   amount signed;
 * **lists** — 洽谈签约项目 (signed in the half-year), 开工在建项目 (started and not yet completed on
   its last day), 竣工投产项目 (completed or producing in the half-year);
+* **review** — the area's score and rank under the city's half-year scoring rule (its
+  ``projlife_scoring`` hook; Jiangyan's ``half-year.review``, the 五比五突破 assessment 003 reports
+  at the same meeting: "会议通报了 … 上半年招商引资、项目建设“五比五突破”考核情况"), ranked by
+  :func:`projlife.engine.ranking.rank` and re-ranked among the county's town-level areas
+  (:meth:`~projlife.engine.ranking.Ranking.among`); a city without such a rule has no review;
 * **rankings** — each figure's rank among the county's town-level areas; equal figures share a
-  rank (1, 1, 3).
+  rank (1, 1, 3), by the engine's one rule (:func:`~projlife.engine.ranking.shared_ranks`).
 
 :func:`half_year_packs` builds them from counted projects; :func:`pack_markdown`,
 :func:`pack_html` and :func:`write_packs_xlsx` render them.
@@ -27,11 +32,13 @@ import attrs
 from projlife.domain.areas import Area, AreaTree
 from projlife.domain.lifecycle import Stage
 from projlife.domain.periods import Period, PeriodKind
+from projlife.engine.ranking import Ranking, shared_ranks
 from projlife.projections.counting.record import ProjectFacts
 
 __all__ = [
     "FIGURES",
     "AreaPack",
+    "PackReview",
     "half_year_packs",
     "pack_html",
     "pack_markdown",
@@ -49,6 +56,21 @@ _LISTS = (("signing", "洽谈签约项目"), ("building", "开工在建项目"),
 
 
 @attrs.frozen
+class PackReview:
+    """The area's place under the city's half-year scoring rule, among the pack's areas."""
+
+    rule_id: str
+    title_zh: str
+    rule_set_sha256: str
+    rank: int
+    of: int
+    score: Decimal
+    points: tuple[tuple[str, Decimal], ...]
+    """Indicator id → weighted points, as the rule scored them."""
+    tied: bool
+
+
+@attrs.frozen
 class AreaPack:
     area_code: str
     area_name: str
@@ -59,17 +81,24 @@ class AreaPack:
     """figure → (rank, number of areas ranked)."""
     lists: dict[str, tuple[tuple[str, str], ...]]
     """list → (project code, the date that put it there)."""
-
-
-def shared_ranks(values: dict[str, int]) -> dict[str, int]:
-    """Rank 1 for the largest figure; equal figures share a rank, the next rank skips (1, 1, 3)."""
-    return {k: 1 + sum(1 for other in values.values() if other > v) for k, v in values.items()}
+    review: PackReview | None = None
+    """The city's half-year scoring rule's verdict (``None``: the city has none, or it does not rank
+    this area's level)."""
 
 
 def half_year_packs(
-    facts: Iterable[ProjectFacts], tree: AreaTree, areas: Sequence[Area], period: Period
+    facts: Iterable[ProjectFacts],
+    tree: AreaTree,
+    areas: Sequence[Area],
+    period: Period,
+    *,
+    ranking: Ranking | None = None,
+    title_zh: str = "",
 ) -> list[AreaPack]:
-    """The pack of each of ``areas`` (a county's town-level areas) for the half-year ``period``."""
+    """The pack of each of ``areas`` (a county's town-level areas) for the half-year ``period``.
+
+    ``ranking``: the city's half-year scoring rule's ranking (``engine.rank``; ``title_zh`` its
+    title), re-ranked among ``areas``; an area it does not rank has no review."""
     if period.kind is not PeriodKind.HALF_YEAR:
         raise ValueError(f"{period} is not a half-year")
     mine: dict[str, list[ProjectFacts]] = {a.code: [] for a in areas}
@@ -114,6 +143,20 @@ def half_year_packs(
             ),
         }
     ranks = {key: shared_ranks({a.code: figures[a.code][key] for a in areas}) for key, _, _ in FIGURES}
+    reviews: dict[str, PackReview] = {}
+    if ranking is not None:
+        among = ranking.among(a.code for a in areas)
+        for row in among.rows:
+            reviews[row.area_code] = PackReview(
+                among.rule_id,
+                title_zh or among.rule_id,
+                among.rule_set_sha256,
+                row.rank,
+                len(among.rows),
+                row.score,
+                row.points,
+                among.tied(row),
+            )
     return [
         AreaPack(
             a.code,
@@ -123,9 +166,39 @@ def half_year_packs(
             amounts[a.code],
             {key: (ranks[key][a.code], len(areas)) for key, _, _ in FIGURES},
             lists[a.code],
+            reviews.get(a.code),
         )
         for a in areas
     ]
+
+
+_PLACES = Decimal("0.01")
+
+
+def _review_lines(pack: AreaPack) -> list[str]:
+    r = pack.review
+    if r is None:
+        return [
+            "",
+            "## 考核排名",
+            "",
+            "本市未设可对本级地区评分的半年考核规则；各项指标按数量排名（见上表）。",
+        ]
+    lines = [
+        "",
+        "## 考核排名",
+        "",
+        f"按“{r.title_zh}”（规则 {r.rule_id}，规则集 {r.rule_set_sha256[:12]}）：得分 "
+        f"{r.score.quantize(_PLACES)}，排名 {r.rank}/{r.of}{'（并列）' if r.tied else ''}。",
+    ]
+    if r.points:
+        lines += [
+            "",
+            "| 指标 | 得分 |",
+            "|---|---|",
+            *(f"| {k} | {p.quantize(_PLACES)} |" for k, p in r.points),
+        ]
+    return lines
 
 
 def _yi(yuan: Decimal) -> str:
@@ -144,6 +217,7 @@ def pack_markdown(pack: AreaPack) -> str:
         rank, of = pack.ranks[key]
         lines.append(f"| {label} | {pack.figures[key]} | {rank}/{of} |")
     lines += ["", f"签约金额：{_yi(pack.signed_amount)}亿元"]
+    lines += _review_lines(pack)
     for key, label in _LISTS:
         lines += ["", f"## {label}", ""]
         rows = pack.lists[key]
@@ -164,6 +238,18 @@ def pack_html(pack: AreaPack) -> str:
         rank, of = pack.ranks[key]
         out.append(f"<tr><td>{label}</td><td>{pack.figures[key]}</td><td>{rank}/{of}</td></tr>")
     out.append(f"</table><p>签约金额：{_yi(pack.signed_amount)}亿元</p>")
+    r = pack.review
+    out.append("<h2>考核排名</h2>")
+    if r is None:
+        out.append("<p>本市未设可对本级地区评分的半年考核规则；各项指标按数量排名。</p>")
+    else:
+        out.append(
+            f"<p>按“{e(r.title_zh)}”（规则 {e(r.rule_id)}，规则集 {e(r.rule_set_sha256[:12])}）：得分 "
+            f"{r.score.quantize(_PLACES)}，排名 {r.rank}/{r.of}{'（并列）' if r.tied else ''}。</p>"
+        )
+        out.append("<table><tr><th>指标</th><th>得分</th></tr>")
+        out += [f"<tr><td>{e(k)}</td><td>{p.quantize(_PLACES)}</td></tr>" for k, p in r.points]
+        out.append("</table>")
     for key, label in _LISTS:
         out.append(f"<h2>{label}</h2><table><tr><th>项目编号</th><th>日期</th></tr>")
         out += [f"<tr><td>{e(c)}</td><td>{e(d)}</td></tr>" for c, d in pack.lists[key]]
@@ -184,13 +270,23 @@ def write_packs_xlsx(packs: Sequence[AreaPack], path: str | Path) -> None:
     ws = wb.active
     assert ws is not None
     ws.title = "汇总"
-    ws.append(["地区", *(x for _, label, _ in FIGURES for x in (label, f"{label}排名")), "签约金额（亿元）"])
+    ws.append(
+        [
+            "地区",
+            *(x for _, label, _ in FIGURES for x in (label, f"{label}排名")),
+            "签约金额（亿元）",
+            "考核得分",
+            "考核排名",
+        ]
+    )
     for p in packs:
         ws.append(
             [
                 p.area_name,
                 *(x for key, _, _ in FIGURES for x in (p.figures[key], p.ranks[key][0])),
                 _yi(p.signed_amount),
+                None if p.review is None else str(p.review.score.quantize(_PLACES)),
+                None if p.review is None else p.review.rank,
             ]
         )
     for p in packs:

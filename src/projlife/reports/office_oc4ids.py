@@ -3,7 +3,8 @@
 :func:`project_office_facts` reads the office read model (``app.office``) as of a date and
 groups, per project id, its list stays (名单: level, funding source, year status, 三个一批
 batch, 储备库), sponsorship work (分包调研), funding applications (资金申报), certificates
-(竣工即发证), accepted parts and parts producing (分批验收), and 亩均 figures.
+(竣工即发证), accepted parts and parts producing (分批验收), 亩均 figures, and from the city's
+target book (``app.targets.book(city)``) its 目标责任书 targets in force and its 形象进度 reports.
 
 In OC4IDS (``docs/reports.md``):
 
@@ -25,7 +26,9 @@ from typing import Any
 
 import attrs
 
+from projlife.domain.project import project_id_for
 from projlife.domain.project_office import FundingStatus
+from projlife.domain.targets import ProgressEntry, TargetBook, TargetEntry, TargetMeasure, TargetSubject
 from projlife.projections.office import (
     FundingApplication,
     ListMembership,
@@ -56,6 +59,10 @@ class ProjectOfficeFacts:
     parts_accepted: tuple[tuple[str, date], ...] = ()
     parts_producing: tuple[tuple[str, date], ...] = ()
     per_mu: tuple[PerMuRow, ...] = ()
+    targets: tuple[TargetEntry, ...] = ()
+    """目标责任书: the project's targets in force on the as-of date (001: 每年初…递交《重点项目建设目标责任书》)."""
+    progress: tuple[ProgressEntry, ...] = ()
+    """形象进度: its monthly reports made by the as-of date."""
 
     def current_lists(self) -> tuple[ListMembership, ...]:
         """The stays open on the as-of date (every open stay without one)."""
@@ -71,9 +78,12 @@ def project_office_facts(
     as_of: date | None = None,
     known_at: datetime | None = None,
     per_mu_years: Iterable[int] = (),
+    targets: TargetBook | None = None,
 ) -> dict[str, ProjectOfficeFacts]:
     """Every project of ``city_code`` with an office fact as of ``as_of`` and as recorded by ``known_at``,
-    by project id (the 亩均 of the years asked)."""
+    by project id (the 亩均 of the years asked; with ``targets``, the city's target book, each
+    project's targets in force on ``as_of`` and its 形象进度 reports made by then — the book as it
+    stands, ``known_at`` does not apply to it)."""
     groups: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
     for m in reads.list_memberships(city_code, as_of=as_of, known_at=known_at):
         groups[m.project_id]["lists"].append(m)
@@ -91,6 +101,14 @@ def project_office_facts(
     for year in sorted(set(per_mu_years)):
         for pm in reads.per_mu(city_code, year, as_of=as_of, known_at=known_at):
             groups[pm.project_id]["per_mu"].append(pm)
+    if targets is not None:
+        day = as_of or date.max
+        for t in sorted(targets.targets_as_of(day).values(), key=lambda t: (t.period, t.measure.value)):
+            if t.subject_kind is TargetSubject.PROJECT:
+                groups[str(project_id_for(city_code, t.subject))]["targets"].append(t)
+        for p in targets.progress:
+            if p.occurred_on <= day:
+                groups[str(project_id_for(city_code, p.project_code))]["progress"].append(p)
     return {
         pid: ProjectOfficeFacts(as_of=as_of, **{k: tuple(v) for k, v in g.items()})
         for pid, g in groups.items()
@@ -210,4 +228,36 @@ def office_extension(facts: ProjectOfficeFacts) -> dict[str, Any]:
             }
             for pm in facts.per_mu
         ]
+    if facts.targets:
+        out["targets"] = [
+            {
+                "measure": t.measure.value,
+                "measureLabel": _MEASURE_LABEL[t.measure],
+                "period": t.period,
+                "value": _number(t.value),
+                "unit": _UNIT[t.measure],
+                **({"engineeringTarget": t.note} if t.note else {}),
+                **({"source": t.source} if t.source else {}),
+                "setDate": t.occurred_on.isoformat(),
+            }
+            for t in facts.targets
+        ]
+    if facts.progress:
+        out["progress"] = [
+            {
+                "month": f"{p.month:%Y-%m}",
+                "percent": _number(p.percent),
+                "stageNote": p.stage_note,
+                "reportedDate": p.occurred_on.isoformat(),
+            }
+            for p in facts.progress
+        ]
     return out
+
+
+_MEASURE_LABEL = {
+    TargetMeasure.INVESTMENT: "年度计划投资",
+    TargetMeasure.STARTS: "开工目标",
+    TargetMeasure.PROGRESS: "工程进度目标",
+}
+_UNIT = {TargetMeasure.INVESTMENT: "CNY", TargetMeasure.STARTS: "projects", TargetMeasure.PROGRESS: "percent"}

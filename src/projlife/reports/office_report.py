@@ -17,9 +17,11 @@ from typing import Any
 
 import attrs
 
+from projlife.domain.areas import AreaTree
 from projlife.domain.money import decimal_text
 from projlife.domain.periods import Period, PeriodKind
 from projlife.domain.project_office import FundingStatus, ListName, SponsorWork
+from projlife.engine.per_mu_ranking import PerMuRanking, PerMuRankLevel, PerMuRankSettings, rank_per_mu
 from projlife.projections.counting.office import (
     BatchCheck,
     EnterpriseCount,
@@ -53,6 +55,8 @@ class OfficeSection:
     enterprises: EnterpriseCount
     per_mu: PerMuIndices | None = None
     """The 亩均 indices of the latest year with figures reported (this year's, else last year's)."""
+    per_mu_ranking: PerMuRanking | None = None
+    """Those indices ranked per the city's setting (projects by 亩均税收 unless set)."""
 
 
 def office_section(
@@ -63,10 +67,16 @@ def office_section(
     *,
     benchmarks: MuBenchmarks | None = None,
     settings: OfficeRateSettings | None = None,
+    per_mu_rank: PerMuRankSettings | None = None,
+    areas: AreaTree | None = None,
 ) -> OfficeSection | None:
     """The section as of ``as_of``, or ``None`` when the city has no office fact recorded by then.
 
-    ``benchmarks``: the city's 亩均 benchmarks (none: no 达标率); ``settings``: its rate readings.
+        ``benchmarks``: the city's 亩均 benchmarks (none: no 达标率); ``settings``: its rate readings;
+        ``per_mu_rank``: how its 亩均 figures are ranked
+        (:func:`~projlife.engine.per_mu_ranking.rank_per_mu`); when areas are ranked, a project counts
+        in its unit of ``areas``, the city's tree (``AreaTree.unit_of``: a city's county, a county's
+    town; without it, in its own area).
     """
     stays = reads.list_memberships(city_code, as_of=as_of)
     visits = reads.sponsor_work(city_code, end=as_of)
@@ -105,7 +115,25 @@ def office_section(
         funding=tuple(funding),
         enterprises=figures.new_above_scale_enterprises(city_code, year),
         per_mu=per_mu,
+        per_mu_ranking=None
+        if per_mu is None
+        else rank_per_mu(per_mu, per_mu_rank, benchmarks=benchmarks, unit_of=_county_of(areas)),
     )
+
+
+def _county_of(tree: AreaTree | None) -> Callable[[str], str | None] | None:
+    """An area → the unit it ranks in (``AreaTree.unit_of``: a city's county, a county's town; the
+    top itself stays the top); an area not in ``tree`` is left out."""
+    if tree is None:
+        return None
+
+    def unit(code: str) -> str | None:
+        if code not in tree:
+            return None
+        found = tree.unit_of(code)
+        return code if found is None else found.code
+
+    return unit
 
 
 def _yuan_wan(value: Decimal | None) -> str:
@@ -206,11 +234,28 @@ def office_sections(s: OfficeSection, lang: str = "zh") -> list[Section]:
         Section("office_funding", t("office_funding", n=approved), (funding,)),
     ]
     if s.per_mu is not None and s.per_mu.projects:
-        sections.append(_per_mu_section(s.per_mu, t))
+        sections.append(_per_mu_section(s.per_mu, t, s.per_mu_ranking))
     return sections
 
 
-def _per_mu_section(m: PerMuIndices, t: Callable[..., str]) -> Section:
+def _ranking_table(r: PerMuRanking, t: Callable[..., str]) -> Table:
+    """The places, best first: rank (并列 shared), project or area, the index, whether it meets the bar."""
+    who = t("office_project") if r.level is PerMuRankLevel.PROJECT else t("office_rank_area")
+    return Table(
+        (t("office_rank"), who, t(f"office_{r.indicator.value}"), t("office_meets_benchmark")),
+        tuple(
+            (
+                str(p.rank),
+                p.code,
+                _yuan_wan(p.value),
+                "—" if p.meets_benchmark is None else t("office_yes" if p.meets_benchmark else "office_no"),
+            )
+            for p in r.places
+        ),
+    )
+
+
+def _per_mu_section(m: PerMuIndices, t: Callable[..., str], ranking: PerMuRanking | None = None) -> Section:
     """亩均 (000: 亩均投资强度、亩均产值(营收)、亩均税收达标率; 003: 用地收益率、财税贡献率)."""
     table = Table(
         (
@@ -252,6 +297,11 @@ def _per_mu_section(m: PerMuIndices, t: Callable[..., str]) -> Section:
     blocks: tuple[str | Table, ...] = (
         (table, indicators) if passes else (table, indicators, t("office_no_benchmark"))
     )
+    if ranking is not None and ranking.places:
+        blocks += (
+            t("office_per_mu_rank", index=t(f"per_mu_{ranking.indicator.value}")),
+            _ranking_table(ranking, t),
+        )
     return Section("office_per_mu", t("office_per_mu", year=m.year), blocks)
 
 
@@ -302,6 +352,27 @@ def office_to_dict(s: OfficeSection) -> dict[str, Any]:
             "without_code": list(s.enterprises.without_code),
         },
         "per_mu": None if s.per_mu is None else _per_mu_dict(s.per_mu, rate),
+        "per_mu_ranking": None if s.per_mu_ranking is None else _ranking_dict(s.per_mu_ranking),
+    }
+
+
+def _ranking_dict(r: PerMuRanking) -> dict[str, Any]:
+    return {
+        "year": r.year,
+        "indicator": r.indicator.value,
+        "level": r.level.value,
+        "benchmark_yuan_per_mu": None if r.benchmark is None else str(r.benchmark),
+        "places": [
+            {
+                "rank": p.rank,
+                "code": p.code,
+                "area_code": p.area_code,
+                "value_yuan_per_mu": str(p.value),
+                "land_mu": str(p.land_mu),
+                "meets_benchmark": p.meets_benchmark,
+            }
+            for p in r.places
+        ],
     }
 
 

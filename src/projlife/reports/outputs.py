@@ -90,6 +90,8 @@ def write_reports(
         or office.funding(city.code, as_of=as_of)
     )
     per_mu_years = (as_of.year - 1, as_of.year)
+    targets = app.targets.book(city.code)
+    has_office = has_office or targets is not None
     export_ledger_xlsx(
         rows,
         out / "ledger.xlsx",
@@ -110,12 +112,13 @@ def write_reports(
             city_code=city.code,
             as_of=as_of,
             per_mu_years=per_mu_years,
+            targets=targets,
         )
         written.append(out / "office.xlsx")
     say("exporting OC4IDS …")
     from projlife.reports.office_oc4ids import project_office_facts
 
-    facts = project_office_facts(office, city.code, as_of=as_of, per_mu_years=per_mu_years)
+    facts = project_office_facts(office, city.code, as_of=as_of, per_mu_years=per_mu_years, targets=targets)
     package = project_package(rows, city, as_of=as_of, office=facts)
     (out / "oc4ids.json").write_text(
         json.dumps(package, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"

@@ -30,6 +30,7 @@ __all__ = [
     "category_term",
     "city_name",
     "deadline_title",
+    "event_term",
     "flag_code",
     "flag_term",
     "investor_term",
@@ -402,6 +403,63 @@ _ROLE: dict[str, tuple[str, str]] = {
 }
 
 
+_EVENT: dict[str, tuple[str, str]] = {
+    "Project.Conceived": ("谋划", "conceived"),
+    "Project.Reserved": ("储备入库", "reserved"),
+    "Project.Signed": ("签约", "signed"),
+    "Project.Landed": ("落地", "landed"),
+    "Project.ConstructionStarted": ("开工", "construction started"),
+    "Project.EnteredStatistics": ("纳统", "entered statistics"),
+    "Project.Completed": ("竣工", "completed"),
+    "Project.ProductionBegan": ("投产", "production began"),
+    "Project.BecameAboveScale": ("进规", "became above scale"),
+    "Project.ReachedCapacity": ("达产达效", "reached capacity"),
+    "Project.StageVerified": ("核查确认", "stage verified"),
+    "Project.StageClaimRejected": ("核查不实", "stage claim rejected"),
+    "Project.MilestonePlanned": ("节点计划", "milestone planned"),
+    "Project.MilestoneMet": ("节点完成", "milestone met"),
+    "Project.StageScheduled": ("阶段计划", "stage scheduled"),
+    "Project.InvestmentReported": ("投资填报", "investment reported"),
+    "Project.SponsorAssigned": ("包保", "sponsor assigned"),
+    "Project.TeamFormed": ("组建专班", "team formed"),
+    "Project.Flagged": ("挂牌", "flagged"),
+    "Project.FlagCleared": ("摘牌", "flag cleared"),
+    "Project.RemovedFromPool": ("剔除", "removed from pool"),
+    "Project.LandReclaimed": ("收回土地", "land reclaimed"),
+    "Project.Cancelled": ("取消", "cancelled"),
+    "Project.Corrected": ("更正", "corrected"),
+    "Project.ListEntered": ("列入清单", "list entered"),
+    "Project.ListLeft": ("移出清单", "list left"),
+    "Project.SponsorWorkRecorded": ("包保工作", "sponsor work recorded"),
+    "Project.FundingApplied": ("申报资金", "funding applied"),
+    "Project.FundingStatusChanged": ("资金进度", "funding status changed"),
+    "Project.ProductionStopped": ("停产", "production stopped"),
+    "Project.ProductionResumed": ("复产", "production resumed"),
+    "Project.CertificateIssued": ("取得证照", "certificate issued"),
+    "Project.PartAccepted": ("分期验收", "part accepted"),
+    "Project.PartProductionBegan": ("分期投产", "part production began"),
+    "Project.PerMuFiguresReported": ("亩均填报", "per-mu figures reported"),
+    "Ticket.Raised": ("收集", "raised"),
+    "Ticket.Assigned": ("交办", "assigned"),
+    "Ticket.Escalated": ("升级督办", "escalated"),
+    "Ticket.Answered": ("办理反馈", "answered"),
+    "Ticket.RevisitSampled": ("抽中回访", "sampled for revisit"),
+    "Ticket.RevisitNotSampled": ("未抽中回访", "not sampled for revisit"),
+    "Ticket.Revisited": ("回访", "revisited"),
+    "Ticket.Reopened": ("重新办理", "reopened"),
+    "Ticket.Closed": ("销号", "closed"),
+    "Ticket.Withdrawn": ("撤回", "withdrawn"),
+    "Ticket.ClockPaused": ("暂停计时", "clock paused"),
+    "Ticket.ClockResumed": ("恢复计时", "clock resumed"),
+}
+
+
+def event_term(event_type: str, lang: str = "zh") -> str:
+    """An event's name as a person reads it (``Project.Signed`` → 签约 / signed); unknown ones as given."""
+    pair = _EVENT.get(event_type)
+    return event_type.split(".", 1)[-1] if pair is None else pair[lang == "en"]
+
+
 def ticket_status_term(status: str, lang: str = "zh") -> str:
     """A ticket's status as a person reads it (``assigned`` → 办理中 / being handled)."""
     from projlife.domain.ticket import TicketStatus
@@ -673,6 +731,16 @@ _TERMS.update(
         ),
         "office_land_yield": ("用地收益率（万元/亩）", "Land yield (10k yuan per mu)"),
         "office_fiscal": ("财税贡献率", "Fiscal contribution"),
+        "office_per_mu_rank": ("{index}排名", "Ranked by {index}"),
+        "office_rank": ("排名", "Rank"),
+        "office_rank_area": ("地区", "Area"),
+        "office_meets_benchmark": ("达标", "At benchmark"),
+        "office_yes": ("是", "yes"),
+        "office_no": ("否", "no"),
+        "per_mu_investment_per_mu": ("亩均投资强度", "investment per mu"),
+        "per_mu_output_per_mu": ("亩均产值", "output per mu"),
+        "per_mu_revenue_per_mu": ("亩均营收", "revenue per mu"),
+        "per_mu_tax_per_mu": ("亩均税收", "tax per mu"),
         # the 004 rates, by Rate.name
         "rate_precision": ("精准率", "Precision"),
         "rate_fulfilment": ("履约率", "Fulfilment"),

@@ -30,6 +30,11 @@ def _openapi(api: FastAPI) -> dict[str, Any]:
         full = model.model_json_schema(ref_template="#/components/schemas/{model}")
         components.update(full.pop("$defs", {}))
         components.setdefault(model.__name__, commands_api.body_schema(model))
+    # FastAPI serializes openapi_extra without null values (a field's "default": null would go):
+    # each command's body is put back exactly as the library model's own schema, minus ``actor``
+    for path, model in commands_api.command_paths().items():
+        body = schema["paths"][path]["post"]["requestBody"]["content"]["application/json"]
+        body["schema"] = commands_api.body_schema(model)
     schema["components"]["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer"}}
     schema["security"] = [{"bearer": []}]
     api.openapi_schema = schema

@@ -1,4 +1,5 @@
-"""Command endpoints: ``POST /api/projects/{command}``, ``/api/tickets/{command}``, ``/api/meetings/{command}``.
+"""Command endpoints: ``POST /api/projects/{command}``, ``/api/tickets/{command}``, ``/api/meetings/{command}``,
+``/api/site_visits/{command}`` (观摩/拉练: ``draw_site_visit``, ``fill_score_sheet``).
 
 The body is the library's pydantic command model without ``actor``: the actor is the token's.
 Validation, roles and separation of duties are the library's (``app.projects.execute``,
@@ -9,22 +10,23 @@ from __future__ import annotations
 
 import json
 from typing import Annotated, Any
-from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from projlife.app.commands import PROJECT_COMMANDS, ConceiveProject, ProjectCommand
+from projlife.app.commands import PROJECT_COMMANDS, Command, ConceiveProject, ProjectCommand
 from projlife.app.meetings import MEETING_COMMANDS, ConveneMeeting, MeetingCommand
+from projlife.app.results import validate
+from projlife.app.site_visits import SITE_VISIT_COMMANDS, DrawSiteVisit, FillScoreSheet
 from projlife.domain.errors import CommandRejected, Problem, ProjlifeError
-from projlife.server.errors import error_body, error_status
+from projlife.server.errors import OutOfArea, error_body, error_status
 from projlife.server.idempotency import Answer, request_hash, run_once
 from projlife.server.jsonable import jsonable
 from projlife.server.state import Caller, ServerState, caller, server_state
 from projlife.tickets.commands import TICKET_COMMANDS, DrawRevisitSample, RaiseTicket, TicketCommand
 
-__all__ = ["body_schema", "router"]
+__all__ = ["body_schema", "command_models", "command_paths", "router"]
 
 router = APIRouter(tags=["commands"])
 
@@ -55,46 +57,53 @@ def _parse(raw: bytes, attempted: str) -> dict[str, Any]:
     return data
 
 
-def _uuid(value: object) -> UUID | None:
-    try:
-        return UUID(str(value))
-    except ValueError:
-        return None
+def _check_area(state: ServerState, who: Caller, command: BaseModel, attempted: str) -> None:
+    """An area-scoped token may only command projects, tickets and meetings of its area.
 
-
-def _check_area(
-    state: ServerState, who: Caller, model: type[BaseModel], data: dict[str, Any], attempted: str
-) -> None:
-    """An area-scoped token may only command projects and tickets of its area."""
+    Checked on the validated command, so the ids and codes checked are exactly those the library
+    then runs with. A command kind this does not know is refused to a scoped token (fail closed).
+    """
     if who.scope.unrestricted:
         return
     app = state.app
-    if model in (ConceiveProject, RaiseTicket, DrawRevisitSample, ConveneMeeting):
-        area = data.get("area_code", data.get("city_code"))
-        who.scope.require(
-            str(data.get("city_code")), None if area is None else str(area), attempted=attempted
+    scope = who.scope
+    if isinstance(command, (ConceiveProject, RaiseTicket, ConveneMeeting)):
+        scope.require(command.city_code, command.area_code, attempted=attempted)
+        linked = command.project_id if isinstance(command, RaiseTicket) else None
+        if linked is not None:
+            project = app.projects.get(linked, attempted=attempted)
+            scope.require(project.city_code, project.area_code, attempted=attempted)
+    elif isinstance(command, DrawRevisitSample):
+        # a draw samples the whole city's closed tickets: a city token only
+        scope.require(command.city_code, command.city_code, attempted=attempted)
+    elif isinstance(command, ProjectCommand):
+        project = app.projects.get(command.project_id, attempted=attempted)
+        scope.require(project.city_code, project.area_code, attempted=attempted)
+    elif isinstance(command, TicketCommand):
+        ticket = app.tickets.get(command.ticket_id, attempted=attempted)
+        scope.require(ticket.city_code, ticket.area_code, attempted=attempted)
+    elif isinstance(command, MeetingCommand):
+        meeting = app.meetings.get(command.meeting_id)
+        scope.require(meeting.city_code, meeting.area_code, attempted=attempted)
+    elif isinstance(command, DrawSiteVisit):
+        # a visit draws projects in every ranked area and scores them against each other: city only
+        scope.require(command.city_code, command.city_code, attempted=attempted)
+    elif isinstance(command, FillScoreSheet):
+        visit = app.site_visits.get(command.visit_id)
+        scope.require(visit.city_code, visit.city_code, attempted=attempted)
+    else:  # pragma: no cover - every command model is one of the kinds above
+        raise OutOfArea(
+            attempted,
+            f"{type(command).__name__} has no area this server knows how to check",
+            "a token without an area",
         )
-    elif issubclass(model, ProjectCommand):
-        pid = _uuid(data.get("project_id"))
-        if pid is not None:
-            project = app.projects.get(pid, attempted=attempted)
-            who.scope.require(project.city_code, project.area_code, attempted=attempted)
-    elif issubclass(model, TicketCommand):
-        tid = _uuid(data.get("ticket_id"))
-        if tid is not None:
-            ticket = app.tickets.get(tid, attempted=attempted)
-            who.scope.require(ticket.city_code, ticket.area_code, attempted=attempted)
-    elif issubclass(model, MeetingCommand):
-        mid = _uuid(data.get("meeting_id"))
-        if mid is not None:
-            meeting = app.meetings.get(mid)
-            who.scope.require(meeting.city_code, meeting.area_code, attempted=attempted)
 
 
-_KINDS: dict[str, dict[str, type[BaseModel]]] = {
+_KINDS: dict[str, dict[str, type[Command]]] = {
     "projects": dict(PROJECT_COMMANDS),
     "tickets": dict(TICKET_COMMANDS),
     "meetings": dict(MEETING_COMMANDS),
+    "site_visits": dict(SITE_VISIT_COMMANDS),
 }
 
 
@@ -107,17 +116,25 @@ def _run(state: ServerState, who: Caller, kind: str, name: str, data: dict[str, 
         raise CommandRejected(
             attempted, [Problem("command", f"unknown command; known: {', '.join(sorted(commands))}", name)]
         )
-    _check_area(state, who, model, data, attempted)
     payload = {**data, "actor": who.token.actor.as_dict()}
+    try:
+        command: Command | None = validate(model, payload, attempted)
+    except CommandRejected:
+        command = None  # the library's own rejection (with every problem) is raised below
+    if command is not None:
+        _check_area(state, who, command, attempted)
+    given: Any = command if command is not None else payload
     if model is DrawRevisitSample:
-        drawn = app.tickets.draw(payload)
+        drawn = app.tickets.draw(given)
         return 201, {"command": name, **jsonable(drawn)}
     if kind == "projects":
-        result = app.projects.execute(payload, kind=name)
+        result = app.projects.execute(given, kind=name)
     elif kind == "tickets":
-        result = app.tickets.execute(payload, kind=name)
+        result = app.tickets.execute(given, kind=name)
+    elif kind == "site_visits":
+        result = app.site_visits.execute(given if command is not None else {**payload, "command": name})
     else:
-        result = app.meetings.execute(payload, kind=name)
+        result = app.meetings.execute(given, kind=name)
     return 201, {
         "command": name,
         "aggregate_id": str(result.aggregate_id),
@@ -213,6 +230,8 @@ for _name, _model in TICKET_COMMANDS.items():
     _register("tickets", _name, _model)
 for _name, _model in MEETING_COMMANDS.items():
     _register("meetings", _name, _model)
+for _name, _model in SITE_VISIT_COMMANDS.items():
+    _register("site_visits", _name, _model)
 
 
 @router.post("/api/{kind}/{name}", include_in_schema=False)
@@ -227,4 +246,16 @@ async def unknown_command(
 
 def command_models() -> list[type[BaseModel]]:
     """Every command model, for the OpenAPI components."""
-    return [*PROJECT_COMMANDS.values(), *TICKET_COMMANDS.values(), *MEETING_COMMANDS.values()]
+    return [
+        *PROJECT_COMMANDS.values(),
+        *TICKET_COMMANDS.values(),
+        *MEETING_COMMANDS.values(),
+        *SITE_VISIT_COMMANDS.values(),
+    ]
+
+
+def command_paths() -> dict[str, type[BaseModel]]:
+    """Each command endpoint's path and the library model its body is."""
+    return {
+        f"/api/{kind}/{name}": model for kind, commands in _KINDS.items() for name, model in commands.items()
+    }

@@ -48,6 +48,17 @@ class AreaScope:
                 f"area {self.area_code} and the areas under it",
             )
 
+    def require_city(self, city: str | None, *, attempted: str) -> None:
+        """A read naming a city (code or slug) outside this scope's city is refused."""
+        if self.area_code is None or city is None:
+            return
+        if self.city is None:
+            raise OutOfArea(
+                attempted, f"no installed city has area {self.area_code}", "a token for a known area"
+            )
+        if city not in (self.city.code, self.city.slug):
+            raise OutOfArea(attempted, f"this token reads city {self.city.code} only", self.city.code)
+
     def ledger_filters(
         self, city: str | None, county: str | None, area: str | None, *, attempted: str
     ) -> tuple[str | None, str | None, str | None]:
@@ -59,8 +70,7 @@ class AreaScope:
                 attempted, f"no installed city has area {self.area_code}", "a token for a known area"
             )
         own = self.city.code
-        if city is not None and city not in (own, self.city.slug):
-            raise OutOfArea(attempted, f"this token reads city {own} only", own)
+        self.require_city(city, attempted=attempted)
         for value in (county, area):
             if value is not None:
                 self.require(own, value, attempted=attempted)

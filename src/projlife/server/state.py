@@ -58,10 +58,14 @@ def _presented(request: Request) -> str | None:
                 "Authorization: Bearer pl_…",
             )
         return value.strip()
-    return request.cookies.get(COOKIE)
+    if request.method in ("GET", "HEAD"):
+        # the web 台账's cookie signs in reads only: a command always needs the Authorization
+        # header, so no other site can make a signed-in browser send one (no CSRF on commands)
+        return request.cookies.get(COOKIE)
+    return None
 
 
 def caller(request: Request, state: Annotated[ServerState, Depends(server_state)]) -> Caller:
-    """The request's token (``Authorization: Bearer`` or the web 台账's cookie), checked."""
+    """The request's token (``Authorization: Bearer``, or the web 台账's cookie on reads), checked."""
     info = state.tokens.authenticate(_presented(request))
     return Caller(info, scope_of(state.app, info.actor))

@@ -18,6 +18,7 @@ from projlife.audit.verify import verify_inclusion_bundle
 from projlife.domain.errors import NotFound, ProjlifeError
 from projlife.projections.ledger import LedgerRow, LedgerSummary
 from projlife.reports.bulletin import Bulletin, build_bulletin
+from projlife.reports.report_city import report_city
 from projlife.server.state import Caller, ServerState
 
 __all__ = [
@@ -68,9 +69,7 @@ def city_for(state: ServerState, who: Caller, city: str | None) -> str:
         if city is not None and app.city(city).code != own.code:
             who.scope.require(app.city(city).code, app.city(city).code, attempted=f"read city {city}")
         return own.slug
-    from projlife.cli.report_command import _city
-
-    return _city(app, city)
+    return report_city(app, city)
 
 
 @attrs.frozen
@@ -207,9 +206,11 @@ def bulletin_for(
     _aware(known_at)
     app = state.fresh()
     slug = city_for(state, who, city)
-    if not who.scope.unrestricted and who.scope.level is not None and who.scope.level.value != "city":
+    if not who.scope.unrestricted:
+        # a bulletin is city-wide: only a token for the city's top area reads it (fail closed)
+        profile = app.city(slug)
         who.scope.require(
-            app.city(slug).code, app.city(slug).code, attempted=f"read the {kind} bulletin of {slug}"
+            profile.code, profile.areas.top.code, attempted=f"read the {kind} bulletin of {slug}"
         )
     return build_bulletin(app, slug, kind=kind, as_of=as_of or date.today(), known_at=known_at)
 
@@ -233,6 +234,7 @@ def ticket_queue(
 ) -> TicketQueue:
     app = state.app
     day = as_of or date.today()
+    who.scope.require_city(city, attempted="read tickets")
     city_code = app.city(city).code if city else (who.scope.city.code if who.scope.city else None)
     if area is not None:
         who.scope.require(

@@ -10,6 +10,7 @@ import re
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, FastAPI, Form, Request
@@ -21,7 +22,7 @@ from projlife.domain.errors import ProjlifeError
 from projlife.domain.lifecycle import Stage
 from projlife.reports.bulletin import BULLETIN_KINDS
 from projlife.reports.render_html import bulletin_html
-from projlife.reports.terms import role_term, stage_term, ticket_status_term, web_words
+from projlife.reports.terms import event_term, role_term, stage_term, ticket_status_term, web_words
 from projlife.server.errors import error_body, error_status
 from projlife.server.fonts import WEB_FONT_FAMILY, FontCache, page_characters
 from projlife.server.state import COOKIE, Caller, ServerState, caller, server_state
@@ -47,7 +48,7 @@ def _render(request: Request, template: str, http_status: int = 200, **context: 
     other = "zh" if lang == "en" else "en"
     query = dict(request.query_params)
     query["lang"] = other
-    toggle = request.url.path + "?" + "&".join(f"{k}={v}" for k, v in query.items())
+    toggle = request.url.path + "?" + urlencode(query)
     page = _env.get_template(template).render(
         w=words,
         lang=lang,
@@ -55,6 +56,7 @@ def _render(request: Request, template: str, http_status: int = 200, **context: 
         stage_name=lambda s: stage_term(Stage(s), lang),
         status_name=lambda s: ticket_status_term(s, lang),
         role_name=lambda r: role_term(r, lang),
+        event_name=lambda t: event_term(t, lang),
         font_url="__FONT_URL__",
         font_family=WEB_FONT_FAMILY,
         **context,
@@ -63,7 +65,9 @@ def _render(request: Request, template: str, http_status: int = 200, **context: 
     page = page.replace("__FONT_URL__", f"/static/fonts/{digest}.woff")
     response = HTMLResponse(page, status_code=http_status)
     if request.query_params.get("lang") in ("zh", "en"):
-        response.set_cookie("projlife_lang", lang, httponly=True, samesite="lax")
+        response.set_cookie(
+            "projlife_lang", lang, httponly=True, samesite="lax", secure=request.url.scheme == "https"
+        )
     return response
 
 
@@ -96,7 +100,10 @@ def login(
     response = RedirectResponse(
         next if next.startswith("/") and not next.startswith("//") else "/", status_code=303
     )
-    response.set_cookie(COOKIE, token.strip(), httponly=True, samesite="strict")
+    # Secure whenever the reverse proxy says the request came over TLS (X-Forwarded-Proto)
+    response.set_cookie(
+        COOKIE, token.strip(), httponly=True, samesite="strict", secure=request.url.scheme == "https"
+    )
     return response
 
 

@@ -15,6 +15,7 @@ import zlib
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql as mysql_dialect
@@ -32,6 +33,7 @@ __all__ = [
     "SQLiteDialect",
     "audit_lock_key",
     "mysql_engine",
+    "named_lock",
     "sql_dialect",
 ]
 
@@ -50,6 +52,26 @@ def audit_lock_key(schema: str | None) -> int:
     return (_AUDIT_LOCK_CLASS << 32) | zlib.crc32((schema or "").encode())
 
 
+NAMED_LOCK_LENGTH = 64
+"""MariaDB/MySQL's limit on a ``GET_LOCK`` name."""
+
+
+def named_lock(purpose: str, database: str | None, table: str = "") -> str:
+    """The MariaDB/MySQL ``GET_LOCK`` name for ``purpose`` in one database (and table).
+
+    ``GET_LOCK`` names are server-wide, so the name carries the database and the table: two
+    cities in two databases of one server seal their audit chains side by side instead of
+    queueing (as :func:`audit_lock_key` does for PostgreSQL schemas). A name longer than
+    MariaDB's 64 characters keeps its readable head and ends in a digest of the whole name, so
+    two long database names never share a lock (a plain cut once could: the old ``[-64:]``).
+    """
+    name = f"projlife:{purpose}:{database or ''}" + (f".{table}" if table else "")
+    if len(name) <= NAMED_LOCK_LENGTH:
+        return name
+    digest = f"{zlib.crc32(name.encode()):08x}{zlib.adler32(name.encode()):08x}"
+    return f"{name[: NAMED_LOCK_LENGTH - len(digest) - 1]}~{digest}"
+
+
 class SQLDialect:
     """What differs between the databases (PostgreSQL's behaviour is the default)."""
 
@@ -62,6 +84,8 @@ class SQLDialect:
     """Whether DDL runs inside a transaction (MySQL commits implicitly before and after it)."""
     write_options: dict[str, Any] = {}  # noqa: RUF012 - read-only class constant
     """Execution options of a connection for a write transaction."""
+    index_build_sql: tuple[str, str] | None = None
+    """Statements run before and after building a read model's indexes (SQLite: a larger cache)."""
 
     def _insert(self, table: sa.Table) -> Any:
         return pg_dialect.insert(table)
@@ -88,7 +112,20 @@ class SQLDialect:
         )
         return result
 
+    def stored_uuid(self, originator_id: UUID) -> Any:
+        """An originator id as a bound parameter comparing with the event table's column."""
+        return originator_id
+
     # -- raw driver transactions (the audit trail) -----------------------------------------
+
+    def chain_lock(self, cur: Any, *, lock_key: int) -> None:
+        """In an event-inserting transaction, take the audit sealers' lock before chaining.
+
+        PostgreSQL: the advisory lock (the insert holds the event table's lock, which sealers
+        never wait for, so the two cannot deadlock). SQLite: the insert already holds the write
+        lock. MariaDB/MySQL: the insert already holds the sequence row, which sealers take too.
+        """
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key,))
 
     def raw_begin(
         self, cur: Any, *, write: bool, lock_key: int, lock_name: str, events_table: str = ""
@@ -126,9 +163,16 @@ class SQLiteDialect(SQLDialect):
     mark = "?"
     lock_rows = False
     write_options = {"sqlite_begin": "BEGIN IMMEDIATE"}  # noqa: RUF012
+    index_build_sql = ("PRAGMA cache_size=-131072", "PRAGMA cache_size=-2000")  # 128 MiB for the sorts
 
     def _insert(self, table: sa.Table) -> Any:
         return sqlite_dialect.insert(table)
+
+    def stored_uuid(self, originator_id: UUID) -> Any:
+        return originator_id.hex
+
+    def chain_lock(self, cur: Any, *, lock_key: int) -> None:
+        pass
 
     def raw_begin(
         self, cur: Any, *, write: bool, lock_key: int, lock_name: str, events_table: str = ""
@@ -145,8 +189,6 @@ class SQLiteDialect(SQLDialect):
         return None if value is None else value.isoformat()
 
     def stored_originator_id(self, originator_id: str) -> Any:
-        from uuid import UUID
-
         return UUID(originator_id).hex
 
 
@@ -160,6 +202,12 @@ class MySQLDialect(SQLDialect):
 
     def _insert(self, table: sa.Table) -> Any:
         return mysql_dialect.insert(table)
+
+    def stored_uuid(self, originator_id: UUID) -> Any:
+        return originator_id.hex
+
+    def chain_lock(self, cur: Any, *, lock_key: int) -> None:
+        pass
 
     def insert_ignore(self, table: sa.Table, key: Sequence[str]) -> sa.Executable:
         # Not INSERT IGNORE, which also turns bad values into warnings: a no-op update of the key.
@@ -224,8 +272,6 @@ class MySQLDialect(SQLDialect):
         return value.astimezone(UTC).replace(tzinfo=None)
 
     def stored_originator_id(self, originator_id: str) -> Any:
-        from uuid import UUID
-
         return UUID(originator_id).hex
 
 

@@ -29,7 +29,7 @@ from eventsourcing.persistence import (
     InfrastructureFactory,
     ProcessRecorder,
 )
-from eventsourcing.utils import Environment, EnvType, strtobool
+from eventsourcing.utils import Environment, EnvType, resolve_topic, strtobool
 
 from projlife.store.mysql_connection import MySQLDatastore, session_statements
 from projlife.store.mysql_recorders import (
@@ -108,7 +108,10 @@ class MySQLFactory(InfrastructureFactory[MySQLTrackingRecorder]):
     def tracking_recorder(
         self, tracking_recorder_class: type[MySQLTrackingRecorder] | None = None
     ) -> MySQLTrackingRecorder:
-        cls = tracking_recorder_class or MySQLTrackingRecorder
+        cls = tracking_recorder_class
+        if cls is None:
+            topic = self.env.get(self.TRACKING_RECORDER_TOPIC)
+            cls = resolve_topic(topic) if topic else MySQLTrackingRecorder
         recorder = cls(self.datastore, tracking_table_name=f"{self._prefix('notification')}_tracking")
         self._created(recorder)
         return recorder

@@ -13,6 +13,7 @@ from sqlalchemy import Engine, MetaData, inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from projlife.store.database import DatabaseURL, quote_schema
+from projlife.store.dialect import named_lock
 
 __all__ = ["SCHEMA_MODULES", "create_all", "has_event_table", "metadata"]
 
@@ -102,7 +103,7 @@ def _create_mysql(url: DatabaseURL, engine: Engine) -> None:
     """MySQL commits around every DDL statement: a named lock (``GET_LOCK``) serialises creators."""
     from projlife.store.mysql_store import application_table_statements
 
-    lock = f"projlife:{url.database}:ddl"[:64]
+    lock = named_lock("ddl", url.database)
     with engine.connect() as conn:
         if conn.exec_driver_sql("SELECT GET_LOCK(%s, 60)", (lock,)).scalar() != 1:
             raise TimeoutError(f"another process held the lock {lock!r} for 60 s while creating tables")

@@ -6,7 +6,9 @@ read model (:class:`~projlife.projections.office.OfficeReads`), and answers with
 :class:`~projlife.projections.metrics.Rate` that lists the projects in its numerator and its
 denominator. The definitions (numerator / denominator) are written down in
 ``docs/working-week.md``; where a seed can be read two ways the reading is a field of
-:class:`OfficeRateSettings`.
+:class:`OfficeRateSettings`. The 亩均 figures are computed in
+:mod:`~projlife.projections.counting.per_mu` and the sponsorship owed in
+:mod:`~projlife.projections.counting.sponsor_work`; both are re-exported here.
 """
 
 from __future__ import annotations
@@ -21,11 +23,21 @@ import attrs
 from projlife.domain.lifecycle import Milestone, Pool, Stage
 from projlife.domain.periods import Period, PeriodKind
 from projlife.domain.project_office import ListName, SponsorWork
+from projlife.projections.counting.per_mu import (
+    FiscalReading,
+    LandYieldReading,
+    MuBenchmarks,
+    PerMuIndex,
+    PerMuIndices,
+    per_mu_indices,
+)
 from projlife.projections.counting.record import ProjectFacts
+from projlife.projections.counting.sponsor_work import SPONSORED_LISTS, MissingWork, missing_sponsor_work
 from projlife.projections.metrics import Rate
-from projlife.projections.office import ListMembership, OfficeReads, PerMuRow, SponsorWorkRow
+from projlife.projections.office import OfficeReads, PerMuRow
 
 __all__ = [
+    "SPONSORED_LISTS",
     "BatchCheck",
     "EnterpriseCount",
     "FiscalReading",
@@ -63,72 +75,6 @@ class MaturityReading(StrEnum):
     """Of the projects in the reserve pool at the period's start, those that started in it (the default)."""
     MILESTONES_MET = "milestones_met"
     """Of the same projects, those that met all seven preparation milestones by the period's end."""
-
-
-class LandYieldReading(StrEnum):
-    """用地收益率 (003: "不断提高项目用地收益率和财税贡献率"): the seed does not define it."""
-
-    TAX_PER_MU = "tax_per_mu"
-    """Σ tax ÷ Σ land (yuan per 亩): what the land yields the public purse (the default)."""
-    REVENUE_PER_MU = "revenue_per_mu"
-    """Σ revenue ÷ Σ land (yuan per 亩)."""
-
-
-class FiscalReading(StrEnum):
-    """财税贡献率 (003): the seed does not define it."""
-
-    TAX_OVER_REVENUE = "tax_over_revenue"
-    """Σ tax ÷ Σ revenue (the default)."""
-    TAX_OVER_INVESTMENT = "tax_over_investment"
-    """Σ tax ÷ Σ investment completed to the year's end."""
-
-
-@attrs.frozen
-class MuBenchmarks:
-    """A city's 亩均 benchmarks in yuan per 亩 (``None``: no benchmark, no 达标率), and its readings."""
-
-    investment_per_mu: Decimal | None = None
-    output_per_mu: Decimal | None = None
-    tax_per_mu: Decimal | None = None
-    land_yield: LandYieldReading = LandYieldReading.TAX_PER_MU
-    fiscal: FiscalReading = FiscalReading.TAX_OVER_REVENUE
-
-
-@attrs.frozen
-class PerMuIndex:
-    """One project's per-亩 figures of a year (yuan per 亩, to the fen)."""
-
-    project_id: str
-    code: str
-    area_code: str
-    land_mu: Decimal
-    investment: Decimal
-    investment_per_mu: Decimal
-    output_per_mu: Decimal
-    revenue_per_mu: Decimal
-    tax_per_mu: Decimal
-
-
-@attrs.frozen
-class PerMuIndices:
-    """亩均 figures of a year: per project, the 达标率 against the benchmarks, and the two area ratios."""
-
-    year: int
-    projects: tuple[PerMuIndex, ...]
-    investment_pass: Rate | None
-    output_pass: Rate | None
-    tax_pass: Rate | None
-    land_yield: Decimal | None
-    """yuan per 亩, per the benchmarks' ``land_yield`` reading."""
-    fiscal_contribution: Decimal | None
-    """a fraction (0.0525 = 5.25%), per the ``fiscal`` reading."""
-
-
-_FEN = Decimal("0.01")
-
-
-def _per(amount: Decimal, land: Decimal) -> Decimal:
-    return (amount / land).quantize(_FEN, rounding=ROUND_HALF_UP)
 
 
 @attrs.frozen
@@ -180,18 +126,6 @@ class LeadTime:
     @property
     def days(self) -> int:
         return (self.end - self.start).days
-
-
-@attrs.frozen
-class MissingWork:
-    """A project whose sponsorship work is missing for a period."""
-
-    project_id: str
-    code: str
-    area_code: str
-    work: SponsorWork
-    period: Period
-    last_done_on: date | None
 
 
 def _ids(facts: Iterable[ProjectFacts]) -> tuple[str, ...]:
@@ -426,13 +360,13 @@ class OfficeFigures:
         as_of: date | None = None,
     ) -> PerMuIndices:
         """亩均投资强度, 亩均产值, 亩均营收, 亩均税收 per project for ``year``; the 达标率 (projects at or
-        above the benchmark ÷ projects reported) and 用地收益率 / 财税贡献率 over the projects reported.
+        above the benchmark ÷ projects reported) and 用地收益率 / 财税贡献率 over the projects reported
+        (:func:`~projlife.projections.counting.per_mu.per_mu_indices`).
 
         Investment is the completed investment reported up to the year's end (the monthly reports).
         The year's 亩均 data are the reports known as of ``as_of`` (default: every report recorded;
         a year's data usually arrive after it ends).
         """
-        b = benchmarks or MuBenchmarks()
         end = date(year, 12, 31)
         facts = {str(f.project_id): f for f in self._facts(city, county, end)}
         rows: list[tuple[PerMuRow, Decimal]] = []
@@ -442,59 +376,7 @@ class OfficeFigures:
                 continue
             invested = sum((m.yuan for month, m in f.investment.items() if month <= end), Decimal(0))
             rows.append((r, invested))
-        projects = tuple(
-            PerMuIndex(
-                r.project_id,
-                r.code,
-                r.area_code,
-                r.land_mu,
-                inv,
-                _per(inv, r.land_mu),
-                _per(r.output, r.land_mu),
-                _per(r.revenue, r.land_mu),
-                _per(r.tax, r.land_mu),
-            )
-            for r, inv in rows
-        )
-
-        def passing(
-            name: str, label: str, bar: Decimal | None, value: Callable[[PerMuIndex], Decimal]
-        ) -> Rate | None:
-            if bar is None:
-                return None
-            ok = [p for p in projects if value(p) >= bar]
-            return Rate(
-                name,
-                label,
-                len(ok),
-                len(projects),
-                tuple(sorted(p.project_id for p in ok)),
-                tuple(sorted(p.project_id for p in projects)),
-            )
-
-        land = sum((r.land_mu for r, _ in rows), Decimal(0))
-        tax = sum((r.tax for r, _ in rows), Decimal(0))
-        revenue = sum((r.revenue for r, _ in rows), Decimal(0))
-        invested = sum((inv for _, inv in rows), Decimal(0))
-        land_yield = None
-        if land > 0:
-            land_yield = _per(tax if b.land_yield is LandYieldReading.TAX_PER_MU else revenue, land)
-        base = revenue if b.fiscal is FiscalReading.TAX_OVER_REVENUE else invested
-        fiscal = (tax / base).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP) if base > 0 else None
-        return PerMuIndices(
-            year,
-            projects,
-            passing(
-                "investment_per_mu_pass",
-                "亩均投资强度达标率",
-                b.investment_per_mu,
-                lambda p: p.investment_per_mu,
-            ),
-            passing("output_per_mu_pass", "亩均产值达标率", b.output_per_mu, lambda p: p.output_per_mu),
-            passing("tax_per_mu_pass", "亩均税收达标率", b.tax_per_mu, lambda p: p.tax_per_mu),
-            land_yield,
-            fiscal,
-        )
+        return per_mu_indices(year, rows, benchmarks or MuBenchmarks())
 
     # -- sponsorship ------------------------------------------------------------------------------
 
@@ -508,56 +390,3 @@ class OfficeFigures:
         memberships = self._reads.list_memberships(city, as_of=p.end)
         done = self._reads.sponsor_work(city, end=p.end)
         return missing_sponsor_work(facts, memberships, done, w, p)
-
-
-SPONSORED_LISTS = frozenset(
-    {ListName.PROVINCIAL_KEY, ListName.CITY_KEY, ListName.PROVINCIAL_MAJOR_PLAN, ListName.CITY_FOCUS}
-)
-"""001: "对省、市重点项目和市委市政府重点关注项目 … 确定本年度市级领导联系分包方案"."""
-
-
-def missing_sponsor_work(
-    facts: Iterable[ProjectFacts],
-    memberships: Iterable[ListMembership],
-    done: Iterable[SponsorWorkRow],
-    work: SponsorWork,
-    period: Period,
-) -> list[MissingWork]:
-    """Which projects owe ``work`` for ``period`` and have none recorded in it.
-
-    The sponsor's monthly visit and quarterly report are owed by every project on a
-    provincial or city key list (or 市委市政府重点关注) on the period's last day (001); the
-    人大/政协 weekly site check by every project signed and not yet producing (000: "了解签约项目落地、
-    开工项目建设 … 存在的问题"). The period must be the work's own (month, quarter, week).
-    """
-    if period.kind is not work.period_kind:
-        raise ValueError(f"{work.label_zh} is owed per {work.period_kind.value}, not per {period.kind.value}")
-    by_id = {str(f.project_id): f for f in facts if f.cancelled_on is None}
-    if work is SponsorWork.SITE_CHECK:
-        owing = {
-            pid
-            for pid, f in by_id.items()
-            if (s := f.entered(Stage.SIGNED)) is not None
-            and s <= period.end
-            and f.reached(Stage.PRODUCING) is None
-        }
-    else:
-        owing = {
-            m.project_id
-            for m in memberships
-            if m.list_name in SPONSORED_LISTS and m.on_list(period.end) and m.project_id in by_id
-        }
-    last: dict[str, date] = {}
-    seen: set[str] = set()
-    for row in done:
-        if row.work is not work:
-            continue
-        if period.contains(row.on):
-            seen.add(row.project_id)
-        if row.on <= period.end:
-            last[row.project_id] = max(last.get(row.project_id, row.on), row.on)
-    out = [
-        MissingWork(pid, by_id[pid].code, by_id[pid].area_code, work, period, last.get(pid))
-        for pid in owing - seen
-    ]
-    return sorted(out, key=lambda m: (m.area_code, m.code))

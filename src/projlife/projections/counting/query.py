@@ -37,7 +37,7 @@ from projlife.projections.facts import (
 )
 from projlife.projections.rebuilds import refuse_unservable
 from projlife.projections.site_scores import DRAWN, SITE_SCORES_PROJECTION, site_scores_table
-from projlife.projections.state import QUERY_COLUMNS, FactRow, ProjectState, fold
+from projlife.projections.state import QUERY_COLUMNS, FactRow, ProjectState, fold, no_cyclic_gc
 
 __all__ = ["Counting"]
 
@@ -67,6 +67,26 @@ class Counting:
         project_ids: Sequence[str] | None = None,
     ) -> list[ProjectFacts]:
         """Every project of ``city_code`` (optionally one county) conceived by ``as_of``, in code order."""
+        with no_cyclic_gc():  # the fold and the facts allocate many objects and free none
+            return self._projects(
+                city_code,
+                as_of=as_of,
+                known_at=known_at,
+                policy=policy,
+                county_code=county_code,
+                project_ids=project_ids,
+            )
+
+    def _projects(
+        self,
+        city_code: str,
+        *,
+        as_of: date | None,
+        known_at: datetime | None,
+        policy: CountingPolicy,
+        county_code: str | None,
+        project_ids: Sequence[str] | None,
+    ) -> list[ProjectFacts]:
         if self._catch_up is not None:
             self._catch_up()
         p, f, d = projects_table, facts_table, details_table
