@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from projlife.app.application import Projlife, connect
 from projlife.app.commands import PROJECT_COMMANDS
 from projlife.app.meetings import MEETING_COMMANDS
+from projlife.app.site_visits import SITE_VISIT_COMMANDS
 from projlife.domain.errors import ProjlifeError
 from projlife.server import create_app
 from projlife.server.errors import error_body, error_status
@@ -401,7 +402,12 @@ def test_the_openapi_document_is_built_from_the_library_command_models(served: A
     _, client, _ = served
     doc = client.get("/openapi.json").json()
     assert doc["openapi"].startswith("3.")
-    kinds = (("projects", PROJECT_COMMANDS), ("tickets", TICKET_COMMANDS), ("meetings", MEETING_COMMANDS))
+    kinds = (
+        ("projects", PROJECT_COMMANDS),
+        ("tickets", TICKET_COMMANDS),
+        ("meetings", MEETING_COMMANDS),
+        ("site_visits", SITE_VISIT_COMMANDS),
+    )
     documented = {p for p, ops in doc["paths"].items() if "post" in ops}
     assert documented == {f"/api/{kind}/{name}" for kind, commands in kinds for name in commands}
     for kind, commands in kinds:

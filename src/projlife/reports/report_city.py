@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from projlife.app.application import Projlife
 from projlife.domain.errors import ProjlifeError
+from projlife.ports import ReadModelSources
 from projlife.projections.facts import projects_table
 
 __all__ = ["report_city"]
 
 
-def report_city(pl: Projlife, city: str | None) -> str:
+def report_city(pl: ReadModelSources, city: str | None) -> str:
     """The slug of ``city`` (slug or code) if the database holds projects of it, else of its only city.
 
     Refused when the asked city has no project, or when none is asked and the database holds
