@@ -73,6 +73,21 @@ class TargetRow:
     note: str = ""
     source: str = ""
 
+    def set_in(self, book: TargetBook, *, occurred_on: date, actor: Actor, reason: str) -> None:
+        """Record this row as a target in ``book`` (the one way a row becomes a fact)."""
+        book.set_target(
+            subject_kind=self.subject_kind,
+            subject=self.subject,
+            measure=self.measure,
+            period=self.period,
+            value=self.value,
+            note=self.note,
+            source=self.source,
+            occurred_on=occurred_on,
+            actor=actor,
+            reason=reason,
+        )
+
 
 @attrs.frozen
 class TargetTable:
@@ -156,18 +171,7 @@ class TargetService:
 
         def apply(book: TargetBook) -> None:
             for r in rows:
-                book.set_target(
-                    subject_kind=r.subject_kind,
-                    subject=r.subject,
-                    measure=r.measure,
-                    period=r.period,
-                    value=r.value,
-                    note=r.note,
-                    source=r.source,
-                    occurred_on=occurred_on,
-                    actor=actor,
-                    reason=reason,
-                )
+                r.set_in(book, occurred_on=occurred_on, actor=actor, reason=reason)
 
         return self._write(city, apply, attempted)
 
@@ -284,16 +288,7 @@ class TargetService:
                     problems.append(Problem(where, "no such project in the city", r.subject))
             try:
                 probe = TargetBook.open(profile.code)
-                probe.set_target(
-                    subject_kind=r.subject_kind,
-                    subject=r.subject,
-                    measure=r.measure,
-                    period=r.period,
-                    value=r.value,
-                    occurred_on=date(2000, 1, 1),
-                    actor=Actor("check", "system"),
-                    reason="check",
-                )
+                r.set_in(probe, occurred_on=date(2000, 1, 1), actor=Actor("check", "system"), reason="check")
             except ProjlifeError as exc:
                 problems.append(Problem(where, exc.reason, str(r.value)))
         return problems

@@ -230,18 +230,7 @@ def target_rows(job: SheetImport, wb: Any) -> None:
         return
     actor = Actor(str(job.actor["id"]), "importer")
     for _r, row, set_on, reason in fresh:
-        book.set_target(
-            subject_kind=row.subject_kind,
-            subject=row.subject,
-            measure=row.measure,
-            period=row.period,
-            value=row.value,
-            note=row.note,
-            source=row.source,
-            occurred_on=set_on,
-            actor=actor,
-            reason=reason,
-        )
+        row.set_in(book, occurred_on=set_on, actor=actor, reason=reason)
         job.book_changed = True
         job.book_entries += 1
 
