@@ -169,6 +169,19 @@ def test_a_stored_row_reads_its_figures_when_first_asked(drive: Projlife) -> Non
     assert repr(stored[1]) == repr(folded[1])
 
 
+def test_a_stored_row_builds_its_sources_only_when_they_are_asked_for(drive: Projlife) -> None:
+    stored = drive.ledger.rows(city="xiaogan", as_of=date(2025, 3, 31))[:3]
+    folded = drive.ledger.rows(city="xiaogan", as_of=date(2025, 3, 31), known_at=LATER)[:3]
+    for s, f in zip(stored, folded, strict=True):
+        assert (s.stage, s.verified, s.removed, s.flags) == (f.stage, f.verified, f.removed, f.flags)
+        assert s._stored is not None  # the figures are decoded, the event ids not built yet
+        assert s._stored[1] is None
+        assert s.sources == f.sources
+        assert s._stored is None
+        assert s == f
+        assert s.as_dict() == f.as_dict()
+
+
 def test_while_the_timeline_is_stale_queries_fold_the_facts(drive: Projlife) -> None:
     expected = drive.ledger.summary(as_of=date(2024, 12, 31))
     with drive.engine.begin() as conn:

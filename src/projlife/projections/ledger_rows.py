@@ -144,12 +144,13 @@ class LedgerRow:
     """年度计划投资, 投资完成率, 时序进度, 形象进度 and 滞后 (``with_plan=True``; ``None`` when the
     project has no annual target and no 形象进度 report). From the counting layer's
     :func:`~projlife.projections.counting.plan.city_plans`."""
-    _stored: tuple[str, Sequence[Any], SizeBands] | None = attrs.field(
+    _stored: tuple[Any, Sequence[Any] | None, SizeBands | None] | None = attrs.field(
         default=None, init=False, eq=False, repr=False, alias="_stored"
     )
     """A row read from ``pl_ledger_rows`` (:func:`stored_row`): its figures' JSON, decoded on
     first access to any figure (equality, ``repr``, ``as_dict`` and ``attrs.evolve`` read them
-    all); None once decoded, and for every row built by :func:`row_from`."""
+    all) except ``sources``, whose event-id tuples are built from the decoded figures only when
+    ``sources`` is read; None once all is decoded, and for every row built by :func:`row_from`."""
 
     if not TYPE_CHECKING:  # mypy would otherwise accept any attribute name
 
@@ -161,11 +162,17 @@ class LedgerRow:
                 except AttributeError:
                     stored = None
                 if stored is not None:
-                    for field, value in _row_fields(_loads(stored[0]), stored[1], stored[2]).items():
-                        _set(self, field, value)
-                    _set(self, "details", None)
-                    _set(self, "plan", None)
-                    _set(self, "_stored", None)
+                    figures, static, bands = stored
+                    if static is not None:  # nothing decoded yet: every figure but the sources
+                        figures = _loads(figures)
+                        for field, value in _row_fields(figures, static, bands).items():
+                            _set(self, field, value)
+                        _set(self, "details", None)
+                        _set(self, "plan", None)
+                        _set(self, "_stored", (figures, None, None))
+                    if name == "sources":  # the event ids behind each figure: built when asked
+                        _set(self, "sources", _row_sources(figures))
+                        _set(self, "_stored", None)
                     return object.__getattribute__(self, name)
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
@@ -305,28 +312,17 @@ def to_row(st: ProjectState, static: Any, bands: SizeBands) -> LedgerRow:
 def row_from(figures: Sequence[Any], static: Sequence[Any], bands: SizeBands) -> LedgerRow:
     """A :class:`LedgerRow` from :func:`row_figures` (or their JSON) and the project's static
     columns ``(project_id, code, city_code, area_code, county_code, category, investor_classes)``."""
-    return LedgerRow(**_row_fields(figures, static, bands))
+    return LedgerRow(**_row_fields(figures, static, bands), sources=_row_sources(figures))
 
 
-def _row_fields(figures: Sequence[Any], static: Sequence[Any], bands: SizeBands) -> dict[str, Any]:
-    """The fields of :func:`row_from`'s row (set straight onto a stored row when it is decoded)."""
-    (name, name_pos, planned_s, planned_pos, signed_s, signed_pos, inv_s, inv_pos, stage, verified_stage,
-     claims, sponsor, flags, scheduled, removed, rejections, cancelled, land) = figures  # fmt: skip
-    sources: dict[str, tuple[int, ...]] = {}
-    stage_dates: dict[Stage, date] = {}
-    verified: list[Stage] = []
-    for rank, day, is_verified, ids in claims:
-        s = STAGES[rank]
-        stage_dates[s] = _fromordinal(day)
-        if is_verified:
-            verified.append(s)
-        sources[_STAGE_KEYS[rank]] = tuple(ids)
-    planned = Decimal(planned_s)
+def _row_sources(figures: Sequence[Any]) -> dict[str, tuple[int, ...]]:
+    """The event ids behind each figure of :func:`row_figures` (a row's ``sources``)."""
+    (_, name_pos, _, planned_pos, signed_s, signed_pos, _, inv_pos, _, _,
+     claims, sponsor, flags, scheduled, _, _, cancelled, land) = figures  # fmt: skip
+    sources: dict[str, tuple[int, ...]] = {_STAGE_KEYS[c[0]]: tuple(c[3]) for c in claims}
     sources["planned_investment"] = (planned_pos,)
     sources["name"] = (name_pos,)
-    signed = None
     if signed_s is not None:
-        signed = Decimal(signed_s)
         sources["signed_amount"] = (signed_pos,)
     sources["investment_reported"] = tuple(inv_pos)
     if sponsor:
@@ -339,6 +335,23 @@ def _row_fields(figures: Sequence[Any], static: Sequence[Any], bands: SizeBands)
         sources["cancelled"] = (cancelled[1],)
     if land:
         sources["land_reclaimed"] = (land[1],)
+    return sources
+
+
+def _row_fields(figures: Sequence[Any], static: Sequence[Any], bands: SizeBands) -> dict[str, Any]:
+    """The fields of :func:`row_from`'s row but ``sources`` (:func:`_row_sources`), set straight
+    onto a stored row when it is decoded."""
+    (name, _, planned_s, _, signed_s, _, inv_s, _, stage, verified_stage,
+     claims, sponsor, flags, scheduled, removed, rejections, cancelled, land) = figures  # fmt: skip
+    stage_dates: dict[Stage, date] = {}
+    verified: list[Stage] = []
+    for rank, day, is_verified, _ in claims:
+        s = STAGES[rank]
+        stage_dates[s] = _fromordinal(day)
+        if is_verified:
+            verified.append(s)
+    planned = Decimal(planned_s)
+    signed = None if signed_s is None else Decimal(signed_s)
     pid, code, city_code, area_code, county_code, category, investors, *_ = static
     return dict(
         project_id=pid,
@@ -369,7 +382,6 @@ def _row_fields(figures: Sequence[Any], static: Sequence[Any], bands: SizeBands)
         ),
         cancelled_on=_fromordinal(cancelled[0]) if cancelled else None,
         land_reclaimed_on=_fromordinal(land[0]) if land else None,
-        sources=sources,
     )
 
 
