@@ -440,7 +440,7 @@ def phase_queries(url: str, n_projects: int, work: str | None = None) -> dict[st
     peer = CrudPeer(f"{work}/crud_peer.db") if work is not None else None
     mid = date(2024, 6, 30)
     repeat = 5 if n_projects <= 20_000 else 3
-    out: dict[str, Any] = {"mismatches": []}
+    out: dict[str, Any] = {"mismatches": [], "embedded": url.startswith("sqlite")}
     figures: dict[str, list[dict[str, Any]]] = {}
 
     def record(
@@ -938,14 +938,22 @@ def _peer_figures(ing: dict[str, Any], reb: dict[str, Any], q: dict[str, Any]) -
                  rb * 1e6, "µs CPU/event", baseline=lim * 1e6,
                  baseline_label="one plain SELECT of the same rows, no decoding, CPU", ratio=lim / rb)
         )  # fmt: skip
+    # Embedded SQLite: both sides do all their work in this process, so their CPU time is the
+    # cost and the machine's load cannot pass for it (a loaded machine stretches a 2 ms call's
+    # wall time far more, relatively, than a 12 ms one's). A server's work is not in this
+    # process's CPU time: there the ratio is of wall times.
+    cpu = q.get("embedded", False)
     for key, (label, target, limit_ratio) in _QUERY_FIGURES.items():
         pair = q.get("pairs", {}).get(key)
         if pair is None:
             continue
-        ratio = pair["projlife_ms"] / pair["peer_ms"]
+        mine, theirs = (
+            (pair["projlife_cpu_ms"], pair["peer_cpu_ms"]) if cpu else (pair["projlife_ms"], pair["peer_ms"])
+        )
+        ratio = mine / theirs
         out.append(
-            _fig(f"{key}_vs_peer", f"{label} (median over {pair['cases']} case(s), warm)", pair["projlife_ms"], "ms",
-                 baseline=pair["peer_ms"], baseline_label="CRUD peer, same question", ratio=ratio, target=target,
+            _fig(f"{key}_vs_peer", f"{label} (median over {pair['cases']} case(s), warm, {'CPU' if cpu else 'wall'})",
+                 mine, "ms", baseline=theirs, baseline_label="CRUD peer, same question", ratio=ratio, target=target,
                  met=ratio <= limit_ratio)
         )  # fmt: skip
         out.append(
