@@ -23,22 +23,12 @@ from .rawdb import RawDB
 from .records import GENESIS, RECORD_MAGIC
 from .sealing import _topic_field, canonical_id, read_head
 
-__all__ = ["fast_pass", "leaf_of"]
+__all__ = ["fast_pass"]
 
 _sha256 = hashlib.sha256
 _LEAF_HEAD = struct.Struct(">1s8sQI36sQ")
 _U32 = struct.Struct(">I")
 _NOT_HASHABLE = (TypeError, ValueError, UnicodeError, OverflowError, AttributeError, struct.error)
-
-
-def leaf_of(position: int, canonical: str, version: int, topic: str, state: bytes) -> bytes:
-    """:func:`records.event_hash` of a stored event whose id is given in canonical text."""
-    return _sha256(
-        _LEAF_HEAD.pack(b"\x00", RECORD_MAGIC, position, 36, canonical.encode("ascii"), version)
-        + _topic_field(topic)
-        + _U32.pack(len(state))
-        + state
-    ).digest()
 
 
 def fast_pass(

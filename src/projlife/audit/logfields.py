@@ -51,7 +51,7 @@ class _Unusual(Exception):
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 # the C scanner of a plain decoder (typeshed types its argument narrower than what it reads)
 _scan: Callable[[str, int], tuple[Any, int]] = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
-_topics: dict[str, tuple[str, str]] = {}
+_topics: dict[str, tuple[str, str, str]] = {}
 
 
 def _is_wrapper(value: dict[str, Any]) -> bool:
@@ -92,15 +92,19 @@ def _text(value: Any) -> str | None:
     return None
 
 
-def _decode(state: bytes) -> dict[str, Any]:
-    text = state.decode("utf-8")
-    try:
-        fields, end = _scan(text, 0)
-    except StopIteration:
-        raise _Unusual from None
-    if end != len(text) or type(fields) is not dict or _is_wrapper(fields):
-        raise _Unusual  # surrounding blanks, trailing data, not an object: the long way
-    return fields
+def _actor(actor: Any) -> tuple[str | None, str | None, str | None]:
+    """(id, role, area code) of the decoded ``actor`` value, as the writer reads them."""
+    if type(actor) is not dict:
+        return None, None, None
+    if len(actor) == 2 and "_type_" in actor and "_data_" in actor:
+        data = actor["_data_"]
+        if type(data) is not dict or actor["_type_"] == "cny":
+            return None, None, None  # the writer's hook makes it text or leaves it a non-object
+        if len(data) == 2 and "_type_" in data and "_data_" in data:
+            raise _Unusual
+        actor = data
+    # the hook leaves the other members' values alone as far as these three are concerned
+    return _text(actor.get("id")), _text(actor.get("role")), _text(actor.get("area_code"))
 
 
 def log_fields(topic: str, version: int, state: Any) -> LogFields:
@@ -108,57 +112,67 @@ def log_fields(topic: str, version: int, state: Any) -> LogFields:
     try:
         if type(state) is not bytes:
             raise _Unusual
-        fields = _decode(state)
+        text = state.decode("utf-8")
+        try:
+            fields, end = _scan(text, 0)
+        except StopIteration:
+            raise _Unusual from None
+        if (
+            end != len(text)
+            or type(fields) is not dict
+            or (len(fields) == 2 and "_type_" in fields and "_data_" in fields)
+        ):
+            raise _Unusual  # surrounding blanks, trailing data, not an object: the long way
         names = _topics.get(topic)
         if names is None:
             event_type = _split_topic(topic)[1]
-            names = (event_type, event_type.split(".", 1)[-1])
+            short_type = event_type.split(".", 1)[-1]
+            names = (event_type, short_type, short_type.rstrip(": "))
             if len(_topics) < 10_000:
                 _topics[topic] = names
-        event_type, summary = names
-        actor = fields.get("actor")
-        if type(actor) is dict:
-            actor = _plain(actor)
-            if type(actor) is dict:
-                actor_id, role, area = (
-                    _text(actor.get("id")),
-                    _text(actor.get("role")),
-                    _text(actor.get("area_code")),
-                )
-            else:
-                actor_id = role = area = None
-        else:
-            actor_id = role = area = None
+        event_type, summary, bare = names
+        actor_id, role, area = _actor(fields.get("actor"))
         evidence = fields.get("evidence")
-        if type(evidence) is not list:
-            evidence = _plain(evidence) if type(evidence) is dict else None
-        if type(evidence) is list and evidence:
-            if not _flat(evidence):
-                raise _Unusual
-            evidence_json = json.dumps([str(e) for e in evidence], ensure_ascii=False)
+        if type(evidence) is list:
+            if evidence:
+                if not _SCALARS.issuperset(map(type, evidence)):
+                    raise _Unusual
+                evidence_json = json.dumps([str(e) for e in evidence], ensure_ascii=False)
+            else:
+                evidence_json = "[]"
+        elif type(evidence) is dict:
+            evidence = _plain(evidence)
+            evidence_json = (
+                json.dumps([str(e) for e in evidence], ensure_ascii=False) if type(evidence) is list else "[]"
+            )
         else:
             evidence_json = "[]"
         base = _BASE_FIELDS
-        details = [(k, v if type(v) is str else _plain(v)) for k, v in fields.items() if k not in base]
-        if version == 1:
-            subject = _SUBJECT_FIELDS
-            details = [(k, v) for k, v in details if k in subject] or details
+        details = [(k, v) for k, v in fields.items() if k not in base]
         if details:
-            short = _short
-            summary += ": " + ", ".join(
-                [
-                    f"{k}={v}" if type(v) is str and len(v) <= _MAX_VALUE else f"{k}={short(v)}"
-                    for k, v in details
-                    if v not in (None, [], "")
-                ]
-            )
+            if version == 1:
+                subject = _SUBJECT_FIELDS
+                details = [(k, v) for k, v in details if k in subject] or details
+            parts = []
+            for k, v in details:
+                if type(v) is str:
+                    if v:
+                        parts.append(f"{k}={v}" if len(v) <= _MAX_VALUE else f"{k}={_short(v)}")
+                    continue
+                v = _plain(v)
+                if v not in (None, [], ""):
+                    parts.append(f"{k}={_short(v)}")
+            summary = f"{summary}: {', '.join(parts)}".rstrip(": ")
+        else:
+            summary = bare
+        reason = fields.get("reason")
         return (
             event_type,
-            summary.rstrip(": "),
+            summary,
             actor_id,
             role,
             area,
-            _text(fields.get("reason")),
+            reason if type(reason) is str else _text(reason),
             evidence_json,
         )
     except (_Unusual, ValueError, UnicodeError, RecursionError):
