@@ -79,7 +79,7 @@ def _pass(
                         magic,
                         position,
                         36,
-                        (oid if canonical is None else canonical(oid)).encode("ascii"),
+                        oid if canonical is None else canonical(oid).encode("ascii"),
                         version,
                     )
                     + topic_field(topic)

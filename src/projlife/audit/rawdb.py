@@ -18,6 +18,8 @@ from sqlalchemy import Engine
 from projlife.store.database import DatabaseURL
 from projlife.store.dialect import audit_lock_key, named_lock, sql_dialect
 
+from .pgpacked import packed_sql, unpack_rows
+
 __all__ = ["JoinedRow", "RawDB", "StoredRow"]
 
 StoredRow = tuple[int, Any, int, str, Any]
@@ -55,6 +57,7 @@ class RawDB:
         # a UUID object; SQLite and MariaDB store 32 hex digits, checked by ``canonical_id``.
         self.ids_are_canonical = self.dialect.name == "postgresql"
         oid = "e.originator_id::text" if self.ids_are_canonical else "e.originator_id"
+        self._packed_sql = packed_sql(url.events_table, pos, self.p) if self.ids_are_canonical else None
         self._joined_sql = (
             f"SELECT e.{pos}, {oid}, e.originator_version, e.topic, e.state, "
             "c.seq, c.event_hash, c.chain_hash, l.position, l.event_type, l.summary, l.actor_id, "
@@ -104,8 +107,16 @@ class RawDB:
 
         ``(position, originator_id, originator_version, topic, state, seq, event_hash,
         chain_hash, log position, event_type, summary, actor_id, actor_role, actor_area,
-        reason, evidence)``; on PostgreSQL the originator id comes as its canonical text.
+        reason, evidence)``; on PostgreSQL the originator id comes as its canonical text in
+        ASCII bytes, and the batch as one packed value (:mod:`.pgpacked`).
         """
+        if self._packed_sql is not None:
+            cur.execute(self._packed_sql, (after, limit), binary=True)
+            blob, count, _ = cur.fetchone()
+            packed = unpack_rows(blob)
+            if len(packed) != count:
+                raise ValueError("a joined row packed to NULL")  # a NULL where the schema allows none
+            return packed
         cur.execute(self._joined_sql, (after, limit))
         rows: Sequence[JoinedRow] = cur.fetchall()
         return rows
