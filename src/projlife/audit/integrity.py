@@ -28,16 +28,16 @@ an error (see the lag window in ``docs/audit.md``).
 
 from __future__ import annotations
 
-import enum
 import hashlib
 from typing import Any
 
-import attrs
-
 from .checkpoint import Checkpoint, verify_checkpoint_signature
 from .errors import AuditError
+from .fastwalk import fast_pass
 from .keys import VerifyingKey
+from .logcheck import check_audit_log
 from .merkle import MerkleAccumulator
+from .problems import Problem, TamperKind, VerifyReport
 from .rawdb import RawDB, StoredRow
 from .records import GENESIS
 from .sealing import canonical_id, leaf_of_row, read_head
@@ -46,60 +46,6 @@ __all__ = ["Problem", "TamperKind", "VerifyReport", "verify_log"]
 
 _sha256 = hashlib.sha256
 _ChainRow = tuple[int, int, str, int, Any, Any]
-
-
-class TamperKind(enum.StrEnum):
-    ALTERED = "altered"
-    REORDERED = "reordered"
-    DELETED = "deleted"
-    INSERTED = "inserted"
-    CHAIN_ALTERED = "chain-altered"
-    CHECKPOINT_MISMATCH = "checkpoint-mismatch"
-    BAD_SIGNATURE = "bad-signature"
-    HEAD_MISMATCH = "head-mismatch"
-
-
-@attrs.frozen
-class Problem:
-    """The first thing found wrong: its kind, the log position and an explanation."""
-
-    kind: TamperKind
-    position: int | None
-    detail: str
-
-    def __str__(self) -> str:
-        where = f"position {self.position}" if self.position is not None else "the audit tables"
-        return f"{self.kind} at {where}: {self.detail}"
-
-
-@attrs.frozen
-class VerifyReport:
-    """Outcome of :func:`verify_log`."""
-
-    checked: int
-    """Sealed events whose rows were re-hashed."""
-    unsealed: int
-    """Stored events after the chain's head (not yet covered by the chain)."""
-    checkpoints: int
-    """Signed checkpoints whose roots and signatures were checked."""
-    problem: Problem | None
-    seconds: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        return self.problem is None
-
-    @property
-    def exit_code(self) -> int:
-        return 0 if self.problem is None else 1
-
-    def __str__(self) -> str:
-        if self.problem is None:
-            return (
-                f"INTACT: {self.checked} sealed events re-hashed, {self.checkpoints} signed checkpoint(s) "
-                f"verified, {self.unsealed} event(s) written after the last seal"
-            )
-        return f"TAMPERED: {self.problem} ({self.checked} events checked before it)"
 
 
 def _load_checkpoints(
@@ -206,25 +152,32 @@ def _classify(db: RawDB, cur: Any, stored: StoredRow, chained: _ChainRow) -> Pro
 
 
 def verify_log(
-    db: RawDB, *, public_key: VerifyingKey | None = None, batch_size: int = 20_000
+    db: RawDB, *, public_key: VerifyingKey | None = None, batch_size: int = 20_000, with_log: bool = True
 ) -> VerifyReport:
-    """Re-hash the whole log and check it against the chain and the signed checkpoints.
+    """Re-hash the whole log and check it against the chain and the signed checkpoints, and
+    (``with_log``) every ``audit_log`` row against the event it describes.
 
     ``public_key`` is the key the verifier trusts; without it the public key stored
     beside each checkpoint is used, which only proves the checkpoint was not edited
     without re-signing (anyone with database access could replace both).
+
+    One pass (:func:`fastwalk.fast_pass`) checks everything; if anything does not verify, the
+    reference walk, table by table, finds the first problem and says what it is.
     """
     import time
 
     started = time.perf_counter()
-    with db.transaction() as cur:  # one snapshot for the rows, the chain and the checkpoints
+    with db.transaction() as cur:  # one snapshot for the rows, the chain, the log and the checkpoints
         checkpoints, problem = _load_checkpoints(db, cur, public_key)
         n_checkpoints = len(checkpoints)
-        report = _walk(db, cur, checkpoints, batch_size) if problem is None else None
-        if report is None:
-            assert problem is not None
+        if problem is not None:
             return VerifyReport(0, 0, n_checkpoints, problem, time.perf_counter() - started)
-        checked, unsealed, problem = report
+        intact = fast_pass(db, cur, checkpoints, batch_size, check_log=with_log)
+        if intact is not None:
+            return VerifyReport(intact[0], intact[1], n_checkpoints, None, time.perf_counter() - started)
+        checked, unsealed, problem = _walk(db, cur, checkpoints, batch_size)
+        if problem is None and with_log:
+            problem = check_audit_log(db, cur, batch_size=batch_size)
         return VerifyReport(checked, unsealed, n_checkpoints, problem, time.perf_counter() - started)
 
 

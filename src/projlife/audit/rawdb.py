@@ -18,10 +18,15 @@ from sqlalchemy import Engine
 from projlife.store.database import DatabaseURL
 from projlife.store.dialect import audit_lock_key, named_lock, sql_dialect
 
-__all__ = ["RawDB", "StoredRow"]
+from .pgpacked import packed_sql, unpack_rows
+
+__all__ = ["JoinedRow", "RawDB", "StoredRow"]
 
 StoredRow = tuple[int, Any, int, str, Any]
 """(position, originator_id, originator_version, topic, state) as the driver returns them."""
+
+JoinedRow = tuple[Any, ...]
+"""A stored event with its chain row and its log row beside it (see :meth:`RawDB.joined_rows`)."""
 
 
 class RawDB:
@@ -47,6 +52,18 @@ class RawDB:
         self._stored_at_sql = (
             f"SELECT {pos}, originator_id, originator_version, topic, state FROM {url.events_table} "
             f"WHERE {pos} = {self.p}"
+        )
+        # PostgreSQL stores a uuid: its text form is the canonical one, and cheaper to load than
+        # a UUID object; SQLite and MariaDB store 32 hex digits, checked by ``canonical_id``.
+        self.ids_are_canonical = self.dialect.name == "postgresql"
+        oid = "e.originator_id::text" if self.ids_are_canonical else "e.originator_id"
+        self._packed_sql = packed_sql(url.events_table, pos, self.p) if self.ids_are_canonical else None
+        self._joined_sql = (
+            f"SELECT e.{pos}, {oid}, e.originator_version, e.topic, e.state, "
+            "c.seq, c.event_hash, c.chain_hash, l.position, l.event_type, l.summary, l.actor_id, "
+            f"l.actor_role, l.actor_area, l.reason, l.evidence FROM {url.events_table} e "
+            f"LEFT JOIN audit_chain c ON c.position = e.{pos} LEFT JOIN audit_log l ON l.position = e.{pos} "
+            f"WHERE e.{pos} > {self.p} ORDER BY e.{pos} LIMIT {self.p}"
         )
 
     @contextmanager
@@ -82,6 +99,26 @@ class RawDB:
         """Up to ``limit`` stored events after position ``after``, in log order."""
         cur.execute(self._stored_sql, (after, limit))
         rows: Sequence[StoredRow] = cur.fetchall()
+        return rows
+
+    def joined_rows(self, cur: Any, after: int, limit: int) -> Sequence[JoinedRow]:
+        """Up to ``limit`` stored events after position ``after``, in log order, each with the
+        ``audit_chain`` and ``audit_log`` rows at its position (``NULL`` where there is none):
+
+        ``(position, originator_id, originator_version, topic, state, seq, event_hash,
+        chain_hash, log position, event_type, summary, actor_id, actor_role, actor_area,
+        reason, evidence)``; on PostgreSQL the originator id comes as its canonical text in
+        ASCII bytes, and the batch as one packed value (:mod:`.pgpacked`).
+        """
+        if self._packed_sql is not None:
+            cur.execute(self._packed_sql, (after, limit), binary=True)
+            blob, count, _ = cur.fetchone()
+            packed = unpack_rows(blob)
+            if len(packed) != count:
+                raise ValueError("a joined row packed to NULL")  # a NULL where the schema allows none
+            return packed
+        cur.execute(self._joined_sql, (after, limit))
+        rows: Sequence[JoinedRow] = cur.fetchall()
         return rows
 
     def stored_rows_between(self, cur: Any, after: int, before: int, limit: int) -> Sequence[StoredRow]:
