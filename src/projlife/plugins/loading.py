@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Iterable
 from datetime import date
+from importlib.metadata import EntryPoint
 
 import pluggy
 
@@ -31,6 +32,7 @@ __all__ = [
     "TRACE_ENV",
     "get_plugin_manager",
     "hook_names",
+    "installed_entry_points",
     "plugin_failures",
     "plugin_hooks",
     "register",
@@ -114,10 +116,37 @@ def _register_or_record(
         _state(pm).failures.append(PluginFailure(name, value, str(exc), exc.cities))
 
 
-def _load_entry_points(pm: pluggy.PluginManager, allowed: set[str] | None, strict: bool) -> None:
-    from importlib.metadata import entry_points
+_INSTALLED: dict[tuple[tuple[str, int | None], ...], tuple[EntryPoint, ...]] = {}
 
-    found = sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name)
+
+def _mtime(path: str) -> int | None:
+    try:
+        return os.stat(path or ".").st_mtime_ns
+    except OSError:
+        return None
+
+
+def installed_entry_points() -> tuple[EntryPoint, ...]:
+    """The ``projlife`` entry points on ``sys.path``, sorted by name.
+
+    Scanning every installed distribution's metadata is most of what building a plugin manager
+    costs, so the answer is kept for the process and scanned again only when ``sys.path`` or one
+    of its folders changes (its modification time: installing or removing a package adds or
+    removes a ``*.dist-info`` folder there; so does a test that puts one on a new path).
+    """
+    key = tuple((p, _mtime(p)) for p in sys.path)
+    found = _INSTALLED.get(key)
+    if found is None:
+        from importlib.metadata import entry_points
+
+        found = tuple(sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name))
+        _INSTALLED.clear()
+        _INSTALLED[key] = found
+    return found
+
+
+def _load_entry_points(pm: pluggy.PluginManager, allowed: set[str] | None, strict: bool) -> None:
+    found = installed_entry_points()
     if allowed is not None:
         unknown = sorted(allowed - {ep.name for ep in found})
         if unknown:

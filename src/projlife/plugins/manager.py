@@ -21,8 +21,9 @@ its answer to standard error (pluggy's tracing, as in datasette).
 from __future__ import annotations
 
 import difflib
+import functools
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import pluggy
@@ -72,6 +73,9 @@ from projlife.plugins.rules import (
     TicketRules,
 )
 from projlife.plugins.types import CityProfile
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
 
 __all__ = [
     "DISABLE_ENV",
@@ -235,6 +239,16 @@ def _all_named(pm: pluggy.PluginManager, hook: str, kind: type[T], **kwargs: Any
     ]
 
 
+@functools.cache
+def _flag_name() -> TypeAdapter[str]:
+    """The validator of a flag name, as ``FlagProject`` checks it (built once: a few hundred µs each)."""
+    from pydantic import TypeAdapter
+
+    from projlife.app.commands import Code
+
+    return TypeAdapter(Code)
+
+
 def _readable_topics() -> frozenset[str]:
     from projlife.projections.counting.topics import TOPIC_SOURCES
 
@@ -248,12 +262,10 @@ def _check_rules(
     scoring: list[tuple[str, ScoringRule]],
 ) -> None:
     """Refuse, naming the plugin, a rule that could never be applied in ``city``."""
-    from pydantic import TypeAdapter, ValidationError
-
-    from projlife.app.commands import Code
+    from pydantic import ValidationError
 
     topics = _readable_topics()
-    flag_name: TypeAdapter[str] = TypeAdapter(Code)
+    flag_name = _flag_name()
     for plugin, spec in deadlines:
         for end, ref in (("trigger", spec.trigger), ("target", spec.target)):
             if ref.kind is EventRefKind.EVENT and ref.name not in topics:

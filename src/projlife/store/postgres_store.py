@@ -76,7 +76,12 @@ class PostgresStoreRecorder(PostgresApplicationRecorder):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # the on_insert hook's SQL names tables without a schema, as the read models do
-        self._search_path = SQL("SET LOCAL search_path TO {}").format(Identifier(self.datastore.schema))
+        search_path = SQL("SET LOCAL search_path TO {}").format(Identifier(self.datastore.schema))
+        notify = SQL("NOTIFY {}").format(Identifier(self.channel_name))
+        # eventsourcing's lock timeout and table lock, the notification and the search path: one
+        # round trip (a query without parameters goes by the simple protocol, which takes several
+        # statements), where eventsourcing sends one each
+        self._preamble = SQL("; ").join([*self.lock_table_statements, notify, search_path])
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         if not stored_events:
@@ -97,8 +102,7 @@ class PostgresStoreRecorder(PostgresApplicationRecorder):
             try:
                 with conn.transaction():
                     with conn.cursor() as curs:
-                        self._lock_table(curs)
-                        self._notify_channel(curs)
+                        curs.execute(self._preamble, prepare=False)
                         for chunk in chunks(stored_events):
                             self._insert_stored_chunk(curs, chunk)
                             ids.extend(row["notification_id"] for row in curs.fetchall())
@@ -112,7 +116,6 @@ class PostgresStoreRecorder(PostgresApplicationRecorder):
                             for i, e in zip(ids, stored_events, strict=True)
                         ]
                         with conn.cursor(row_factory=tuple_row) as raw:
-                            raw.execute(self._search_path)
                             self.on_insert(raw, rows)
                     committing = True
             except psycopg.errors.LockNotAvailable:

@@ -8,6 +8,9 @@ transaction when the process crashes; only an operating-system crash or power cu
 roll back the last transactions since the previous checkpoint (the events and their audit
 chain rows together: they share the same log). The URL chooses:
 ``sqlite:///projlife.db`` (NORMAL) or ``sqlite:///projlife.db?synchronous=full``.
+
+WAL checkpoints run in a background thread, not in the commit that fills the log
+(:mod:`projlife.store.sqlite_checkpoint`).
 """
 
 from __future__ import annotations
@@ -16,12 +19,13 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
-from eventsourcing.persistence import OperationalError, StoredEvent
+from eventsourcing.persistence import ApplicationRecorder, OperationalError, StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteConnection, SQLiteFactory
 from eventsourcing.utils import Environment
 
 from projlife.store.errors import StoreLocked
 from projlife.store.hooks import InsertedRow, InsertHook
+from projlife.store.sqlite_checkpoint import BACKSTOP_PAGES, Checkpointer
 
 __all__ = ["SYNCHRONOUS_LEVELS", "SQLiteStoreFactory", "SQLiteStoreRecorder"]
 
@@ -34,6 +38,8 @@ class SQLiteStoreRecorder(SQLiteApplicationRecorder):
     within the busy timeout (``SQLITE_LOCK_TIMEOUT``, the URL's ``lock_timeout``)."""
 
     on_insert: InsertHook | None = None
+    checkpointer: Checkpointer | None = None
+    """Told of every commit, so the log is checkpointed in the background (set by the factory)."""
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         try:
@@ -45,7 +51,6 @@ class SQLiteStoreRecorder(SQLiteApplicationRecorder):
                         for i, e in zip(ids, stored_events, strict=True)
                     ]
                     self.on_insert(c.sqlite_cursor, rows)
-                return ids
         except OperationalError as exc:
             cause = exc.__cause__ or (exc.args[0] if exc.args else None)
             if isinstance(cause, sqlite3.OperationalError) and "locked" in str(cause):
@@ -56,10 +61,15 @@ class SQLiteStoreRecorder(SQLiteApplicationRecorder):
                     "an import, a projection run or a seal in this or another process)",
                 ) from None
             raise
+        if self.checkpointer is not None:
+            self.checkpointer.committed()
+        return ids
 
 
 class SQLiteStoreFactory(SQLiteFactory):
-    """:class:`~eventsourcing.sqlite.SQLiteFactory` whose connections run ``PRAGMA synchronous``."""
+    """:class:`~eventsourcing.sqlite.SQLiteFactory` whose connections run ``PRAGMA synchronous``,
+    and whose WAL is checkpointed by a background thread (the connections' own automatic
+    checkpoint only as a backstop, at :data:`~projlife.store.sqlite_checkpoint.BACKSTOP_PAGES`)."""
 
     SQLITE_SYNCHRONOUS = "SQLITE_SYNCHRONOUS"
     application_recorder_class = SQLiteStoreRecorder
@@ -74,10 +84,22 @@ class SQLiteStoreFactory(SQLiteFactory):
             )
         pool: Any = self.datastore.pool
         create = pool._create_connection
+        self.checkpointer = Checkpointer(pool.db_name)
 
         def create_connection() -> SQLiteConnection:
             conn: SQLiteConnection = create()
             conn._sqlite_conn.execute(f"PRAGMA synchronous={level}")
+            conn._sqlite_conn.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")
             return conn
 
         pool._create_connection = create_connection
+
+    def application_recorder(self) -> ApplicationRecorder:
+        recorder = super().application_recorder()
+        if isinstance(recorder, SQLiteStoreRecorder):
+            recorder.checkpointer = self.checkpointer
+        return recorder
+
+    def close(self) -> None:
+        self.checkpointer.close()
+        super().close()
