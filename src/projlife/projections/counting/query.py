@@ -129,19 +129,20 @@ class Counting:
         if known_at is not None:
             seen.append(f.c.recorded <= recorded_micros(known_at))
             dconds.append(d.c.recorded <= recorded_micros(known_at))
-        pconds: list[Any] = [p.c.city_code == city_code]
-        if county_code is not None:
-            pconds.append(p.c.county_code == county_code)
         if entering is None:
             conds: list[Any] = [*place, *seen]
             dconds.append(d.c.city_code == city_code)
+            pconds: list[Any] = [p.c.city_code == city_code]
+            if county_code is not None:
+                pconds.append(p.c.county_code == county_code)
         else:
-            # Every fact of the candidates, looked up by project (a project's facts all carry
-            # its city and county, so the place is judged once, in the subquery).
+            # The candidates' every fact, detail and static row, looked up by project: a
+            # project's rows all carry its city and county, so the place is judged once, in
+            # the subquery (which keeps the planners on the project indexes).
             cand = _entrants(entering, [*place, *seen])
             conds = [*seen, f.c.project_id.in_(cand)]
             dconds.append(d.c.project_id.in_(cand))
-            pconds.append(p.c.project_id.in_(cand))
+            pconds = [p.c.project_id.in_(cand)]
         if project_ids is not None:
             conds.append(f.c.project_id.in_(list(project_ids)))
             dconds.append(d.c.project_id.in_(list(project_ids)))
