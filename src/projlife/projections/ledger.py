@@ -281,7 +281,9 @@ class Ledger:
             flagged=flagged,
         )
 
-    def _timeline_summary(self, scope: Scope, as_of: date | None, attempted: str) -> LedgerSummary | None:
+    def _timeline_summary(
+        self, scope: Scope, as_of: date | None, attempted: str = "summarise the ledger"
+    ) -> LedgerSummary | None:
         """The summary as one SQL aggregate over the timeline (None if it is stale or inexact;
         refused, as ``attempted``, while a read model is rebuilding or stopped)."""
         day = OPEN_END - 1 if as_of is None else as_of.toordinal()
