@@ -248,11 +248,13 @@ class Ledger:
         known_at: datetime | None,
     ) -> LedgerSummary:
         scope = self.scope(city, county, area)
-        self._refuse_unservable("summarise the ledger")
+        attempted = "summarise the ledger"
         if known_at is None:
-            fast = self._timeline_summary(scope, as_of)
+            # Its one round trip refuses, as below, read models rebuilding or stopped.
+            fast = self._timeline_summary(scope, as_of, attempted)
             if fast is not None:
                 return fast
+        self._refuse_unservable(attempted)
         states = self.states(scope, as_of=as_of, known_at=known_at)
         by_stage = dict.fromkeys(STAGES, 0)
         by_verified = dict.fromkeys(STAGES, 0)
@@ -279,8 +281,11 @@ class Ledger:
             flagged=flagged,
         )
 
-    def _timeline_summary(self, scope: Scope, as_of: date | None) -> LedgerSummary | None:
-        """The summary as one SQL aggregate over the timeline (None if it is stale or inexact)."""
+    def _timeline_summary(
+        self, scope: Scope, as_of: date | None, attempted: str = "summarise the ledger"
+    ) -> LedgerSummary | None:
+        """The summary as one SQL aggregate over the timeline (None if it is stale or inexact;
+        refused, as ``attempted``, while a read model is rebuilding or stopped)."""
         day = OPEN_END - 1 if as_of is None else as_of.toordinal()
         place = [(c, v) for c, v in _place(scope)]
         params = [day, day, *(v for _, v in place)]
@@ -288,7 +293,7 @@ class Ledger:
             mark = sql_dialect(conn).mark
             cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
             try:
-                if not _servable_fresh(conn, cursor, mark):
+                if not _servable_fresh(conn, cursor, mark, attempted):
                     return None
                 shape = tuple(c for c, _ in place)
                 split = conn.dialect.name == "sqlite"
@@ -422,7 +427,7 @@ _CODE = operator.attrgetter("code")
 _READ_MODELS = (LEDGER_PROJECTION, DETAILS_PROJECTION)
 
 
-def _servable_fresh(conn: sa.Connection, cursor: Any, mark: str) -> bool:
+def _servable_fresh(conn: sa.Connection, cursor: Any, mark: str, attempted: str = "read the ledger") -> bool:
     """Whether the ledger's read models are whole (none rebuilding or stopped) and its timeline
     fresh, in one round trip; raises what :func:`refuse_unservable` raises when they are not
     whole (it is asked only then, or when the one query fails, e.g. on a database without the
@@ -442,7 +447,7 @@ def _servable_fresh(conn: sa.Connection, cursor: Any, mark: str) -> bool:
         busy = broken = 1
         stale = None
     if busy or broken:
-        refuse_unservable(conn, _READ_MODELS, "read the ledger")
+        refuse_unservable(conn, _READ_MODELS, attempted)
         return not timeline.is_stale(conn)
     return stale is not None and int(stale) == 0
 

@@ -26,6 +26,7 @@ from projlife.plugins.counting_policy import CountingPolicy
 from projlife.projections.counting import (
     DEFAULT_POLICY,
     Counting,
+    Entering,
     ProjectFacts,
     entries,
     pool_of,
@@ -92,8 +93,10 @@ class Metrics:
         area: str | None = None,
         as_of: date | None = None,
         known_at: datetime | None = None,
+        entering: Entering | None = None,
     ) -> list[ProjectFacts]:
-        """The projects in scope as of ``as_of``, as known at ``known_at``, under their city's policy."""
+        """The projects in scope as of ``as_of``, as known at ``known_at``, under their city's policy
+        (``entering``: only those that may have entered a stage in a period, see :class:`Entering`)."""
         scope = self._resolve(city, county, area)
         codes = [scope.city_code] if scope.city_code is not None else self._cities()
         out: list[ProjectFacts] = []
@@ -106,6 +109,7 @@ class Metrics:
                     known_at=known_at,
                     policy=self._policy_of(code),
                     county_code=scope.county_code,
+                    entering=entering,
                 )
                 if scope.area_code is None or f.area_code == scope.area_code
             )
@@ -177,7 +181,11 @@ class Metrics:
                 )
         if within_days is not None and within_days < 0:
             raise ProjlifeError("build a funnel", f"within_days {within_days} is negative", "0 or more days")
-        facts = self.projects(city=city, county=county, area=area, as_of=as_of, known_at=known_at)
+        # Only the cohort's candidates are read and folded: the same rules then decide, as over all.
+        entering = Entering(cohort_stage, period.start, period.end)
+        facts = self.projects(
+            city=city, county=county, area=area, as_of=as_of, known_at=known_at, entering=entering
+        )
         chosen = [f for f in facts if f.in_scope(cohort_stage)]
         c = entries(chosen, cohort_stage, period.start, period.end, verified=verified)
         by_id = {str(f.project_id): f for f in chosen}

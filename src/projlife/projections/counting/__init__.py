@@ -5,7 +5,7 @@ Everything that counts projects — the rule engine's quotas, deadlines and rank
 of the same :class:`ProjectFacts`. Semantics: ``docs/projections.md`` ("Counting").
 """
 
-from projlife.projections.counting.query import Counting
+from projlife.projections.counting.query import Counting, Entering
 from projlife.projections.counting.record import DEFAULT_POLICY, ProjectFacts, Rejection, pool_of
 from projlife.projections.counting.revision import Revision, revisions
 from projlife.projections.counting.select import (
@@ -26,6 +26,7 @@ __all__ = [
     "AreaScore",
     "Count",
     "Counting",
+    "Entering",
     "Excluded",
     "ProjectFacts",
     "ProjectScore",

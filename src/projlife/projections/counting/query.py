@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
+import attrs
 import sqlalchemy as sa
 
 from projlife.domain.classification import InvestorClass, ProjectCategory
@@ -39,10 +40,29 @@ from projlife.projections.rebuilds import refuse_unservable
 from projlife.projections.site_scores import DRAWN, SITE_SCORES_PROJECTION, site_scores_table
 from projlife.projections.state import QUERY_COLUMNS, FactRow, ProjectState, fold, no_cyclic_gc
 
-__all__ = ["Counting"]
+__all__ = ["Counting", "Entering"]
 
 _CLAIM = int(FactKind.CLAIM)
 _CONCEIVED = int(FactKind.CONCEIVED)
+_REJECTED = int(FactKind.REJECTED)
+_CORRECTED = int(FactKind.CORRECTED)
+
+
+@attrs.frozen
+class Entering:
+    """Narrow a read to the projects that may have entered ``stage`` within [start, end].
+
+    Only a candidate set, found in SQL from the facts the fold would read: every project with a
+    fact that can leave ``stage``'s date in [start, end] — its claim (or a conception that claims
+    it), any correction of a claim's date to a day in [start, end] — or a rejection of ``stage``
+    dated in [start, end]. The fold and the counting rules then decide, exactly as over every
+    project: :func:`~projlife.projections.counting.select.entries` over the narrowed projects
+    finds the same members and the same exclusions (removed, cancelled, rejected) as over all.
+    """
+
+    stage: Stage
+    start: date
+    end: date
 
 
 class Counting:
@@ -65,8 +85,14 @@ class Counting:
         policy: CountingPolicy = DEFAULT_POLICY,
         county_code: str | None = None,
         project_ids: Sequence[str] | None = None,
+        entering: Entering | None = None,
     ) -> list[ProjectFacts]:
-        """Every project of ``city_code`` (optionally one county) conceived by ``as_of``, in code order."""
+        """Every project of ``city_code`` (optionally one county) conceived by ``as_of``, in code order.
+
+        ``entering`` reads only the projects that may have entered its stage in its period (a
+        superset of those :func:`~projlife.projections.counting.select.entries` counts or leaves
+        out for that stage and period, see :class:`Entering`), folded like any other.
+        """
         with no_cyclic_gc():  # the fold and the facts allocate many objects and free none
             return self._projects(
                 city_code,
@@ -75,6 +101,7 @@ class Counting:
                 policy=policy,
                 county_code=county_code,
                 project_ids=project_ids,
+                entering=entering,
             )
 
     def _projects(
@@ -86,26 +113,39 @@ class Counting:
         policy: CountingPolicy,
         county_code: str | None,
         project_ids: Sequence[str] | None,
+        entering: Entering | None,
     ) -> list[ProjectFacts]:
         if self._catch_up is not None:
             self._catch_up()
         p, f, d = projects_table, facts_table, details_table
-        conds: list[Any] = [f.c.city_code == city_code]
-        dconds: list[Any] = [d.c.city_code == city_code]
+        place: list[Any] = [f.c.city_code == city_code]
         if county_code is not None:
-            conds.append(f.c.county_code == county_code)
+            place.append(f.c.county_code == county_code)
+        seen: list[Any] = []  # the facts the fold reads: dated by D, recorded by T
+        dconds: list[Any] = []
         if as_of is not None:
-            conds.append(f.c.business <= as_of.toordinal())
+            seen.append(f.c.business <= as_of.toordinal())
             dconds.append(d.c.business <= as_of.toordinal())
         if known_at is not None:
-            conds.append(f.c.recorded <= recorded_micros(known_at))
+            seen.append(f.c.recorded <= recorded_micros(known_at))
             dconds.append(d.c.recorded <= recorded_micros(known_at))
+        if entering is None:
+            conds: list[Any] = [*place, *seen]
+            dconds.append(d.c.city_code == city_code)
+            pconds: list[Any] = [p.c.city_code == city_code]
+            if county_code is not None:
+                pconds.append(p.c.county_code == county_code)
+        else:
+            # The candidates' every fact, detail and static row, looked up by project: a
+            # project's rows all carry its city and county, so the place is judged once, in
+            # the subquery (which keeps the planners on the project indexes).
+            cand = _entrants(entering, [*place, *seen])
+            conds = [*seen, f.c.project_id.in_(cand)]
+            dconds.append(d.c.project_id.in_(cand))
+            pconds = [p.c.project_id.in_(cand)]
         if project_ids is not None:
             conds.append(f.c.project_id.in_(list(project_ids)))
             dconds.append(d.c.project_id.in_(list(project_ids)))
-        pconds: list[Any] = [p.c.city_code == city_code]
-        if county_code is not None:
-            pconds.append(p.c.county_code == county_code)
         details_wanted = sa.or_(
             d.c.field.like("met:%"), d.c.field.like("planned:%"), d.c.field.in_(("team", "date_corrected"))
         )
@@ -203,6 +243,30 @@ class Counting:
                     visit, pid, area, scorer, Decimal(score), date.fromordinal(business), pos
                 )
         return SiteScores(city_code, period, tuple(drawn), tuple(standing.values()))
+
+
+def _entrants(entering: Entering, conds: Sequence[Any]) -> sa.Select[tuple[str]]:
+    """The ids of the projects whose facts (among those ``conds`` select) may put them in
+    :func:`~projlife.projections.counting.select.entries` for ``entering``, as member or as
+    left out. A stage's date in the fold is the ``day`` of one of the project's facts: of its
+    claim, of the conception (the conceived stage, and the reserve stage when conceived
+    reserved), or of a correction of a claim's date (which claim it moves is the fold's business:
+    every correction with its ``day`` in the period counts, whatever its field). A rejection's
+    ``day`` is its business date, the date :func:`entries` judges it by. Removals and
+    cancellations only take a project out: they need no candidate of their own. A superset is
+    harmless: the fold decides."""
+    f = facts_table
+    rank = entering.stage.rank
+    lo, hi = entering.start.toordinal(), entering.end.toordinal()
+    kinds = [_CLAIM, _REJECTED, _CORRECTED]
+    which: list[Any] = [f.c.stage == rank, f.c.kind == _CORRECTED]
+    if rank in (Stage.CONCEIVED.rank, Stage.RESERVED.rank):
+        kinds.append(_CONCEIVED)
+        if rank == Stage.CONCEIVED.rank:
+            which.append(f.c.kind == _CONCEIVED)
+    return sa.select(f.c.project_id).where(
+        *conds, f.c.kind.in_(kinds), f.c.day.between(lo, hi), sa.or_(*which)
+    )
 
 
 def _first_dates(rows: Iterable[FactRow]) -> dict[str, dict[str, int]]:
