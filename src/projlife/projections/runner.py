@@ -53,6 +53,7 @@ from projlife.projections.rebuilds import (
     stopped,
 )
 from projlife.projections.runner_batches import _BatchRunner, _indexes, _now
+from projlife.projections.state import no_cyclic_gc
 from projlife.store.dialect import sql_dialect
 
 _log = logging.getLogger(__name__)
@@ -298,7 +299,8 @@ class ProjectionRunner(_BatchRunner):
         active = list(projections)
         try:
             while active:
-                moved = self._run_batch(active, batch_size, until)
+                with no_cyclic_gc():  # a batch's events and rows are freed by reference counting
+                    moved = self._run_batch(active, batch_size, until)
                 for name, (position, _) in moved.items():
                     positions[name] = position
                     _log.debug("projection %s at log position %d", name, position)
