@@ -321,6 +321,8 @@ class ProjectionRunner(_BatchRunner):
                     # the log: finish it
                     self._create_indexes(projection)
                     self._finish_rebuild(projection)
+                if projection.name in interrupted or in_bulk[projection.name]:
+                    self._analyze(projection)
         return positions
 
     def _begin_bulk(self, projection: Projection, bulk: bool | None) -> bool:

@@ -192,6 +192,15 @@ class _BatchRunner:
             if self._sql.index_build_sql:
                 conn.exec_driver_sql(self._sql.index_build_sql[1])
 
+    def _analyze(self, projection: Projection) -> None:
+        """Refresh the planner statistics of the projection's tables after a bulk load
+        (PostgreSQL: ``ANALYZE``; see :attr:`~projlife.store.dialect.SQLDialect.analyze_sql`)."""
+        if self._sql.analyze_sql is None:
+            return
+        with self._transaction() as conn:
+            for table in projection.tables:
+                conn.exec_driver_sql(self._sql.analyze_sql.format(table=table.name))
+
     def _ensure_tracking_rows(self) -> None:
         if self._ready:
             return
