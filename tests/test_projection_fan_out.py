@@ -61,16 +61,25 @@ def _reset(app: Projlife) -> None:
 
 @pytest.fixture(
     scope="module",
-    params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+    params=[
+        "sqlite",
+        pytest.param("postgres", marks=pytest.mark.postgres),
+        pytest.param("mysql", marks=pytest.mark.mysql),
+    ],
 )
 def drive(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Projlife]:
     """Projects of two cities and tickets about them, projected: ledger, details and tickets
     read overlapping and disjoint topics."""
     import conftest
 
-    cleanup = None
+    cleanup = mysql_database = None
     if request.param == "sqlite":
         url = f"sqlite:///{Path(tmp_path_factory.mktemp('fan')) / 'f.db'}"
+    elif request.param == "mysql":
+        import mysql_helpers
+
+        mysql_database = mysql_helpers.create_mysql_database()
+        url = mysql_helpers.mysql_url_for(mysql_database)
     else:
         import uuid
 
@@ -92,6 +101,8 @@ def drive(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         app.close()
         if cleanup:
             conftest._drop_schema(cleanup)
+        if mysql_database:
+            mysql_helpers.drop_mysql_database(mysql_database)
 
 
 def test_the_drive_feeds_every_read_model(drive: Projlife) -> None:
