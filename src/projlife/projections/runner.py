@@ -53,6 +53,7 @@ from projlife.projections.rebuilds import (
     stopped,
 )
 from projlife.projections.runner_batches import _BatchRunner, _indexes, _now
+from projlife.projections.state import no_cyclic_gc
 from projlife.store.dialect import sql_dialect
 
 _log = logging.getLogger(__name__)
@@ -153,16 +154,14 @@ class ProjectionRunner(_BatchRunner):
         is idempotent and exactly once).
         """
         self._ensure_tracking_rows()
-        positions = {
-            name: self._catch_up(p, batch_size, until, bulk) for name, p in self._projections.items()
-        }
+        positions = self._catch_up(self.projections, batch_size, until, bulk)
         if seal and until is None and self._after_catch_up is not None:
             self._after_catch_up()
         return positions
 
     def run_one(self, name: str, *, batch_size: int = 2000, until: int | None = None) -> int:
         self._ensure_tracking_rows()
-        return self._catch_up(self.get(name), batch_size, until)
+        return self._catch_up([self.get(name)], batch_size, until)[name]
 
     def wait(self, position: int, *, timeout: float = 10.0) -> None:
         """Return once every projection has applied the log up to ``position``.
@@ -200,38 +199,53 @@ class ProjectionRunner(_BatchRunner):
             raise broken[0]
 
     def rebuild(self, name: str, *, batch_size: int = 10_000) -> int:
-        """Clear the projection's tables and replay the whole log into them.
+        """Clear the projection's tables and replay the whole log into them (see :meth:`rebuild_all`)."""
+        return self.rebuild_all([name], batch_size=batch_size)[name]
 
-        The secondary indexes of the projection's tables are dropped for the replay and
+    def rebuild_all(self, names: Sequence[str] | None = None, *, batch_size: int = 10_000) -> dict[str, int]:
+        """Clear the tables of the projections ``names`` (default: all) and replay the whole log
+        into them in one pass: each event read and decoded once, then handed to every projection
+        of its topics. Returns each projection's position.
+
+        The secondary indexes of the projections' tables are dropped for the replay and
         created again at the end (bulk inserts into unindexed tables, one index build
         each), also when the replay fails. A projection with ``begin_rebuild(conn)`` /
         ``end_rebuild(conn)`` (see :class:`RebuildAware`) has them called in the
-        clearing transaction and, with the indexes back, in a final transaction.
+        clearing transaction and, with the indexes back, in a final transaction of its own.
         """
-        projection = self.get(name)
+        projections = [self.get(n) for n in (self._projections if names is None else names)]
         self._ensure_tracking_rows()
         with self._transaction() as conn:
-            self._lock(conn, name)
-            for table in reversed(projection.tables):
-                conn.execute(table.delete())
-            if self._sql.transactional_ddl:  # elsewhere DDL would commit the half-done rebuild
-                for index in _indexes(projection):
-                    index.drop(conn, checkfirst=True)
-            conn.execute(
-                tracking_table.update()
-                .where(tracking_table.c.name == name)
-                .values(position=0, last_error=None, failed_event_id=None, updated_at=_now())
-            )
-            conn.execute(rebuilds_table.delete().where(rebuilds_table.c.name == name))
-            conn.execute(rebuilds_table.insert().values(name=name, started_at=_now()))
-            if isinstance(projection, RebuildAware):
-                projection.begin_rebuild(conn)
+            for projection in sorted(projections, key=lambda p: p.name):
+                self._lock(conn, projection.name)
+            for projection in projections:
+                self._clear(conn, projection)
         try:
-            position = self._catch_up(projection, batch_size, None)
-        finally:
-            self._create_indexes(projection)
-        self._finish_rebuild(projection)
-        return position
+            # The catch-up finishes each rebuild (indexes, end_rebuild, marker) once it replayed the log.
+            return self._catch_up(projections, batch_size, None)
+        except BaseException:
+            for projection in projections:
+                self._create_indexes(projection)
+            raise
+
+    def _clear(self, conn: sa.Connection, projection: Projection) -> None:
+        """A rebuild's first step, in the caller's transaction: empty the tables, drop their
+        indexes, move the position to 0, set the rebuild marker, ``begin_rebuild``."""
+        name = projection.name
+        for table in reversed(projection.tables):
+            conn.execute(table.delete())
+        if self._sql.transactional_ddl:  # elsewhere DDL would commit the half-done rebuild
+            for index in _indexes(projection):
+                index.drop(conn, checkfirst=True)
+        conn.execute(
+            tracking_table.update()
+            .where(tracking_table.c.name == name)
+            .values(position=0, last_error=None, failed_event_id=None, updated_at=_now())
+        )
+        conn.execute(rebuilds_table.delete().where(rebuilds_table.c.name == name))
+        conn.execute(rebuilds_table.insert().values(name=name, started_at=_now()))
+        if isinstance(projection, RebuildAware):
+            projection.begin_rebuild(conn)
 
     def _finish_rebuild(self, projection: Projection) -> None:
         """The rebuild's last step, in one transaction: ``end_rebuild``, and the marker's removal
@@ -272,26 +286,44 @@ class ProjectionRunner(_BatchRunner):
     # -- catch-up ---------------------------------------------------------------------
 
     def _catch_up(
-        self, projection: Projection, batch_size: int, until: int | None, bulk: bool | None = False
-    ) -> int:
-        in_bulk = until is None and bulk is not False and self._begin_bulk(projection, bulk)
+        self,
+        projections: Sequence[Projection],
+        batch_size: int,
+        until: int | None,
+        bulk: bool | None = False,
+    ) -> dict[str, int]:
+        """Catch ``projections`` up together, one pass over the log (see ``_run_batch``)."""
+        full = until is None
+        in_bulk = {p.name: full and bulk is not False and self._begin_bulk(p, bulk) for p in projections}
+        positions: dict[str, int] = {}
+        active = list(projections)
         try:
-            while True:
-                position, done = self._run_batch(projection, batch_size, until)
-                _log.debug("projection %s at log position %d", projection.name, position)
-                if done:
-                    break
+            while active:
+                with no_cyclic_gc():  # a batch's events and rows are freed by reference counting
+                    moved = self._run_batch(active, batch_size, until)
+                for name, (position, _) in moved.items():
+                    positions[name] = position
+                    _log.debug("projection %s at log position %d", name, position)
+                active = [p for p in active if not moved[p.name][1]]
         except BaseException:
-            in_bulk = False  # left pending: the next full catch-up ends it
+            in_bulk = dict.fromkeys(in_bulk, False)  # left pending: the next full catch-up ends it
             raise
         finally:
-            if until is None and isinstance(projection, BulkAware):
-                self._end_bulk(projection, in_bulk)
-        if until is None and projection.name in self._interrupted_rebuilds():
-            # a rebuild crashed after clearing the tables: it has now replayed the log; finish it
-            self._create_indexes(projection)
-            self._finish_rebuild(projection)
-        return position
+            if full:
+                for projection in projections:
+                    if isinstance(projection, BulkAware):
+                        self._end_bulk(projection, in_bulk[projection.name])
+        if full:
+            interrupted = self._interrupted_rebuilds()
+            for projection in projections:
+                if projection.name in interrupted:
+                    # a rebuild (or one that crashed after clearing the tables) has now replayed
+                    # the log: finish it
+                    self._create_indexes(projection)
+                    self._finish_rebuild(projection)
+                if projection.name in interrupted or in_bulk[projection.name]:
+                    self._analyze(projection)
+        return positions
 
     def _begin_bulk(self, projection: Projection, bulk: bool | None) -> bool:
         """Enter bulk mode if asked to (``bulk=True``) or if far enough behind (``None``)."""

@@ -41,36 +41,66 @@ class _BatchRunner:
     _id_column: str
     _ready: bool
 
-    def _run_batch(self, projection: Projection, batch_size: int, until: int | None) -> tuple[int, bool]:
-        """One transaction: lock, read position, read events, apply, move position."""
+    def _run_batch(
+        self, projections: Sequence[Projection], batch_size: int, until: int | None
+    ) -> dict[str, tuple[int, bool]]:
+        """One transaction for every projection given: lock their tracking rows, read their
+        positions, read the events after the lowest one (the union of their topics) once, decode
+        each once, apply to each projection the events after its own position, move each position.
+
+        Returns each projection's ``(position, done)``; ``done`` when it reached the stop (the
+        head, or ``until``) or stopped at an event it could not apply.
+        """
         with self._transaction() as conn:
-            position = self._lock(conn, projection.name)
+            # In name order, so that runners locking overlapping sets never deadlock.
+            positions = {p.name: self._lock(conn, p.name) for p in sorted(projections, key=_name)}
             head = self._head(conn)
             stop = head if until is None else min(head, until)
-            if position >= stop:
-                return position, True
-            notifications = self._select(conn, position, stop, projection.topics, batch_size)
-            complete = len(notifications) < batch_size
-            try:
-                with conn.begin_nested():
-                    self._apply(conn, projection, notifications)
-            except _BatchFailure:
-                return self._apply_one_by_one(conn, projection, position, notifications), True
-            new_position = stop if complete else notifications[-1].id
-            self._advance(conn, projection.name, position, new_position)
-            return new_position, new_position >= stop
+            out = {name: (pos, True) for name, pos in positions.items() if pos >= stop}
+            behind = [p for p in projections if positions[p.name] < stop]
+            if not behind:
+                return out
+            notifications = self._select(conn, min(positions[p.name] for p in behind), stop,
+                                         _union_topics(behind), batch_size)  # fmt: skip
+            new_position = stop if len(notifications) < batch_size else notifications[-1].id
+            decoded: dict[int, DomainEvent] = {}
+            for projection in behind:
+                position = positions[projection.name]
+                if position >= new_position:  # ahead of this batch: the next one reaches it
+                    out[projection.name] = (position, False)
+                    continue
+                mine = _selected(notifications, position, projection.topics)
+                try:
+                    with conn.begin_nested():
+                        self._apply(conn, projection, mine, decoded)
+                except _BatchFailure:
+                    out[projection.name] = (self._apply_one_by_one(conn, projection, position, mine), True)
+                    continue
+                self._advance(conn, projection.name, position, new_position)
+                out[projection.name] = (new_position, new_position >= stop)
+            return out
 
     def _apply(
-        self, conn: sa.Connection, projection: Projection, notifications: Sequence[Notification]
+        self,
+        conn: sa.Connection,
+        projection: Projection,
+        notifications: Sequence[Notification],
+        decoded: dict[int, DomainEvent] | None = None,
     ) -> None:
+        """Apply ``notifications`` to ``projection``; ``decoded`` caches the events by log position
+        (each event decoded once for every projection of the batch)."""
         if not notifications:
             return
+        cache = {} if decoded is None else decoded
         items: list[Item] = []
         for i, n in enumerate(notifications):
-            try:
-                items.append((self._decode(n), n))
-            except Exception as exc:
-                raise _BatchFailure(i, exc) from exc
+            event = cache.get(n.id)
+            if event is None:
+                try:
+                    event = cache[n.id] = self._decode(n)
+                except Exception as exc:
+                    raise _BatchFailure(i, exc) from exc
+            items.append((event, n))
         try:
             batch = getattr(projection, "process_batch", None)
             if batch is not None:
@@ -162,6 +192,15 @@ class _BatchRunner:
             if self._sql.index_build_sql:
                 conn.exec_driver_sql(self._sql.index_build_sql[1])
 
+    def _analyze(self, projection: Projection) -> None:
+        """Refresh the planner statistics of the projection's tables after a bulk load
+        (PostgreSQL: ``ANALYZE``; see :attr:`~projlife.store.dialect.SQLDialect.analyze_sql`)."""
+        if self._sql.analyze_sql is None:
+            return
+        with self._transaction() as conn:
+            for table in projection.tables:
+                conn.exec_driver_sql(self._sql.analyze_sql.format(table=table.name))
+
     def _ensure_tracking_rows(self) -> None:
         if self._ready:
             return
@@ -207,6 +246,23 @@ class _BatchRunner:
                 )
             )
         return out
+
+
+def _name(projection: Projection) -> str:
+    return projection.name
+
+
+def _union_topics(projections: Sequence[Projection]) -> tuple[str, ...]:
+    """The topics any of ``projections`` consumes (``()``, every event, if one consumes all)."""
+    if any(not p.topics for p in projections):
+        return ()
+    return tuple(sorted({t for p in projections for t in p.topics}))
+
+
+def _selected(notifications: Sequence[Notification], after: int, topics: Sequence[str]) -> list[Notification]:
+    """The notifications after position ``after`` of ``topics`` (all of them for ``()``)."""
+    wanted = frozenset(topics)
+    return [n for n in notifications if n.id > after and (not wanted or n.topic in wanted)]
 
 
 def _indexes(projection: Projection) -> list[sa.Index]:

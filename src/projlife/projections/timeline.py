@@ -37,7 +37,7 @@ from projlife.projections.facts import (
     timeline_table,
 )
 from projlife.projections.ledger_rows import row_figures
-from projlife.projections.state import QUERY_COLUMNS, FactRow, ProjectState
+from projlife.projections.state import QUERY_COLUMNS, FactRow, ProjectState, no_cyclic_gc
 from projlife.store.dialect import sql_dialect
 
 __all__ = [
@@ -310,6 +310,11 @@ def refresh(conn: sa.Connection, project_ids: Sequence[str], insert_sql: str) ->
 
 def build_all(conn: sa.Connection, insert_sql: str, chunk: int = 20_000) -> None:
     """Rebuild the whole timeline in one streamed pass over the facts (by project, in log order)."""
+    with no_cyclic_gc():  # every project's fold is freed by reference counting
+        _build_all(conn, insert_sql, chunk)
+
+
+def _build_all(conn: sa.Connection, insert_sql: str, chunk: int) -> None:
     f = facts_table
     conn.execute(timeline_table.delete())
     conn.execute(rows_table.delete())

@@ -86,6 +86,10 @@ class SQLDialect:
     """Execution options of a connection for a write transaction."""
     index_build_sql: tuple[str, str] | None = None
     """Statements run before and after building a read model's indexes (SQLite: a larger cache)."""
+    analyze_sql: str | None = "ANALYZE {table}"
+    """Refreshes a table's planner statistics after a bulk load (a rebuild, a bulk catch-up), so
+    queries do not plan on an empty table's. PostgreSQL only: SQLite plans by its indexes, and
+    InnoDB recomputes its statistics itself after a tenth of the table changed."""
 
     def _insert(self, table: sa.Table) -> Any:
         return pg_dialect.insert(table)
@@ -164,6 +168,7 @@ class SQLiteDialect(SQLDialect):
     lock_rows = False
     write_options = {"sqlite_begin": "BEGIN IMMEDIATE"}  # noqa: RUF012
     index_build_sql = ("PRAGMA cache_size=-131072", "PRAGMA cache_size=-2000")  # 128 MiB for the sorts
+    analyze_sql = None
 
     def _insert(self, table: sa.Table) -> Any:
         return sqlite_dialect.insert(table)
@@ -198,6 +203,7 @@ LOCK_TIMEOUT = 60
 
 class MySQLDialect(SQLDialect):
     name = "mysql"
+    analyze_sql = None
     transactional_ddl = False
 
     def _insert(self, table: sa.Table) -> Any:
