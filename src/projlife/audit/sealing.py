@@ -94,15 +94,25 @@ def leaf_of_row(row: StoredRow) -> bytes:
     whose columns do not have the types the event table defines.
     """
     position, oid, version, topic, state = row
-    if type(state) is not bytes:
-        # a hand-edited SQLite row may hold TEXT: hash its bytes; psycopg may give memoryview
-        state = state.encode("utf-8") if isinstance(state, str) else bytes(state)
+    return _leaf(position, canonical_id(oid), version, topic, _state_bytes(state))
+
+
+def _leaf(position: int, canonical: str, version: int, topic: str, state: bytes) -> bytes:
+    """:func:`leaf_of_row` of a row whose id is canonical text and whose state is bytes."""
     return _sha256(
-        _LEAF_HEAD.pack(b"\x00", RECORD_MAGIC, position, 36, canonical_id(oid).encode("ascii"), version)
+        _LEAF_HEAD.pack(b"\x00", RECORD_MAGIC, position, 36, canonical.encode("ascii"), version)
         + _topic_field(topic)
         + _U32.pack(len(state))
         + state
     ).digest()
+
+
+def _state_bytes(state: Any) -> bytes:
+    """A state column's bytes: a hand-edited SQLite row may hold TEXT (its UTF-8 bytes are
+    hashed), psycopg may give a memoryview."""
+    if type(state) is bytes:
+        return state
+    return state.encode("utf-8") if isinstance(state, str) else bytes(state)
 
 
 _HEX32 = re.compile(r"[0-9a-f]{32}").fullmatch
@@ -187,20 +197,15 @@ _EVIDENCE_ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 def _log_values(db: RawDB, f: LogFields) -> tuple[Any, ...]:
     """The ``audit_log`` insert's parameters for one row (:data:`~.auditlog.LogFields`)."""
-    dialect = db.dialect
     evidence = f[14]
     return (
         *f[:11],
-        dialect.raw_date(f[11]),
-        dialect.raw_datetime(f[12]),
+        db.dialect.raw_date(f[11]),
+        db.dialect.raw_datetime(f[12]),
         f[13],
         _EVIDENCE_ENCODER.encode(list(evidence)) if evidence else "[]",
         f[15],
     )
-
-
-def _state_bytes(state: Any) -> bytes:
-    return state.encode("utf-8") if isinstance(state, str) else bytes(state)
 
 
 _INSERT_CHAIN = (
@@ -226,26 +231,28 @@ def _append(
     """Chain (and log) ``rows``, which follow ``stored_head`` in log order; write and return the new head."""
     head = stored_head or GENESIS_HEAD
     acc = head.accumulator()
+    add_leaf = acc.append
     chain = head.chain_hash
     seq = head.size
     chain_rows = []
-    for row in rows:
-        leaf = leaf_of_row(row)
-        chain = _sha256(chain + leaf).digest()
-        acc.append(leaf)
-        chain_rows.append((seq, row[0], canonical_id(row[1]), row[2], leaf, chain))
-        seq += 1
-    cur.executemany(db.q(_INSERT_CHAIN), chain_rows)
+    entries = []
     if with_log:
         _subjects_for(db, cur, rows, subjects)
-        entries = []
-        for row, crow in zip(rows, chain_rows, strict=True):
-            fields = log_fields(
-                row[0], crow[2], row[2], row[3], _state_bytes(row[4]), subjects=subjects, hashed=crow[4]
-            )
-            if fields[3] == 1:
-                subjects[fields[2]] = (fields[4], fields[5])
+    for position, oid, version, topic, stored_state in rows:
+        canonical = canonical_id(oid)
+        state = _state_bytes(stored_state)
+        leaf = _leaf(position, canonical, version, topic, state)
+        chain = _sha256(chain + leaf).digest()
+        add_leaf(leaf)
+        chain_rows.append((seq, position, canonical, version, leaf, chain))
+        seq += 1
+        if with_log:
+            fields = log_fields(position, canonical, version, topic, state, subjects=subjects, hashed=leaf)
+            if version == 1:
+                subjects[canonical] = (fields[4], fields[5])
             entries.append(_log_values(db, fields))
+    cur.executemany(db.q(_INSERT_CHAIN), chain_rows)
+    if with_log:
         cur.executemany(db.q(_INSERT_LOG), entries)
     new_head = ChainHead(seq, int(rows[-1][0]), chain, acc.frontier)
     _write_head(db, cur, new_head, existed=stored_head is not None)
