@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-__all__ = ["AuditEntry", "entry_from_state", "plain"]
+__all__ = ["LOG_COLUMNS", "AuditEntry", "LogFields", "entry_from_state", "log_fields", "plain"]
 
 _BASE_FIELDS = frozenset(
     {"timestamp", "originator_topic", "occurred_on", "actor", "reason", "evidence", "originator_id"}
@@ -93,12 +93,27 @@ def _plain_fields(state: bytes) -> dict[str, Any] | None:
 
     One decode with :func:`_plain_object` as the object hook gives what :func:`plain` over
     ``json.loads`` gives (a cny amount's data is a string, so its plain form is itself); the top
-    level alone is decoded the long way when the hook would not leave it an object.
+    level alone is decoded the long way when the hook would not leave it an object. A state that
+    is one JSON object from its first byte to its last (as the event store writes it) is scanned
+    directly, without the decoder's whitespace checks; any other goes through ``decode``.
     """
     try:
-        fields = _PLAIN_DECODER.decode(state.decode("utf-8") if isinstance(state, bytes) else state)
-    except (ValueError, UnicodeDecodeError):
+        text = state.decode("utf-8") if isinstance(state, bytes) else state
+    except UnicodeDecodeError:
         return None
+    fields: Any = _UNSCANNED
+    if text[:1] == "{":
+        try:
+            fields, end = _PLAIN_SCAN(text, 0)
+        except (ValueError, StopIteration):  # where ``decode`` raises too
+            return None
+        if end != len(text):
+            fields = _UNSCANNED
+    if fields is _UNSCANNED:
+        try:
+            fields = _PLAIN_DECODER.decode(text)
+        except ValueError:
+            return None
     if isinstance(fields, dict):
         return fields
     raw = json.loads(state)
@@ -106,10 +121,19 @@ def _plain_fields(state: bytes) -> dict[str, Any] | None:
 
 
 _PLAIN_DECODER = json.JSONDecoder(object_hook=_plain_object)
+_PLAIN_SCAN = _PLAIN_DECODER.scan_once  # type: ignore[attr-defined]
+_UNSCANNED = object()
+_SHORT_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+"""What ``json.dumps(value, ensure_ascii=False, sort_keys=True)`` uses, built once."""
 
 
 def _short(value: Any) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if type(value) is str:
+        text = value
+    elif type(value) is int:
+        text = int.__repr__(value)  # what the JSON encoder writes for an int
+    else:
+        text = value if isinstance(value, str) else _SHORT_ENCODER.encode(value)
     return text if len(text) <= _MAX_VALUE else text[: _MAX_VALUE - 1] + "…"
 
 
@@ -117,6 +141,94 @@ def _split_topic(topic: str) -> tuple[str, str]:
     """``projlife:Project.Signed`` → (``Project``, ``Project.Signed``)."""
     name = topic.split(":", 1)[-1]
     return name.split(".", 1)[0], name
+
+
+_topic_parts_cache: dict[str, tuple[str, str, str]] = {}
+
+
+def _topic_parts(topic: str) -> tuple[str, str, str]:
+    """(aggregate type, event type, the event's own name) of a topic, cached."""
+    parts = _topic_parts_cache.get(topic)
+    if parts is None:
+        aggregate_type, event_type = _split_topic(topic)
+        parts = (aggregate_type, event_type, event_type.split(".", 1)[-1])
+        if len(_topic_parts_cache) < 10_000:
+            _topic_parts_cache[topic] = parts
+    return parts
+
+
+LogFields = tuple[
+    int, str, str, int, "str | None", "str | None", str, str, "str | None", "str | None", "str | None",
+    "date | None", "datetime | None", "str | None", tuple[str, ...], bytes,
+]  # fmt: skip
+"""One audit-log row in ``LOG_COLUMNS`` order (``evidence`` as a tuple of strings)."""
+
+LOG_COLUMNS = (
+    "position", "aggregate_type", "aggregate_id", "aggregate_version", "subject_code", "subject_area",
+    "event_type", "summary", "actor_id", "actor_role", "actor_area", "occurred_on", "recorded_at",
+    "reason", "evidence", "event_hash",
+)  # fmt: skip
+"""The ``audit_log`` columns, in the order of :data:`LogFields`."""
+
+_NOT_SHOWN: tuple[Any, ...] = (None, [], "")
+
+
+def log_fields(
+    position: int,
+    originator_id: str,
+    originator_version: int,
+    topic: str,
+    state: bytes,
+    *,
+    subjects: Mapping[str, tuple[str | None, str | None]] | None = None,
+    hashed: bytes = b"",
+) -> LogFields:
+    """The audit-log row of one stored event (see :func:`entry_from_state`), as a plain tuple."""
+    aggregate_type, event_type, kind = _topic_parts(topic)
+    fields = _plain_fields(state)
+    if fields is None:
+        return (
+            position, aggregate_type, originator_id, originator_version, None, None, event_type,
+            f"{kind} (state is not a JSON object)", None, None, None, None, None, None, (), hashed,
+        )  # fmt: skip
+    get = fields.get
+    actor = get("actor")
+    if not isinstance(actor, dict):
+        actor = {}
+    details = [(k, v) for k, v in fields.items() if k not in _BASE_FIELDS]
+    if originator_version == 1:
+        code = get("code")
+        if not isinstance(code, str):
+            code = None
+        area = get("area_code")
+        if not isinstance(area, str):
+            area = None
+        details = [(k, v) for k, v in details if k in _SUBJECT_FIELDS] or details
+    else:
+        code, area = (subjects or {}).get(originator_id, (None, None))
+    summary = kind
+    if details:
+        summary += ": " + ", ".join([f"{k}={_short(v)}" for k, v in details if v not in _NOT_SHOWN])
+    evidence = get("evidence")
+    reason = get("reason")
+    return (
+        position,
+        aggregate_type,
+        originator_id,
+        originator_version,
+        code,
+        area,
+        event_type,
+        summary.rstrip(": "),
+        _str_or_none(actor.get("id")),
+        _str_or_none(actor.get("role")),
+        _str_or_none(actor.get("area_code")),
+        _date_or_none(get("occurred_on")),
+        _datetime_or_none(get("timestamp")),
+        reason if isinstance(reason, str) else None,
+        tuple([str(e) for e in evidence]) if isinstance(evidence, list) else (),
+        hashed,
+    )
 
 
 def entry_from_state(
@@ -134,55 +246,26 @@ def entry_from_state(
     ``subjects`` maps an aggregate id to its (code, area) learned from its creation
     event, so later events name the project and area they concern.
     """
-    aggregate_type, event_type = _split_topic(topic)
-    fields = _plain_fields(state)
-    if fields is None:
-        return AuditEntry(
-            position=position,
-            aggregate_type=aggregate_type,
-            aggregate_id=originator_id,
-            aggregate_version=originator_version,
-            event_type=event_type,
-            summary=f"{event_type.split('.', 1)[-1]} (state is not a JSON object)",
-            actor_id=None,
-            actor_role=None,
-            actor_area=None,
-            occurred_on=None,
-            recorded_at=None,
-            reason=None,
-            evidence=(),
-            event_hash=hashed,
-        )
-    actor = fields.get("actor") if isinstance(fields.get("actor"), dict) else {}
-    assert isinstance(actor, dict)
-    details = [(k, v) for k, v in fields.items() if k not in _BASE_FIELDS]
-    if originator_version == 1:
-        code = fields.get("code") if isinstance(fields.get("code"), str) else None
-        area = fields.get("area_code") if isinstance(fields.get("area_code"), str) else None
-        details = [(k, v) for k, v in details if k in _SUBJECT_FIELDS] or details
-    else:
-        code, area = (subjects or {}).get(originator_id, (None, None))
-    summary = event_type.split(".", 1)[-1]
-    if details:
-        summary += ": " + ", ".join(f"{k}={_short(v)}" for k, v in details if v not in (None, [], ""))
-    evidence = fields.get("evidence")
+    f = log_fields(
+        position, originator_id, originator_version, topic, state, subjects=subjects, hashed=hashed
+    )
     return AuditEntry(
-        position=position,
-        aggregate_type=aggregate_type,
-        aggregate_id=originator_id,
-        aggregate_version=originator_version,
-        event_type=event_type,
-        summary=summary.rstrip(": "),
-        actor_id=_str_or_none(actor.get("id")),
-        actor_role=_str_or_none(actor.get("role")),
-        actor_area=_str_or_none(actor.get("area_code")),
-        occurred_on=_date_or_none(fields.get("occurred_on")),
-        recorded_at=_datetime_or_none(fields.get("timestamp")),
-        reason=_str_or_none(fields.get("reason")),
-        evidence=tuple(str(e) for e in evidence) if isinstance(evidence, list) else (),
-        subject_code=code,
-        subject_area=area,
-        event_hash=hashed,
+        position=f[0],
+        aggregate_type=f[1],
+        aggregate_id=f[2],
+        aggregate_version=f[3],
+        subject_code=f[4],
+        subject_area=f[5],
+        event_type=f[6],
+        summary=f[7],
+        actor_id=f[8],
+        actor_role=f[9],
+        actor_area=f[10],
+        occurred_on=f[11],
+        recorded_at=f[12],
+        reason=f[13],
+        evidence=f[14],
+        event_hash=f[15],
     )
 
 

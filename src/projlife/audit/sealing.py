@@ -23,7 +23,7 @@ from uuid import UUID
 
 import attrs
 
-from .auditlog import AuditEntry, entry_from_state
+from .auditlog import LogFields, log_fields
 from .merkle import HASH_SIZE, MerkleAccumulator
 from .rawdb import RawDB, StoredRow
 from .records import GENESIS, RECORD_MAGIC
@@ -31,6 +31,7 @@ from .records import GENESIS, RECORD_MAGIC
 __all__ = [
     "MAX_CATCH_UP",
     "ChainHead",
+    "ChainOnWrite",
     "SealReport",
     "canonical_id",
     "chain_in_transaction",
@@ -93,15 +94,25 @@ def leaf_of_row(row: StoredRow) -> bytes:
     whose columns do not have the types the event table defines.
     """
     position, oid, version, topic, state = row
-    if type(state) is not bytes:
-        # a hand-edited SQLite row may hold TEXT: hash its bytes; psycopg may give memoryview
-        state = state.encode("utf-8") if isinstance(state, str) else bytes(state)
+    return _leaf(position, canonical_id(oid), version, topic, _state_bytes(state))
+
+
+def _leaf(position: int, canonical: str, version: int, topic: str, state: bytes) -> bytes:
+    """:func:`leaf_of_row` of a row whose id is canonical text and whose state is bytes."""
     return _sha256(
-        _LEAF_HEAD.pack(b"\x00", RECORD_MAGIC, position, 36, canonical_id(oid).encode("ascii"), version)
+        _LEAF_HEAD.pack(b"\x00", RECORD_MAGIC, position, 36, canonical.encode("ascii"), version)
         + _topic_field(topic)
         + _U32.pack(len(state))
         + state
     ).digest()
+
+
+def _state_bytes(state: Any) -> bytes:
+    """A state column's bytes: a hand-edited SQLite row may hold TEXT (its UTF-8 bytes are
+    hashed), psycopg may give a memoryview."""
+    if type(state) is bytes:
+        return state
+    return state.encode("utf-8") if isinstance(state, str) else bytes(state)
 
 
 _HEX32 = re.compile(r"[0-9a-f]{32}").fullmatch
@@ -158,7 +169,14 @@ def _write_head(db: RawDB, cur: Any, head: ChainHead, existed: bool) -> None:
 def _subjects_for(
     db: RawDB, cur: Any, rows: Sequence[StoredRow], known: dict[str, tuple[str | None, str | None]]
 ) -> None:
-    missing = sorted({canonical_id(r[1]) for r in rows if r[2] != 1} - known.keys())
+    """Add to ``known`` the (code, area) of the aggregates ``rows`` continue, from their logged
+    creation events. Aggregates ``known`` already has, and those whose creation event is among
+    ``rows`` (it comes first in log order and names them as it is logged), are not looked up."""
+    later = {r[1] for r in rows if r[2] != 1}
+    if not later:
+        return
+    created = {r[1] for r in rows if r[2] == 1}
+    missing = sorted({canonical_id(oid) for oid in later - created} - known.keys())
     for i in range(0, len(missing), 500):
         chunk = missing[i : i + 500]
         marks = ", ".join("?" for _ in chunk)
@@ -173,18 +191,21 @@ def _subjects_for(
             known[aggregate_id] = (code, area)
 
 
-def _log_values(db: RawDB, e: AuditEntry) -> tuple[Any, ...]:
-    occurred: Any = db.dialect.raw_date(e.occurred_on)
-    recorded: Any = db.dialect.raw_datetime(e.recorded_at)
+_EVIDENCE_ENCODER = json.JSONEncoder(ensure_ascii=False)
+"""What ``json.dumps(evidence, ensure_ascii=False)`` uses, built once."""
+
+
+def _log_values(db: RawDB, f: LogFields) -> tuple[Any, ...]:
+    """The ``audit_log`` insert's parameters for one row (:data:`~.auditlog.LogFields`)."""
+    evidence = f[14]
     return (
-        e.position, e.aggregate_type, e.aggregate_id, e.aggregate_version, e.subject_code, e.subject_area,
-        e.event_type, e.summary, e.actor_id, e.actor_role, e.actor_area, occurred, recorded, e.reason,
-        json.dumps(list(e.evidence), ensure_ascii=False), e.event_hash,
-    )  # fmt: skip
-
-
-def _state_bytes(state: Any) -> bytes:
-    return state.encode("utf-8") if isinstance(state, str) else bytes(state)
+        *f[:11],
+        db.dialect.raw_date(f[11]),
+        db.dialect.raw_datetime(f[12]),
+        f[13],
+        _EVIDENCE_ENCODER.encode(list(evidence)) if evidence else "[]",
+        f[15],
+    )
 
 
 _INSERT_CHAIN = (
@@ -210,26 +231,28 @@ def _append(
     """Chain (and log) ``rows``, which follow ``stored_head`` in log order; write and return the new head."""
     head = stored_head or GENESIS_HEAD
     acc = head.accumulator()
+    add_leaf = acc.append
     chain = head.chain_hash
     seq = head.size
     chain_rows = []
-    for row in rows:
-        leaf = leaf_of_row(row)
-        chain = _sha256(chain + leaf).digest()
-        acc.append(leaf)
-        chain_rows.append((seq, row[0], canonical_id(row[1]), row[2], leaf, chain))
-        seq += 1
-    cur.executemany(db.q(_INSERT_CHAIN), chain_rows)
+    entries = []
     if with_log:
         _subjects_for(db, cur, rows, subjects)
-        entries = []
-        for row, crow in zip(rows, chain_rows, strict=True):
-            entry = entry_from_state(
-                row[0], crow[2], row[2], row[3], _state_bytes(row[4]), subjects=subjects, hashed=crow[4]
-            )
-            if entry.aggregate_version == 1:
-                subjects[entry.aggregate_id] = (entry.subject_code, entry.subject_area)
-            entries.append(_log_values(db, entry))
+    for position, oid, version, topic, stored_state in rows:
+        canonical = canonical_id(oid)
+        state = _state_bytes(stored_state)
+        leaf = _leaf(position, canonical, version, topic, state)
+        chain = _sha256(chain + leaf).digest()
+        add_leaf(leaf)
+        chain_rows.append((seq, position, canonical, version, leaf, chain))
+        seq += 1
+        if with_log:
+            fields = log_fields(position, canonical, version, topic, state, subjects=subjects, hashed=leaf)
+            if version == 1:
+                subjects[canonical] = (fields[4], fields[5])
+            entries.append(_log_values(db, fields))
+    cur.executemany(db.q(_INSERT_CHAIN), chain_rows)
+    if with_log:
         cur.executemany(db.q(_INSERT_LOG), entries)
     new_head = ChainHead(seq, int(rows[-1][0]), chain, acc.frontier)
     _write_head(db, cur, new_head, existed=stored_head is not None)
@@ -271,19 +294,66 @@ def chain_in_transaction(db: RawDB, cur: Any, rows: Sequence[StoredRow]) -> int:
     Older events that are not sealed yet (written before this was installed, or by another
     writer) are chained first, up to :data:`MAX_CATCH_UP`; beyond that the write leaves
     chaining to ``seal()``, which catches up in batches. Returns how many events were chained.
+    The application installs a :class:`ChainOnWrite`, which does this and remembers subjects.
     """
-    if not rows:
-        return 0
-    db.dialect.chain_lock(cur, lock_key=db.lock_key)
-    stored_head = read_head(db, cur)
-    after = stored_head.last_position if stored_head else 0
-    first = int(rows[0][0])
-    if first <= after:
-        return 0  # a position at or below the chain's head: verify reports it, sealing skips it
-    earlier = db.stored_rows_between(cur, after, first, MAX_CATCH_UP + 1)
-    if len(earlier) > MAX_CATCH_UP:
-        return 0
-    todo = [*earlier, *rows]
-    _append(db, cur, stored_head, todo, {})
-    _log.debug("sealed %d event(s) in the transaction that wrote them", len(todo))
-    return len(todo)
+    return ChainOnWrite(db)(cur, rows)
+
+
+class ChainOnWrite:
+    """The recorders' ``on_insert`` hook: :func:`chain_in_transaction`, remembering which
+    project (code and area) each aggregate's log rows name.
+
+    A log row names the subject its aggregate's creation row names; without a memory every
+    write looks up the creation rows of the aggregates it continues (an import continues
+    hundreds per batch). Only committed subjects are remembered: those read from the log,
+    and those this hook's last write created once the next write finds the chain's head
+    exactly where that write left it (it committed; otherwise they are forgotten). At most
+    :attr:`MAX_SUBJECTS` are kept (then it starts again from none).
+    """
+
+    MAX_SUBJECTS = 100_000
+
+    def __init__(self, db: RawDB) -> None:
+        self.db = db
+        self._known: dict[str, tuple[str | None, str | None]] = {}
+        self._created: dict[str, tuple[str | None, str | None]] = {}
+        self._left: bytes | None = None  # the chain hash this hook's last write left
+
+    def __call__(self, cur: Any, rows: Sequence[StoredRow]) -> int:
+        if not rows:
+            return 0
+        db = self.db
+        db.dialect.chain_lock(cur, lock_key=db.lock_key)
+        stored_head = read_head(db, cur)
+        self._settle(stored_head)
+        after = stored_head.last_position if stored_head else 0
+        first = int(rows[0][0])
+        if first <= after:
+            return 0  # a position at or below the chain's head: verify reports it, sealing skips it
+        earlier = db.stored_rows_between(cur, after, first, MAX_CATCH_UP + 1)
+        if len(earlier) > MAX_CATCH_UP:
+            return 0
+        todo = [*earlier, *rows]
+        known = self._known
+        if len(known) > self.MAX_SUBJECTS:
+            known.clear()
+        try:
+            new_head = _append(db, cur, stored_head, todo, known)
+        finally:  # what these rows create is not committed yet: set it aside until it is
+            created = self._created
+            for row in todo:
+                if row[2] == 1:
+                    oid = canonical_id(row[1])
+                    subject = known.pop(oid, None)
+                    if subject is not None:
+                        created[oid] = subject
+        self._left = new_head.chain_hash
+        _log.debug("sealed %d event(s) in the transaction that wrote them", len(todo))
+        return len(todo)
+
+    def _settle(self, stored_head: ChainHead | None) -> None:
+        """Remember the last write's subjects if it committed (the head is where it left it)."""
+        if self._created and stored_head is not None and stored_head.chain_hash == self._left:
+            self._known.update(self._created)
+        self._created.clear()
+        self._left = None

@@ -18,9 +18,10 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from typing import Any
+from uuid import UUID
 
-from eventsourcing.persistence import ApplicationRecorder, OperationalError, StoredEvent
-from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteConnection, SQLiteFactory
+from eventsourcing.persistence import ApplicationRecorder, OperationalError, ProgrammingError, StoredEvent
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteConnection, SQLiteCursor, SQLiteFactory
 from eventsourcing.utils import Environment
 
 from projlife.store.errors import StoreLocked
@@ -40,6 +41,38 @@ class SQLiteStoreRecorder(SQLiteApplicationRecorder):
     on_insert: InsertHook | None = None
     checkpointer: Checkpointer | None = None
     """Told of every commit, so the log is checkpointed in the background (set by the factory)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._last_rowids = f"SELECT last_insert_rowid(), MAX(rowid) FROM {self.events_table_name}"
+
+    def _insert_events(
+        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        """eventsourcing's insert (one ``execute`` per event, ``lastrowid`` its position) as one
+        ``executemany``. SQLite gives each new row the rowid after the table's largest, and the
+        first insert takes the write lock, so the rows get consecutive rowids ending at the
+        connection's last insert rowid. Only past the largest possible rowid does SQLite pick
+        them at random; then the last one is not the largest, and the save is refused."""
+        if not stored_events:
+            return []
+        curs = c.sqlite_cursor
+        curs.executemany(
+            self.insert_events_statement,
+            [
+                (e.originator_id.hex if isinstance(e.originator_id, UUID) else e.originator_id,
+                 e.originator_version, e.topic, e.state)
+                for e in stored_events
+            ],
+        )  # fmt: skip
+        curs.execute(self._last_rowids)
+        last, largest = curs.fetchone()
+        n = len(stored_events)
+        if last != largest or last < n:
+            raise ProgrammingError(
+                f"the {n} new events did not get consecutive positions (last {last}, largest {largest})"
+            )
+        return list(range(last - n + 1, last + 1))
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         try:
