@@ -146,8 +146,8 @@ def test_a_write_that_rolled_back_leaves_no_subject_behind(sqlite_url: str) -> N
 
         recorder.on_insert = then_fail
 
-        def conceive(area: str) -> Any:
-            return app.projects.execute(
+        def conceive(area: str, writer: Projlife) -> Any:
+            return writer.projects.execute(
                 {
                     "command": "conceive",
                     "code": "XG-RB-001",
@@ -163,9 +163,13 @@ def test_a_write_that_rolled_back_leaves_no_subject_behind(sqlite_url: str) -> N
             )
 
         with pytest.raises(RuntimeError):
-            conceive("420902")
+            conceive("420902", app)
         failing["on"] = False
-        pid = conceive("420900-SFS").aggregate_id
+        other = connect(sqlite_url)  # another writer stores the project, in another area
+        try:
+            pid = conceive("420900-SFS", other).aggregate_id
+        finally:
+            other.close()
         app.projects.execute(
             {
                 "command": "sign",
