@@ -119,3 +119,28 @@ def test_dates_and_times_that_do_not_parse_are_left_out_as_before() -> None:
     row = _new(good, 1, "projlife:Project", {})
     assert row["occurred_on"] == date(2024, 2, 29)
     assert row["recorded_at"] == datetime.fromisoformat("2024-03-01T08:00:00+08:00")
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        b"",
+        b"{",
+        b"{}",
+        b"[]",
+        b"null",
+        b'{"a":1} x',
+        b'{"a":1} ',
+        b' {"a":1}',
+        b"\xff{}",
+        b'{"_type_":"cny","_data_":"1"}',
+        b'{"_type_":"date","_data_":{"x":1}}',
+        b'{"_type_":"x","_data_":null}',
+        b'{"actor":{"_type_":"actor","_data_":{"id":"a","role":"clerk"}},"n":{"_type_":"cny","_data_":"2"}}',
+    ],
+)
+def test_a_state_that_is_not_one_json_object_is_logged_as_before(state: bytes) -> None:
+    for version in (1, 2):
+        assert _new(state, version, "projlife:Project.X", {}) == _old(
+            state, version, "projlife:Project.X", {}
+        )

@@ -128,3 +128,62 @@ def test_the_same_commands_write_the_same_bytes_as_the_old_write_path(
     assert len(new["audit_log"]) == len(new["events"])
     for name in old:
         assert new[name] == old[name], name
+
+
+def test_a_write_that_rolled_back_leaves_no_subject_behind(sqlite_url: str) -> None:
+    from audit_helpers import actor
+
+    app = connect(sqlite_url, create_tables=True)
+    try:
+        recorder: Any = app.store.recorder
+        hook = recorder.on_insert
+        failing = {"on": True}
+
+        def then_fail(cur: Any, rows: Any) -> None:
+            hook(cur, rows)
+            if failing["on"]:
+                raise RuntimeError("the transaction fails after chaining")
+
+        recorder.on_insert = then_fail
+
+        def conceive(area: str, writer: Projlife) -> Any:
+            return writer.projects.execute(
+                {
+                    "command": "conceive",
+                    "code": "XG-RB-001",
+                    "project_name": "回滚项目",
+                    "city_code": "420900",
+                    "area_code": area,
+                    "category": "industrial",
+                    "planned_investment_yuan": "1000000",
+                    "occurred_on": "2024-01-05",
+                    "actor": actor("clerk-1", "clerk", area),
+                    "reserved": True,
+                }
+            )
+
+        with pytest.raises(RuntimeError):
+            conceive("420902", app)
+        failing["on"] = False
+        other = connect(sqlite_url)  # another writer stores the project, in another area
+        try:
+            pid = conceive("420900-SFS", other).aggregate_id
+        finally:
+            other.close()
+        app.projects.execute(
+            {
+                "command": "sign",
+                "project_id": str(pid),
+                "amount_yuan": "1000000",
+                "counterparty": "某公司",
+                "occurred_on": "2024-02-01",
+                "actor": actor("clerk-1", "clerk", "420900-SFS"),
+            }
+        )
+        with app.engine.connect() as conn:
+            areas = conn.exec_driver_sql(
+                "SELECT aggregate_version, subject_area FROM audit_log ORDER BY position"
+            ).fetchall()
+    finally:
+        app.close()
+    assert [tuple(r) for r in areas] == [(1, "420900-SFS"), (2, "420900-SFS")]

@@ -121,7 +121,7 @@ def _plain_fields(state: bytes) -> dict[str, Any] | None:
 
 
 _PLAIN_DECODER = json.JSONDecoder(object_hook=_plain_object)
-_PLAIN_SCAN = _PLAIN_DECODER.scan_once  # type: ignore[attr-defined]
+_PLAIN_SCAN: Any = getattr(_PLAIN_DECODER, "scan_once")  # noqa: B009 - set in __init__, not typed
 _UNSCANNED = object()
 _SHORT_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 """What ``json.dumps(value, ensure_ascii=False, sort_keys=True)`` uses, built once."""

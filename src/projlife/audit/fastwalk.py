@@ -31,6 +31,15 @@ _U32 = struct.Struct(">I")
 _NOT_HASHABLE = (TypeError, ValueError, UnicodeError, OverflowError, AttributeError, struct.error)
 
 
+def _id_bytes(ids: dict[Any, bytes], canonical: Any, oid: Any) -> bytes:
+    """The canonical id of ``oid`` as ASCII bytes, remembered in ``ids`` (at most 100k of them)."""
+    text: bytes = canonical(oid).encode("ascii")
+    if len(ids) >= 100_000:
+        ids.clear()
+    ids[oid] = text
+    return text
+
+
 def fast_pass(
     db: RawDB, cur: Any, checkpoints: list[Checkpoint], batch_size: int, *, check_log: bool = True
 ) -> tuple[int, int] | None:
@@ -57,6 +66,7 @@ def _pass(
     pending.reverse()
     next_cp = pending.pop() if pending else None
     next_size = next_cp.tree_size if next_cp is not None else -1
+    ids: dict[Any, bytes] = {}  # an aggregate's id recurs for each of its events
     frontier: list[bytes] = []
     chain = GENESIS
     seq = unsealed = 0
@@ -79,7 +89,7 @@ def _pass(
                         magic,
                         position,
                         36,
-                        oid if canonical is None else canonical(oid).encode("ascii"),
+                        oid if canonical is None else (ids.get(oid) or _id_bytes(ids, canonical, oid)),
                         version,
                     )
                     + topic_field(topic)

@@ -77,7 +77,7 @@ class FastJSONTranscoder(JSONTranscoder):
     def __init__(self) -> None:
         super().__init__()
         self._tagged: dict[type, Callable[[Any], dict[str, Any]]] = {}
-        make = getattr(json.encoder, "c_make_encoder", None)
+        make: Any = getattr(json.encoder, "c_make_encoder", None)  # the C encoder, untyped (None without C)
         e = self.encoder
         self._c_encode: Callable[[Any, int], Any] | None = (
             None
