@@ -131,6 +131,23 @@ def test_projections_status_shows_lag_after_a_new_event(
     assert json.loads(capsys.readouterr().out)["stale"] == []
 
 
+def test_projections_rebuild_of_named_read_models_rebuilds_each_once_in_one_pass(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    with projlife.connect(url, create_tables=True) as app:
+        app.projects.execute(CONCEIVE)
+        names = [p.name for p in app.projections.projections][:2]
+    capsys.readouterr()
+    args = ["projections", "rebuild", "--db", url]
+    for n in [*names, names[0]]:  # a name given twice is rebuilt once
+        args += ["--name", n]
+    assert main(args) == 0
+    err = capsys.readouterr().err
+    assert [line.split(":")[0] for line in err.splitlines() if "rebuilt up to" in line] == names
+    assert main(["projections", "rebuild", "--db", url, "--name", "no.such.model"]) != 0
+
+
 def test_a_missing_extra_names_the_extra() -> None:
     with pytest.raises(MissingExtra, match=r"pip install 'projlife\[excel\]'"):
         require("excel", "projlife_no_such_module")

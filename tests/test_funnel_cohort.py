@@ -42,8 +42,8 @@ def _unnarrowed(app: Projlife, call: Any) -> Any:
 
 
 def _same_counts(app: Projlife, slug: str, stage: Stage, period: Period, **where: Any) -> Count:
-    """``entries`` over the candidates equals ``entries`` over every project, and the funnel too
-    (returns the count)."""
+    """``entries`` over the candidates equals ``entries`` over every project, and the funnel,
+    ``count_entries`` and ``pace`` too (returns the count)."""
     code = app.city(slug).code
     counting = app.metrics.counting
     entering = Entering(stage, period.start, period.end)
@@ -71,6 +71,18 @@ def _same_counts(app: Projlife, slug: str, stage: Stage, period: Period, **where
         )  # fmt: skip
 
     assert funnel() == _unnarrowed(app, funnel), (stage, period)
+
+    def count_entries() -> Any:
+        return app.metrics.count_entries(
+            stage, period=period, city=slug, county=county, verified=verified, **where
+        )
+
+    assert count_entries() == _unnarrowed(app, count_entries), (stage, period)
+
+    def pace() -> Any:
+        return app.metrics.pace(stage, period=period, target=7, city=slug, county=county, **where)
+
+    assert pace() == _unnarrowed(app, pace), (stage, period)
     return got
 
 

@@ -135,7 +135,10 @@ class Metrics:
     ) -> EntryCount:
         """Projects entering ``stage`` in ``period`` as counted (removed, cancelled, rejected ones shown, not counted)."""
         stage, period = Stage(stage), _period(period)
-        facts = self.projects(city=city, county=county, area=area, as_of=as_of, known_at=known_at)
+        entering = Entering(stage, period.start, period.end)  # only the candidates are folded
+        facts = self.projects(
+            city=city, county=county, area=area, as_of=as_of, known_at=known_at, entering=entering
+        )
         c = entries(
             (f for f in facts if f.in_scope(stage)), stage, period.start, period.end, verified=verified
         )
@@ -358,7 +361,10 @@ class Metrics:
         stage, period, bucket = Stage(stage), _period(period), PeriodKind(bucket)
         if target < 0:
             raise ProjlifeError(f"measure pace of {stage}", f"target {target} is negative", "0 or more")
-        facts = self.projects(city=city, county=county, area=area, as_of=as_of, known_at=known_at)
+        entering = Entering(stage, period.start, period.end)  # only the candidates are folded
+        facts = self.projects(
+            city=city, county=county, area=area, as_of=as_of, known_at=known_at, entering=entering
+        )
         chosen = [f for f in facts if f.in_scope(stage)]
         c = entries(chosen, stage, period.start, period.end)
         member = set(c.project_ids)
