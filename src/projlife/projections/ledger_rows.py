@@ -164,14 +164,21 @@ class LedgerRow:
                 if stored is not None:
                     figures, static, bands = stored
                     if static is not None:  # nothing decoded yet: every figure but the sources
-                        figures = _loads(figures)
-                        for field, value in _row_fields(figures, static, bands).items():
+                        decoded = _loads(figures)
+                        for field, value in _row_fields(decoded, static, bands).items():
                             _set(self, field, value)
                         _set(self, "details", None)
                         _set(self, "plan", None)
-                        _set(self, "_stored", (figures, None, None))
-                    if name == "sources":  # the event ids behind each figure: built when asked
-                        _set(self, "sources", _row_sources(figures))
+                        if name == "sources":
+                            _set(self, "sources", _row_sources(decoded))
+                            _set(self, "_stored", None)
+                        else:
+                            # Keep the JSON text, not the decoded lists: a string is not tracked
+                            # by the cyclic GC, so a province of decoded rows does not make
+                            # every collection walk millions of lists (measured: 1.7x slower).
+                            _set(self, "_stored", (figures, None, None))
+                    elif name == "sources":  # the event ids behind each figure: built when asked
+                        _set(self, "sources", _row_sources(_loads(figures)))
                         _set(self, "_stored", None)
                     return object.__getattribute__(self, name)
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
