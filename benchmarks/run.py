@@ -251,13 +251,27 @@ def phase_ingest(url: str, n_projects: int, hold: bool, work: str | None = None)
             for table in ("audit_chain", "audit_log", "audit_head", "audit_checkpoints"):
                 conn.execute(text(f"DELETE FROM {table}"))
 
+    def _write_back() -> None:
+        """On SQLite, copy the log the seal wrote back into the database file, in the seal's
+        timed section. The event store checkpoints in a background thread, so without this the
+        seal's write-back (~1 GB of log at 100k) would run during, and be paid by, the
+        one-command figures below; before the background checkpoints the commit that filled
+        the log did it, inside the seal's time. Each figure keeps its own work."""
+        if app.url.sqlite_path is not None:
+            with sqlite3.connect(str(app.url.sqlite_path)) as db:
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+
     _clear_audit()
+    _write_back()
     t = time.perf_counter()
     seal(app.audit.db, with_log=False)
+    _write_back()
     out["chain_seconds"] = time.perf_counter() - t
     _clear_audit()
+    _write_back()
     t = time.perf_counter()
     app.audit.seal()
+    _write_back()
     out["seal_seconds"] = time.perf_counter() - t
 
     # one command at a time: execute (validate, load, apply, save) + seal (hash chain and audit log)
